@@ -1,0 +1,63 @@
+//! Showing diagnostics to a person: `file:line:col`, the message, and the offending line
+//! with a caret, coloured on a terminal unless `NO_COLOR` is set (anstream decides).
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use lbgen::diag::{Diagnostic, Severity};
+use lbgen::spec::load::Source;
+use std::io::Write;
+
+/// Writes every diagnostic to stderr. `sources` supplies the lines to quote.
+pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
+    let mut err = anstream::stderr();
+    let renderer = if anstream::AutoStream::choice(&std::io::stderr()) == anstream::ColorChoice::Never {
+        Renderer::plain()
+    } else {
+        Renderer::styled()
+    };
+    for d in diagnostics {
+        let _ = writeln!(err, "{}", render(d, sources, &renderer));
+    }
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        let _ = writeln!(
+            err,
+            "{errors} error{} found; nothing was written",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+}
+
+fn render(d: &Diagnostic, sources: &[Source], renderer: &Renderer) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = format!("{} [{}]", d.message, d.rule);
+    let Some(loc) = &d.location else {
+        return renderer.render(&[Group::with_title(level.primary_title(&title))]);
+    };
+    let line_text = sources
+        .iter()
+        .find(|s| s.name == loc.file)
+        .and_then(|s| s.text.lines().nth(loc.line.saturating_sub(1)));
+    let path = loc.file.clone();
+    let Some(line_text) = line_text else {
+        return renderer.render(&[level.primary_title(&title).element(Origin::path(&path))]);
+    };
+    // Columns count characters; the snippet wants bytes. Underline the token there.
+    let start = line_text
+        .char_indices()
+        .nth(loc.column.saturating_sub(1))
+        .map_or(line_text.len(), |(i, _)| i);
+    let end = line_text[start..]
+        .find(char::is_whitespace)
+        .map_or(line_text.len(), |n| start + n)
+        .max((start + 1).min(line_text.len()));
+    let label = d.field.clone().unwrap_or_default();
+    renderer.render(&[level.primary_title(&title).element(
+        Snippet::source(line_text)
+            .line_start(loc.line)
+            .path(&path)
+            .annotation(AnnotationKind::Primary.span(start..end).label(&label)),
+    )])
+}

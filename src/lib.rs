@@ -1,0 +1,141 @@
+//! kubectl-lbgen as a library: one load-balancer spec in, provider-annotated Kubernetes
+//! objects out.
+//!
+//! The pipeline runs one way (DESIGN.md): `spec` (load, with source spans) -> `plan`
+//! (defaults, provider-neutral) -> `policy` (diagnostics; errors stop here) -> `provider`
+//! + `render` (objects, checked against k8s-openapi types) -> `emit` (ordered output).
+//! The library never prints: it returns objects and diagnostics, and the binary decides
+//! how to show them.
+#![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
+
+pub mod diag;
+pub mod emit;
+pub mod plan;
+pub mod policy;
+pub mod provider;
+pub mod render;
+pub mod spec;
+
+use diag::{Diagnostic, Location, Severity};
+use emit::Object;
+use plan::Overrides;
+use policy::engine::PolicySet;
+use render::Renderer;
+use spec::load::{Document, Item, Source, parse_sources};
+use std::collections::HashMap;
+
+/// What a successful compilation gives.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Every object, in emit order: rendered ones and passed-through ones.
+    pub objects: Vec<Object>,
+    /// Warnings (never errors), sorted by location.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Compiles sources into objects. On any error, every diagnostic found (errors and
+/// warnings, sorted by location) is returned and nothing else.
+pub fn compile(
+    sources: &[Source],
+    overrides: &Overrides,
+    policies: &PolicySet,
+    renderer: &Renderer,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    let (items, mut diagnostics) = parse_sources(sources);
+    let mut objects: Vec<(Object, Document)> = Vec::new();
+    for item in items {
+        match item {
+            Item::Passthrough(value, doc) => objects.push((Object(value), doc)),
+            Item::LoadBalancer(lb, doc) => {
+                let produced = compile_one(&lb, &doc, overrides, policies, renderer, &mut diagnostics);
+                objects.extend(produced.into_iter().map(|o| (o, doc.clone())));
+            }
+        }
+    }
+    reject_duplicates(&objects, &mut diagnostics);
+    let diagnostics = diag::sorted(diagnostics);
+    if diag::has_errors(&diagnostics) {
+        return Err(diagnostics);
+    }
+    let mut objects: Vec<Object> = objects.into_iter().map(|(o, _)| o).collect();
+    emit::sort(&mut objects);
+    Ok(Compiled {
+        objects,
+        diagnostics,
+    })
+}
+
+/// Plan, judge, map and render one `LoadBalancer`; diagnostics get their locations here.
+fn compile_one(
+    lb: &spec::model::LoadBalancerDoc,
+    doc: &Document,
+    overrides: &Overrides,
+    policies: &PolicySet,
+    renderer: &Renderer,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Object> {
+    let locate = |mut d: Diagnostic| {
+        let field = d.field.clone().unwrap_or_else(|| "metadata.name".into());
+        d.location.get_or_insert_with(|| doc.locate(&field));
+        d
+    };
+    let plan = match plan::build(lb, overrides) {
+        Ok(p) => p,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error("plan/provider", e.to_string(), Some(doc.locate("spec.provider"))));
+            return Vec::new();
+        }
+    };
+    let findings: Vec<Diagnostic> = policies.evaluate(&plan).into_iter().map(locate).collect();
+    let blocked = diag::has_errors(&findings);
+    diagnostics.extend(findings);
+    if blocked {
+        return Vec::new();
+    }
+    let mapped = provider::map(&plan);
+    let mapping_failed = diag::has_errors(&mapped.diagnostics);
+    diagnostics.extend(mapped.diagnostics.into_iter().map(locate));
+    if mapping_failed {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for manifest in &mapped.manifests {
+        match renderer.render(manifest) {
+            Ok(value) => out.push(Object(value)),
+            Err(e) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: "render/template".into(),
+                message: e.to_string(),
+                field: None,
+                provider: Some(plan.provider.as_str().into()),
+                location: Some(doc.locate("metadata.name")),
+            }),
+        }
+    }
+    out
+}
+
+/// Two documents may not produce the same object (group, kind, namespace, name).
+fn reject_duplicates(objects: &[(Object, Document)], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<_, Location> = HashMap::new();
+    for (object, doc) in objects {
+        let here = doc.locate("metadata.name");
+        let id = object.identity();
+        match seen.get(&id) {
+            Some(first) => {
+                let (first, second) = if *first <= here { (first.clone(), here) } else { (here, first.clone()) };
+                diagnostics.push(Diagnostic::error(
+                    "load/duplicate",
+                    format!(
+                        "{} {}/{} is also produced by {}:{}:{}; rename one of them",
+                        id.1, id.2, id.3, first.file, first.line, first.column
+                    ),
+                    Some(second),
+                ));
+            }
+            None => {
+                seen.insert(id, here);
+            }
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! Spec -> Plan: defaults applied, names generated, durations in seconds.
+//!
+//! The plan is provider-neutral and is all that policies, providers and the data plane
+//! see: they never re-read the spec. It serialises (camelCase, every field present, `null`
+//! when unset) to the `lb` variable of policy rules, so its field names are part of the
+//! rule language.
+
+use crate::spec::model::{
+    Algorithm, Create, Exposure, Flavor, HealthProtocol, LoadBalancerDoc, Network, PathMatch,
+    Protocol, Provider, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+};
+use crate::spec::values::{Duration, PortRef, VersionText};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One load balancer, ready for policies and rendering.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// Name of the emitted objects.
+    pub name: String,
+    /// Namespace of the emitted objects.
+    pub namespace: String,
+    /// Labels from the spec (lbgen's managed-by label is added at render time).
+    pub labels: BTreeMap<String, String>,
+    /// The user's extra annotations.
+    pub annotations: BTreeMap<String, String>,
+    /// The cloud.
+    pub provider: Provider,
+    /// Target-cluster facts.
+    pub cluster: ClusterFacts,
+    /// Service or Ingress.
+    pub exposure: Exposure,
+    /// Internal or public.
+    pub network: Network,
+    /// Existing LB or creation parameters.
+    pub load_balancer: LoadBalancerPlan,
+    /// Pods behind a Service.
+    pub selector: BTreeMap<String, String>,
+    /// Service listeners, in spec order.
+    pub listeners: Vec<Listener>,
+    /// Ingress routes, in spec order.
+    pub routes: Vec<RoutePlan>,
+    /// A Service's extra backends.
+    pub backends: Vec<BackendPlan>,
+    /// Every backend of every route, flattened, for rules that look at all of them.
+    pub route_backends: Vec<BackendPlan>,
+    /// Nodes or pods.
+    pub targets: Targets,
+    /// Backends registered by IP.
+    pub ip_targets: bool,
+    /// Scheduling algorithm.
+    pub algorithm: Algorithm,
+    /// Whether any backend has an explicit weight.
+    pub weighted: bool,
+    /// Stickiness, when asked for.
+    pub stickiness: Option<StickinessPlan>,
+    /// Health check, when configured.
+    pub health_check: Option<HealthPlan>,
+    /// In-cluster traffic through the LB.
+    pub pass_through: bool,
+    /// externalTrafficPolicy.
+    pub traffic_policy: TrafficPolicy,
+    /// The pods' owner.
+    pub workload: Option<Workload>,
+}
+
+/// Cluster facts (all optional: rules that need one skip when it is unknown).
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterFacts {
+    /// `v1.28.15-r20`.
+    pub version: Option<VersionText>,
+    /// Huawei flavour.
+    pub flavor: Option<Flavor>,
+}
+
+/// Existing or created LB.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadBalancerPlan {
+    /// Existing LB id.
+    pub id: Option<String>,
+    /// Shared or dedicated.
+    pub tier: Tier,
+    /// Creation parameters (present when `id` is absent, possibly all empty).
+    pub create: Option<Create>,
+}
+
+/// A Service listener.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listener {
+    /// Port name (given or `<protocol>-<port>`).
+    pub name: String,
+    /// Listener port.
+    pub port: u16,
+    /// Container port (number or name).
+    pub target_port: PortRef,
+    /// Listener protocol.
+    pub protocol: Protocol,
+    /// Certificate for HTTPS.
+    pub certificate_id: Option<String>,
+}
+
+/// An Ingress route.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoutePlan {
+    /// Host, `None` = any.
+    pub host: Option<String>,
+    /// Path, default `/`.
+    pub path: String,
+    /// Match mode.
+    #[serde(rename = "match")]
+    pub path_match: PathMatch,
+    /// Listener port (80, or 443 with TLS, by default).
+    pub port: u16,
+    /// Certificate when TLS terminates here.
+    pub certificate_id: Option<String>,
+    /// Backends, in spec order.
+    pub backends: Vec<BackendPlan>,
+}
+
+/// A backend.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackendPlan {
+    /// Index of the route it belongs to (ingress), for blaming it.
+    pub route: usize,
+    /// Index within its list.
+    pub index: usize,
+    /// An in-cluster Service.
+    pub service: Option<String>,
+    /// An external server group.
+    pub server_group: Option<String>,
+    /// Port of the Service or group.
+    pub port: Option<PortRef>,
+    /// Explicit weight.
+    pub weight: Option<u8>,
+    /// The weight in effect: explicit, or an equal share (100 split evenly).
+    pub effective_weight: u8,
+}
+
+/// Stickiness.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StickinessPlan {
+    /// source-ip or cookie.
+    pub mode: StickyMode,
+    /// Timeout, when given.
+    pub timeout_seconds: Option<u64>,
+}
+
+/// Health check.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthPlan {
+    /// On or off.
+    pub enabled: bool,
+    /// Protocol, when given.
+    pub protocol: Option<HealthProtocol>,
+    /// Port, when it differs from the traffic port.
+    pub port: Option<u16>,
+    /// HTTP path (default `/` for HTTP).
+    pub path: Option<String>,
+    /// Interval.
+    pub interval_seconds: Option<u64>,
+    /// Timeout.
+    pub timeout_seconds: Option<u64>,
+    /// Retries.
+    pub retries: Option<u32>,
+}
+
+/// Options that override the spec from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--provider`.
+    pub provider: Option<Provider>,
+    /// `--namespace`: the default namespace when a spec has none.
+    pub namespace: Option<String>,
+}
+
+/// Why a spec cannot become a plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// Neither the spec nor `--provider` names a provider.
+    #[error("no provider: set spec.provider (huawei, alibaba or tencent) or pass --provider")]
+    NoProvider,
+}
+
+/// Builds the plan of one spec.
+pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanError> {
+    let spec = &doc.spec;
+    let provider = overrides
+        .provider
+        .or(spec.provider)
+        .ok_or(PlanError::NoProvider)?;
+    let namespace = doc
+        .metadata
+        .namespace
+        .as_ref()
+        .map(|n| n.0.clone())
+        .or_else(|| overrides.namespace.clone())
+        .unwrap_or_else(|| "default".into());
+    let listeners = spec
+        .ports
+        .iter()
+        .map(|p| Listener {
+            name: p.name.clone().unwrap_or_else(|| {
+                format!("{}-{}", p.protocol.as_str().to_ascii_lowercase(), p.port.0)
+            }),
+            port: p.port.0,
+            target_port: p.target_port.clone().unwrap_or(PortRef::Number(p.port)),
+            protocol: p.protocol,
+            certificate_id: p.certificate_id.clone(),
+        })
+        .collect();
+    let routes: Vec<RoutePlan> = spec
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| RoutePlan {
+            host: r.host.clone(),
+            path: r.path.clone().unwrap_or_else(|| "/".into()),
+            path_match: r.path_match,
+            port: r
+                .port
+                .map(|p| p.0)
+                .unwrap_or(if r.tls.is_some() { 443 } else { 80 }),
+            certificate_id: r.tls.as_ref().map(|t| t.certificate_id.clone()),
+            backends: backends(&r.backends, ri),
+        })
+        .collect();
+    let extra = backends(&spec.backends, 0);
+    let route_backends: Vec<BackendPlan> =
+        routes.iter().flat_map(|r| r.backends.clone()).collect();
+    let weighted = extra.iter().chain(&route_backends).any(|b| b.weight.is_some());
+    let load_balancer = match &spec.load_balancer {
+        Some(lb) => LoadBalancerPlan {
+            id: lb.id.clone(),
+            tier: lb.tier,
+            create: match (&lb.id, &lb.create) {
+                (None, None) => Some(Create::default()),
+                (_, c) => c.clone(),
+            },
+        },
+        None => LoadBalancerPlan {
+            id: None,
+            tier: Tier::Shared,
+            create: Some(Create::default()),
+        },
+    };
+    let health_check = spec.health_check.as_ref().map(|h| HealthPlan {
+        enabled: h.enabled.unwrap_or(true),
+        protocol: h.protocol,
+        port: h.port.map(|p| p.0),
+        path: h.path.clone().or_else(|| {
+            (h.protocol == Some(HealthProtocol::Http)).then(|| "/".to_string())
+        }),
+        interval_seconds: h.interval.map(|d| d.0),
+        timeout_seconds: h.timeout.map(|d| d.0),
+        retries: h.retries,
+    });
+    let cluster = spec.cluster.clone().unwrap_or_default();
+    Ok(Plan {
+        name: doc.metadata.name.0.clone(),
+        namespace,
+        labels: doc.metadata.labels.clone(),
+        annotations: doc.metadata.annotations.clone(),
+        provider,
+        cluster: ClusterFacts {
+            version: cluster.version,
+            flavor: cluster.flavor,
+        },
+        exposure: spec.exposure,
+        network: spec.network,
+        load_balancer,
+        selector: spec.selector.clone(),
+        listeners,
+        routes,
+        backends: extra,
+        route_backends,
+        targets: spec.targets,
+        ip_targets: spec.ip_targets,
+        algorithm: spec.algorithm,
+        weighted,
+        stickiness: spec.stickiness.as_ref().map(|s| StickinessPlan {
+            mode: s.mode,
+            timeout_seconds: s.timeout.map(|Duration(d)| d),
+        }),
+        health_check,
+        pass_through: spec.pass_through,
+        traffic_policy: spec.traffic_policy,
+        workload: spec.workload.clone(),
+    })
+}
+
+/// Backends with their effective weights: explicit weights as given, unweighted backends
+/// share what is left of 100 equally (all unweighted: equal shares).
+fn backends(list: &[crate::spec::model::Backend], route: usize) -> Vec<BackendPlan> {
+    let explicit: u32 = list.iter().filter_map(|b| b.weight).map(|w| u32::from(w.0)).sum();
+    let unweighted = list.iter().filter(|b| b.weight.is_none()).count() as u32;
+    let share = if unweighted == 0 {
+        0
+    } else {
+        (100u32.saturating_sub(explicit) / unweighted).max(1)
+    };
+    list.iter()
+        .enumerate()
+        .map(|(index, b)| BackendPlan {
+            route,
+            index,
+            service: b.service.as_ref().map(|s| s.0.clone()),
+            server_group: b.server_group.clone(),
+            port: b.port.clone(),
+            weight: b.weight.map(|w| w.0),
+            effective_weight: b.weight.map(|w| w.0).unwrap_or(share.min(100) as u8),
+        })
+        .collect()
+}

@@ -1,0 +1,322 @@
+//! Compiles rule files once and evaluates them over plans.
+//!
+//! One CEL root context holds Kubernetes' CEL libraries (kube-cel) and lbgen's own
+//! functions; each plan gets an inner scope with `lb` bound, each `forEach` element a
+//! scope with `item` and `index`. Every expression is compiled when the rules are loaded,
+//! so a broken rule is reported at its own file:line:column before any spec is judged.
+
+use super::rules::{LoadedRuleFile, Rule};
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::plan::Plan;
+use crate::spec::values::ClusterVersion;
+use kube_cel::{KubeCelExt, cel};
+use std::sync::Arc;
+
+/// Variables a rule may use.
+const VARIABLES: &[&str] = &["lb", "item", "index"];
+
+/// Compiled rules, ready to judge plans.
+pub struct PolicySet {
+    root: cel::Context<'static>,
+    rules: Vec<CompiledRule>,
+}
+
+struct CompiledRule {
+    rule: Rule,
+    provider: Option<String>,
+    expression: cel::Program,
+    when: Option<cel::Program>,
+    for_each: Option<cel::Program>,
+    message_expression: Option<cel::Program>,
+}
+
+impl PolicySet {
+    /// Compiles every rule of `files`; all broken rules are reported together.
+    pub fn compile(files: &[LoadedRuleFile]) -> Result<PolicySet, Vec<Diagnostic>> {
+        let mut rules = Vec::new();
+        let mut errors = Vec::new();
+        for file in files {
+            for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
+                let mut compile = |source: &str, at: &Location| match cel::Program::compile(source) {
+                    Ok(p) => {
+                        let references = p.references();
+                        let unknown: Vec<&str> = references
+                            .variables()
+                            .into_iter()
+                            .filter(|v| !VARIABLES.contains(v) && !bound_by_macros(source).contains(v))
+                            .collect();
+                        if unknown.is_empty() {
+                            Some(p)
+                        } else {
+                            errors.push(bad_rule(
+                                &rule.id,
+                                format!(
+                                    "unknown variable `{}`; rules can use {}",
+                                    unknown.join("`, `"),
+                                    VARIABLES.join(", ")
+                                ),
+                                at,
+                            ));
+                            None
+                        }
+                    }
+                    Err(e) => {
+                        let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
+                        errors.push(bad_rule(&rule.id, format!("CEL syntax error: {first}"), at));
+                        None
+                    }
+                };
+                let expression = compile(&rule.expression, &loc.expression);
+                let when = rule.when.as_deref().map(|s| compile(s, &loc.when));
+                let for_each = rule.for_each.as_deref().map(|s| compile(s, &loc.for_each));
+                let message_expression = rule
+                    .message_expression
+                    .as_deref()
+                    .map(|s| compile(s, &loc.message_expression));
+                let (Some(expression), Some(when), Some(for_each), Some(message_expression)) = (
+                    expression,
+                    when.map_or(Some(None), |w| w.map(Some)),
+                    for_each.map_or(Some(None), |w| w.map(Some)),
+                    message_expression.map_or(Some(None), |w| w.map(Some)),
+                ) else {
+                    continue;
+                };
+                rules.push(CompiledRule {
+                    rule: rule.clone(),
+                    provider: file.content.provider.clone(),
+                    expression,
+                    when,
+                    for_each,
+                    message_expression,
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(PolicySet {
+            root: root_context(),
+            rules,
+        })
+    }
+
+    /// How many rules are loaded.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether no rule is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Judges one plan: a finding per rule (and element) whose expression is false. The
+    /// diagnostics carry the blamed field; the caller resolves it to a location.
+    pub fn evaluate(&self, plan: &Plan) -> Vec<Diagnostic> {
+        let lb = match serde_json::to_value(plan) {
+            Ok(v) => json_to_cel(&v),
+            Err(e) => return vec![Diagnostic::error("policy/eval", e.to_string(), None)],
+        };
+        let mut scope = self.root.new_inner_scope();
+        scope.add_variable_from_value("lb", lb);
+        let provider = plan.provider.as_str();
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            if rule.provider.as_deref().is_some_and(|p| p != provider) {
+                continue;
+            }
+            if let Err(e) = rule.judge(&scope, provider, &mut out) {
+                out.push(Diagnostic {
+                    severity: Severity::Error,
+                    rule: rule.rule.id.clone(),
+                    message: format!("the rule could not be evaluated: {e}; fix the rule"),
+                    field: None,
+                    provider: Some(provider.to_string()),
+                    location: None,
+                });
+            }
+        }
+        out
+    }
+}
+
+impl CompiledRule {
+    fn judge(
+        &self,
+        scope: &cel::Context<'_>,
+        provider: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Result<(), String> {
+        let Some(for_each) = &self.for_each else {
+            return self.judge_one(scope, None, provider, out);
+        };
+        let list = match for_each.execute(scope).map_err(|e| e.to_string())? {
+            cel::Value::List(items) => items,
+            cel::Value::Null => return Ok(()),
+            other => return Err(format!("forEach must give a list, got {:?}", other.type_of())),
+        };
+        for (index, item) in list.iter().enumerate() {
+            let mut inner = scope.new_inner_scope();
+            inner.add_variable_from_value("item", item.clone());
+            inner.add_variable_from_value("index", cel::Value::Int(index as i64));
+            self.judge_one(&inner, Some((index, item)), provider, out)?;
+        }
+        Ok(())
+    }
+
+    fn judge_one(
+        &self,
+        scope: &cel::Context<'_>,
+        item: Option<(usize, &cel::Value)>,
+        provider: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Result<(), String> {
+        if let Some(when) = &self.when {
+            if !truth(when.execute(scope), "match")? {
+                return Ok(());
+            }
+        }
+        if truth(self.expression.execute(scope), "expression")? {
+            return Ok(());
+        }
+        let message = match &self.message_expression {
+            Some(p) => match p.execute(scope).map_err(|e| e.to_string())? {
+                cel::Value::String(s) => s.to_string(),
+                _ => return Err("messageExpression must give a string".into()),
+            },
+            None => self.rule.message.clone(),
+        };
+        out.push(Diagnostic {
+            severity: self.rule.severity.into(),
+            rule: self.rule.id.clone(),
+            message,
+            field: self.rule.field.as_deref().map(|f| fill(f, item)),
+            provider: Some(provider.to_string()),
+            location: None,
+        });
+        Ok(())
+    }
+}
+
+fn truth(r: Result<cel::Value, cel::ExecutionError>, what: &str) -> Result<bool, String> {
+    match r.map_err(|e| e.to_string())? {
+        cel::Value::Bool(b) => Ok(b),
+        other => Err(format!("{what} must give true or false, got {:?}", other.type_of())),
+    }
+}
+
+fn bad_rule(id: &str, message: String, at: &Location) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        rule: "policy/syntax".into(),
+        message: format!("rule `{id}`: {message}"),
+        field: None,
+        provider: None,
+        location: Some(at.clone()),
+    }
+}
+
+/// Names bound by CEL's comprehension macros (`list.all(x, ...)`, `exists`,
+/// `exists_one`, `map`, `filter`): the parser reports them as variables too.
+fn bound_by_macros(source: &str) -> Vec<&str> {
+    const MACROS: &[&str] = &[".all(", ".exists(", ".exists_one(", ".map(", ".filter("];
+    let mut names = Vec::new();
+    for m in MACROS {
+        for (at, _) in source.match_indices(m) {
+            let rest = &source[at + m.len()..];
+            if let Some((name, _)) = rest.split_once(',') {
+                let name = name.trim();
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Fills `{index}` and `{item.<field>}` in a field path.
+fn fill(template: &str, item: Option<(usize, &cel::Value)>) -> String {
+    let Some((index, item)) = item else {
+        return template.to_string();
+    };
+    let mut out = template.replace("{index}", &index.to_string());
+    while let Some(start) = out.find("{item.") {
+        let Some(len) = out[start..].find('}') else { break };
+        let key = out[start + 6..start + len].to_string();
+        let value = match item {
+            cel::Value::Map(m) => m.map.get(&cel::objects::Key::String(Arc::new(key))).cloned(),
+            _ => None,
+        };
+        let text = match value {
+            Some(cel::Value::Int(i)) => i.to_string(),
+            Some(cel::Value::UInt(u)) => u.to_string(),
+            Some(cel::Value::String(s)) => s.to_string(),
+            _ => String::new(),
+        };
+        out.replace_range(start..start + len + 1, &text);
+    }
+    out
+}
+
+/// JSON to CEL with every integer an `int`, so rules compare against literals freely.
+fn json_to_cel(v: &serde_json::Value) -> cel::Value {
+    use serde_json::Value as J;
+    match v {
+        J::Null => cel::Value::Null,
+        J::Bool(b) => cel::Value::Bool(*b),
+        J::Number(n) => n
+            .as_i64()
+            .map(cel::Value::Int)
+            .unwrap_or_else(|| cel::Value::Float(n.as_f64().unwrap_or_default())),
+        J::String(s) => cel::Value::String(Arc::new(s.clone())),
+        J::Array(items) => cel::Value::List(Arc::new(items.iter().map(json_to_cel).collect())),
+        J::Object(map) => cel::Value::Map(cel::objects::Map {
+            map: Arc::new(
+                map.iter()
+                    .map(|(k, v)| (cel::objects::Key::String(Arc::new(k.clone())), json_to_cel(v)))
+                    .collect(),
+            ),
+        }),
+    }
+}
+
+/// The shared root context: Kubernetes' CEL libraries plus lbgen's version functions.
+fn root_context() -> cel::Context<'static> {
+    let mut ctx = cel::Context::default();
+    ctx.register_all();
+    // versionAtLeast('v1.28.15-r20', 'v1.21'): provider-style versions, compared by
+    // major, minor, patch and -rN release.
+    ctx.add_function(
+        "versionAtLeast",
+        |v: Arc<String>, min: Arc<String>| -> Result<cel::Value, cel::ExecutionError> {
+            let v = parse_version(&v)?;
+            let min = parse_version(&min)?;
+            Ok(cel::Value::Bool(v >= min))
+        },
+    );
+    // versionInTrains(v, ['v1.25.16-r30', 'v1.27.16-r30']): at or after the listed patch
+    // of its own minor, or any later minor (vendor release trains).
+    ctx.add_function(
+        "versionInTrains",
+        |v: Arc<String>, trains: Arc<Vec<cel::Value>>| -> Result<cel::Value, cel::ExecutionError> {
+            let v = parse_version(&v)?;
+            let trains = trains
+                .iter()
+                .map(|t| match t {
+                    cel::Value::String(s) => parse_version(s),
+                    _ => Err(cel::ExecutionError::function_error(
+                        "versionInTrains",
+                        "trains must be strings",
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(cel::Value::Bool(v.in_trains(&trains)))
+        },
+    );
+    ctx
+}
+
+fn parse_version(s: &str) -> Result<ClusterVersion, cel::ExecutionError> {
+    ClusterVersion::parse(s).map_err(|e| cel::ExecutionError::function_error("version", e))
+}

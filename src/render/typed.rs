@@ -1,0 +1,90 @@
+//! The round trip through `k8s-openapi` that proves a rendered object has the API's shape.
+//!
+//! k8s-openapi silently drops fields it does not know, so the object is read into its
+//! type, written back, and compared with what the template produced: any difference is
+//! a field the API server would not store. CCE documents one non-standard field, the
+//! Ingress path `property` (seed 000), which is set aside before the check and kept.
+
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::Ingress;
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+/// Checks `object` against the type of its kind and returns it unchanged.
+pub(super) fn check(object: Value) -> Result<Value, String> {
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+    match kind {
+        "Service" => round_trip::<Service>(&object)?,
+        "Ingress" => round_trip::<Ingress>(&without_cce_path_property(&object))?,
+        other => return Err(format!("lbgen does not know how to check kind `{other}`")),
+    }
+    Ok(object)
+}
+
+fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<(), String> {
+    let typed: T = serde_json::from_value(object.clone()).map_err(|e| e.to_string())?;
+    let back = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    match first_difference(object, &back, String::new()) {
+        None => Ok(()),
+        Some(path) => Err(format!(
+            "field `{path}` is not part of the Kubernetes object (misspelt or misplaced in the template)"
+        )),
+    }
+}
+
+/// A copy of an Ingress without CCE's `property` on each path (seed 000: a CCE-only
+/// field the upstream type does not have).
+fn without_cce_path_property(object: &Value) -> Value {
+    let mut copy = object.clone();
+    if let Some(rules) = copy.pointer_mut("/spec/rules").and_then(Value::as_array_mut) {
+        for rule in rules {
+            if let Some(paths) = rule.pointer_mut("/http/paths").and_then(Value::as_array_mut) {
+                for path in paths {
+                    if let Some(p) = path.as_object_mut() {
+                        p.remove("property");
+                    }
+                }
+            }
+        }
+    }
+    copy
+}
+
+/// The first path where `a` has something `b` lacks or holds differently.
+fn first_difference(a: &Value, b: &Value, path: String) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => x.iter().find_map(|(k, v)| match y.get(k) {
+            Some(w) => first_difference(v, w, format!("{path}.{k}")),
+            None if v.is_null() => None,
+            None => Some(format!("{path}.{k}").trim_start_matches('.').to_string()),
+        }),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_difference(v, w, format!("{path}[{i}]"))),
+        _ if a == b => None,
+        _ => Some(path.trim_start_matches('.').to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_caught() {
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}, "spec": {"typo": 1}});
+        assert_eq!(check(svc).unwrap_err(), "field `spec.typo` is not part of the Kubernetes object (misspelt or misplaced in the template)");
+    }
+
+    #[test]
+    fn cce_property_is_allowed_on_ingress_paths_only() {
+        let ing = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "a"},
+            "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "ImplementationSpecific",
+            "backend": {"service": {"name": "s", "port": {"number": 80}}},
+            "property": {"ingress.beta.kubernetes.io/url-match-mode": "REGEX"}}]}}]}});
+        assert!(check(ing).is_ok());
+    }
+}

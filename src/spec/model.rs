@@ -1,0 +1,364 @@
+//! The typed `lbgen.dev/v1alpha1` `LoadBalancer` document, exactly as SPEC.md defines it.
+//!
+//! Every struct rejects unknown fields: a misspelt field is an error at its key, never a
+//! silently ignored setting. Enums list their allowed spellings in the error.
+
+use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The API version lbgen reads.
+pub const API_VERSION: &str = "lbgen.dev/v1alpha1";
+/// The kind lbgen compiles; other kinds pass through.
+pub const KIND: &str = "LoadBalancer";
+
+/// One load balancer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LoadBalancerDoc {
+    /// Always `lbgen.dev/v1alpha1`.
+    pub api_version: String,
+    /// Always `LoadBalancer`.
+    pub kind: String,
+    /// Name, namespace, labels, annotations.
+    pub metadata: Metadata,
+    /// What to expose and how.
+    pub spec: Spec,
+}
+
+/// Object metadata.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// Name of the emitted Service/Ingress.
+    pub name: DnsLabel,
+    /// Default: `--namespace`, else `default`.
+    pub namespace: Option<Namespace>,
+    /// Copied onto every emitted object.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Copied verbatim onto the emitted Service/Ingress (a key lbgen sets is an error).
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The cloud whose controller reads the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// Huawei Cloud CCE (ELB).
+    Huawei,
+    /// Alibaba Cloud ACK (CLB/NLB, ALB).
+    Alibaba,
+    /// Tencent Cloud TKE (CLB).
+    Tencent,
+}
+
+impl Provider {
+    /// The spelling used in specs, policies and templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Huawei => "huawei",
+            Provider::Alibaba => "alibaba",
+            Provider::Tencent => "tencent",
+        }
+    }
+}
+
+/// The load-balancer spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spec {
+    /// `--provider` overrides it.
+    pub provider: Option<Provider>,
+    /// Facts about the target cluster, used by policies.
+    pub cluster: Option<Cluster>,
+    /// Service (L4/L7 LoadBalancer Service) or Ingress (L7).
+    pub exposure: Exposure,
+    /// Internal (default) or public.
+    #[serde(default)]
+    pub network: Network,
+    /// Existing LB or creation parameters.
+    pub load_balancer: Option<LoadBalancer>,
+    /// The pods behind a Service.
+    #[serde(default)]
+    pub selector: BTreeMap<String, String>,
+    /// Service ports.
+    #[serde(default)]
+    pub ports: Vec<ServicePort>,
+    /// Ingress routes.
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    /// Extra backends of a Service beside the selected pods.
+    #[serde(default)]
+    pub backends: Vec<Backend>,
+    /// Nodes (NodePort) or pods (direct).
+    #[serde(default)]
+    pub targets: Targets,
+    /// Register backends by IP address.
+    #[serde(default)]
+    pub ip_targets: bool,
+    /// Scheduling algorithm.
+    #[serde(default)]
+    pub algorithm: Algorithm,
+    /// Session stickiness; absent = none.
+    pub stickiness: Option<Stickiness>,
+    /// Health check; absent = provider default.
+    pub health_check: Option<HealthCheck>,
+    /// In-cluster traffic to the LB address goes through the LB.
+    #[serde(default)]
+    pub pass_through: bool,
+    /// externalTrafficPolicy.
+    #[serde(default)]
+    pub traffic_policy: TrafficPolicy,
+    /// The pods' owner, for providers that need pod changes.
+    pub workload: Option<Workload>,
+}
+
+/// Target-cluster facts.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// Provider-style version such as `v1.28.15-r20`.
+    pub version: Option<VersionText>,
+    /// Huawei: `standard` or `turbo`.
+    pub flavor: Option<Flavor>,
+}
+
+/// Huawei cluster flavour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavor {
+    /// CCE standard.
+    Standard,
+    /// CCE Turbo (pods on ENIs).
+    Turbo,
+}
+
+macro_rules! spec_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $text)] $variant,)+
+        }
+        impl $name {
+            /// The spelling used in specs and policies.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+    };
+}
+
+spec_enum!(
+    /// How the application is exposed.
+    Exposure { #[default] /** LoadBalancer Service. */ Service = "service", /** L7 Ingress. */ Ingress = "ingress" }
+);
+spec_enum!(
+    /// Address reachability.
+    Network { #[default] /** Private address. */ Internal = "internal", /** Public address. */ Public = "public" }
+);
+spec_enum!(
+    /// Shared or dedicated LB.
+    Tier { #[default] /** Shared. */ Shared = "shared", /** Dedicated. */ Dedicated = "dedicated" }
+);
+spec_enum!(
+    /// Where the LB sends traffic.
+    Targets { #[default] /** Nodes via NodePort. */ Nodes = "nodes", /** Pod IPs directly. */ Pods = "pods" }
+);
+spec_enum!(
+    /// Scheduling algorithm.
+    Algorithm { #[default] /** Weighted round robin. */ RoundRobin = "round-robin", /** Weighted least connections. */ LeastConnections = "least-connections", /** Source-IP hash. */ SourceIp = "source-ip" }
+);
+spec_enum!(
+    /// Stickiness mode.
+    StickyMode { #[default] /** By client address. */ SourceIp = "source-ip", /** By cookie. */ Cookie = "cookie" }
+);
+spec_enum!(
+    /// externalTrafficPolicy.
+    TrafficPolicy { #[default] /** Cluster. */ Cluster = "cluster", /** Local. */ Local = "local" }
+);
+spec_enum!(
+    /// Listener protocol.
+    Protocol { #[default] /** TCP. */ Tcp = "TCP", /** UDP. */ Udp = "UDP", /** HTTP. */ Http = "HTTP", /** HTTPS. */ Https = "HTTPS" }
+);
+spec_enum!(
+    /// Health-check protocol.
+    HealthProtocol { #[default] /** TCP connect. */ Tcp = "TCP", /** HTTP GET. */ Http = "HTTP", /** UDP. */ Udp = "UDP" }
+);
+spec_enum!(
+    /// Route path matching.
+    PathMatch { #[default] /** Prefix. */ Prefix = "prefix", /** Exact. */ Exact = "exact", /** Regular expression. */ Regex = "regex" }
+);
+
+/// An existing LB or the parameters to create one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    /// Attach to an existing LB.
+    pub id: Option<String>,
+    /// Shared (default) or dedicated.
+    #[serde(default)]
+    pub tier: Tier,
+    /// Auto-create parameters.
+    pub create: Option<Create>,
+}
+
+/// Auto-create parameters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Create {
+    /// LB name.
+    pub name: Option<String>,
+    /// Public bandwidth.
+    pub bandwidth: Option<Bandwidth>,
+    /// EIP type (Huawei).
+    pub eip_type: Option<String>,
+    /// Availability zones.
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// L4 flavour (dedicated).
+    pub l4_flavor: Option<String>,
+    /// L7 flavour (dedicated).
+    pub l7_flavor: Option<String>,
+    /// Subnet of the LB's VIP.
+    pub subnet_id: Option<String>,
+    /// Backend subnets.
+    #[serde(default)]
+    pub backend_subnet_ids: Vec<String>,
+}
+
+/// Public bandwidth of an auto-created LB.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Bandwidth {
+    /// Bandwidth name.
+    pub name: Option<String>,
+    /// Mbit/s.
+    pub size: Option<u32>,
+    /// `bandwidth` or `traffic`.
+    pub charge_mode: Option<ChargeMode>,
+    /// Sharing mode, e.g. `PER`.
+    pub share_type: Option<String>,
+}
+
+/// How public bandwidth is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChargeMode {
+    /// By bandwidth.
+    Bandwidth,
+    /// By traffic.
+    Traffic,
+}
+
+/// A Service port.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServicePort {
+    /// Default `<protocol>-<port>` in lower case.
+    pub name: Option<String>,
+    /// The listener port.
+    pub port: Port,
+    /// Container port, number or name; default = port.
+    pub target_port: Option<PortRef>,
+    /// TCP (default), UDP, HTTP, HTTPS.
+    #[serde(default)]
+    pub protocol: Protocol,
+    /// Required for HTTPS.
+    pub certificate_id: Option<String>,
+}
+
+/// An Ingress route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Host name; absent = any.
+    pub host: Option<String>,
+    /// Default `/`.
+    pub path: Option<String>,
+    /// prefix (default), exact, regex.
+    #[serde(default, rename = "match")]
+    pub path_match: PathMatch,
+    /// Listener port; default 80 (443 with tls).
+    pub port: Option<Port>,
+    /// TLS termination.
+    pub tls: Option<Tls>,
+    /// At least one backend.
+    #[serde(default)]
+    pub backends: Vec<Backend>,
+}
+
+/// TLS settings of a route.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Tls {
+    /// The provider's certificate id.
+    pub certificate_id: String,
+}
+
+/// A backend: an in-cluster Service or an external server group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Backend {
+    /// An in-cluster Service.
+    pub service: Option<DnsLabel>,
+    /// An external server group id.
+    pub server_group: Option<String>,
+    /// The Service's port or the group's port.
+    pub port: Option<PortRef>,
+    /// 0..100; default equal shares.
+    pub weight: Option<Weight>,
+}
+
+/// Session stickiness.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stickiness {
+    /// source-ip or cookie.
+    pub mode: StickyMode,
+    /// How long a session sticks.
+    pub timeout: Option<Duration>,
+}
+
+/// Health check settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheck {
+    /// Default true when the block is present.
+    pub enabled: Option<bool>,
+    /// TCP, HTTP, UDP.
+    pub protocol: Option<HealthProtocol>,
+    /// Default: the traffic port.
+    pub port: Option<Port>,
+    /// HTTP only; default `/`.
+    pub path: Option<String>,
+    /// Interval between checks.
+    pub interval: Option<Duration>,
+    /// Timeout of one check.
+    pub timeout: Option<Duration>,
+    /// Attempts before a backend is marked down.
+    pub retries: Option<u32>,
+}
+
+/// The pods' owner.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Deployment, StatefulSet, DaemonSet.
+    pub kind: WorkloadKind,
+    /// Its name.
+    pub name: DnsLabel,
+}
+
+/// Kinds of pod owners lbgen can patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum WorkloadKind {
+    /// apps/v1 Deployment.
+    Deployment,
+    /// apps/v1 StatefulSet.
+    StatefulSet,
+    /// apps/v1 DaemonSet.
+    DaemonSet,
+}

@@ -1,0 +1,441 @@
+//! A YAML document as a tree of nodes that remember where they came from.
+//!
+//! serde-saphyr's `Spanned<T>` loses its location inside untagged or flattened types, and
+//! the typed spec needs both: precise locations for every field (diagnostics blame
+//! `file:line:col`) and typed values. So each document is first read into this tree from
+//! the parser's event stream (serde-saphyr's own parser, `granit_parser`), keeping every
+//! scalar's raw text and quoting style; `spec::de` then deserialises typed values from the
+//! tree and `Node::find` maps a field path back to its location.
+
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// A position in a source file, both 1-based, as editors and compilers print them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+}
+
+/// One YAML node with its location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Where the node starts.
+    pub span: Span,
+    /// What the node holds.
+    pub value: NodeValue,
+}
+
+/// The content of a node. Scalars keep their text so the consumer decides how to read it
+/// (a label value `yes` stays the string `yes`; YAML 1.1 booleans never sneak in).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeValue {
+    /// A scalar; `plain` is false when it was quoted or a block scalar (always a string).
+    Scalar {
+        /// The text after escapes are processed.
+        text: String,
+        /// Written without quotes (so YAML resolution applies to it).
+        plain: bool,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping in source order; keys are scalars.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML syntax error, or input over the size budget.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SyntaxError {
+    /// What went wrong.
+    pub message: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A document of a stream: its root node (`None` for an empty document).
+pub type Document = Option<Node>;
+
+/// The most nodes one stream may expand to (aliases count every time they are used), so
+/// that an alias bomb cannot exhaust memory. Scaled with the input size: a document can
+/// hardly have more nodes than bytes, aliases aside.
+fn node_budget(input_len: usize) -> usize {
+    input_len.saturating_mul(2).max(100_000)
+}
+
+/// The deepest nesting accepted; no Kubernetes object comes close.
+const MAX_DEPTH: usize = 128;
+
+/// Parses a YAML stream into documents.
+pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
+    let mut builder = Builder {
+        anchors: HashMap::new(),
+        budget: node_budget(input.len()),
+    };
+    let mut docs = Vec::new();
+    let mut parser = Parser::new_from_str(input);
+    loop {
+        let (event, span) = next(&mut parser)?;
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart(..) => {
+                builder.anchors.clear();
+                let (first, first_span) = next(&mut parser)?;
+                if matches!(first, Event::DocumentEnd) {
+                    docs.push(None);
+                    continue;
+                }
+                let root = builder.node(&mut parser, first, first_span, 0)?;
+                let (end, end_span) = next(&mut parser)?;
+                if !matches!(end, Event::DocumentEnd) {
+                    return Err(syntax("expected the end of the document", to_span(&end_span)));
+                }
+                docs.push(Some(root));
+            }
+            _ => {
+                let _ = span;
+            }
+        }
+    }
+    Ok(docs)
+}
+
+type Marked<'a> = (Event<'a>, serde_saphyr::granit_parser::Span);
+
+fn next<'a>(parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>) -> Result<Marked<'a>, SyntaxError> {
+    match parser.next_event() {
+        // Comments are presentation, not data.
+        Some(Ok((Event::Comment(..), _))) => next(parser),
+        Some(Ok(ev)) => Ok(ev),
+        Some(Err(e)) => Err(SyntaxError {
+            message: e.info(),
+            span: Span {
+                line: e.marker().line(),
+                column: e.marker().col() + 1,
+            },
+        }),
+        None => Err(syntax("unexpected end of input", Span::default())),
+    }
+}
+
+fn to_span(s: &serde_saphyr::granit_parser::Span) -> Span {
+    Span {
+        line: s.start.line(),
+        column: s.start.col() + 1,
+    }
+}
+
+fn syntax(message: &str, span: Span) -> SyntaxError {
+    SyntaxError {
+        message: message.to_string(),
+        span,
+    }
+}
+
+struct Builder {
+    anchors: HashMap<usize, Node>,
+    budget: usize,
+}
+
+impl Builder {
+    fn spend(&mut self, span: Span, count: usize) -> Result<(), SyntaxError> {
+        if count > self.budget {
+            return Err(syntax(
+                "the input expands to too many YAML nodes (alias bomb?); split it into smaller files",
+                span,
+            ));
+        }
+        self.budget -= count;
+        Ok(())
+    }
+
+    fn node<'a>(
+        &mut self,
+        parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
+        event: Event<'a>,
+        raw_span: serde_saphyr::granit_parser::Span,
+        depth: usize,
+    ) -> Result<Node, SyntaxError> {
+        let span = to_span(&raw_span);
+        if depth > MAX_DEPTH {
+            return Err(syntax("the document is nested too deeply", span));
+        }
+        self.spend(span, 1)?;
+        let (value, anchor) = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let explicit_str = tag.as_ref().is_some_and(|t| format!("{t}").ends_with("str"));
+                let plain = matches!(style, ScalarStyle::Plain) && !explicit_str;
+                (
+                    NodeValue::Scalar {
+                        text: text.into_owned(),
+                        plain,
+                    },
+                    anchor,
+                )
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                let mut items = Vec::new();
+                loop {
+                    let (ev, sp) = next(parser)?;
+                    if matches!(ev, Event::SequenceEnd) {
+                        break;
+                    }
+                    items.push(self.node(parser, ev, sp, depth + 1)?);
+                }
+                (NodeValue::Seq(items), anchor)
+            }
+            Event::MappingStart(_, anchor, _) => {
+                let mut entries: Vec<(Node, Node)> = Vec::new();
+                loop {
+                    let (ev, sp) = next(parser)?;
+                    if matches!(ev, Event::MappingEnd) {
+                        break;
+                    }
+                    let key = self.node(parser, ev, sp, depth + 1)?;
+                    let key_text = match &key.value {
+                        NodeValue::Scalar { text, .. } => text.clone(),
+                        _ => return Err(syntax("mapping keys must be plain strings", key.span)),
+                    };
+                    let (ev, sp) = next(parser)?;
+                    let value = self.node(parser, ev, sp, depth + 1)?;
+                    if entries.iter().any(|(k, _)| k.as_str() == Some(key_text.as_str())) {
+                        return Err(SyntaxError {
+                            message: format!("duplicate key `{key_text}`; remove one of them"),
+                            span: key.span,
+                        });
+                    }
+                    entries.push((key, value));
+                }
+                (NodeValue::Map(entries), anchor)
+            }
+            Event::Alias(id) => {
+                let target = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| syntax("alias to an unknown anchor", span))?;
+                let size = target.size();
+                self.spend(span, size)?;
+                return Ok(Node {
+                    span,
+                    value: target.value,
+                });
+            }
+            _ => return Err(syntax("unexpected YAML event", span)),
+        };
+        let node = Node { span, value };
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        Ok(node)
+    }
+}
+
+impl Node {
+    /// The scalar text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            NodeValue::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key node and value node under `key`.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.value {
+            NodeValue::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// How many nodes this subtree holds.
+    fn size(&self) -> usize {
+        match &self.value {
+            NodeValue::Scalar { .. } => 1,
+            NodeValue::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            NodeValue::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
+        }
+    }
+
+    /// The location of the field at `path` (`spec.ports[0].port`, `metadata.labels.team`),
+    /// or of its nearest ancestor that exists in the source: a diagnostic about a defaulted
+    /// field then points at the block that omitted it.
+    pub fn find(&self, path: &str) -> Span {
+        let mut node = self;
+        let mut span = self.span;
+        for segment in split_path(path) {
+            let next = match segment {
+                PathSegment::Key(key) => node.entry(key).map(|(k, v)| (k.span, v)),
+                PathSegment::Index(i) => match &node.value {
+                    NodeValue::Seq(items) => items.get(i).map(|n| (n.span, n)),
+                    _ => None,
+                },
+            };
+            match next {
+                Some((s, n)) => {
+                    span = if matches!(n.value, NodeValue::Scalar { .. }) { n.span } else { s };
+                    node = n;
+                }
+                None => break,
+            }
+        }
+        span
+    }
+
+    /// Reads the node as JSON, resolving plain scalars by the YAML 1.2 core schema
+    /// (`true`, `3`, `1.5`, `null`); everything else stays a string. Used for documents
+    /// lbgen passes through untouched.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            NodeValue::Scalar { text, plain: false } => Value::String(text.clone()),
+            NodeValue::Scalar { text, plain: true } => resolve_plain(text),
+            NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeValue::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+pub fn resolve_plain(text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let is_decimal = {
+        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if is_decimal {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::from(i);
+        }
+    }
+    let looks_float = text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if looks_float {
+        if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+            return Value::Number(n);
+        }
+    }
+    Value::String(text.to_string())
+}
+
+/// One step of a field path.
+#[derive(Debug, PartialEq, Eq)]
+enum PathSegment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Splits `spec.ports[0].port` into keys and indices. Annotation keys contain dots, so a
+/// segment in brackets and quotes (`annotations["kubernetes.io/elb.id"]`) is one key.
+fn split_path(path: &str) -> Vec<PathSegment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("[\"") {
+            let end = r.find("\"]").unwrap_or(r.len());
+            out.push(PathSegment::Key(&r[..end]));
+            rest = r.get(end + 2..).unwrap_or("");
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']').unwrap_or(r.len());
+            if let Ok(i) = r[..end].parse() {
+                out.push(PathSegment::Index(i));
+            }
+            rest = r.get(end + 1..).unwrap_or("");
+        } else {
+            let r = rest.strip_prefix('.').unwrap_or(rest);
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if end > 0 {
+                out.push(PathSegment::Key(&r[..end]));
+            }
+            rest = &r[end..];
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_one_based_and_find_walks_paths() {
+        let docs = parse_stream("a: 1\nspec:\n  ports:\n    - port: 80\n      name: x\n").unwrap();
+        let root = docs[0].as_ref().unwrap();
+        assert_eq!(root.find("spec.ports[0].name"), Span { line: 5, column: 13 });
+        // a missing field points at its nearest existing ancestor's key
+        assert_eq!(root.find("spec.ports[0].missing"), Span { line: 4, column: 7 });
+        assert_eq!(root.find("spec"), Span { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn bracketed_keys_may_contain_dots() {
+        let docs = parse_stream("metadata:\n  annotations:\n    kubernetes.io/elb.id: x\n").unwrap();
+        let root = docs[0].as_ref().unwrap();
+        assert_eq!(
+            root.find("metadata.annotations[\"kubernetes.io/elb.id\"]"),
+            Span { line: 3, column: 27 }
+        );
+    }
+
+    #[test]
+    fn quoted_scalars_are_never_resolved() {
+        let docs = parse_stream("a: 'yes'\nb: 10\nc: \"10\"\nd: yes\n").unwrap();
+        let json = docs[0].as_ref().unwrap().to_json();
+        assert_eq!(json["a"], "yes");
+        assert_eq!(json["b"], 10);
+        assert_eq!(json["c"], "10");
+        assert_eq!(json["d"], "yes");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut y = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            y.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let err = parse_stream(&y).unwrap_err();
+        assert!(err.message.contains("too many"), "{}", err.message);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let err = parse_stream("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.span, Span { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn streams_keep_empty_documents() {
+        let docs = parse_stream("---\n---\na: 1\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].is_none());
+    }
+}
