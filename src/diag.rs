@@ -63,7 +63,12 @@ impl Diagnostic {
 
     /// Sort key: errors first, then by place.
     fn key(&self) -> (Option<&Location>, Severity, &str, &str) {
-        (self.location.as_ref(), self.severity, &self.rule, &self.message)
+        (
+            self.location.as_ref(),
+            self.severity,
+            &self.rule,
+            &self.message,
+        )
     }
 }
 

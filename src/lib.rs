@@ -4,9 +4,13 @@
 //! The pipeline runs one way (DESIGN.md): `spec` (load, with source spans) -> `plan`
 //! (defaults, provider-neutral) -> `policy` (diagnostics; errors stop here) -> `provider`
 //! + `render` (objects, checked against k8s-openapi types) -> `emit` (ordered output).
+//!
 //! The library never prints: it returns objects and diagnostics, and the binary decides
 //! how to show them.
 #![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
+// A `Diagnostic` is the error value of every input path: made once per bad input and
+// returned straight to the reporter, so boxing it would only add noise.
+#![allow(clippy::result_large_err)]
 
 pub mod diag;
 pub mod emit;
@@ -47,7 +51,8 @@ pub fn compile(
         match item {
             Item::Passthrough(value, doc) => objects.push((Object(value), doc)),
             Item::LoadBalancer(lb, doc) => {
-                let produced = compile_one(&lb, &doc, overrides, policies, renderer, &mut diagnostics);
+                let produced =
+                    compile_one(&lb, &doc, overrides, policies, renderer, &mut diagnostics);
                 objects.extend(produced.into_iter().map(|o| (o, doc.clone())));
             }
         }
@@ -82,7 +87,11 @@ fn compile_one(
     let plan = match plan::build(lb, overrides) {
         Ok(p) => p,
         Err(e) => {
-            diagnostics.push(Diagnostic::error("plan/provider", e.to_string(), Some(doc.locate("spec.provider"))));
+            diagnostics.push(Diagnostic::error(
+                "plan/provider",
+                e.to_string(),
+                Some(doc.locate("spec.provider")),
+            ));
             return Vec::new();
         }
     };
@@ -123,7 +132,11 @@ fn reject_duplicates(objects: &[(Object, Document)], diagnostics: &mut Vec<Diagn
         let id = object.identity();
         match seen.get(&id) {
             Some(first) => {
-                let (first, second) = if *first <= here { (first.clone(), here) } else { (here, first.clone()) };
+                let (first, second) = if *first <= here {
+                    (first.clone(), here)
+                } else {
+                    (here, first.clone())
+                };
                 diagnostics.push(Diagnostic::error(
                     "load/duplicate",
                     format!(

@@ -7,20 +7,26 @@ use lbgen::plan::Overrides;
 use lbgen::render::Renderer;
 use lbgen::spec::load::read_sources;
 use lbgen::spec::model::Provider;
+use lbgen::spec::values::Namespace;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct RenderArgs {
     /// Spec files or directories (recursive *.yaml, *.yml), or - for stdin; repeatable.
-    #[arg(short = 'f', long = "filename", required = true, value_name = "PATH|DIR|-")]
+    #[arg(
+        short = 'f',
+        long = "filename",
+        required = true,
+        value_name = "PATH|DIR|-"
+    )]
     files: Vec<String>,
     /// Provider for every spec, overriding spec.provider.
     #[arg(long, value_enum)]
     provider: Option<Provider>,
     /// Namespace for specs that do not set metadata.namespace (default: "default").
-    #[arg(short = 'n', long)]
-    namespace: Option<String>,
+    #[arg(short = 'n', long, value_parser = |s: &str| Namespace::parse(s))]
+    namespace: Option<Namespace>,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     output: Format,
@@ -40,12 +46,6 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
             return Outcome::Invalid;
         }
     };
-    if let Some(ns) = &args.namespace {
-        if let Err(e) = lbgen::spec::values::Namespace::parse(ns) {
-            report::to_stderr(&[lbgen::diag::Diagnostic::error("cli/namespace", e, None)], &[]);
-            return Outcome::Invalid;
-        }
-    }
     let policies = match lbgen::policy::builtin() {
         Ok(p) => p,
         Err(d) => {
@@ -55,7 +55,7 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     };
     let overrides = Overrides {
         provider: args.provider,
-        namespace: args.namespace.clone(),
+        namespace: args.namespace.map(|n| n.0),
     };
     let renderer = Renderer::new(args.template_dir.clone());
     let compiled = match lbgen::compile(&sources, &overrides, &policies, &renderer) {
@@ -78,7 +78,14 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     match written {
         Ok(()) => Outcome::Success,
         Err(e) => {
-            report::to_stderr(&[lbgen::diag::Diagnostic::error("emit/io", e.to_string(), None)], &[]);
+            report::to_stderr(
+                &[lbgen::diag::Diagnostic::error(
+                    "emit/io",
+                    e.to_string(),
+                    None,
+                )],
+                &[],
+            );
             Outcome::Invalid
         }
     }

@@ -9,15 +9,19 @@ use std::io::Write;
 /// Writes every diagnostic to stderr. `sources` supplies the lines to quote.
 pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
     let mut err = anstream::stderr();
-    let renderer = if anstream::AutoStream::choice(&std::io::stderr()) == anstream::ColorChoice::Never {
-        Renderer::plain()
-    } else {
-        Renderer::styled()
-    };
+    let renderer =
+        if anstream::AutoStream::choice(&std::io::stderr()) == anstream::ColorChoice::Never {
+            Renderer::plain()
+        } else {
+            Renderer::styled()
+        };
     for d in diagnostics {
         let _ = writeln!(err, "{}", render(d, sources, &renderer));
     }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if errors > 0 {
         let _ = writeln!(
             err,

@@ -17,7 +17,10 @@ pub struct Object(pub Value);
 
 impl Object {
     fn field(&self, pointer: &str) -> &str {
-        self.0.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+        self.0
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 
     /// `kind`.
@@ -140,7 +143,8 @@ pub fn to_stream(objects: &[Object], format: Format) -> Result<String, EmitError
                 "kind": "List",
                 "items": objects.iter().map(|o| &o.0).collect::<Vec<_>>(),
             });
-            let mut s = serde_json::to_string_pretty(&list).map_err(|e| EmitError::Yaml(e.to_string()))?;
+            let mut s =
+                serde_json::to_string_pretty(&list).map_err(|e| EmitError::Yaml(e.to_string()))?;
             s.push('\n');
             Ok(s)
         }
@@ -173,7 +177,8 @@ pub fn to_files(objects: &[Object], format: Format) -> Result<Vec<(PathBuf, Stri
             let text = match format {
                 Format::Yaml => to_yaml(o)?,
                 Format::Json => {
-                    let mut s = serde_json::to_string_pretty(&o.0).map_err(|e| EmitError::Yaml(e.to_string()))?;
+                    let mut s = serde_json::to_string_pretty(&o.0)
+                        .map_err(|e| EmitError::Yaml(e.to_string()))?;
                     s.push('\n');
                     s
                 }

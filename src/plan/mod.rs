@@ -231,9 +231,11 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         })
         .collect();
     let extra = backends(&spec.backends, 0);
-    let route_backends: Vec<BackendPlan> =
-        routes.iter().flat_map(|r| r.backends.clone()).collect();
-    let weighted = extra.iter().chain(&route_backends).any(|b| b.weight.is_some());
+    let route_backends: Vec<BackendPlan> = routes.iter().flat_map(|r| r.backends.clone()).collect();
+    let weighted = extra
+        .iter()
+        .chain(&route_backends)
+        .any(|b| b.weight.is_some());
     let load_balancer = match &spec.load_balancer {
         Some(lb) => LoadBalancerPlan {
             id: lb.id.clone(),
@@ -253,9 +255,10 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         enabled: h.enabled.unwrap_or(true),
         protocol: h.protocol,
         port: h.port.map(|p| p.0),
-        path: h.path.clone().or_else(|| {
-            (h.protocol == Some(HealthProtocol::Http)).then(|| "/".to_string())
-        }),
+        path: h
+            .path
+            .clone()
+            .or_else(|| (h.protocol == Some(HealthProtocol::Http)).then(|| "/".to_string())),
         interval_seconds: h.interval.map(|d| d.0),
         timeout_seconds: h.timeout.map(|d| d.0),
         retries: h.retries,
@@ -297,13 +300,16 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
 /// Backends with their effective weights: explicit weights as given, unweighted backends
 /// share what is left of 100 equally (all unweighted: equal shares).
 fn backends(list: &[crate::spec::model::Backend], route: usize) -> Vec<BackendPlan> {
-    let explicit: u32 = list.iter().filter_map(|b| b.weight).map(|w| u32::from(w.0)).sum();
+    let explicit: u32 = list
+        .iter()
+        .filter_map(|b| b.weight)
+        .map(|w| u32::from(w.0))
+        .sum();
     let unweighted = list.iter().filter(|b| b.weight.is_none()).count() as u32;
-    let share = if unweighted == 0 {
-        0
-    } else {
-        (100u32.saturating_sub(explicit) / unweighted).max(1)
-    };
+    let share = 100u32
+        .saturating_sub(explicit)
+        .checked_div(unweighted)
+        .map_or(0, |s| s.max(1));
     list.iter()
         .enumerate()
         .map(|(index, b)| BackendPlan {

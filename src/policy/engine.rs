@@ -37,13 +37,16 @@ impl PolicySet {
         let mut errors = Vec::new();
         for file in files {
             for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
-                let mut compile = |source: &str, at: &Location| match cel::Program::compile(source) {
+                let mut compile = |source: &str, at: &Location| match cel::Program::compile(source)
+                {
                     Ok(p) => {
                         let references = p.references();
                         let unknown: Vec<&str> = references
                             .variables()
                             .into_iter()
-                            .filter(|v| !VARIABLES.contains(v) && !bound_by_macros(source).contains(v))
+                            .filter(|v| {
+                                !VARIABLES.contains(v) && !bound_by_macros(source).contains(v)
+                            })
                             .collect();
                         if unknown.is_empty() {
                             Some(p)
@@ -153,7 +156,12 @@ impl CompiledRule {
         let list = match for_each.execute(scope).map_err(|e| e.to_string())? {
             cel::Value::List(items) => items,
             cel::Value::Null => return Ok(()),
-            other => return Err(format!("forEach must give a list, got {:?}", other.type_of())),
+            other => {
+                return Err(format!(
+                    "forEach must give a list, got {:?}",
+                    other.type_of()
+                ));
+            }
         };
         for (index, item) in list.iter().enumerate() {
             let mut inner = scope.new_inner_scope();
@@ -171,10 +179,10 @@ impl CompiledRule {
         provider: &str,
         out: &mut Vec<Diagnostic>,
     ) -> Result<(), String> {
-        if let Some(when) = &self.when {
-            if !truth(when.execute(scope), "match")? {
-                return Ok(());
-            }
+        if let Some(when) = &self.when
+            && !truth(when.execute(scope), "match")?
+        {
+            return Ok(());
         }
         if truth(self.expression.execute(scope), "expression")? {
             return Ok(());
@@ -201,7 +209,10 @@ impl CompiledRule {
 fn truth(r: Result<cel::Value, cel::ExecutionError>, what: &str) -> Result<bool, String> {
     match r.map_err(|e| e.to_string())? {
         cel::Value::Bool(b) => Ok(b),
-        other => Err(format!("{what} must give true or false, got {:?}", other.type_of())),
+        other => Err(format!(
+            "{what} must give true or false, got {:?}",
+            other.type_of()
+        )),
     }
 }
 
@@ -242,10 +253,15 @@ fn fill(template: &str, item: Option<(usize, &cel::Value)>) -> String {
     };
     let mut out = template.replace("{index}", &index.to_string());
     while let Some(start) = out.find("{item.") {
-        let Some(len) = out[start..].find('}') else { break };
+        let Some(len) = out[start..].find('}') else {
+            break;
+        };
         let key = out[start + 6..start + len].to_string();
         let value = match item {
-            cel::Value::Map(m) => m.map.get(&cel::objects::Key::String(Arc::new(key))).cloned(),
+            cel::Value::Map(m) => m
+                .map
+                .get(&cel::objects::Key::String(Arc::new(key)))
+                .cloned(),
             _ => None,
         };
         let text = match value {
@@ -274,7 +290,12 @@ fn json_to_cel(v: &serde_json::Value) -> cel::Value {
         J::Object(map) => cel::Value::Map(cel::objects::Map {
             map: Arc::new(
                 map.iter()
-                    .map(|(k, v)| (cel::objects::Key::String(Arc::new(k.clone())), json_to_cel(v)))
+                    .map(|(k, v)| {
+                        (
+                            cel::objects::Key::String(Arc::new(k.clone())),
+                            json_to_cel(v),
+                        )
+                    })
                     .collect(),
             ),
         }),

@@ -12,8 +12,14 @@ use rules::{LoadedRuleFile, parse_rule_file};
 
 /// The built-in rule files, embedded at build time.
 const BUILTIN: &[(&str, &str)] = &[
-    ("policies/common.yaml", include_str!("../../policies/common.yaml")),
-    ("policies/huawei.yaml", include_str!("../../policies/huawei.yaml")),
+    (
+        "policies/common.yaml",
+        include_str!("../../policies/common.yaml"),
+    ),
+    (
+        "policies/huawei.yaml",
+        include_str!("../../policies/huawei.yaml"),
+    ),
 ];
 
 /// The built-in rule files, parsed.

@@ -301,7 +301,10 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
             json!({"service": {"name": action_name(&plan.name, i), "port": {"name": "use-annotation"}}})
         } else {
             let b = &route.backends[0];
-            service_backend(b.service.as_deref().unwrap_or_default(), b.port.as_ref().unwrap_or(&PortRef::Name("http".into())))
+            service_backend(
+                b.service.as_deref().unwrap_or_default(),
+                b.port.as_ref().unwrap_or(&PortRef::Name("http".into())),
+            )
         };
         match path_type(route.path_match) {
             Some(t) => json!({"path": route.path, "pathType": t, "backend": backend}),

@@ -15,8 +15,14 @@ use std::path::PathBuf;
 
 /// Templates built into the binary.
 const BUILTIN: &[(&str, &str)] = &[
-    ("huawei/service.yaml", include_str!("../../templates/huawei/service.yaml")),
-    ("huawei/ingress.yaml", include_str!("../../templates/huawei/ingress.yaml")),
+    (
+        "huawei/service.yaml",
+        include_str!("../../templates/huawei/service.yaml"),
+    ),
+    (
+        "huawei/ingress.yaml",
+        include_str!("../../templates/huawei/ingress.yaml"),
+    ),
 ];
 
 /// Why an object could not be rendered.
@@ -78,7 +84,10 @@ impl Renderer {
             template: manifest.template.clone(),
             message: e.to_string(),
         };
-        let template = self.env.get_template(&manifest.template).map_err(template_error)?;
+        let template = self
+            .env
+            .get_template(&manifest.template)
+            .map_err(template_error)?;
         let text = template
             .render(JinjaValue::from(minijinja::value::Serde(&manifest.context)))
             .map_err(template_error)?;

@@ -12,7 +12,10 @@ use serde_json::Value;
 
 /// Checks `object` against the type of its kind and returns it unchanged.
 pub(super) fn check(object: Value) -> Result<Value, String> {
-    let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let kind = object
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     match kind {
         "Service" => round_trip::<Service>(&object)?,
         "Ingress" => round_trip::<Ingress>(&without_cce_path_property(&object))?,
@@ -36,9 +39,15 @@ fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<(), Str
 /// field the upstream type does not have).
 fn without_cce_path_property(object: &Value) -> Value {
     let mut copy = object.clone();
-    if let Some(rules) = copy.pointer_mut("/spec/rules").and_then(Value::as_array_mut) {
+    if let Some(rules) = copy
+        .pointer_mut("/spec/rules")
+        .and_then(Value::as_array_mut)
+    {
         for rule in rules {
-            if let Some(paths) = rule.pointer_mut("/http/paths").and_then(Value::as_array_mut) {
+            if let Some(paths) = rule
+                .pointer_mut("/http/paths")
+                .and_then(Value::as_array_mut)
+            {
                 for path in paths {
                     if let Some(p) = path.as_object_mut() {
                         p.remove("property");
@@ -76,7 +85,10 @@ mod tests {
     #[test]
     fn unknown_fields_are_caught() {
         let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}, "spec": {"typo": 1}});
-        assert_eq!(check(svc).unwrap_err(), "field `spec.typo` is not part of the Kubernetes object (misspelt or misplaced in the template)");
+        assert_eq!(
+            check(svc).unwrap_err(),
+            "field `spec.typo` is not part of the Kubernetes object (misspelt or misplaced in the template)"
+        );
     }
 
     #[test]

@@ -34,8 +34,15 @@ fn polish(message: &str) -> String {
         format!("missing required field {field}; add it to this mapping")
     } else if message.starts_with("unknown field") {
         format!("{message}; remove it or fix its spelling")
-    } else if message.starts_with("unknown variant") {
-        message.replacen("unknown variant", "unknown value", 1)
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        // serde says "expected `a` or `b`" for two values and "expected one of `a`, `b`,
+        // `c`" for more: one spelling for users and tests.
+        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = expected
+            .strip_prefix("one of ")
+            .unwrap_or(expected)
+            .replace("` or `", "`, `");
+        format!("unknown value {value}; expected one of {expected}")
     } else {
         message.to_string()
     }
@@ -63,8 +70,12 @@ impl<'a> NodeDeserializer<'a> {
     fn scalar(&self, expected: &str) -> Result<(&'a str, bool), DeError> {
         match &self.node.value {
             NodeValue::Scalar { text, plain } => Ok((text.as_str(), *plain)),
-            NodeValue::Seq(_) => Err(de::Error::custom(format!("expected {expected}, found a list"))),
-            NodeValue::Map(_) => Err(de::Error::custom(format!("expected {expected}, found a mapping"))),
+            NodeValue::Seq(_) => Err(de::Error::custom(format!(
+                "expected {expected}, found a list"
+            ))),
+            NodeValue::Map(_) => Err(de::Error::custom(format!(
+                "expected {expected}, found a mapping"
+            ))),
         }
     }
 
@@ -75,7 +86,9 @@ impl<'a> NodeDeserializer<'a> {
             Ok(_) => Err(de::Error::custom(format!(
                 "expected {expected}, found the string \"{text}\"; remove the quotes"
             ))),
-            Err(_) => Err(de::Error::custom(format!("expected {expected}, found `{text}`"))),
+            Err(_) => Err(de::Error::custom(format!(
+                "expected {expected}, found `{text}`"
+            ))),
         }
     }
 
@@ -113,7 +126,9 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
                 }
                 _ => visitor.visit_str(text),
             },
-            NodeValue::Seq(items) => visitor.visit_seq(SeqAccess { items: items.iter() }),
+            NodeValue::Seq(items) => visitor.visit_seq(SeqAccess {
+                items: items.iter(),
+            }),
             NodeValue::Map(entries) => visitor.visit_map(MapAccess {
                 entries: entries.iter(),
                 value: None,
@@ -199,7 +214,9 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
-            NodeValue::Seq(items) => self.stamp(visitor.visit_seq(SeqAccess { items: items.iter() })),
+            NodeValue::Seq(items) => self.stamp(visitor.visit_seq(SeqAccess {
+                items: items.iter(),
+            })),
             _ => Err(DeError {
                 message: "expected a list (`- item` lines or `[a, b]`)".into(),
                 span: Some(self.node.span),
@@ -207,7 +224,11 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
         self.deserialize_seq(visitor)
     }
 
@@ -269,7 +290,10 @@ struct SeqAccess<'a> {
 impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
             Some(node) => seed
                 .deserialize(NodeDeserializer { node })
@@ -288,7 +312,10 @@ struct MapAccess<'a> {
 impl<'de> de::MapAccess<'de> for MapAccess<'de> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
         match self.entries.next() {
             Some((key, value)) => {
                 self.value = Some(value);
@@ -346,6 +373,7 @@ mod tests {
     #[test]
     fn strings_keep_their_text() {
         let t = read("port: 1\nname: 0755\nflag: ~\n").unwrap();
+        assert_eq!(t.port, 1);
         assert_eq!(t.name.as_deref(), Some("0755"));
         assert_eq!(t.flag, None);
     }

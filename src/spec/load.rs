@@ -83,9 +83,8 @@ pub fn read_sources(args: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>
             vec![path.to_path_buf()]
         };
         for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                input_error(format!("cannot read `{}`: {e}", file.display()))
-            })?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| input_error(format!("cannot read `{}`: {e}", file.display())))?;
             sources.push(Source {
                 name: file.display().to_string(),
                 text,
@@ -94,7 +93,8 @@ pub fn read_sources(args: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>
     }
     if sources.is_empty() {
         return Err(input_error(
-            "no input: give one or more -f FILE|DIR|- (a directory holds no *.yaml or *.yml)".into(),
+            "no input: give one or more -f FILE|DIR|- (a directory holds no *.yaml or *.yml)"
+                .into(),
         ));
     }
     Ok(sources)
@@ -104,7 +104,8 @@ pub fn read_sources(args: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>
 fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files = Vec::new();
     for entry in ignore::WalkBuilder::new(dir).threads(1).build() {
-        let entry = entry.map_err(|e| input_error(format!("cannot walk `{}`: {e}", dir.display())))?;
+        let entry =
+            entry.map_err(|e| input_error(format!("cannot walk `{}`: {e}", dir.display())))?;
         let path = entry.path();
         let is_yaml = matches!(
             path.extension().and_then(|e| e.to_str()),

@@ -90,9 +90,14 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
                 let root = builder.node(&mut parser, first, first_span, 0)?;
                 let (end, end_span) = next(&mut parser)?;
                 if !matches!(end, Event::DocumentEnd) {
-                    return Err(syntax("expected the end of the document", to_span(&end_span)));
+                    return Err(syntax(
+                        "expected the end of the document",
+                        to_span(&end_span),
+                    ));
                 }
-                docs.push(Some(root));
+                // `---` followed by nothing is an empty document, not a null object.
+                let empty = matches!(&root.value, NodeValue::Scalar { text, plain: true } if resolve_plain(text).is_null());
+                docs.push((!empty).then_some(root));
             }
             _ => {
                 let _ = span;
@@ -104,7 +109,9 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
 
 type Marked<'a> = (Event<'a>, serde_saphyr::granit_parser::Span);
 
-fn next<'a>(parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>) -> Result<Marked<'a>, SyntaxError> {
+fn next<'a>(
+    parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
+) -> Result<Marked<'a>, SyntaxError> {
     match parser.next_event() {
         // Comments are presentation, not data.
         Some(Ok((Event::Comment(..), _))) => next(parser),
@@ -165,7 +172,9 @@ impl Builder {
         self.spend(span, 1)?;
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let explicit_str = tag.as_ref().is_some_and(|t| format!("{t}").ends_with("str"));
+                let explicit_str = tag
+                    .as_ref()
+                    .is_some_and(|t| format!("{t}").ends_with("str"));
                 let plain = matches!(style, ScalarStyle::Plain) && !explicit_str;
                 (
                     NodeValue::Scalar {
@@ -200,7 +209,10 @@ impl Builder {
                     };
                     let (ev, sp) = next(parser)?;
                     let value = self.node(parser, ev, sp, depth + 1)?;
-                    if entries.iter().any(|(k, _)| k.as_str() == Some(key_text.as_str())) {
+                    if entries
+                        .iter()
+                        .any(|(k, _)| k.as_str() == Some(key_text.as_str()))
+                    {
                         return Err(SyntaxError {
                             message: format!("duplicate key `{key_text}`; remove one of them"),
                             span: key.span,
@@ -288,7 +300,11 @@ impl Node {
             };
             match next {
                 Some((s, n)) => {
-                    span = if matches!(n.value, NodeValue::Scalar { .. }) { n.span } else { s };
+                    span = if matches!(n.value, NodeValue::Scalar { .. }) {
+                        n.span
+                    } else {
+                        s
+                    };
                     node = n;
                 }
                 None => break,
@@ -329,19 +345,20 @@ pub fn resolve_plain(text: &str) -> serde_json::Value {
         let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
-    if is_decimal {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::from(i);
-        }
+    if is_decimal && let Ok(i) = text.parse::<i64>() {
+        return Value::from(i);
     }
     let looks_float = text.bytes().any(|b| b.is_ascii_digit())
         && text
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if looks_float {
-        if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-            return Value::Number(n);
-        }
+    if looks_float
+        && let Some(n) = text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_string())
 }
@@ -389,19 +406,32 @@ mod tests {
     fn spans_are_one_based_and_find_walks_paths() {
         let docs = parse_stream("a: 1\nspec:\n  ports:\n    - port: 80\n      name: x\n").unwrap();
         let root = docs[0].as_ref().unwrap();
-        assert_eq!(root.find("spec.ports[0].name"), Span { line: 5, column: 13 });
+        assert_eq!(
+            root.find("spec.ports[0].name"),
+            Span {
+                line: 5,
+                column: 13
+            }
+        );
         // a missing field points at its nearest existing ancestor's key
-        assert_eq!(root.find("spec.ports[0].missing"), Span { line: 4, column: 7 });
+        assert_eq!(
+            root.find("spec.ports[0].missing"),
+            Span { line: 4, column: 7 }
+        );
         assert_eq!(root.find("spec"), Span { line: 2, column: 1 });
     }
 
     #[test]
     fn bracketed_keys_may_contain_dots() {
-        let docs = parse_stream("metadata:\n  annotations:\n    kubernetes.io/elb.id: x\n").unwrap();
+        let docs =
+            parse_stream("metadata:\n  annotations:\n    kubernetes.io/elb.id: x\n").unwrap();
         let root = docs[0].as_ref().unwrap();
         assert_eq!(
             root.find("metadata.annotations[\"kubernetes.io/elb.id\"]"),
-            Span { line: 3, column: 27 }
+            Span {
+                line: 3,
+                column: 27
+            }
         );
     }
 
@@ -419,7 +449,11 @@ mod tests {
     fn alias_bombs_are_refused() {
         let mut y = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             y.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = parse_stream(&y).unwrap_err();

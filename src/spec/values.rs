@@ -17,7 +17,8 @@ impl DnsLabel {
     pub fn parse(s: &str) -> Result<Self, String> {
         let ok = !s.is_empty()
             && s.len() <= 63
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && s.as_bytes()[0].is_ascii_lowercase()
             && !s.ends_with('-');
         if ok {
@@ -43,7 +44,11 @@ fn suggest_label(s: &str) -> String {
     }
     out.truncate(63);
     let trimmed = out.trim_end_matches('-').to_string();
-    if trimmed.is_empty() { "my-app".into() } else { trimmed }
+    if trimmed.is_empty() {
+        "my-app".into()
+    } else {
+        trimmed
+    }
 }
 
 impl<'de> Deserialize<'de> for DnsLabel {
@@ -69,7 +74,8 @@ impl Namespace {
     pub fn parse(s: &str) -> Result<Self, String> {
         let ok = !s.is_empty()
             && s.len() <= 63
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
         if ok {
@@ -128,16 +134,21 @@ impl<'de> Deserialize<'de> for PortRef {
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<PortRef, E> {
                 match u16::try_from(n) {
                     Ok(p) if p > 0 => Ok(PortRef::Number(Port(p))),
-                    _ => Err(E::custom(format!("port {n} is out of range: expected 1 to 65535"))),
+                    _ => Err(E::custom(format!(
+                        "port {n} is out of range: expected 1 to 65535"
+                    ))),
                 }
             }
             fn visit_i64<E: de::Error>(self, n: i64) -> Result<PortRef, E> {
-                Err(E::custom(format!("port {n} is out of range: expected 1 to 65535")))
+                Err(E::custom(format!(
+                    "port {n} is out of range: expected 1 to 65535"
+                )))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<PortRef, E> {
                 let ok = !s.is_empty()
                     && s.len() <= 15
-                    && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                     && s.bytes().any(|b| b.is_ascii_lowercase())
                     && !s.starts_with('-')
                     && !s.ends_with('-')
@@ -250,7 +261,11 @@ mod tests {
         for bad in ["Shop", "1shop", "shop-", "", "a_b", &"a".repeat(64)] {
             assert!(DnsLabel::parse(bad).is_err(), "{bad}");
         }
-        assert!(DnsLabel::parse("My_Shop").unwrap_err().contains("`my-shop`"));
+        assert!(
+            DnsLabel::parse("My_Shop")
+                .unwrap_err()
+                .contains("`my-shop`")
+        );
     }
 }
 
@@ -272,7 +287,9 @@ impl ClusterVersion {
     /// Parses `v1.28`, `1.28.15`, `v1.28.15-r20`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let err = || {
-            format!("`{s}` is not a cluster version: write it as the provider shows it, e.g. `v1.28.15-r20` or `v1.28`")
+            format!(
+                "`{s}` is not a cluster version: write it as the provider shows it, e.g. `v1.28.15-r20` or `v1.28`"
+            )
         };
         let body = s.strip_prefix('v').unwrap_or(s);
         let (numbers, release) = match body.split_once("-r") {
@@ -284,8 +301,18 @@ impl ClusterVersion {
             .map(|p| p.parse::<u32>().map_err(|_| err()))
             .collect::<Result<_, _>>()?;
         match parts.as_slice() {
-            [major, minor] => Ok(ClusterVersion { major: *major, minor: *minor, patch: 0, release }),
-            [major, minor, patch] => Ok(ClusterVersion { major: *major, minor: *minor, patch: *patch, release }),
+            [major, minor] => Ok(ClusterVersion {
+                major: *major,
+                minor: *minor,
+                patch: 0,
+                release,
+            }),
+            [major, minor, patch] => Ok(ClusterVersion {
+                major: *major,
+                minor: *minor,
+                patch: *patch,
+                release,
+            }),
             _ => Err(err()),
         }
     }
@@ -295,7 +322,10 @@ impl ClusterVersion {
     /// ("v1.25.16-r30, v1.27.16-r30, ... or any later minor"); a minor in between that is
     /// not listed (v1.26) has no supported patch.
     pub fn in_trains(&self, trains: &[ClusterVersion]) -> bool {
-        if let Some(t) = trains.iter().find(|t| (t.major, t.minor) == (self.major, self.minor)) {
+        if let Some(t) = trains
+            .iter()
+            .find(|t| (t.major, t.minor) == (self.major, self.minor))
+        {
             return self >= t;
         }
         trains
@@ -306,7 +336,11 @@ impl ClusterVersion {
 
 impl fmt::Display for ClusterVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "v{}.{}.{}-r{}", self.major, self.minor, self.patch, self.release)
+        write!(
+            f,
+            "v{}.{}.{}-r{}",
+            self.major, self.minor, self.patch, self.release
+        )
     }
 }
 
@@ -318,7 +352,12 @@ pub struct VersionText(pub String);
 impl VersionText {
     /// The parsed version (always valid: checked at load).
     pub fn version(&self) -> ClusterVersion {
-        ClusterVersion::parse(&self.0).unwrap_or(ClusterVersion { major: 0, minor: 0, patch: 0, release: 0 })
+        ClusterVersion::parse(&self.0).unwrap_or(ClusterVersion {
+            major: 0,
+            minor: 0,
+            patch: 0,
+            release: 0,
+        })
     }
 }
 
@@ -347,7 +386,9 @@ mod version_tests {
 
     #[test]
     fn trains() {
-        let trains: Vec<_> = ["v1.25.16-r30", "v1.27.16-r30", "v1.28.15-r20"].map(v).to_vec();
+        let trains: Vec<_> = ["v1.25.16-r30", "v1.27.16-r30", "v1.28.15-r20"]
+            .map(v)
+            .to_vec();
         assert!(v("v1.28.15-r20").in_trains(&trains));
         assert!(!v("v1.28.15-r10").in_trains(&trains));
         assert!(!v("v1.26.5-r0").in_trains(&trains));

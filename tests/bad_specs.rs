@@ -1,0 +1,175 @@
+//! A table of invalid specs: each must fail with an error at the expected line whose
+//! message contains the expected fragment (what was wrong and how to fix it).
+
+mod common;
+
+use lbgen::diag::Severity;
+
+/// Lines 1-8 of a valid Service spec; a case's extra lines start at line 9.
+fn svc(extra: &str) -> String {
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n{extra}"
+    )
+}
+
+/// Lines 1-6 of an Ingress spec; a case's lines start at line 7.
+fn ing(extra: &str) -> String {
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n  provider: huawei\n  exposure: ingress\n{extra}"
+    )
+}
+
+/// Lines 1-4 of any spec; a case's spec fields start at line 5.
+fn raw(spec: &str) -> String {
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n{spec}"
+    )
+}
+
+const ROUTE: &str = "  routes: [{path: /, backends: [{service: web, port: 80}]}]\n";
+
+fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
+    vec![
+        // --- the format: types, enums, names, ports, durations ---------------------------
+        ("unknown field", svc("  algoritm: round-robin\n"), 9, "unknown field `algoritm`"),
+        ("unknown enum", svc("  algorithm: fastest\n"), 9, "`round-robin`, `least-connections`, `source-ip`"),
+        ("bad exposure", raw("  provider: huawei\n  exposure: gateway\n"), 6, "expected one of `service`, `ingress`"),
+        ("bad provider", raw("  provider: aws\n  exposure: service\n"), 5, "`huawei`, `alibaba`, `tencent`"),
+        ("bad network", svc("  network: private\n"), 9, "`internal`, `public`"),
+        ("bad targets", svc("  targets: vms\n"), 9, "`nodes`, `pods`"),
+        ("bad traffic policy", svc("  trafficPolicy: Local\n"), 9, "`cluster`, `local`"),
+        ("bad protocol", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80, protocol: tcp}]\n"), 8, "`TCP`, `UDP`, `HTTP`, `HTTPS`"),
+        ("port zero", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 0}]\n"), 8, "port 0 is out of range"),
+        ("port too big", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 70000}]\n"), 8, "expected 1 to 65535"),
+        ("quoted port", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: \"80\"}]\n"), 8, "remove the quotes"),
+        ("bad target port name", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80, targetPort: Web_Port}]\n"), 8, "neither a port number"),
+        ("bad name", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: My_Shop\nspec: {provider: huawei, exposure: service}\n".into(), 4, "e.g. `my-shop`"),
+        ("name too long", format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: {}\nspec: {{provider: huawei, exposure: service}}\n", "a".repeat(64)), 4, "1 to 63"),
+        ("bad namespace", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  namespace: Web\nspec: {provider: huawei, exposure: service}\n".into(), 5, "not a valid namespace"),
+        ("missing name", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {labels: {a: b}}\nspec: {provider: huawei, exposure: service}\n".into(), 3, "missing required field `name`"),
+        ("missing spec", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\n".into(), 1, "missing required field `spec`"),
+        ("missing exposure", raw("  provider: huawei\n"), 5, "missing required field `exposure`"),
+        ("bad duration unit", svc("  stickiness: {mode: source-ip, timeout: 30min}\n"), 9, "not a duration"),
+        ("duration without unit", svc("  stickiness: {mode: source-ip, timeout: 30}\n"), 9, "unit s, m or h"),
+        ("bad stickiness mode", svc("  stickiness: {mode: header}\n"), 9, "`source-ip`, `cookie`"),
+        ("weight over 100", ing("  routes: [{path: /, backends: [{service: web, port: 80, weight: 120}]}]\n"), 7, "weight 120 is out of range"),
+        ("bool as string", svc("  passThrough: \"true\"\n"), 9, "expected true or false"),
+        ("bool as yes", svc("  ipTargets: yes\n"), 9, "expected true or false"),
+        ("list expected", svc("  backends: {serverGroup: x}\n"), 9, "expected a list"),
+        ("mapping expected", svc("  healthCheck: on\n"), 9, "expected a mapping"),
+        ("bad cluster version", svc("  cluster: {version: 1.28-latest}\n"), 9, "not a cluster version"),
+        ("bad flavor", svc("  cluster: {flavor: turbo2}\n"), 9, "`standard`, `turbo`"),
+        ("bad match", ing("  routes: [{path: /, match: glob, backends: [{service: web, port: 80}]}]\n"), 7, "`prefix`, `exact`, `regex`"),
+        ("bad workload kind", svc("  workload: {kind: Pod, name: web}\n"), 9, "`Deployment`, `StatefulSet`, `DaemonSet`"),
+        ("unknown field in create", svc("  loadBalancer:\n    create: {flavour: x}\n"), 10, "unknown field `flavour`"),
+        ("unknown health field", svc("  healthCheck:\n    intervall: 5s\n"), 10, "unknown field `intervall`"),
+        ("wrong api version", "apiVersion: lbgen.dev/v1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec: {provider: huawei, exposure: service}\n".into(), 1, "expected `lbgen.dev/v1alpha1`"),
+        ("wrong kind", "apiVersion: lbgen.dev/v1alpha1\nkind: Balancer\nmetadata: {name: shop}\nspec: {}\n".into(), 2, "expected `LoadBalancer`"),
+        ("not an object", "- a\n- b\n".into(), 1, "expected a Kubernetes object"),
+        ("yaml syntax", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop\n".into(), 3, "invalid YAML"),
+        ("duplicate key", svc("  selector: {app: other}\n"), 9, "duplicate key `selector`"),
+        ("no provider", raw("  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n"), 4, "no provider"),
+        // --- provider-neutral rules (policies/common.yaml) --------------------------------
+        ("service without selector", raw("  provider: huawei\n  exposure: service\n  ports: [{port: 80}]\n"), 4, "needs spec.selector"),
+        ("service without ports", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n"), 4, "at least one entry in spec.ports"),
+        ("service with routes", svc(ROUTE), 9, "spec.routes is for exposure: ingress"),
+        ("ingress without routes", ing(""), 4, "at least one entry in spec.routes"),
+        ("ingress with ports", ing(&format!("{ROUTE}  ports: [{{port: 80}}]\n")), 8, "spec.ports is for exposure: service"),
+        ("ingress with selector", ing(&format!("{ROUTE}  selector: {{app: web}}\n")), 8, "spec.selector is for exposure: service"),
+        ("id and create", svc("  loadBalancer:\n    id: abc\n    create: {name: x}\n"), 11, "either id"),
+        ("https without certificate", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 443\n      protocol: HTTPS\n"), 10, "needs certificateId"),
+        ("certificate on tcp", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 443\n      certificateId: abc\n"), 10, "only used by HTTPS ports"),
+        ("duplicate port names", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {name: web, port: 80}\n    - {name: web, port: 81}\n"), 9, "is used twice"),
+        ("duplicate ports", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {name: a, port: 80}\n    - {name: b, port: 80}\n"), 9, "listed twice"),
+        ("bad port name", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {name: Web_1, port: 80}\n"), 9, "DNS-1123 label"),
+        ("backend both kinds", ing("  routes:\n    - path: /\n      backends:\n        - {service: web, port: 80, serverGroup: sg-1}\n"), 10, "set exactly one"),
+        ("backend neither kind", ing("  routes:\n    - path: /\n      backends:\n        - {port: 80}\n"), 10, "set exactly one"),
+        ("service backend without port", ing("  routes:\n    - path: /\n      backends:\n        - {service: web}\n"), 10, "needs port"),
+        ("route without backends", ing("  routes:\n    - path: /\n"), 8, "at least one backend"),
+        ("route fully drained", ing("  routes:\n    - path: /\n      backends:\n        - {service: web, port: 80, weight: 0}\n"), 9, "weight 0"),
+        ("relative path", ing("  routes:\n    - path: tea\n      backends: [{service: web, port: 80}]\n"), 8, "must start with '/'"),
+        ("health path on tcp", svc("  healthCheck:\n    protocol: TCP\n    path: /healthz\n"), 11, "only used by HTTP health checks"),
+        ("label value with spaces", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  labels: {team: store front}\nspec: {provider: huawei, exposure: service, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "label values"),
+        // --- Huawei rules (policies/huawei.yaml) -----------------------------------------------
+        ("timeout not whole minutes", svc("  stickiness: {mode: source-ip, timeout: 90s}\n"), 9, "whole minutes"),
+        ("timeout over 60 minutes", svc("  stickiness: {mode: source-ip, timeout: 2h}\n"), 9, "1 to 60 minutes"),
+        ("health interval too long", svc("  healthCheck:\n    interval: 60s\n"), 10, "1 to 50 seconds"),
+        ("health timeout zero", svc("  healthCheck:\n    timeout: 0s\n"), 10, "health-check timeout of 1 to 50"),
+        ("health retries", svc("  healthCheck:\n    retries: 11\n"), 10, "1 to 10 health-check retries"),
+        ("health path too long", svc(&format!("  healthCheck:\n    protocol: HTTP\n    path: /{}\n", "a".repeat(10_000))), 11, "1 to 10,000 characters"),
+        ("ip targets on shared", svc("  ipTargets: true\n"), 9, "only with dedicated LBs"),
+        ("ip targets old cluster", svc("  cluster: {version: v1.28.15-r10}\n  loadBalancer: {id: x, tier: dedicated}\n  ipTargets: true\n"), 11, "v1.28.15-r20"),
+        ("ip targets on v1.26", svc("  cluster: {version: v1.26.9-r50}\n  loadBalancer: {id: x, tier: dedicated}\n  ipTargets: true\n"), 11, "v1.26 has no supported patch"),
+        ("dedicated on v1.15", svc("  cluster: {version: v1.15.6-r1}\n  loadBalancer:\n    id: x\n    tier: dedicated\n"), 12, "v1.17 or later"),
+        ("http service on v1.19", raw("  provider: huawei\n  exposure: service\n  cluster: {version: v1.19.16-r5}\n  selector: {app: web}\n  ports:\n    - port: 80\n      protocol: HTTP\n"), 11, "v1.21 or later"),
+        ("pass-through on v1.15", svc("  cluster: {version: v1.15.11-r1}\n  passThrough: true\n"), 10, "v1.15 or earlier"),
+        ("turbo with local", svc("  cluster: {flavor: turbo}\n  trafficPolicy: local\n"), 10, "only cluster-level"),
+        ("two certificates", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {port: 443, protocol: HTTPS, certificateId: a}\n    - {port: 8443, protocol: HTTPS, certificateId: b}\n"), 9, "same certificateId"),
+        ("dedicated create without zones", svc("  loadBalancer:\n    tier: dedicated\n    create: {l4Flavor: L4_flavor.elb.s1.small}\n"), 11, "needs create.zones"),
+        ("dedicated create without l4", svc("  loadBalancer:\n    tier: dedicated\n    create: {zones: [a]}\n"), 11, "needs create.l4Flavor"),
+        ("dedicated http without l7", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80, protocol: HTTP}]\n  loadBalancer:\n    tier: dedicated\n    create: {zones: [a], l4Flavor: b}\n"), 11, "needs create.l7Flavor"),
+        ("zones on shared", svc("  loadBalancer:\n    create: {zones: [a]}\n"), 10, "apply only to dedicated"),
+        ("public without bandwidth", svc("  network: public\n  loadBalancer:\n    create: {eipType: 5_bgp}\n"), 11, "needs create.bandwidth"),
+        ("public without eip", svc("  network: public\n  loadBalancer:\n    create:\n      bandwidth: {name: bw, size: 5, shareType: PER}\n"), 11, "needs create.eipType"),
+        ("bad eip type", svc("  loadBalancer:\n    create: {eipType: 5_fast}\n"), 10, "5_telcom, 5_union, 5_bgp, 5_sbgp"),
+        ("bad lb name", svc("  loadBalancer:\n    create: {name: Shop-LB}\n"), 10, "lowercase letters, digits and '_'"),
+        ("bandwidth too big", svc("  loadBalancer:\n    create:\n      bandwidth: {size: 5000}\n"), 11, "1 to 2000 Mbit/s"),
+        ("share type", svc("  loadBalancer:\n    create:\n      bandwidth: {shareType: WHOLE}\n"), 11, "shareType: PER"),
+        ("cookie on tcp", svc("  stickiness: {mode: cookie}\n"), 9, "nearest"),
+        ("cookie on tcp names source-ip", svc("  stickiness: {mode: cookie}\n"), 9, "use stickiness.mode: source-ip"),
+        ("source-ip stickiness with source-ip", svc("  algorithm: source-ip\n  stickiness: {mode: source-ip}\n"), 10, "does not combine"),
+        ("service server group", svc("  backends: [{serverGroup: sg-1, port: 80, weight: 50}]\n"), 9, "kubernetes.io/elb.multicluster"),
+        ("ingress source-ip stickiness", ing(&format!("{ROUTE}  stickiness: {{mode: source-ip}}\n")), 8, "use stickiness.mode: cookie"),
+        ("weighted ingress on shared", ing("  routes:\n    - path: /\n      backends:\n        - {service: a, port: 80, weight: 50}\n        - {service: b, port: 80, weight: 50}\n"), 9, "only on a dedicated LB"),
+        ("weighted ingress old cluster", ing("  cluster: {version: v1.28.15-r9}\n  loadBalancer: {id: x, tier: dedicated}\n  routes:\n    - path: /\n      backends:\n        - {service: a, port: 80, weight: 50}\n        - {service: b, port: 80, weight: 50}\n"), 11, "v1.28.15-r10"),
+        ("six backends", ing(&format!("  loadBalancer: {{id: x, tier: dedicated}}\n  routes:\n    - path: /\n      backends:\n{}", (1..=6).map(|i| format!("        - {{service: s{i}, port: 80}}\n")).collect::<String>())), 10, "at most 5 backends"),
+        ("forward named port", ing("  loadBalancer: {id: x, tier: dedicated}\n  routes:\n    - path: /\n      backends:\n        - {service: a, port: http, weight: 50}\n        - {service: b, port: 80, weight: 50}\n"), 11, "by number"),
+        ("duplicate forward backend", ing("  loadBalancer: {id: x, tier: dedicated}\n  routes:\n    - path: /\n      backends:\n        - {service: a, port: 80}\n        - {service: a, port: 80}\n"), 11, "listed twice"),
+        ("two listener ports", ing("  routes:\n    - {path: /a, port: 80, backends: [{service: a, port: 80}]}\n    - {path: /b, port: 8080, backends: [{service: b, port: 80}]}\n"), 9, "one listener port"),
+        ("ingress pass-through", ing(&format!("{ROUTE}  passThrough: true\n")), 8, "no pass-through setting for Ingresses"),
+        ("ingress on v1.18", ing(&format!("  cluster: {{version: v1.18.10-r0}}\n{ROUTE}")), 7, "v1.19 or later"),
+        ("pod targets on standard", svc("  targets: pods\n"), 9, "CCE Turbo cluster"),
+        ("controller annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {kubernetes.io/elb.mark: \"0\"}\nspec: {provider: huawei, exposure: service, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "written by CCE itself"),
+        ("annotation lbgen sets", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/elb.lb-algorithm: SOURCE_IP\nspec: {provider: huawei, exposure: service, selector: {a: b}, ports: [{port: 80}]}\n".into(), 6, "set by lbgen from the spec"),
+        ("health port on old cluster", svc("  cluster: {version: v1.21.7-r0}\n  healthCheck:\n    port: 8081\n"), 11, "v1.21.8-r0"),
+        ("unsupported provider", raw("  provider: tencent\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n"), 5, "cannot render for provider tencent"),
+    ]
+}
+
+#[test]
+fn every_bad_spec_fails_at_its_line_with_a_clear_message() {
+    let cases = cases();
+    assert!(cases.len() >= 60, "the table must hold at least 60 cases");
+    let mut failures = Vec::new();
+    for (name, text, line, fragment) in &cases {
+        match common::compile(text) {
+            Ok(_) => failures.push(format!("{name}: compiled, expected an error")),
+            Err(diags) => {
+                let hit = diags.iter().any(|d| {
+                    d.severity == Severity::Error
+                        && d.message.contains(fragment)
+                        && d.location.as_ref().is_some_and(|l| {
+                            l.line == *line && l.column > 0 && l.file == "spec.yaml"
+                        })
+                });
+                if !hit {
+                    failures.push(format!(
+                        "{name}: no error at line {line} containing {fragment:?}; got:\n  {}",
+                        diags
+                            .iter()
+                            .map(|d| d.to_string())
+                            .collect::<Vec<_>>()
+                            .join("\n  ")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

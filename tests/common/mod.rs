@@ -1,0 +1,42 @@
+//! Helpers shared by the integration tests: compile YAML through the library exactly as
+//! the binary does, and find the built binary.
+#![allow(dead_code, unreachable_pub)]
+
+use lbgen::diag::Diagnostic;
+use lbgen::plan::Overrides;
+use lbgen::render::Renderer;
+use lbgen::spec::load::Source;
+
+/// Compiles named sources with the built-in policies and templates; returns the YAML
+/// stream or every diagnostic.
+pub fn compile_sources(
+    sources: &[(&str, &str)],
+) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let sources: Vec<Source> = sources
+        .iter()
+        .map(|(name, text)| Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        })
+        .collect();
+    let policies = lbgen::policy::builtin().expect("built-in policies compile");
+    let renderer = Renderer::new(None);
+    let compiled = lbgen::compile(&sources, &Overrides::default(), &policies, &renderer)?;
+    let text = lbgen::emit::to_stream(&compiled.objects, lbgen::emit::Format::Yaml).expect("emit");
+    Ok((text, compiled.diagnostics))
+}
+
+/// Compiles one spec named `spec.yaml`.
+pub fn compile(text: &str) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
+    compile_sources(&[("spec.yaml", text)])
+}
+
+/// The built binary.
+pub fn binary() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_kubectl-lbgen"))
+}
+
+/// The repository root.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
