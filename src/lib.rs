@@ -46,16 +46,24 @@ pub fn compile(
     renderer: &Renderer,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let (items, mut diagnostics) = parse_sources(sources);
+    // Specs are independent: judge and render them on every core, in contiguous chunks,
+    // then merge in input order (the output is sorted afterwards anyway).
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(workers).max(64);
+    let results: Vec<(Vec<(Object, Document)>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || compile_items(part, overrides, policies, renderer)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
     let mut objects: Vec<(Object, Document)> = Vec::new();
-    for item in items {
-        match item {
-            Item::Passthrough(value, doc) => objects.push((Object(value), doc)),
-            Item::LoadBalancer(lb, doc) => {
-                let produced =
-                    compile_one(&lb, &doc, overrides, policies, renderer, &mut diagnostics);
-                objects.extend(produced.into_iter().map(|o| (o, doc.clone())));
-            }
-        }
+    for (objs, diags) in results {
+        objects.extend(objs);
+        diagnostics.extend(diags);
     }
     reject_duplicates(&objects, &mut diagnostics);
     let diagnostics = diag::sorted(diagnostics);
@@ -68,6 +76,28 @@ pub fn compile(
         objects,
         diagnostics,
     })
+}
+
+/// Compiles a run of items: passthrough objects as they are, specs through the pipeline.
+fn compile_items(
+    items: &[Item],
+    overrides: &Overrides,
+    policies: &PolicySet,
+    renderer: &Renderer,
+) -> (Vec<(Object, Document)>, Vec<Diagnostic>) {
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    for item in items {
+        match item {
+            Item::Passthrough(value, doc) => objects.push((Object(value.clone()), doc.clone())),
+            Item::LoadBalancer(lb, doc) => {
+                let produced =
+                    compile_one(lb, doc, overrides, policies, renderer, &mut diagnostics);
+                objects.extend(produced.into_iter().map(|o| (o, doc.clone())));
+            }
+        }
+    }
+    (objects, diagnostics)
 }
 
 /// Plan, judge, map and render one `LoadBalancer`; diagnostics get their locations here.

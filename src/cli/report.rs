@@ -4,6 +4,7 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use lbgen::diag::{Diagnostic, Severity};
 use lbgen::spec::load::Source;
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Writes every diagnostic to stderr. `sources` supplies the lines to quote.
@@ -15,8 +16,14 @@ pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
         } else {
             Renderer::styled()
         };
+    // Each file's lines are indexed once: thousands of warnings on a large input must
+    // not rescan the file each time.
+    let lines: HashMap<&str, Vec<&str>> = sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.text.lines().collect()))
+        .collect();
     for d in diagnostics {
-        let _ = writeln!(err, "{}", render(d, sources, &renderer));
+        let _ = writeln!(err, "{}", render(d, &lines, &renderer));
     }
     let errors = diagnostics
         .iter()
@@ -31,7 +38,7 @@ pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
     }
 }
 
-fn render(d: &Diagnostic, sources: &[Source], renderer: &Renderer) -> String {
+fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -40,10 +47,10 @@ fn render(d: &Diagnostic, sources: &[Source], renderer: &Renderer) -> String {
     let Some(loc) = &d.location else {
         return renderer.render(&[Group::with_title(level.primary_title(&title))]);
     };
-    let line_text = sources
-        .iter()
-        .find(|s| s.name == loc.file)
-        .and_then(|s| s.text.lines().nth(loc.line.saturating_sub(1)));
+    let line_text = lines
+        .get(loc.file.as_str())
+        .and_then(|l| l.get(loc.line.saturating_sub(1)))
+        .copied();
     let path = loc.file.clone();
     let Some(line_text) = line_text else {
         return renderer.render(&[level.primary_title(&title).element(Origin::path(&path))]);

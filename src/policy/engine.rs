@@ -306,6 +306,9 @@ fn json_to_cel(v: &serde_json::Value) -> cel::Value {
 fn root_context() -> cel::Context<'static> {
     let mut ctx = cel::Context::default();
     ctx.register_all();
+    // cel's own `matches` compiles its pattern on every call, which dominated the cost of
+    // judging a spec; patterns in rules are literals, so each is compiled once here.
+    ctx.add_function("matches", cached_matches);
     // versionAtLeast('v1.28.15-r20', 'v1.21'): provider-style versions, compared by
     // major, minor, patch and -rN release.
     ctx.add_function(
@@ -336,6 +339,28 @@ fn root_context() -> cel::Context<'static> {
         },
     );
     ctx
+}
+
+thread_local! {
+    static REGEXES: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+        std::cell::RefCell::default();
+}
+
+/// `string.matches(pattern)` with each pattern compiled once per thread.
+fn cached_matches(
+    ftx: &cel::FunctionContext,
+    cel::extractors::This(this): cel::extractors::This<Arc<String>>,
+    pattern: Arc<String>,
+) -> Result<cel::Value, cel::ExecutionError> {
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(pattern.as_str()) {
+            let re = regex::Regex::new(&pattern)
+                .map_err(|e| ftx.error(format!("'{pattern}' is not a valid regex: {e}")))?;
+            cache.insert(pattern.to_string(), re);
+        }
+        Ok(cel::Value::Bool(cache[pattern.as_str()].is_match(&this)))
+    })
 }
 
 fn parse_version(s: &str) -> Result<ClusterVersion, cel::ExecutionError> {
