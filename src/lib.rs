@@ -14,6 +14,7 @@
 
 pub mod diag;
 pub mod emit;
+pub mod explain;
 pub mod plan;
 pub mod policy;
 pub mod provider;
@@ -45,12 +46,35 @@ pub fn compile(
     policies: &PolicySet,
     renderer: &Renderer,
 ) -> Result<Compiled, Vec<Diagnostic>> {
+    run(sources, overrides, policies, Some(renderer))
+}
+
+/// Loads, plans and judges every spec without rendering (`validate`): every diagnostic,
+/// errors and warnings, sorted by location.
+pub fn validate(
+    sources: &[Source],
+    overrides: &Overrides,
+    policies: &PolicySet,
+) -> Vec<Diagnostic> {
+    match run(sources, overrides, policies, None) {
+        Ok(compiled) => compiled.diagnostics,
+        Err(diagnostics) => diagnostics,
+    }
+}
+
+/// The pipeline; without a renderer it stops after the policies.
+fn run(
+    sources: &[Source],
+    overrides: &Overrides,
+    policies: &PolicySet,
+    renderer: Option<&Renderer>,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let (items, mut diagnostics) = parse_sources(sources);
     // Specs are independent: judge and render them on every core, in contiguous chunks,
     // then merge in input order (the output is sorted afterwards anyway).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = items.len().div_ceil(workers).max(64);
-    let results: Vec<(Vec<(Object, Document)>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+    let results: Vec<Batch> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
             .map(|part| scope.spawn(move || compile_items(part, overrides, policies, renderer)))
@@ -78,13 +102,17 @@ pub fn compile(
     })
 }
 
+/// What compiling a run of items gives: objects with the document they came from, and
+/// diagnostics.
+type Batch = (Vec<(Object, Document)>, Vec<Diagnostic>);
+
 /// Compiles a run of items: passthrough objects as they are, specs through the pipeline.
 fn compile_items(
     items: &[Item],
     overrides: &Overrides,
     policies: &PolicySet,
-    renderer: &Renderer,
-) -> (Vec<(Object, Document)>, Vec<Diagnostic>) {
+    renderer: Option<&Renderer>,
+) -> Batch {
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     for item in items {
@@ -106,7 +134,7 @@ fn compile_one(
     doc: &Document,
     overrides: &Overrides,
     policies: &PolicySet,
-    renderer: &Renderer,
+    renderer: Option<&Renderer>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Object> {
     let locate = |mut d: Diagnostic| {
@@ -134,9 +162,9 @@ fn compile_one(
     let mapped = provider::map(&plan);
     let mapping_failed = diag::has_errors(&mapped.diagnostics);
     diagnostics.extend(mapped.diagnostics.into_iter().map(locate));
-    if mapping_failed {
+    let Some(renderer) = renderer.filter(|_| !mapping_failed) else {
         return Vec::new();
-    }
+    };
     let mut out = Vec::new();
     for manifest in &mapped.manifests {
         match renderer.render(manifest) {

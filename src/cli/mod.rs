@@ -1,8 +1,13 @@
 //! The command line: clap definitions, one file per subcommand, and the one place where
 //! outcomes become exit codes.
 
+mod explain;
+mod inputs;
 mod render;
 mod report;
+mod sarif;
+mod schema;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +25,12 @@ struct Cli {
 enum Command {
     /// Render specs into Kubernetes objects (stdout or --out-dir).
     Render(render::RenderArgs),
+    /// Check specs against the built-in and your rules; render nothing.
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of lbgen.dev/v1alpha1 (or of rule files with --policy).
+    Schema(schema::SchemaArgs),
+    /// Explain a spec field: meaning, limits per provider, what it becomes.
+    Explain(explain::ExplainArgs),
 }
 
 /// How a subcommand ended, in SPEC.md's terms.
@@ -27,6 +38,8 @@ enum Command {
 pub(crate) enum Outcome {
     /// 0: success, no difference.
     Success,
+    /// 1: differences found, a promise broken, or a rule test failed.
+    Differs,
     /// 2: invalid input, policy violation or capability error; nothing written.
     Invalid,
 }
@@ -35,6 +48,7 @@ impl From<Outcome> for ExitCode {
     fn from(o: Outcome) -> Self {
         match o {
             Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Differs => ExitCode::from(1),
             Outcome::Invalid => ExitCode::from(2),
         }
     }
@@ -51,6 +65,9 @@ pub(crate) fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Render(args) => render::execute(args),
+        Command::Validate(args) => validate::execute(args),
+        Command::Schema(args) => schema::execute(args),
+        Command::Explain(args) => explain::execute(args),
     };
     outcome.into()
 }

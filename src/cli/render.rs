@@ -1,32 +1,17 @@
 //! `kubectl lbgen render`: specs in, objects out (stdout or one file per object).
 
+use super::inputs::{Loaded, SpecInputs};
 use super::{Outcome, report};
 use clap::Args;
 use lbgen::emit::{self, Format};
-use lbgen::plan::Overrides;
 use lbgen::render::Renderer;
-use lbgen::spec::load::read_sources;
-use lbgen::spec::model::Provider;
-use lbgen::spec::values::Namespace;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct RenderArgs {
-    /// Spec files or directories (recursive *.yaml, *.yml), or - for stdin; repeatable.
-    #[arg(
-        short = 'f',
-        long = "filename",
-        required = true,
-        value_name = "PATH|DIR|-"
-    )]
-    files: Vec<String>,
-    /// Provider for every spec, overriding spec.provider.
-    #[arg(long, value_enum)]
-    provider: Option<Provider>,
-    /// Namespace for specs that do not set metadata.namespace (default: "default").
-    #[arg(short = 'n', long, value_parser = |s: &str| Namespace::parse(s))]
-    namespace: Option<Namespace>,
+    #[command(flatten)]
+    inputs: SpecInputs,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     output: Format,
@@ -39,23 +24,13 @@ pub(crate) struct RenderArgs {
 }
 
 pub(crate) fn execute(args: RenderArgs) -> Outcome {
-    let sources = match read_sources(&args.files, &mut std::io::stdin()) {
-        Ok(s) => s,
-        Err(d) => {
-            report::to_stderr(&[d], &[]);
-            return Outcome::Invalid;
-        }
-    };
-    let policies = match lbgen::policy::builtin() {
-        Ok(p) => p,
-        Err(d) => {
-            report::to_stderr(&d, &[]);
-            return Outcome::Invalid;
-        }
-    };
-    let overrides = Overrides {
-        provider: args.provider,
-        namespace: args.namespace.map(|n| n.0),
+    let Some(Loaded {
+        sources,
+        policies,
+        overrides,
+    }) = args.inputs.load()
+    else {
+        return Outcome::Invalid;
     };
     let renderer = Renderer::new(args.template_dir.clone());
     let compiled = match lbgen::compile(&sources, &overrides, &policies, &renderer) {

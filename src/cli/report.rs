@@ -53,7 +53,8 @@ fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer)
         .copied();
     let path = loc.file.clone();
     let Some(line_text) = line_text else {
-        return renderer.render(&[level.primary_title(&title).element(Origin::path(&path))]);
+        let place = format!("{}:{}:{}", loc.file, loc.line, loc.column);
+        return renderer.render(&[level.primary_title(&title).element(Origin::path(&place))]);
     };
     // Columns count characters; the snippet wants bytes. Underline the token there.
     let start = line_text

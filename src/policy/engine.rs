@@ -5,7 +5,7 @@
 //! scope with `item` and `index`. Every expression is compiled when the rules are loaded,
 //! so a broken rule is reported at its own file:line:column before any spec is judged.
 
-use super::rules::{LoadedRuleFile, Rule};
+use super::rules::{LoadedRuleFile, Rule, RuleLocations};
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::plan::Plan;
 use crate::spec::values::ClusterVersion;
@@ -15,6 +15,23 @@ use std::sync::Arc;
 /// Variables a rule may use.
 const VARIABLES: &[&str] = &["lb", "item", "index"];
 
+/// What a report needs to know about a loaded rule.
+#[derive(Debug, Clone)]
+pub struct RuleSummary {
+    /// Rule id.
+    pub id: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// Its message.
+    pub message: String,
+    /// The field it blames.
+    pub field: Option<String>,
+    /// Provider it applies to (`None`: all).
+    pub provider: Option<String>,
+    /// Where its fact comes from.
+    pub source: Option<String>,
+}
+
 /// Compiled rules, ready to judge plans.
 pub struct PolicySet {
     root: cel::Context<'static>,
@@ -23,6 +40,7 @@ pub struct PolicySet {
 
 struct CompiledRule {
     rule: Rule,
+    locations: RuleLocations,
     provider: Option<String>,
     expression: cel::Program,
     when: Option<cel::Program>,
@@ -86,6 +104,7 @@ impl PolicySet {
                 };
                 rules.push(CompiledRule {
                     rule: rule.clone(),
+                    locations: loc.clone(),
                     provider: file.content.provider.clone(),
                     expression,
                     when,
@@ -94,13 +113,69 @@ impl PolicySet {
                 });
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        let mut seen = std::collections::HashMap::new();
+        for r in &rules {
+            if let Some(first) = seen.insert(r.rule.id.clone(), r.locations.expression.clone()) {
+                errors.push(bad_rule(
+                    &r.rule.id,
+                    format!(
+                        "the id is already used at {}:{}; rule ids must be unique",
+                        first.file, first.line
+                    ),
+                    &r.locations.expression,
+                ));
+            }
         }
-        Ok(PolicySet {
+        let set = PolicySet {
             root: root_context(),
             rules,
-        })
+        };
+        errors.extend(set.probe(&super::probe::sample_plans()));
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Evaluates every rule once against fully populated sample plans (see `probe`):
+    /// non-boolean results and reads of fields the plan does not have are rule errors.
+    fn probe(&self, samples: &[Plan]) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for rule in &self.rules {
+            let mut problem = None;
+            for plan in samples {
+                let lb = match serde_json::to_value(plan) {
+                    Ok(v) => json_to_cel(&v),
+                    Err(_) => continue,
+                };
+                let mut scope = self.root.new_inner_scope();
+                scope.add_variable_from_value("lb", lb);
+                if let Some(p) = rule.probe_one(&scope) {
+                    problem = Some(p);
+                    break;
+                }
+            }
+            if let Some((message, at)) = problem {
+                errors.push(bad_rule(&rule.rule.id, message, at));
+            }
+        }
+        errors
+    }
+
+    /// One line per loaded rule, for reports that list the rules (SARIF, explain).
+    pub fn rule_summaries(&self) -> Vec<RuleSummary> {
+        self.rules
+            .iter()
+            .map(|r| RuleSummary {
+                id: r.rule.id.clone(),
+                severity: r.rule.severity.into(),
+                message: r.rule.message.clone(),
+                field: r.rule.field.clone(),
+                provider: r.provider.clone(),
+                source: r.rule.source.clone(),
+            })
+            .collect()
     }
 
     /// How many rules are loaded.
@@ -144,6 +219,72 @@ impl PolicySet {
 }
 
 impl CompiledRule {
+    /// The first problem of this rule on one sample plan, with where to report it.
+    fn probe_one(&self, scope: &cel::Context<'_>) -> Option<(String, &Location)> {
+        let loc = &self.locations;
+        let mut inner_scope;
+        let scope = match &self.for_each {
+            None => scope,
+            Some(p) => match p.execute(scope) {
+                Ok(cel::Value::List(items)) => {
+                    inner_scope = scope.new_inner_scope();
+                    if let Some(first) = items.first() {
+                        inner_scope.add_variable_from_value("item", first.clone());
+                        inner_scope.add_variable_from_value("index", cel::Value::Int(0));
+                    }
+                    &inner_scope
+                }
+                Ok(other) => {
+                    return Some((
+                        format!("forEach must give a list, got {:?}", other.type_of()),
+                        &loc.for_each,
+                    ));
+                }
+                Err(e) => return probe_error(e, &loc.for_each),
+            },
+        };
+        let checks = [
+            (self.when.as_ref(), &loc.when, "match"),
+            (Some(&self.expression), &loc.expression, "expression"),
+        ];
+        for (program, at, what) in checks {
+            let Some(program) = program else { continue };
+            match program.execute(scope) {
+                Ok(cel::Value::Bool(_)) => {}
+                Ok(other) => {
+                    return Some((
+                        format!(
+                            "{what} must give true or false, but gives a {:?}",
+                            other.type_of()
+                        ),
+                        at,
+                    ));
+                }
+                Err(e) => {
+                    if let Some(p) = probe_error(e, at) {
+                        return Some(p);
+                    }
+                }
+            }
+        }
+        if let Some(p) = &self.message_expression {
+            match p.execute(scope) {
+                Ok(cel::Value::String(_)) => {}
+                Ok(other) => {
+                    return Some((
+                        format!(
+                            "messageExpression must give a string, but gives a {:?}",
+                            other.type_of()
+                        ),
+                        &loc.message_expression,
+                    ));
+                }
+                Err(e) => return probe_error(e, &loc.message_expression),
+            }
+        }
+        None
+    }
+
     fn judge(
         &self,
         scope: &cel::Context<'_>,
@@ -204,6 +345,26 @@ impl CompiledRule {
         });
         Ok(())
     }
+}
+
+/// Errors that prove a rule wrong whatever the spec: a field the plan does not have, or an
+/// operator applied to the wrong types. Other runtime errors may depend on the spec.
+fn probe_error(e: cel::ExecutionError, at: &Location) -> Option<(String, &Location)> {
+    let text = e.to_string();
+    let definite = [
+        "No such key",
+        "no such key",
+        "Unsupported binary operator",
+        "UnsupportedBinaryOperator",
+        "NoSuchOverload",
+        "no such overload",
+    ];
+    definite.iter().any(|d| text.contains(d)).then(|| {
+        (
+            format!("{text} (lb has the fields listed in README.md, \"Policy rules\")"),
+            at,
+        )
+    })
 }
 
 fn truth(r: Result<cel::Value, cel::ExecutionError>, what: &str) -> Result<bool, String> {

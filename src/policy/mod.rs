@@ -4,11 +4,14 @@
 //! `policies/` are compiled into the binary.
 
 pub mod engine;
+mod probe;
 pub mod rules;
+pub mod testing;
 
 use crate::diag::Diagnostic;
 use engine::PolicySet;
 use rules::{LoadedRuleFile, parse_rule_file};
+use std::path::PathBuf;
 
 /// The built-in rule files, embedded at build time.
 const BUILTIN: &[(&str, &str)] = &[
@@ -32,5 +35,64 @@ pub fn builtin_files() -> Result<Vec<LoadedRuleFile>, Vec<Diagnostic>> {
 
 /// The built-in rules, compiled.
 pub fn builtin() -> Result<PolicySet, Vec<Diagnostic>> {
-    PolicySet::compile(&builtin_files()?)
+    load(&[])
+}
+
+/// The built-in rules plus every `*.yaml`/`*.yml` rule file in `dirs` (sorted by path),
+/// compiled and probed; all broken rules are reported together.
+pub fn load(dirs: &[PathBuf]) -> Result<PolicySet, Vec<Diagnostic>> {
+    PolicySet::compile(&load_files(dirs)?)
+}
+
+/// The built-in rule files plus the users', parsed but not compiled.
+pub fn load_files(dirs: &[PathBuf]) -> Result<Vec<LoadedRuleFile>, Vec<Diagnostic>> {
+    let mut files = builtin_files()?;
+    let mut errors = Vec::new();
+    for path in user_rule_files(dirs)? {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match parse_rule_file(&name, &text) {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e),
+            },
+            Err(e) => errors.push(Diagnostic::error(
+                "policy/io",
+                format!("cannot read `{name}`: {e}"),
+                None,
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn user_rule_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            vec![Diagnostic::error(
+                "policy/io",
+                format!(
+                    "cannot read policy directory `{}`: {e}; check --policy-dir",
+                    dir.display()
+                ),
+                None,
+            )]
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let yaml = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            );
+            if yaml && path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }

@@ -9,20 +9,27 @@
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::spec::de::from_node;
 use crate::spec::node::parse_stream;
+use schemars::JsonSchema;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// A rule file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     /// The provider the rules apply to; absent = every provider.
     pub provider: Option<String>,
+    /// What each spec field becomes for this provider (annotation, unit), shown by
+    /// `kubectl lbgen explain`.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
     /// The rules.
+    #[serde(default)]
     pub rules: Vec<Rule>,
 }
 
 /// One rule.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Rule {
     /// Stable id, `<provider>/<name>`.
@@ -47,7 +54,7 @@ pub struct Rule {
 }
 
 /// Rule severity as written in rule files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleSeverity {
     /// Stops rendering.
@@ -133,4 +140,9 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<LoadedRuleFile, Diagnos
         content,
         locations,
     })
+}
+
+/// The JSON Schema of a rule file, generated from the types above.
+pub fn rule_file_schema() -> serde_json::Value {
+    schemars::schema_for!(RuleFile).to_value()
 }

@@ -6,4 +6,5 @@ pub mod de;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod schema;
 pub mod values;

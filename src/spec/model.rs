@@ -4,6 +4,7 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -13,12 +14,14 @@ pub const API_VERSION: &str = "lbgen.dev/v1alpha1";
 pub const KIND: &str = "LoadBalancer";
 
 /// One load balancer.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoadBalancerDoc {
     /// Always `lbgen.dev/v1alpha1`.
+    #[schemars(extend("const" = "lbgen.dev/v1alpha1"))]
     pub api_version: String,
     /// Always `LoadBalancer`.
+    #[schemars(extend("const" = "LoadBalancer"))]
     pub kind: String,
     /// Name, namespace, labels, annotations.
     pub metadata: Metadata,
@@ -27,7 +30,7 @@ pub struct LoadBalancerDoc {
 }
 
 /// Object metadata.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metadata {
     /// Name of the emitted Service/Ingress.
@@ -43,7 +46,9 @@ pub struct Metadata {
 }
 
 /// The cloud whose controller reads the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// Huawei Cloud CCE (ELB).
@@ -66,57 +71,71 @@ impl Provider {
 }
 
 /// The load-balancer spec.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Spec {
-    /// `--provider` overrides it.
+    /// The cloud whose controller reads the output: huawei (CCE), alibaba (ACK) or tencent
+    /// (TKE). `--provider` overrides it.
     pub provider: Option<Provider>,
-    /// Facts about the target cluster, used by policies.
+    /// Facts about the target cluster (version, flavour) that gate version-dependent
+    /// features; rules that need a fact skip when it is not given.
     pub cluster: Option<Cluster>,
-    /// Service (L4/L7 LoadBalancer Service) or Ingress (L7).
+    /// How the application is exposed: `service` renders an L4/L7 LoadBalancer Service,
+    /// `ingress` an L7 Ingress.
     pub exposure: Exposure,
-    /// Internal (default) or public.
+    /// Whether the load balancer's address is private (`internal`, the default) or public.
+    /// With an existing LB its own address decides.
     #[serde(default)]
     pub network: Network,
-    /// Existing LB or creation parameters.
+    /// Which load balancer: an existing one (`id`) or the parameters to create one
+    /// (`create`), and its tier. Without it the provider's default LB is created.
     pub load_balancer: Option<LoadBalancer>,
-    /// The pods behind a Service.
+    /// Labels of the pods behind a Service (`exposure: service`, required).
     #[serde(default)]
     pub selector: BTreeMap<String, String>,
-    /// Service ports.
+    /// The Service's listeners (`exposure: service`, at least one).
     #[serde(default)]
     pub ports: Vec<ServicePort>,
-    /// Ingress routes.
+    /// The Ingress's routes (`exposure: ingress`, at least one): host, path, listener port,
+    /// TLS and weighted backends.
     #[serde(default)]
     pub routes: Vec<Route>,
-    /// Extra backends of a Service beside the selected pods.
+    /// Extra backends of a Service beside the selected pods, e.g. an existing server group of
+    /// machines outside the cluster, with weights.
     #[serde(default)]
     pub backends: Vec<Backend>,
-    /// Nodes (NodePort) or pods (direct).
+    /// Where the LB sends traffic: `nodes` (default, via the NodePort) or `pods` (straight to
+    /// pod IPs; the provider may need ENI pods).
     #[serde(default)]
     pub targets: Targets,
-    /// Register backends by IP address.
+    /// Register backends by IP address rather than by instance (dedicated LBs only on
+    /// Huawei; can never be turned off again).
     #[serde(default)]
     pub ip_targets: bool,
-    /// Scheduling algorithm.
+    /// How the LB picks a backend: weighted `round-robin` (default), weighted
+    /// `least-connections`, or `source-ip` hashing (ignores weights).
     #[serde(default)]
     pub algorithm: Algorithm,
-    /// Session stickiness; absent = none.
+    /// Keep a client on one backend (`source-ip` or `cookie`) for `timeout`; absent means
+    /// no stickiness.
     pub stickiness: Option<Stickiness>,
-    /// Health check; absent = provider default.
+    /// How the LB checks backends; absent means the provider's default.
     pub health_check: Option<HealthCheck>,
-    /// In-cluster traffic to the LB address goes through the LB.
+    /// Send in-cluster traffic to the LB's address through the LB instead of letting
+    /// kube-proxy short-circuit it (fixes access with `trafficPolicy: local`).
     #[serde(default)]
     pub pass_through: bool,
-    /// externalTrafficPolicy.
+    /// The Service's externalTrafficPolicy: `cluster` (default; any node forwards) or
+    /// `local` (only nodes with a pod; keeps the client address).
     #[serde(default)]
     pub traffic_policy: TrafficPolicy,
-    /// The pods' owner, for providers that need pod changes.
+    /// The pods' owner (kind and name), for providers that need changes to the pods
+    /// (Tencent direct access needs ENI pods).
     pub workload: Option<Workload>,
 }
 
 /// Target-cluster facts.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     /// Provider-style version such as `v1.28.15-r20`.
@@ -126,7 +145,7 @@ pub struct Cluster {
 }
 
 /// Huawei cluster flavour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Flavor {
     /// CCE standard.
@@ -138,7 +157,7 @@ pub enum Flavor {
 macro_rules! spec_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default, JsonSchema)]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $text)] $variant,)+
         }
@@ -193,7 +212,7 @@ spec_enum!(
 );
 
 /// An existing LB or the parameters to create one.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancer {
     /// Attach to an existing LB.
@@ -206,7 +225,7 @@ pub struct LoadBalancer {
 }
 
 /// Auto-create parameters.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Create {
     /// LB name.
@@ -230,7 +249,7 @@ pub struct Create {
 }
 
 /// Public bandwidth of an auto-created LB.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Bandwidth {
     /// Bandwidth name.
@@ -244,7 +263,7 @@ pub struct Bandwidth {
 }
 
 /// How public bandwidth is billed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChargeMode {
     /// By bandwidth.
@@ -254,7 +273,7 @@ pub enum ChargeMode {
 }
 
 /// A Service port.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServicePort {
     /// Default `<protocol>-<port>` in lower case.
@@ -271,7 +290,7 @@ pub struct ServicePort {
 }
 
 /// An Ingress route.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// Host name; absent = any.
@@ -291,7 +310,7 @@ pub struct Route {
 }
 
 /// TLS settings of a route.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Tls {
     /// The provider's certificate id.
@@ -299,7 +318,7 @@ pub struct Tls {
 }
 
 /// A backend: an in-cluster Service or an external server group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Backend {
     /// An in-cluster Service.
@@ -308,42 +327,44 @@ pub struct Backend {
     pub server_group: Option<String>,
     /// The Service's port or the group's port.
     pub port: Option<PortRef>,
-    /// 0..100; default equal shares.
+    /// Share of traffic, 0..100 (0 drains the backend); default: equal shares of what the
+    /// weighted backends leave.
     pub weight: Option<Weight>,
 }
 
 /// Session stickiness.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stickiness {
     /// source-ip or cookie.
     pub mode: StickyMode,
-    /// How long a session sticks.
+    /// How long a client stays on its backend after its last request: `30s`, `5m`, `1h`.
+    /// Providers take different units and ranges (see `kubectl lbgen explain`).
     pub timeout: Option<Duration>,
 }
 
 /// Health check settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheck {
     /// Default true when the block is present.
     pub enabled: Option<bool>,
     /// TCP, HTTP, UDP.
     pub protocol: Option<HealthProtocol>,
-    /// Default: the traffic port.
+    /// Port to check when it is not the traffic port (e.g. a metrics or health port).
     pub port: Option<Port>,
-    /// HTTP only; default `/`.
+    /// Path of an HTTP check; default `/`.
     pub path: Option<String>,
-    /// Interval between checks.
+    /// Time between two checks of one backend (`5s`).
     pub interval: Option<Duration>,
-    /// Timeout of one check.
+    /// How long one check may take before it counts as failed (`3s`).
     pub timeout: Option<Duration>,
-    /// Attempts before a backend is marked down.
+    /// Consecutive results before a backend is marked down (or up again).
     pub retries: Option<u32>,
 }
 
 /// The pods' owner.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// Deployment, StatefulSet, DaemonSet.
@@ -353,7 +374,7 @@ pub struct Workload {
 }
 
 /// Kinds of pod owners lbgen can patch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub enum WorkloadKind {
     /// apps/v1 Deployment.
     Deployment,

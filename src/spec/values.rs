@@ -396,3 +396,48 @@ mod version_tests {
         assert!(v("v1.33.0-r0").in_trains(&trains));
     }
 }
+
+/// JSON Schema of the checked value types: the same rules the deserialisers enforce, so
+/// editors flag a bad value before lbgen runs.
+mod schema {
+    use super::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    macro_rules! inline_schema {
+        ($ty:ty, $name:literal, $($schema:tt)+) => {
+            impl JsonSchema for $ty {
+                fn inline_schema() -> bool {
+                    true
+                }
+                fn schema_name() -> Cow<'static, str> {
+                    $name.into()
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!($($schema)+)
+                }
+            }
+        };
+    }
+
+    inline_schema!(DnsLabel, "DnsLabel", {
+        "type": "string", "maxLength": 63, "pattern": "^[a-z]([-a-z0-9]*[a-z0-9])?$"
+    });
+    inline_schema!(Namespace, "Namespace", {
+        "type": "string", "maxLength": 63, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    });
+    inline_schema!(Port, "Port", {"type": "integer", "minimum": 1, "maximum": 65535});
+    inline_schema!(PortRef, "PortRef", {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": 65535},
+            {"type": "string", "maxLength": 15, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}
+        ]
+    });
+    inline_schema!(Weight, "Weight", {"type": "integer", "minimum": 0, "maximum": 100});
+    inline_schema!(Duration, "Duration", {
+        "type": "string", "pattern": "^([0-9]+[smh])+$", "examples": ["30s", "5m", "1h30m"]
+    });
+    inline_schema!(VersionText, "ClusterVersion", {
+        "type": "string", "pattern": "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?(-r[0-9]+)?$", "examples": ["v1.28.15-r20"]
+    });
+}

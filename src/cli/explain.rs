@@ -1,0 +1,69 @@
+//! `kubectl lbgen explain FIELD [--provider P]`: the field's meaning, shape, what it
+//! becomes for the provider and the rules that judge it (like `kubectl explain`).
+
+use super::{Outcome, report};
+use clap::Args;
+use lbgen::diag::Diagnostic;
+use lbgen::spec::model::Provider;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// Field path, e.g. spec.stickiness.timeout.
+    field: String,
+    /// Only this provider's mapping and rules.
+    #[arg(long, value_enum)]
+    provider: Option<Provider>,
+    /// Also show the rules in these directories.
+    #[arg(long = "policy-dir", value_name = "DIR")]
+    policy_dirs: Vec<PathBuf>,
+}
+
+pub(crate) fn execute(args: ExplainArgs) -> Outcome {
+    let files = match lbgen::policy::load_files(&args.policy_dirs) {
+        Ok(f) => f,
+        Err(d) => {
+            report::to_stderr(&d, &[]);
+            return Outcome::Invalid;
+        }
+    };
+    let provider = args.provider.map(Provider::as_str);
+    let Some(e) = lbgen::explain::explain(&args.field, provider, &files) else {
+        let d = Diagnostic::error(
+            "explain/field",
+            format!(
+                "no field `{}` in lbgen.dev/v1alpha1; try `kubectl lbgen explain spec`",
+                args.field
+            ),
+            None,
+        );
+        report::to_stderr(&[d], &[]);
+        return Outcome::Invalid;
+    };
+    let mut text = format!(
+        "FIELD:    {}\nTYPE:     {}\n\nDESCRIPTION:\n",
+        e.field, e.shape
+    );
+    for line in e.description.lines() {
+        text.push_str(&format!("    {line}\n"));
+    }
+    if !e.fields.is_empty() {
+        text.push_str(&format!("\nFIELDS:\n    {}\n", e.fields.join("\n    ")));
+    }
+    if !e.becomes.is_empty() {
+        text.push_str("\nBECOMES:\n");
+        for b in &e.becomes {
+            text.push_str(&format!("    {b}\n"));
+        }
+    }
+    if !e.rules.is_empty() {
+        text.push_str("\nRULES:\n");
+        for (id, severity, message) in &e.rules {
+            text.push_str(&format!("    {id} ({severity}): {message}\n"));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    Outcome::Success
+}

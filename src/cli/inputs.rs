@@ -1,0 +1,64 @@
+//! What every spec-reading subcommand shares: `-f` sources, `--provider`, `-n` and
+//! `--policy-dir`, read and loaded the same way for render, validate and the rest.
+
+use super::report;
+use clap::Args;
+use lbgen::plan::Overrides;
+use lbgen::policy::engine::PolicySet;
+use lbgen::spec::load::{Source, read_sources};
+use lbgen::spec::model::Provider;
+use lbgen::spec::values::Namespace;
+use std::path::PathBuf;
+
+/// Spec inputs and the flags that change how they are read.
+#[derive(Debug, Args)]
+pub(crate) struct SpecInputs {
+    /// Spec files or directories (recursive *.yaml, *.yml), or - for stdin; repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "PATH|DIR|-")]
+    pub(crate) files: Vec<String>,
+    /// Provider for every spec, overriding spec.provider.
+    #[arg(long, value_enum)]
+    pub(crate) provider: Option<Provider>,
+    /// Namespace for specs that do not set metadata.namespace (default: "default").
+    #[arg(short = 'n', long, value_parser = |s: &str| Namespace::parse(s))]
+    pub(crate) namespace: Option<Namespace>,
+    /// Directory of extra rule files (*.yaml), judged beside the built-in rules; repeatable.
+    #[arg(long = "policy-dir", value_name = "DIR")]
+    pub(crate) policy_dirs: Vec<PathBuf>,
+}
+
+/// Everything a subcommand needs to run the pipeline.
+pub(crate) struct Loaded {
+    pub(crate) sources: Vec<Source>,
+    pub(crate) policies: PolicySet,
+    pub(crate) overrides: Overrides,
+}
+
+impl SpecInputs {
+    /// Loads rules first (a broken rule is reported before any spec is judged), then the
+    /// sources. Problems are reported to stderr; `None` means exit 2.
+    pub(crate) fn load(&self) -> Option<Loaded> {
+        let policies = match lbgen::policy::load(&self.policy_dirs) {
+            Ok(p) => p,
+            Err(d) => {
+                report::to_stderr(&lbgen::diag::sorted(d), &[]);
+                return None;
+            }
+        };
+        let sources = match read_sources(&self.files, &mut std::io::stdin()) {
+            Ok(s) => s,
+            Err(d) => {
+                report::to_stderr(&[d], &[]);
+                return None;
+            }
+        };
+        Some(Loaded {
+            sources,
+            policies,
+            overrides: Overrides {
+                provider: self.provider,
+                namespace: self.namespace.as_ref().map(|n| n.0.clone()),
+            },
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! The JSON Schema of `lbgen.dev/v1alpha1`, generated from the Rust types (never written
+//! by hand): descriptions are the types' doc comments, enums list their spellings, and
+//! the checked value types carry the same limits their deserialisers enforce.
+
+use super::model::LoadBalancerDoc;
+
+/// The schema of a `LoadBalancer` document.
+pub fn spec_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(LoadBalancerDoc).to_value();
+    if let Some(o) = schema.as_object_mut() {
+        o.insert("title".into(), "lbgen.dev/v1alpha1 LoadBalancer".into());
+    }
+    schema
+}
+
+/// The node of `schema` that describes the field at a dotted path
+/// (`spec.stickiness.timeout`; list items are entered transparently), following `$ref`s.
+pub fn field_schema<'a>(
+    schema: &'a serde_json::Value,
+    path: &str,
+) -> Option<&'a serde_json::Value> {
+    let mut node = resolve(schema, schema);
+    for key in path.split('.').filter(|k| !k.is_empty()) {
+        node = resolve(schema, node);
+        if let Some(items) = node.get("items") {
+            node = resolve(schema, items);
+        }
+        node = resolve(schema, node.get("properties")?.get(key)?);
+    }
+    Some(node)
+}
+
+/// Follows a `$ref` (and a one-element `allOf`/`anyOf` with null, as Option<T> renders).
+fn resolve<'a>(root: &'a serde_json::Value, node: &'a serde_json::Value) -> &'a serde_json::Value {
+    if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+        let target = r.strip_prefix('#').and_then(|p| root.pointer(p));
+        return target.map_or(node, |t| resolve(root, t));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(options) = node.get(key).and_then(|v| v.as_array()) {
+            let non_null: Vec<_> = options
+                .iter()
+                .filter(|o| o.get("type") != Some(&"null".into()))
+                .collect();
+            if let [only] = non_null.as_slice() {
+                return resolve(root, only);
+            }
+        }
+    }
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_found_with_their_descriptions() {
+        let s = spec_schema();
+        let timeout = field_schema(&s, "spec.stickiness.timeout").expect("field");
+        assert_eq!(timeout["pattern"], "^([0-9]+[smh])+$");
+        let ports = field_schema(&s, "spec.ports.protocol").expect("list items are entered");
+        assert!(ports.to_string().contains("HTTPS"));
+        assert!(field_schema(&s, "spec.nope").is_none());
+    }
+}
