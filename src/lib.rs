@@ -15,6 +15,7 @@
 pub mod diag;
 pub mod emit;
 pub mod explain;
+pub mod krm;
 pub mod plan;
 pub mod policy;
 pub mod provider;
@@ -69,7 +70,7 @@ fn run(
     policies: &PolicySet,
     renderer: Option<&Renderer>,
 ) -> Result<Compiled, Vec<Diagnostic>> {
-    let (items, mut diagnostics) = parse_sources(sources);
+    let (items, mut diagnostics) = parse_sources(sources, overrides.specs_only);
     // Specs are independent: judge and render them on every core, in contiguous chunks,
     // then merge in input order (the output is sorted afterwards anyway).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -16,6 +16,13 @@ pub(crate) struct SpecInputs {
     /// Spec files or directories (recursive *.yaml, *.yml), or - for stdin; repeatable.
     #[arg(short = 'f', long = "filename", value_name = "PATH|DIR|-")]
     pub(crate) files: Vec<String>,
+    /// More spec files or directories, as arguments (what pre-commit passes).
+    #[arg(value_name = "FILE", hide_short_help = true)]
+    pub(crate) paths: Vec<String>,
+    /// Ignore documents that are not lbgen specs instead of passing them through (for hooks
+    /// that hand over every YAML file).
+    #[arg(long)]
+    pub(crate) specs_only: bool,
     /// Provider for every spec, overriding spec.provider.
     #[arg(long, value_enum)]
     pub(crate) provider: Option<Provider>,
@@ -45,7 +52,8 @@ impl SpecInputs {
                 return None;
             }
         };
-        let sources = match read_sources(&self.files, &mut std::io::stdin()) {
+        let files: Vec<String> = self.files.iter().chain(&self.paths).cloned().collect();
+        let sources = match read_sources(&files, &mut std::io::stdin()) {
             Ok(s) => s,
             Err(d) => {
                 report::to_stderr(&[d], &[]);
@@ -58,6 +66,7 @@ impl SpecInputs {
             overrides: Overrides {
                 provider: self.provider,
                 namespace: self.namespace.as_ref().map(|n| n.0.clone()),
+                specs_only: self.specs_only,
             },
         })
     }

@@ -1,8 +1,11 @@
 //! The command line: clap definitions, one file per subcommand, and the one place where
 //! outcomes become exit codes.
 
+mod cmp;
+mod completion;
 mod explain;
 mod inputs;
+mod krm;
 mod render;
 mod report;
 mod sarif;
@@ -16,7 +19,7 @@ use std::process::ExitCode;
 /// Huawei CCE, Alibaba ACK and Tencent TKE.
 #[derive(Debug, Parser)]
 #[command(name = "kubectl-lbgen", bin_name = "kubectl lbgen", version, about, long_about = None)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -31,6 +34,14 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Explain a spec field: meaning, limits per provider, what it becomes.
     Explain(explain::ExplainArgs),
+    /// Argo CD config-management plugin steps (discover, generate).
+    Cmp(cmp::CmpArgs),
+    /// Run as a KRM function: ResourceList on stdin, rendered ResourceList on stdout.
+    Krm,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completion(completion::CompletionArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// How a subcommand ended, in SPEC.md's terms.
@@ -68,6 +79,10 @@ pub(crate) fn main() -> ExitCode {
         Command::Validate(args) => validate::execute(args),
         Command::Schema(args) => schema::execute(args),
         Command::Explain(args) => explain::execute(args),
+        Command::Cmp(args) => cmp::execute(args),
+        Command::Krm => krm::execute(),
+        Command::Completion(args) => completion::completion(args),
+        Command::Man => completion::man(),
     };
     outcome.into()
 }

@@ -16,11 +16,29 @@ pub(crate) struct RenderArgs {
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     output: Format,
     /// Write one file per object below DIR (<namespace>/<kind>-<name>.yaml) instead of stdout.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "check_dir")]
     out_dir: Option<PathBuf>,
+    /// Write nothing; exit 1 if DIR differs from a fresh --out-dir rendering (stale,
+    /// missing or extra files), 0 if it is current. For committed renderings (Flux).
+    #[arg(long, value_name = "DIR")]
+    check_dir: Option<PathBuf>,
     /// Read templates from DIR (<provider>/<kind>.yaml) before the built-in ones.
     #[arg(long, value_name = "DIR")]
     template_dir: Option<PathBuf>,
+}
+
+impl RenderArgs {
+    /// Render `inputs` as one YAML stream on stdout, the built-in templates, nothing else:
+    /// what the GitOps entry points run.
+    pub(crate) fn stream(inputs: SpecInputs) -> Self {
+        RenderArgs {
+            inputs,
+            output: Format::Yaml,
+            out_dir: None,
+            check_dir: None,
+            template_dir: None,
+        }
+    }
 }
 
 pub(crate) fn execute(args: RenderArgs) -> Outcome {
@@ -41,6 +59,9 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
         }
     };
     report::to_stderr(&compiled.diagnostics, &sources);
+    if let Some(dir) = &args.check_dir {
+        return check_dir(dir, &compiled.objects, args.output);
+    }
     let written = match &args.out_dir {
         Some(dir) => emit::to_files(&compiled.objects, args.output)
             .and_then(|files| emit::write_files(dir, &files)),
@@ -64,4 +85,48 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
             Outcome::Invalid
         }
     }
+}
+
+/// `--check-dir`: name every drifted file on stderr and say how to fix it.
+fn check_dir(dir: &std::path::Path, objects: &[emit::Object], format: Format) -> Outcome {
+    let drift =
+        emit::to_files(objects, format).and_then(|files| emit::compare_dir(dir, &files, format));
+    let drift = match drift {
+        Ok(d) => d,
+        Err(e) => {
+            report::to_stderr(
+                &[lbgen::diag::Diagnostic::error(
+                    "emit/io",
+                    e.to_string(),
+                    None,
+                )],
+                &[],
+            );
+            return Outcome::Invalid;
+        }
+    };
+    if drift.is_empty() {
+        return Outcome::Success;
+    }
+    let mut err = anstream::stderr();
+    for d in &drift {
+        let line = match d {
+            emit::Drift::Missing(p) => format!("missing: {}", dir.join(p).display()),
+            emit::Drift::Stale(p) => format!("stale:   {}", dir.join(p).display()),
+            emit::Drift::Extra(p) => format!(
+                "extra:   {} (no spec renders it; delete it)",
+                dir.join(p).display()
+            ),
+        };
+        let _ = writeln!(err, "{line}");
+    }
+    let _ = writeln!(
+        err,
+        "{} is out of date with its specs ({} file{}); re-render with --out-dir {} and commit",
+        dir.display(),
+        drift.len(),
+        if drift.len() == 1 { "" } else { "s" },
+        dir.display()
+    );
+    Outcome::Differs
 }

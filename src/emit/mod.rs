@@ -219,3 +219,87 @@ pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitEr
     }
     Ok(())
 }
+
+/// How a directory differs from a fresh rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    /// The rendering has this file; the directory does not.
+    Missing(PathBuf),
+    /// Both have it, with different bytes.
+    Stale(PathBuf),
+    /// The directory has this file; the rendering does not (a spec was removed or renamed).
+    Extra(PathBuf),
+}
+
+/// Compares `dir` with `files` (relative paths and contents, as from `to_files`). Hidden
+/// files and `kustomization.yaml` (which Flux and kustomize users keep beside rendered
+/// objects) are not lbgen's and are ignored; so are files of another extension.
+pub fn compare_dir(
+    dir: &Path,
+    files: &[(PathBuf, String)],
+    format: Format,
+) -> Result<Vec<Drift>, EmitError> {
+    let ext = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+    };
+    let mut on_disk = Vec::new();
+    collect(dir, dir, ext, &mut on_disk)?;
+    let mut drift = Vec::new();
+    for (rel, text) in files {
+        match std::fs::read(dir.join(rel)) {
+            Ok(bytes) if bytes == text.as_bytes() => {}
+            Ok(_) => drift.push(Drift::Stale(rel.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(rel.clone()))
+            }
+            Err(source) => {
+                return Err(EmitError::Io {
+                    path: dir.join(rel),
+                    source,
+                });
+            }
+        }
+    }
+    for rel in on_disk {
+        if !files.iter().any(|(r, _)| *r == rel) {
+            drift.push(Drift::Extra(rel));
+        }
+    }
+    Ok(drift)
+}
+
+fn collect(root: &Path, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<(), EmitError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir == root => return Ok(()),
+        Err(source) => {
+            return Err(EmitError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with('.')
+            || matches!(
+                name,
+                "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+            )
+        {
+            continue;
+        }
+        if path.is_dir() {
+            collect(root, &path, ext, out)?;
+        } else if path.extension().and_then(|e| e.to_str()) == Some(ext) {
+            out.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+        }
+    }
+    Ok(())
+}

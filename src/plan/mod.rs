@@ -170,13 +170,16 @@ pub struct HealthPlan {
     pub retries: Option<u32>,
 }
 
-/// Options that override the spec from the command line.
+/// Options from the command line that change how specs are read and completed.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// `--provider`.
     pub provider: Option<Provider>,
     /// `--namespace`: the default namespace when a spec has none.
     pub namespace: Option<String>,
+    /// `--specs-only`: ignore documents that are not lbgen specs instead of passing them
+    /// through (hooks that hand over every YAML file of a commit).
+    pub specs_only: bool,
 }
 
 /// Why a spec cannot become a plan.

@@ -125,12 +125,16 @@ fn input_error(message: String) -> Diagnostic {
 
 /// Splits the sources into typed documents. All errors of all documents are returned, not
 /// just the first, so one run shows everything to fix.
-pub fn parse_sources(sources: &[Source]) -> (Vec<Item>, Vec<Diagnostic>) {
+///
+/// With `specs_only`, documents that are not lbgen specs are dropped rather than passed
+/// through or refused, and a file with a YAML error is reported only if it mentions lbgen.
+pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for source in sources {
         let docs = match parse_stream(&source.text) {
             Ok(d) => d,
+            Err(_) if specs_only && !source.text.contains("lbgen.dev/") => continue,
             Err(e) => {
                 errors.push(Diagnostic::error(
                     "load/yaml",
@@ -149,6 +153,9 @@ pub fn parse_sources(sources: &[Source]) -> (Vec<Item>, Vec<Diagnostic>) {
                 file: source.name.clone(),
                 root,
             };
+            if specs_only && !is_lbgen(&doc.root) {
+                continue;
+            }
             match classify(doc) {
                 Ok(item) => items.push(item),
                 Err(e) => errors.push(e),
@@ -156,6 +163,14 @@ pub fn parse_sources(sources: &[Source]) -> (Vec<Item>, Vec<Diagnostic>) {
         }
     }
     (items, errors)
+}
+
+/// Whether a document claims to be an lbgen spec (by apiVersion group or kind).
+fn is_lbgen(root: &Node) -> bool {
+    root.get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some_and(|v| v.starts_with("lbgen.dev/"))
+        || root.get("kind").and_then(Node::as_str) == Some(KIND)
 }
 
 fn classify(doc: Document) -> Result<Item, Diagnostic> {
@@ -170,8 +185,7 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
     }
     let api_version = doc.root.get("apiVersion").and_then(Node::as_str);
     let kind = doc.root.get("kind").and_then(Node::as_str);
-    let ours = api_version.is_some_and(|v| v.starts_with("lbgen.dev/"));
-    if !ours && kind != Some(KIND) {
+    if !is_lbgen(&doc.root) {
         if api_version.is_none() || kind.is_none() {
             return Err(here(
                 "",

@@ -1,0 +1,196 @@
+//! `kubectl lbgen cmp discover|generate`: the Argo CD config-management plugin (v2 sidecar).
+//!
+//! Argo CD runs these in the application's directory with a clean environment plus its
+//! own variables (argo-cd docs, "Config Management Plugins"): `ARGOCD_APP_NAMESPACE`, the
+//! Application's plugin env as `ARGOCD_ENV_<NAME>`, and plugin parameters as `PARAM_<NAME>`
+//! (also all together as JSON in `ARGOCD_APP_PARAMETERS`). `generate` must print only
+//! manifests on stdout: warnings go to stderr, and an error is exit 2 with nothing printed.
+
+use super::inputs::SpecInputs;
+use super::render::{self, RenderArgs};
+use super::{Outcome, report};
+use clap::{Args, Subcommand};
+use lbgen::diag::Diagnostic;
+use lbgen::spec::model::Provider;
+use lbgen::spec::values::Namespace;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub(crate) struct CmpArgs {
+    #[command(subcommand)]
+    step: Step,
+}
+
+#[derive(Debug, Subcommand)]
+enum Step {
+    /// Print the lbgen specs in the current directory (Argo CD uses the plugin if any).
+    Discover,
+    /// Render the current directory for Argo CD: manifests on stdout only.
+    Generate,
+}
+
+pub(crate) fn execute(args: CmpArgs) -> Outcome {
+    let params = Params::from_env(|name| std::env::var(name).ok());
+    let files = yaml_files(Path::new("."), params.policy_dir.as_deref());
+    match args.step {
+        Step::Discover => {
+            let mut out = std::io::stdout().lock();
+            for f in files.iter().filter(|f| is_spec(f)) {
+                let _ = writeln!(out, "{}", f.display());
+            }
+            Outcome::Success
+        }
+        Step::Generate => {
+            let provider = match params.provider.as_deref().map(parse_provider).transpose() {
+                Ok(p) => p,
+                Err(d) => return invalid(d),
+            };
+            let namespace = match params
+                .namespace
+                .as_deref()
+                .map(Namespace::parse)
+                .transpose()
+            {
+                Ok(n) => n,
+                Err(e) => return invalid(Diagnostic::error("cmp/namespace", e, None)),
+            };
+            let inputs = SpecInputs {
+                files: files.iter().map(|f| f.display().to_string()).collect(),
+                paths: Vec::new(),
+                specs_only: false,
+                provider,
+                namespace,
+                policy_dirs: params.policy_dir.into_iter().collect(),
+            };
+            render::execute(RenderArgs::stream(inputs))
+        }
+    }
+}
+
+fn invalid(d: Diagnostic) -> Outcome {
+    report::to_stderr(&[d], &[]);
+    Outcome::Invalid
+}
+
+fn parse_provider(s: &str) -> Result<Provider, Diagnostic> {
+    <Provider as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+        Diagnostic::error(
+            "cmp/provider",
+            format!(
+                "unknown provider `{s}` in the plugin parameters; use huawei, alibaba or tencent"
+            ),
+            None,
+        )
+    })
+}
+
+/// The plugin's settings, from the variables Argo CD sets. A parameter (`PARAM_*`, or
+/// `ARGOCD_APP_PARAMETERS`) wins over the Application's env (`ARGOCD_ENV_LBGEN_*`); the
+/// namespace falls back to the Application's destination namespace.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Params {
+    provider: Option<String>,
+    namespace: Option<String>,
+    policy_dir: Option<PathBuf>,
+}
+
+impl Params {
+    pub(crate) fn from_env(var: impl Fn(&str) -> Option<String>) -> Self {
+        let json_params: Vec<(String, String)> = var("ARGOCD_APP_PARAMETERS")
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.get("name")?.as_str()?.to_string(),
+                    p.get("string")?.as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        let get = |param: &str, env: &str| {
+            var(&format!("PARAM_{}", param.to_uppercase().replace('-', "_")))
+                .or_else(|| {
+                    json_params
+                        .iter()
+                        .find(|(n, _)| n == param)
+                        .map(|(_, v)| v.clone())
+                })
+                .or_else(|| var(&format!("ARGOCD_ENV_{env}")))
+                .filter(|v| !v.is_empty())
+        };
+        Params {
+            provider: get("provider", "LBGEN_PROVIDER"),
+            namespace: get("namespace", "LBGEN_NAMESPACE")
+                .or_else(|| var("ARGOCD_APP_NAMESPACE").filter(|v| !v.is_empty())),
+            policy_dir: get("policy-dir", "LBGEN_POLICY_DIR").map(PathBuf::from),
+        }
+    }
+}
+
+/// Every `*.yaml`/`*.yml` below `dir`, sorted, without hidden paths, the policy directory
+/// and `kustomization.yaml` (not objects).
+fn yaml_files(dir: &Path, policy_dir: Option<&Path>) -> Vec<PathBuf> {
+    let policy_dir = policy_dir.map(|p| dir.join(p));
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .threads(1)
+        .build()
+        .flatten()
+        .map(|e| e.into_path())
+        .filter(|p| p.is_file())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|p| {
+            !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some("kustomization.yaml" | "kustomization.yml")
+            )
+        })
+        .filter(|p| policy_dir.as_ref().is_none_or(|d| !p.starts_with(d)))
+        .map(|p| p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether a file holds an lbgen spec (cheap text check; generate does the real parse).
+fn is_spec(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.contains("lbgen.dev/v1alpha1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn params(vars: &[(&str, &str)]) -> Params {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Params::from_env(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn parameters_win_over_env_and_namespace_falls_back_to_the_app() {
+        let p = params(&[
+            ("PARAM_PROVIDER", "huawei"),
+            ("ARGOCD_ENV_LBGEN_PROVIDER", "tencent"),
+            ("ARGOCD_APP_NAMESPACE", "shop"),
+            (
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"policy-dir","string":"rules"}]"#,
+            ),
+        ]);
+        assert_eq!(p.provider.as_deref(), Some("huawei"));
+        assert_eq!(p.namespace.as_deref(), Some("shop"));
+        assert_eq!(p.policy_dir, Some(PathBuf::from("rules")));
+        assert_eq!(
+            params(&[("ARGOCD_ENV_LBGEN_PROVIDER", "tencent")])
+                .provider
+                .as_deref(),
+            Some("tencent")
+        );
+        assert_eq!(params(&[]), Params::default());
+    }
+}

@@ -1,0 +1,37 @@
+//! `kubectl lbgen completion SHELL` and `kubectl lbgen man`: generated from the clap
+//! definition, so they never drift from the real flags.
+
+use super::{Cli, Outcome};
+use clap::{Args, CommandFactory};
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+pub(crate) fn completion(args: CompletionArgs) -> Outcome {
+    let mut cmd = Cli::command();
+    // Completes the binary name kubectl runs (`kubectl-lbgen`); kubectl >= 1.26 hands
+    // `kubectl lbgen <TAB>` to a `kubectl_complete-lbgen` script (see README).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "kubectl-lbgen", &mut script);
+    // A closed pipe (`| head`) is not a failure.
+    let _ = std::io::stdout().lock().write_all(&script);
+    Outcome::Success
+}
+
+pub(crate) fn man() -> Outcome {
+    let mut page = Vec::new();
+    if clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .is_err()
+    {
+        return Outcome::Invalid;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(&page);
+    Outcome::Success
+}
