@@ -197,7 +197,10 @@ fn without_orchestrator_annotations(item: &Value) -> Value {
         .pointer("/metadata/annotations")
         .and_then(Value::as_object)
         .is_some_and(|a| a.is_empty());
-    if let (true, Some(m)) = (empty, copy.get_mut("metadata").and_then(Value::as_object_mut)) {
+    if let (true, Some(m)) = (
+        empty,
+        copy.get_mut("metadata").and_then(Value::as_object_mut),
+    ) {
         m.remove("annotations");
     }
     copy
