@@ -6,8 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    Algorithm, Create, Exposure, Flavor, HealthProtocol, LoadBalancerDoc, Network, PathMatch,
-    Protocol, Provider, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    Algorithm, Create, Exposure, Flavor, HealthProtocol, LbType, LoadBalancerDoc, Network,
+    PathMatch, Protocol, Provider, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use serde::Serialize;
@@ -76,6 +76,7 @@ pub struct ClusterFacts {
 
 /// Existing or created LB.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LoadBalancerPlan {
     /// Existing LB id.
     pub id: Option<String>,
@@ -83,6 +84,15 @@ pub struct LoadBalancerPlan {
     pub tier: Tier,
     /// Creation parameters (present when `id` is absent, possibly all empty).
     pub create: Option<Create>,
+    /// Alibaba Service family (`clb` when not given).
+    #[serde(rename = "type")]
+    pub lb_type: LbType,
+    /// Alibaba: own the listeners of an existing CLB.
+    pub override_listeners: bool,
+    /// Alibaba pass-through hostname.
+    pub hostname: Option<String>,
+    /// Alibaba: a platform-owned IngressClass.
+    pub ingress_class: Option<String>,
 }
 
 /// A Service listener.
@@ -247,11 +257,19 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                 (None, None) => Some(Create::default()),
                 (_, c) => c.clone(),
             },
+            lb_type: lb.lb_type.unwrap_or(LbType::Clb),
+            override_listeners: lb.override_listeners.unwrap_or(true),
+            hostname: lb.hostname.clone(),
+            ingress_class: lb.ingress_class.as_ref().map(|c| c.0.clone()),
         },
         None => LoadBalancerPlan {
             id: None,
             tier: Tier::Shared,
             create: Some(Create::default()),
+            lb_type: LbType::Clb,
+            override_listeners: true,
+            hostname: None,
+            ingress_class: None,
         },
     };
     let health_check = spec.health_check.as_ref().map(|h| HealthPlan {

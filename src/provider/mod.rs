@@ -5,6 +5,7 @@
 //! metadata, lbgen's managed-by label, merging the user's annotations (a key lbgen sets
 //! itself is an error), and Service port / Ingress rule layout.
 
+mod alibaba;
 mod huawei;
 
 use crate::diag::{Diagnostic, Severity};
@@ -39,6 +40,7 @@ pub struct Mapped {
 pub fn map(plan: &Plan) -> Mapped {
     match plan.provider {
         Provider::Huawei => huawei::map(plan),
+        Provider::Alibaba => alibaba::map(plan),
         other => Mapped {
             manifests: Vec::new(),
             diagnostics: vec![Diagnostic {
@@ -75,8 +77,7 @@ impl Annotations {
 /// managed-by label, the pack's annotations plus the user's. A user annotation whose key
 /// the pack sets is an error (the escape hatch never overrides lbgen).
 pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diagnostic>) -> Value {
-    let mut labels = plan.labels.clone();
-    labels.insert(MANAGED_BY.0.into(), MANAGED_BY.1.into());
+    let labels = labels(plan);
     let mut merged = annotations.0;
     for (key, value) in &plan.annotations {
         if merged.contains_key(key) {
@@ -100,6 +101,13 @@ pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diag
         "labels": labels,
         "annotations": merged,
     })
+}
+
+/// The labels of every emitted object: the spec's plus lbgen's managed-by label.
+pub(crate) fn labels(plan: &Plan) -> BTreeMap<String, String> {
+    let mut labels = plan.labels.clone();
+    labels.insert(MANAGED_BY.0.into(), MANAGED_BY.1.into());
+    labels
 }
 
 /// A Service port as the API expects it: HTTP/HTTPS listeners are TCP on the Service
@@ -143,8 +151,9 @@ pub(crate) fn path_type(m: PathMatch) -> Option<&'static str> {
     }
 }
 
-/// Ingress rules: one per host in order of first appearance, paths in spec order. Each
-/// path's backend and extra fields come from the provider (`path_of`).
+/// Ingress rules (`{host, http: {paths}}`, no host for a catch-all): one per host in order
+/// of first appearance, paths in spec order. Each path's backend and extra fields come from
+/// the provider (`path_of`).
 pub(crate) fn ingress_rules(
     routes: &[RoutePlan],
     mut path_of: impl FnMut(usize, &RoutePlan) -> Value,
@@ -166,7 +175,13 @@ pub(crate) fn ingress_rules(
     hosts
         .into_iter()
         .zip(paths)
-        .map(|(host, paths)| json!({"host": host, "paths": paths}))
+        .map(|(host, paths)| {
+            let mut rule = json!({"http": {"paths": paths}});
+            if let Some(h) = host {
+                rule["host"] = json!(h);
+            }
+            rule
+        })
         .collect()
 }
 

@@ -7,6 +7,7 @@
 //! `k8s-openapi` type of its kind and written out again: a field the type does not know
 //! (a template typo) is an error, not a silently dropped setting.
 
+mod crd;
 mod typed;
 
 use crate::provider::Manifest;
@@ -22,6 +23,22 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "huawei/ingress.yaml",
         include_str!("../../templates/huawei/ingress.yaml"),
+    ),
+    (
+        "alibaba/service.yaml",
+        include_str!("../../templates/alibaba/service.yaml"),
+    ),
+    (
+        "alibaba/ingress.yaml",
+        include_str!("../../templates/alibaba/ingress.yaml"),
+    ),
+    (
+        "alibaba/albconfig.yaml",
+        include_str!("../../templates/alibaba/albconfig.yaml"),
+    ),
+    (
+        "alibaba/ingressclass.yaml",
+        include_str!("../../templates/alibaba/ingressclass.yaml"),
     ),
 ];
 

@@ -6,7 +6,7 @@
 //! Ingress path `property` (seed 000), which is set aside before the check and kept.
 
 use k8s_openapi::api::core::v1::Service;
-use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 
@@ -19,12 +19,14 @@ pub(super) fn check(object: Value) -> Result<Value, String> {
     match kind {
         "Service" => round_trip::<Service>(&object)?,
         "Ingress" => round_trip::<Ingress>(&without_cce_path_property(&object))?,
+        "IngressClass" => round_trip::<IngressClass>(&object)?,
+        "AlbConfig" => round_trip::<super::crd::AlbConfig>(&object)?,
         other => return Err(format!("lbgen does not know how to check kind `{other}`")),
     }
     Ok(object)
 }
 
-fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<(), String> {
+pub(super) fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<(), String> {
     let typed: T = serde_json::from_value(object.clone()).map_err(|e| e.to_string())?;
     let back = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
     match first_difference(object, &back, String::new()) {

@@ -213,7 +213,7 @@ spec_enum!(
 
 /// An existing LB or the parameters to create one.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoadBalancer {
     /// Attach to an existing LB.
     pub id: Option<String>,
@@ -222,6 +222,29 @@ pub struct LoadBalancer {
     pub tier: Tier,
     /// Auto-create parameters.
     pub create: Option<Create>,
+    /// Alibaba Services: `clb` (default) or `nlb` (network load balancer,
+    /// `loadBalancerClass: alibabacloud.com/nlb`).
+    #[serde(rename = "type")]
+    pub lb_type: Option<LbType>,
+    /// Alibaba, existing CLB: let lbgen own the listeners of the Service's ports
+    /// (`force-override-listeners`, default true).
+    pub override_listeners: Option<bool>,
+    /// Alibaba pass-through: the DNS name the controller publishes for the LB, so that
+    /// kube-proxy stops short-circuiting in-cluster traffic to its address.
+    pub hostname: Option<String>,
+    /// Alibaba Ingress: an IngressClass the platform team owns (e.g. `alb`); lbgen then emits
+    /// no `AlbConfig` and no `IngressClass` of its own.
+    pub ingress_class: Option<DnsLabel>,
+}
+
+/// The family of an Alibaba Service load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LbType {
+    /// Classic Load Balancer (the cloud controller manager's default).
+    Clb,
+    /// Network Load Balancer.
+    Nlb,
 }
 
 /// Auto-create parameters.
@@ -243,6 +266,10 @@ pub struct Create {
     pub l7_flavor: Option<String>,
     /// Subnet of the LB's VIP.
     pub subnet_id: Option<String>,
+    /// One subnet (vSwitch) per entry of `zones`, in the same order (Alibaba NLB zone maps,
+    /// ALB zone mappings).
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
     /// Backend subnets.
     #[serde(default)]
     pub backend_subnet_ids: Vec<String>,

@@ -1,0 +1,74 @@
+//! Typed output structs of provider CRDs, so rendered custom objects get the same
+//! round-trip check as Services and Ingresses (k8s-openapi has no types for them). Every
+//! struct denies unknown fields; optional fields are skipped when absent.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Object metadata of a cluster-scoped custom object.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ClusterMeta {
+    name: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<String, String>,
+}
+
+/// `alibabacloud.com/v1` `AlbConfig` (ACK "ALB Ingress configuration dictionary").
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(super) struct AlbConfig {
+    api_version: String,
+    kind: String,
+    metadata: ClusterMeta,
+    spec: AlbConfigSpec,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlbConfigSpec {
+    config: AlbInstance,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    listeners: Vec<AlbListener>,
+}
+
+/// An existing ALB (`id`, `forceOverride`) or creation parameters.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AlbInstance {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    force_override: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone_mappings: Option<Vec<ZoneMapping>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ZoneMapping {
+    v_switch_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlbListener {
+    port: u16,
+    protocol: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificates: Option<Vec<AlbCertificate>>,
+}
+
+/// Capitalised keys, as the ALB controller reads them.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct AlbCertificate {
+    certificate_id: String,
+    is_default: bool,
+}
