@@ -26,6 +26,22 @@ fn raw(spec: &str) -> String {
     )
 }
 
+/// Lines 1-8 of an Alibaba Service spec; a case's extra lines start at line 9.
+fn asvc(extra: &str) -> String {
+    svc(extra).replace("provider: huawei", "provider: alibaba")
+}
+
+/// Lines 1-7 of an Alibaba Ingress on the platform's ALB; a case's lines start at line 8.
+fn aing(extra: &str) -> String {
+    ing(&format!("  loadBalancer: {{ingressClass: alb}}\n{extra}"))
+        .replace("provider: huawei", "provider: alibaba")
+}
+
+/// An Alibaba Ingress with its own load-balancer block at line 7; routes follow.
+fn aing_lb(lb: &str, extra: &str) -> String {
+    ing(&format!("{lb}{extra}")).replace("provider: huawei", "provider: alibaba")
+}
+
 const ROUTE: &str = "  routes: [{path: /, backends: [{service: web, port: 80}]}]\n";
 
 fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
@@ -132,6 +148,40 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("controller annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {kubernetes.io/elb.mark: \"0\"}\nspec: {provider: huawei, exposure: service, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "written by CCE itself"),
         ("annotation lbgen sets", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/elb.lb-algorithm: SOURCE_IP\nspec: {provider: huawei, exposure: service, selector: {a: b}, ports: [{port: 80}]}\n".into(), 6, "set by lbgen from the spec"),
         ("health port on old cluster", svc("  cluster: {version: v1.21.7-r0}\n  healthCheck:\n    port: 8081\n"), 11, "v1.21.8-r0"),
+        // --- Alibaba rules (policies/alibaba.yaml) ---------------------------------------------
+        ("ali ip targets", asvc("  ipTargets: true\n"), 9, "nearest: targets: pods"),
+        ("ali stickiness without timeout", asvc("  stickiness: {mode: source-ip}\n"), 9, "needs stickiness.timeout"),
+        ("ali persistence over an hour", asvc("  stickiness: {mode: source-ip, timeout: 2h}\n"), 9, "1 to 3600 seconds"),
+        ("ali cookie over a day", asvc("  stickiness: {mode: cookie, timeout: 48h}\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "1 to 86400 seconds"),
+        ("ali health interval", asvc("  healthCheck:\n    interval: 60s\n"), 10, "interval is 1 to 50 seconds"),
+        ("ali health timeout", asvc("  healthCheck:\n    timeout: 400s\n"), 10, "timeout is 1 to 300 seconds"),
+        ("ali health retries", asvc("  healthCheck:\n    retries: 1\n"), 10, "2 to 10"),
+        ("ali health path", asvc("  healthCheck:\n    protocol: HTTP\n    path: healthz\n"), 11, "start with '/'"),
+        ("ali udp health", asvc("  healthCheck:\n    protocol: UDP\n"), 10, "tcp or http"),
+        ("ali local needs wrr", asvc("  trafficPolicy: local\n  algorithm: least-connections\n"), 10, "needs the wrr scheduler"),
+        ("ali persistence on http", asvc("  stickiness: {mode: source-ip, timeout: 10m}\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "TCP/UDP listeners only"),
+        ("ali cookie on tcp", asvc("  stickiness: {mode: cookie, timeout: 10m}\n"), 9, "HTTP/HTTPS ports only"),
+        ("ali sch on http", asvc("  algorithm: source-ip\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "sch (source-IP hash)"),
+        ("ali two certificates", raw("  provider: alibaba\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {port: 443, protocol: HTTPS, certificateId: a}\n    - {port: 8443, protocol: HTTPS, certificateId: b}\n"), 9, "one certificate"),
+        ("ali vgroup without lb", asvc("  backends: [{serverGroup: rsp-1, port: 80, weight: 50}]\n"), 9, "needs an existing CLB"),
+        ("ali two vgroup weights", asvc("  loadBalancer: {id: lb-1}\n  backends:\n    - {serverGroup: rsp-1, port: 80, weight: 50}\n    - {serverGroup: rsp-2, port: 80, weight: 20}\n"), 11, "same explicit weight"),
+        ("ali vgroup without port", asvc("  loadBalancer: {id: lb-1}\n  backends:\n    - {serverGroup: rsp-1, weight: 50}\n"), 11, "needs the Service port number"),
+        ("ali service as extra backend", asvc("  loadBalancer: {id: lb-1}\n  backends:\n    - {service: other, port: 80, weight: 50}\n"), 11, "are vServer groups"),
+        ("ali pass-through without hostname", asvc("  passThrough: true\n"), 9, "set spec.loadBalancer.hostname"),
+        ("ali clb name", asvc("  loadBalancer:\n    create: {name: x}\n"), 10, "2 to 128 characters"),
+        ("ali nlb on ingress", aing_lb("  loadBalancer: {type: nlb, ingressClass: alb}\n", ROUTE), 7, "an Ingress always uses ALB"),
+        ("ali nlb one zone", asvc("  loadBalancer:\n    type: nlb\n    create: {zones: [a], subnetIds: [v]}\n"), 11, "at least two zones"),
+        ("ali nlb http", raw("  provider: alibaba\n  exposure: service\n  selector: {app: web}\n  loadBalancer: {type: nlb, id: nlb-1}\n  ports:\n    - {port: 80, protocol: HTTP}\n"), 10, "layer-4 load balancer"),
+        ("ali nlb least connections", asvc("  loadBalancer: {type: nlb, id: nlb-1}\n  algorithm: least-connections\n"), 10, "no least-connections"),
+        ("ali nlb health", asvc("  loadBalancer: {type: nlb, id: nlb-1}\n  healthCheck: {protocol: TCP}\n"), 9, "nearest: loadBalancer.type: clb"),
+        ("ali alb source-ip stickiness", aing(&format!("{ROUTE}  stickiness: {{mode: source-ip, timeout: 10m}}\n")), 9, "no timed source-IP stickiness"),
+        ("ali six groups", aing("  routes:\n    - path: /\n      backends: [{service: a, port: 80}, {service: b, port: 80}, {service: c, port: 80}, {service: d, port: 80}, {service: e, port: 80}, {service: f, port: 80}]\n"), 10, "at most five server groups"),
+        ("ali basic edition", aing_lb("  loadBalancer:\n    create: {l7Flavor: Basic, subnetIds: [a, b]}\n", "  routes:\n    - {path: /a, backends: [{service: a, port: 80, weight: 50}, {service: b, port: 80, weight: 50}]}\n    - {path: /b, backends: [{service: c, port: 80, weight: 50}, {service: d, port: 80, weight: 50}]}\n    - {path: /c, backends: [{service: e, port: 80, weight: 50}, {service: f, port: 80, weight: 50}]}\n"), 8, "basic ALB instance"),
+        ("ali unknown edition", aing_lb("  loadBalancer:\n    create: {l7Flavor: Premium, subnetIds: [a, b]}\n", ROUTE), 8, "Basic, Standard or StandardWithWaf"),
+        ("ali one vswitch", aing_lb("  loadBalancer:\n    create: {subnetIds: [a]}\n", ROUTE), 8, "at least two zones"),
+        ("ali named port in forward group", aing("  routes:\n    - path: /\n      backends:\n        - {service: a, port: http, weight: 80}\n        - {service: b, port: 80, weight: 20}\n"), 11, "by number"),
+        ("ali backend named forward", aing("  routes:\n    - path: /\n      backends:\n        - {service: forward, port: 80}\n"), 11, "rename the Service"),
+        ("ali traffic policy on ingress", aing(&format!("{ROUTE}  trafficPolicy: local\n")), 9, "backend Services of an ALB Ingress"),
         ("unsupported provider", raw("  provider: tencent\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n"), 5, "cannot render for provider tencent"),
     ]
 }

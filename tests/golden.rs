@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 fn examples() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = ["examples/huawei"]
+    let mut files: Vec<_> = ["examples/huawei", "examples/alibaba"]
         .iter()
         .flat_map(|dir| std::fs::read_dir(common::root().join(dir)).expect("examples dir"))
         .map(|e| e.expect("entry").path())

@@ -20,17 +20,20 @@ fn validate(file: &std::path::Path) -> std::process::Output {
 #[test]
 fn rendered_objects_pass_the_upstream_schemas_strictly() {
     let out = tempfile::tempdir().expect("tempdir");
-    let status = Command::new(common::binary())
-        .current_dir(common::root())
-        .args(["render", "-f", "examples/huawei", "--out-dir"])
-        .arg(out.path())
-        .output()
-        .expect("render");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    // one directory per provider: their examples share names
+    for provider in ["huawei", "alibaba"] {
+        let status = Command::new(common::binary())
+            .current_dir(common::root())
+            .args(["render", "-f", &format!("examples/{provider}"), "--out-dir"])
+            .arg(out.path().join(provider))
+            .output()
+            .expect("render");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    }
     let mut files: Vec<_> = walk(out.path());
     files.sort();
     assert!(files.len() >= 8, "rendered {} files", files.len());
@@ -38,6 +41,10 @@ fn rendered_objects_pass_the_upstream_schemas_strictly() {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read");
         let mut value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+        if value["apiVersion"] == "alibabacloud.com/v1" {
+            // a provider CRD: not in the upstream schema; checked by its typed struct
+            continue;
+        }
         let stripped = strip_cce_property(&mut value);
         let result = validate(&file);
         if stripped {

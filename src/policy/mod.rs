@@ -23,6 +23,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "policies/huawei.yaml",
         include_str!("../../policies/huawei.yaml"),
     ),
+    (
+        "policies/alibaba.yaml",
+        include_str!("../../policies/alibaba.yaml"),
+    ),
 ];
 
 /// The built-in rule files, parsed.

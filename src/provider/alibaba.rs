@@ -26,17 +26,6 @@ const ALB: &str = "alb.ingress.kubernetes.io/";
 /// ENI backends: note the missing `alibaba-cloud-loadbalancer-` part (providers.md).
 const BACKEND_TYPE: &str = "service.beta.kubernetes.io/backend-type";
 
-/// Annotations the CCM cannot change after the LB exists (providers.md: "Cannot change
-/// after creation"; `clbv1/loadbalancer.go`): `diff` warns when they change.
-pub(crate) const IMMUTABLE_ANNOTATIONS: &[&str] = &[
-    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
-    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-ip-version",
-    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-master-zoneid",
-    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-slave-zoneid",
-    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-resource-group-id",
-    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps",
-];
-
 /// Maps a plan to a CLB/NLB Service, or to an ALB Ingress (with its AlbConfig and
 /// IngressClass unless the platform owns them).
 pub(super) fn map(plan: &Plan) -> Mapped {

@@ -19,9 +19,12 @@ pub fn compile_sources(
             text: text.to_string(),
         })
         .collect();
-    let policies = lbgen::policy::builtin().expect("built-in policies compile");
+    static POLICIES: std::sync::OnceLock<lbgen::policy::engine::PolicySet> =
+        std::sync::OnceLock::new();
+    let policies =
+        POLICIES.get_or_init(|| lbgen::policy::builtin().expect("built-in policies compile"));
     let renderer = Renderer::new(None);
-    let compiled = lbgen::compile(&sources, &Overrides::default(), &policies, &renderer)?;
+    let compiled = lbgen::compile(&sources, &Overrides::default(), policies, &renderer)?;
     let text = lbgen::emit::to_stream(&compiled.objects, lbgen::emit::Format::Yaml).expect("emit");
     Ok((text, compiled.diagnostics))
 }
