@@ -13,7 +13,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
+pub mod live;
 pub mod plan;
 pub mod policy;
 pub mod provider;

@@ -1,6 +1,8 @@
 //! The command line: clap definitions, one file per subcommand, and the one place where
 //! outcomes become exit codes.
 
+mod diff;
+mod diff_external;
 mod render;
 mod report;
 
@@ -20,6 +22,8 @@ struct Cli {
 enum Command {
     /// Render specs into Kubernetes objects (stdout or --out-dir).
     Render(render::RenderArgs),
+    /// Show what applying the rendered objects would change in the cluster.
+    Diff(diff::DiffArgs),
 }
 
 /// How a subcommand ended, in SPEC.md's terms.
@@ -27,15 +31,24 @@ enum Command {
 pub(crate) enum Outcome {
     /// 0: success, no difference.
     Success,
+    /// 1: `diff` found differences.
+    Differences,
     /// 2: invalid input, policy violation or capability error; nothing written.
     Invalid,
+    /// 3: cannot reach or read the cluster or target.
+    Unreachable,
+    /// An external diff program's own failure code (above 1), passed on as kubectl does.
+    DiffProgram(u8),
 }
 
 impl From<Outcome> for ExitCode {
     fn from(o: Outcome) -> Self {
         match o {
             Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Differences => ExitCode::from(1),
             Outcome::Invalid => ExitCode::from(2),
+            Outcome::Unreachable => ExitCode::from(3),
+            Outcome::DiffProgram(code) => ExitCode::from(code),
         }
     }
 }
@@ -51,6 +64,7 @@ pub(crate) fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Render(args) => render::execute(args),
+        Command::Diff(args) => diff::execute(args),
     };
     outcome.into()
 }

@@ -5,7 +5,10 @@
 //! metadata, lbgen's managed-by label, merging the user's annotations (a key lbgen sets
 //! itself is an error), and Service port / Ingress rule layout.
 
+pub mod changes;
 mod huawei;
+
+pub use changes::{annotation_ownership, change_rules};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{Plan, RoutePlan};
