@@ -52,7 +52,7 @@ pub fn compile(
     // then merge in input order (the output is sorted afterwards anyway).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = items.len().div_ceil(workers).max(64);
-    let results: Vec<(Vec<(Object, Document)>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+    let results: Vec<ChunkResult> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
             .map(|part| scope.spawn(move || compile_items(part, overrides, policies, renderer)))
@@ -80,13 +80,16 @@ pub fn compile(
     })
 }
 
+/// What one chunk of items compiles to: objects with their documents, and findings.
+type ChunkResult = (Vec<(Object, Document)>, Vec<Diagnostic>);
+
 /// Compiles a run of items: passthrough objects as they are, specs through the pipeline.
 fn compile_items(
     items: &[Item],
     overrides: &Overrides,
     policies: &PolicySet,
     renderer: &Renderer,
-) -> (Vec<(Object, Document)>, Vec<Diagnostic>) {
+) -> ChunkResult {
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     for item in items {

@@ -56,6 +56,7 @@ pub fn normalise(
     if live_is_managed(live) {
         keep_owned_annotations(&value, &mut out, ownership);
     }
+    drop_controller_annotations(&mut out, &rendered.0, ownership);
     canonicalise_json_annotations(&mut out, &rendered.0);
     drop_empty_metadata_maps(&mut out);
     Object(out)
@@ -163,6 +164,23 @@ fn keep_owned_annotations(live: &Value, out: &mut Value, ownership: &AnnotationO
     }
 }
 
+/// What the cloud's controller writes is never a difference, even when a last applied
+/// configuration recorded it (someone applied a live object back).
+fn drop_controller_annotations(out: &mut Value, rendered: &Value, ownership: &AnnotationOwnership) {
+    let rendered = rendered
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object);
+    if let Some(annotations) = out
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        annotations.retain(|k, _| {
+            !ownership.written_by_controller.contains(&k.as_str())
+                || rendered.is_some_and(|r| r.contains_key(k))
+        });
+    }
+}
+
 /// A live annotation whose value and whose rendered counterpart both parse as JSON is
 /// written as lbgen writes JSON (sorted keys, no spaces): the rendered text itself when
 /// the two mean the same, so only a change of meaning is a difference.
@@ -229,7 +247,8 @@ mod tests {
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "a", "namespace": "web", "uid": "u", "resourceVersion": "9",
                 "labels": {"app.kubernetes.io/managed-by": "kubectl-lbgen"},
-                "annotations": {"kubernetes.io/elb.mark": "0", LAST_APPLIED: "{}"},
+                "annotations": {"kubernetes.io/elb.mark": "0",
+                    LAST_APPLIED: r#"{"metadata":{"annotations":{"kubernetes.io/elb.mark":"0"}}}"#},
                 "managedFields": [{}], "creationTimestamp": "2024-01-01T00:00:00Z"},
             "spec": {"type": "LoadBalancer", "clusterIP": "10.0.0.1", "clusterIPs": ["10.0.0.1"],
                 "sessionAffinity": "None",
