@@ -1,123 +1,16 @@
 //! `kubectl lbgen diff` against a loopback fake API server: what it reads (only GET/LIST,
-//! one LIST per kind and namespace, never a Secret), what it reports, and how each
-//! cluster fault ends (exit 3, one line, no hang).
+//! one LIST per kind and namespace, never a Secret), what it reports, kubeconfig loading,
+//! KUBECTL_EXTERNAL_DIFF and colour.
 
 mod common;
+mod diff_support;
 mod fake_api;
 
 use assert_cmd::Command;
-use fake_api::{FakeApi, Fault, refused_url, truncating_server};
+use diff_support::*;
+use fake_api::{FakeApi, refused_url};
 use serde_json::{Value, json};
-use std::path::Path;
 use std::time::Duration;
-
-const SERVICE_SPEC: &str = "\
-apiVersion: lbgen.dev/v1alpha1
-kind: LoadBalancer
-metadata: {name: shop, namespace: web}
-spec:
-  provider: huawei
-  exposure: service
-  selector: {app: shop}
-  ports: [{port: 80, targetPort: 8080}]
-  healthCheck: {protocol: HTTP, path: /healthz, interval: 5s, timeout: 10s, retries: 3}
-";
-
-/// An Ingress that renders without warnings (so stderr holds only what diff says).
-const INGRESS_SPEC: &str = "\
-apiVersion: lbgen.dev/v1alpha1
-kind: LoadBalancer
-metadata: {name: cafe, namespace: shop}
-spec:
-  provider: huawei
-  exposure: ingress
-  loadBalancer: {id: 5083f225-9bf8-48fa-9c8b-67bd9693c4c0}
-  routes: [{host: cafe.example.com, path: /tea, backends: [{service: tea-svc, port: 80}]}]
-";
-
-/// The objects lbgen renders for `text` (one file), as JSON values.
-fn rendered(text: &str) -> Vec<Value> {
-    let (yaml, _) = common::compile(text).expect("spec compiles");
-    lbgen::spec::node::parse_stream(&yaml)
-        .expect("rendered YAML parses")
-        .into_iter()
-        .flatten()
-        .map(|n| n.to_json())
-        .collect()
-}
-
-/// What the API server would hold after applying `object`: bookkeeping metadata, status,
-/// assigned IPs and node ports, defaults, and a CCE-written annotation.
-fn as_live(mut object: Value) -> Value {
-    let meta = &mut object["metadata"];
-    meta["uid"] = json!("6f1c3a1e-2f55-4a8e-9d7e-0c1b2a3d4e5f");
-    meta["resourceVersion"] = json!("48211");
-    meta["creationTimestamp"] = json!("2026-11-20T08:00:00Z");
-    meta["generation"] = json!(1);
-    meta["managedFields"] =
-        json!([{"manager": "kubectl-client-side-apply", "operation": "Update"}]);
-    meta["annotations"]["kubernetes.io/elb.mark"] = json!("0");
-    if object["kind"] == "Service" {
-        let spec = &mut object["spec"];
-        spec["clusterIP"] = json!("10.247.12.8");
-        spec["clusterIPs"] = json!(["10.247.12.8"]);
-        spec["sessionAffinity"] = json!("None");
-        spec["ipFamilies"] = json!(["IPv4"]);
-        spec["ipFamilyPolicy"] = json!("SingleStack");
-        spec["internalTrafficPolicy"] = json!("Cluster");
-        spec["allocateLoadBalancerNodePorts"] = json!(true);
-        if let Some(ports) = spec["ports"].as_array_mut() {
-            for (i, p) in ports.iter_mut().enumerate() {
-                p["nodePort"] = json!(31000 + i);
-            }
-        }
-        object["status"] = json!({"loadBalancer": {"ingress": [{"ip": "192.168.0.10"}]}});
-    }
-    object
-}
-
-fn set_annotation(object: &mut Value, key: &str, value: &str) {
-    object["metadata"]["annotations"][key] = json!(value);
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path
-}
-
-/// `kubectl lbgen diff -f <spec> --server <url>` with no kubeconfig around.
-fn diff(spec: &Path, server: &str, extra: &[&str]) -> Command {
-    let home = spec.parent().expect("dir");
-    let mut cmd = Command::new(common::binary());
-    cmd.env("HOME", home)
-        .env_remove("KUBECONFIG")
-        .env_remove("KUBECTL_EXTERNAL_DIFF")
-        .env("NO_COLOR", "1")
-        .args(["diff", "-f"])
-        .arg(spec)
-        .args(["--server", server])
-        .args(extra)
-        .timeout(Duration::from_secs(60));
-    cmd
-}
-
-fn stdout_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Only GET, never a Secret.
-fn assert_read_only(api: &FakeApi) {
-    for r in api.requests() {
-        assert_eq!(r.method, "GET", "{r:?}");
-        assert!(!r.path.contains("secrets"), "read a Secret: {r:?}");
-    }
-}
-
 #[test]
 fn unchanged_objects_exit_0_after_one_list_per_kind_and_namespace() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -318,99 +211,6 @@ fn kubeconfig_context_namespace_and_credentials_are_used() {
         requests
             .iter()
             .all(|r| r.authorization.as_deref() == Some("Bearer t0ken"))
-    );
-}
-
-/// Runs diff against `server` and checks the fault ends as exit 3 with one line naming it.
-fn assert_fault(server: &str, extra: &[&str], expected: &str) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let spec = write(
-        dir.path(),
-        "spec.yaml",
-        &format!("{SERVICE_SPEC}---\n{INGRESS_SPEC}"),
-    );
-    let out = diff(&spec, server, extra).output().expect("run");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.contains("cannot list"), "{stderr}");
-    assert!(
-        stderr.contains(expected),
-        "expected `{expected}` in: {stderr}"
-    );
-    assert!(out.stdout.is_empty(), "no partial diff");
-}
-
-#[test]
-fn connection_refused_exits_3() {
-    assert_fault(&refused_url(), &[], "connection refused");
-}
-
-#[test]
-fn slow_server_times_out_with_exit_3() {
-    let api = FakeApi::start(Vec::new(), vec![Fault::Delay(Duration::from_secs(30))]);
-    assert_fault(&api.url, &["--request-timeout", "1s"], "timed out");
-}
-
-#[test]
-fn unauthorized_exits_3() {
-    let api = FakeApi::start(
-        Vec::new(),
-        vec![Fault::Status {
-            resource: "*",
-            code: 401,
-        }],
-    );
-    assert_fault(&api.url, &[], "unauthorized (401)");
-}
-
-#[test]
-fn forbidden_exits_3() {
-    let api = FakeApi::start(
-        Vec::new(),
-        vec![Fault::Status {
-            resource: "*",
-            code: 403,
-        }],
-    );
-    assert_fault(&api.url, &[], "forbidden (403)");
-}
-
-#[test]
-fn unknown_kind_exits_3() {
-    let api = FakeApi::start(
-        Vec::new(),
-        vec![Fault::Status {
-            resource: "ingresses",
-            code: 404,
-        }],
-    );
-    assert_fault(
-        &api.url,
-        &[],
-        "ingresses (networking.k8s.io/v1) in namespace \"shop\"",
-    );
-    assert_fault(&api.url, &[], "not found (404)");
-}
-
-#[test]
-fn server_error_exits_3() {
-    let api = FakeApi::start(
-        Vec::new(),
-        vec![Fault::Status {
-            resource: "*",
-            code: 500,
-        }],
-    );
-    assert_fault(&api.url, &[], "the server answered 500");
-}
-
-#[test]
-fn truncated_body_exits_3() {
-    assert_fault(
-        &truncating_server(4),
-        &[],
-        "closed before the whole answer arrived",
     );
 }
 
