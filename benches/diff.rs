@@ -54,7 +54,12 @@ fn bench(c: &mut Criterion) {
             .args(["--server", &api.url])
             .output()
             .expect("run");
-        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out.stdout.len()
     };
     let before = api.requests().len();
@@ -70,7 +75,9 @@ fn bench(c: &mut Criterion) {
         requests.len() - lists,
     );
     let mut group = c.benchmark_group("diff");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.bench_function("1000 live objects, process", |b| b.iter(run));
     group.finish();
 }

@@ -268,3 +268,45 @@ fn colour_follows_the_terminal_rules() {
         .expect("run");
     assert!(!stdout_of(&out).contains('\u{1b}'), "NO_COLOR wins");
 }
+
+#[test]
+fn server_side_dry_run_never_persists_and_compares_what_would_be_stored() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let spec = write(
+        dir.path(),
+        "spec.yaml",
+        &format!("{SERVICE_SPEC}---\n{INGRESS_SPEC}"),
+    );
+    let mut live: Vec<Value> = rendered(SERVICE_SPEC).into_iter().map(as_live).collect();
+    set_annotation(
+        &mut live[0],
+        "kubernetes.io/elb.health-check-option",
+        r#"{"timeout":"10","protocol":"HTTP","path":"/healthz","max_retries":"3","delay":"5"}"#,
+    );
+    let api = FakeApi::start(live, Vec::new());
+    let out = diff(&spec, &api.url, &["--server-side"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let stdout = stdout_of(&out);
+    assert!(stdout.contains("= Service web/shop: unchanged"), "{stdout}");
+    assert!(stdout.contains("+ Ingress shop/cafe: added"), "{stdout}");
+    assert!(
+        !stdout.contains("uid:"),
+        "bookkeeping is stripped: {stdout}"
+    );
+    let requests = api.requests();
+    let patches: Vec<_> = requests.iter().filter(|r| r.method != "GET").collect();
+    assert_eq!(patches.len(), 2, "{requests:?}");
+    for p in patches {
+        assert_eq!(p.method, "PATCH");
+        assert!(p.query.split('&').any(|q| q == "dryRun=All"), "{p:?}");
+        assert!(
+            p.query
+                .split('&')
+                .any(|q| q == "fieldManager=kubectl-lbgen"),
+            "{p:?}"
+        );
+    }
+    assert!(requests.iter().all(|r| !r.path.contains("secrets")));
+}

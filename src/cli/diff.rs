@@ -53,6 +53,10 @@ pub(crate) struct DiffArgs {
     /// Also show live objects carrying lbgen's managed-by label that are no longer rendered.
     #[arg(long)]
     prune: bool,
+    /// Diff against what the API server would store: a server-side apply dry run per
+    /// object (never persisted; field manager kubectl-lbgen, forced).
+    #[arg(long, conflicts_with = "live_dir")]
+    server_side: bool,
     /// Read templates from DIR (<provider>/<kind>.yaml) before the built-in ones.
     #[arg(long, value_name = "DIR")]
     template_dir: Option<PathBuf>,
@@ -142,14 +146,22 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         Ok(o) => o,
         Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
     };
+    let desired = match (&cluster, args.server_side) {
+        (Some(c), true) => match c.dry_run_apply(&compiled.objects) {
+            Ok(stored) => stored,
+            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
+        },
+        _ => compiled.objects.clone(),
+    };
     let options = diff::Options {
         context_lines: 3,
         prune: args.prune,
         scopes,
         rules: lbgen::provider::change_rules(),
         ownership: lbgen::provider::annotation_ownership(),
+        server_side: args.server_side,
     };
-    let report = match diff::compare(&compiled.objects, &live_objects, &options) {
+    let report = match diff::compare(&desired, &live_objects, &options) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string(), Outcome::Invalid),
     };
@@ -159,11 +171,16 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         Outcome::Success
     };
     match args.output {
-        Output::Json => {
-            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-            print(&format!("{text}\n"));
-            differs
-        }
+        Output::Json => match serde_json::to_string_pretty(&report) {
+            Ok(text) => {
+                print(&format!("{text}\n"));
+                differs
+            }
+            Err(e) => fail(
+                &format!("cannot write the JSON report: {e}"),
+                Outcome::Invalid,
+            ),
+        },
         Output::Diff => match external_program() {
             Some(program) => super::diff_external::run(&report, &program),
             None => {

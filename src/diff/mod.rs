@@ -9,7 +9,7 @@ pub mod semantic;
 pub mod warnings;
 
 use crate::emit::{self, EmitError, Object};
-use crate::live::normalize::{live_is_managed, normalise};
+use crate::live::normalize::{self, Extent, live_is_managed, normalise};
 use crate::live::{NEVER_READ, Scope};
 use crate::provider::changes::{AnnotationOwnership, ChangeRule};
 use semantic::FieldChange;
@@ -124,9 +124,13 @@ pub struct Options {
     pub rules: Vec<ChangeRule>,
     /// Which annotations the provider packs own.
     pub ownership: AnnotationOwnership,
+    /// The desired objects are what the API server would store (a server-side apply dry
+    /// run), not the rendered ones: compare whole objects, not only what lbgen owns.
+    pub server_side: bool,
 }
 
-/// Compares `rendered` (in emit order) with `live`.
+/// Compares `rendered` (in emit order; with `server_side`, the dry-run results in the
+/// same order) with `live`.
 pub fn compare(
     rendered: &[Object],
     live: &[Object],
@@ -146,7 +150,7 @@ pub fn compare(
         let mut gone: Vec<Object> = by_identity
             .into_values()
             .filter(|o| live_is_managed(o) && options.scopes.iter().any(|s| s.contains(o)))
-            .map(|o| normalise(o, None, &options.ownership))
+            .map(|o| normalise(o, None, &options.ownership, Extent::Owned))
             .collect();
         emit::sort(&mut gone);
         for object in gone {
@@ -193,12 +197,18 @@ fn compare_one(
     live: Option<&Object>,
     options: &Options,
 ) -> Result<ObjectDiff, EmitError> {
+    let (desired, extent) = if options.server_side {
+        (normalize::strip(rendered), Extent::Stored)
+    } else {
+        (rendered.clone(), Extent::Owned)
+    };
+    let rendered = &desired;
     let Some(live) = live else {
         let mut e = entry(rendered, State::Added, None, Some(rendered.clone()));
         e.diff = unified(None, Some(rendered), &e.file_name(), options.context_lines)?;
         return Ok(e);
     };
-    let live = normalise(live, Some(rendered), &options.ownership);
+    let live = normalise(live, Some(rendered), &options.ownership, extent);
     let state = if live == *rendered {
         State::Unchanged
     } else {

@@ -6,7 +6,9 @@
 
 use super::{LiveError, NEVER_READ, Scope, describe};
 use crate::emit::Object;
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
+use kube::api::{
+    Api, ApiResource, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams,
+};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use std::path::PathBuf;
@@ -133,41 +135,47 @@ impl Cluster {
         Ok(objects)
     }
 
-    fn list_one(&self, scope: &Scope) -> Result<Vec<Object>, LiveError> {
+    /// The dynamic API of a scope, and its resource (for the plural in messages).
+    fn api(&self, scope: &Scope) -> (Api<DynamicObject>, ApiResource) {
         let (group, version) = match scope.api_version.split_once('/') {
             Some((g, v)) => (g, v),
             None => ("", scope.api_version.as_str()),
         };
         let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, &scope.kind));
-        let api: Api<DynamicObject> = if scope.namespace.is_empty() {
+        let api = if scope.namespace.is_empty() {
             Api::all_with(self.client.clone(), &resource)
         } else {
             Api::namespaced_with(self.client.clone(), &scope.namespace, &resource)
         };
+        (api, resource)
+    }
+
+    /// Runs one request under the overall deadline. Connect and read timeouts bound each
+    /// socket wait; this bounds the whole exchange (a server trickling bytes forever).
+    fn run<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, kube::Error>>,
+    ) -> Result<T, String> {
+        let deadline = self.request_timeout + Duration::from_secs(1);
+        self.runtime
+            .block_on(async { tokio::time::timeout(deadline, request).await })
+            .map_err(|_| format!("no complete answer within {}s", deadline.as_secs()))?
+            .map_err(|e| reason(&e))
+    }
+
+    fn list_one(&self, scope: &Scope) -> Result<Vec<Object>, LiveError> {
+        let (api, resource) = self.api(scope);
         let fail = |reason: String| LiveError::List {
             what: describe(scope, &resource.plural),
             server: self.server.clone(),
             reason,
         };
-        // Connect and read timeouts bound each socket wait; this bounds the whole LIST
-        // (a server trickling bytes forever).
-        let deadline = self.request_timeout + Duration::from_secs(1);
         let mut objects = Vec::new();
         let mut params = ListParams::default();
         loop {
-            let page = self
-                .runtime
-                .block_on(async { tokio::time::timeout(deadline, api.list(&params)).await })
-                .map_err(|_| fail(format!("no complete answer within {}s", deadline.as_secs())))?
-                .map_err(|e| fail(reason(&e)))?;
+            let page = self.run(api.list(&params)).map_err(fail)?;
             for item in page.items {
-                let mut value = serde_json::to_value(&item)
-                    .map_err(|e| fail(format!("cannot re-encode an item: {e}")))?;
-                if let Some(map) = value.as_object_mut() {
-                    map.insert("apiVersion".into(), scope.api_version.clone().into());
-                    map.insert("kind".into(), scope.kind.clone().into());
-                }
-                objects.push(Object(value));
+                objects.push(typed(item, scope).map_err(fail)?);
             }
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(token) => params = params.continue_token(&token),
@@ -176,6 +184,48 @@ impl Cluster {
         }
         Ok(objects)
     }
+
+    /// What the API server would store for each object: a server-side apply with
+    /// `dryRun=All` (never persisted), field manager `kubectl-lbgen`, taking over fields
+    /// other managers own (`force`), one PATCH per object. Secrets are never sent: they
+    /// come back as they are, in place.
+    pub fn dry_run_apply(&self, objects: &[Object]) -> Result<Vec<Object>, LiveError> {
+        let params = PatchParams::apply("kubectl-lbgen").force().dry_run();
+        let mut stored = Vec::new();
+        for object in objects {
+            if object.kind() == NEVER_READ {
+                stored.push(object.clone());
+                continue;
+            }
+            let scope = Scope {
+                api_version: object.api_version().to_string(),
+                kind: object.kind().to_string(),
+                namespace: object.namespace().to_string(),
+            };
+            let (api, resource) = self.api(&scope);
+            let fail = |reason: String| LiveError::DryRun {
+                what: format!("{} {}", resource.plural, object.name()),
+                server: self.server.clone(),
+                reason,
+            };
+            let result = self
+                .run(api.patch(object.name(), &params, &Patch::Apply(&object.0)))
+                .map_err(fail)?;
+            stored.push(typed(result, &scope).map_err(fail)?);
+        }
+        Ok(stored)
+    }
+}
+
+/// A dynamic object as JSON with `apiVersion` and `kind` set (list items come without).
+fn typed(item: DynamicObject, scope: &Scope) -> Result<Object, String> {
+    let mut value =
+        serde_json::to_value(&item).map_err(|e| format!("cannot re-encode an item: {e}"))?;
+    if let Some(map) = value.as_object_mut() {
+        map.insert("apiVersion".into(), scope.api_version.clone().into());
+        map.insert("kind".into(), scope.kind.clone().into());
+    }
+    Ok(Object(value))
 }
 
 /// Parses a server URL, as an error value rather than a panic.

@@ -1,9 +1,10 @@
 //! Reading live state: what the cluster (or a committed `kubectl get -o yaml` snapshot)
 //! holds for the objects lbgen renders, normalised so only what lbgen owns is compared.
 //!
-//! Read-only by construction: the cluster source can only LIST, one request per kind and
+//! Read-only by construction: the cluster source LISTs, one request per kind and
 //! namespace, and nothing here ever asks for a Secret (DESIGN.md "Read-only against
-//! clusters").
+//! clusters"). The one other request is opt-in (`--server-side`): a server-side apply
+//! with `dryRun=All`, which the API server never persists.
 
 mod cluster;
 mod dir;
@@ -89,6 +90,16 @@ pub enum LiveError {
     #[error("cannot list {what} at {server}: {reason}")]
     List {
         /// `services in namespace "web"`.
+        what: String,
+        /// The API server URL.
+        server: String,
+        /// What happened, in one line.
+        reason: String,
+    },
+    /// A server-side apply dry run (`--server-side`) failed.
+    #[error("cannot dry-run apply {what} at {server}: {reason}")]
+    DryRun {
+        /// `services shop`.
         what: String,
         /// The API server URL.
         server: String,

@@ -30,15 +30,27 @@ const SERVER_METADATA: &[&str] = &[
 /// Service spec fields the API server assigns when nobody sets them.
 const SERVICE_ASSIGNED: &[&str] = &["clusterIP", "clusterIPs", "healthCheckNodePort"];
 
-/// The live object as it should be compared with `rendered` (or, when nothing is
-/// rendered for it, as it would be removed).
-pub fn normalise(
-    live: &Object,
-    rendered: Option<&Object>,
-    ownership: &AnnotationOwnership,
-) -> Object {
-    let mut value = live.0.clone();
-    let applied = take_last_applied(&mut value);
+/// How much of a live object is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// What lbgen owns: what the rendered object sets, what the last apply recorded, the
+    /// annotations the provider packs own (client-side diff).
+    Owned,
+    /// Everything but server bookkeeping: the other side is what the API server would
+    /// store (`--server-side`), defaults and other managers' fields included.
+    Stored,
+}
+
+/// `object` without what only the API server writes: `status`, bookkeeping metadata and
+/// the last-applied record.
+pub fn strip(object: &Object) -> Object {
+    let mut value = object.0.clone();
+    take_last_applied(&mut value);
+    strip_bookkeeping(&mut value);
+    Object(value)
+}
+
+fn strip_bookkeeping(value: &mut Value) {
     if let Some(map) = value.as_object_mut() {
         map.remove("status");
         if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -47,17 +59,37 @@ pub fn normalise(
             }
         }
     }
-    let Some(rendered) = rendered else {
+}
+
+/// The live object as it should be compared with `desired` (the rendered object, or with
+/// `Extent::Stored` what the server would store), or, when nothing is desired for it, as
+/// it would be removed.
+pub fn normalise(
+    live: &Object,
+    desired: Option<&Object>,
+    ownership: &AnnotationOwnership,
+    extent: Extent,
+) -> Object {
+    let mut value = live.0.clone();
+    let applied = take_last_applied(&mut value);
+    strip_bookkeeping(&mut value);
+    let Some(desired) = desired else {
         strip_assigned(&mut value);
         drop_empty_metadata_maps(&mut value);
         return Object(value);
     };
-    let mut out = project(&value, &rendered.0, applied.as_ref());
-    if live_is_managed(live) {
-        keep_owned_annotations(&value, &mut out, ownership);
-    }
-    drop_controller_annotations(&mut out, &rendered.0, ownership);
-    canonicalise_json_annotations(&mut out, &rendered.0);
+    let mut out = match extent {
+        Extent::Stored => value,
+        Extent::Owned => {
+            let mut out = project(&value, &desired.0, applied.as_ref());
+            if live_is_managed(live) {
+                keep_owned_annotations(&value, &mut out, ownership);
+            }
+            drop_controller_annotations(&mut out, &desired.0, ownership);
+            out
+        }
+    };
+    canonicalise_json_annotations(&mut out, &desired.0);
     drop_empty_metadata_maps(&mut out);
     Object(out)
 }
@@ -255,7 +287,10 @@ mod tests {
                 "ports": [{"port": 80, "protocol": "TCP", "nodePort": 31000}]},
             "status": {"loadBalancer": {}},
         }));
-        assert_eq!(normalise(&live, Some(&rendered), &ownership()), rendered);
+        assert_eq!(
+            normalise(&live, Some(&rendered), &ownership(), Extent::Owned),
+            rendered
+        );
     }
 
     #[test]
@@ -269,7 +304,7 @@ mod tests {
             "metadata": {"name": "a", "labels": {"app.kubernetes.io/managed-by": "kubectl-lbgen"},
                 "annotations": {"kubernetes.io/elb.health-check-flag": "on", "other.io/x": "y"}},
         }));
-        let out = normalise(&live, Some(&rendered), &ownership());
+        let out = normalise(&live, Some(&rendered), &ownership(), Extent::Owned);
         assert_eq!(
             out.0.pointer("/metadata/annotations"),
             Some(&json!({"kubernetes.io/elb.health-check-flag": "on"}))
@@ -285,7 +320,7 @@ mod tests {
             "metadata": {"name": "a", "annotations": {LAST_APPLIED: applied}},
             "spec": {"loadBalancerIP": "1.2.3.4", "clusterIP": "10.0.0.1"},
         }));
-        let out = normalise(&live, Some(&rendered), &ownership());
+        let out = normalise(&live, Some(&rendered), &ownership(), Extent::Owned);
         assert_eq!(
             out.0.pointer("/spec"),
             Some(&json!({"loadBalancerIP": "1.2.3.4"}))
@@ -303,8 +338,11 @@ mod tests {
         let other = Object(
             json!({"metadata": {"annotations": {key: r#"{"timeout": "10", "delay": "6"}"#}}}),
         );
-        assert_eq!(normalise(&same, Some(&rendered), &ownership()), rendered);
-        let out = normalise(&other, Some(&rendered), &ownership());
+        assert_eq!(
+            normalise(&same, Some(&rendered), &ownership(), Extent::Owned),
+            rendered
+        );
+        let out = normalise(&other, Some(&rendered), &ownership(), Extent::Owned);
         assert_eq!(
             out.0
                 .pointer("/metadata/annotations")

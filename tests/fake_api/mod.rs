@@ -147,6 +147,7 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Response<Body> {
     shared.requests.lock().expect("requests").push(Recorded {
         method: method.to_string(),
@@ -157,7 +158,13 @@ async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(String::from),
     });
-    if method != Method::GET {
+    let dry_run = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .any(|p| p == "dryRun=All");
+    // Writes are refused, except a server-side apply dry run (`--server-side`).
+    if method != Method::GET && !(method == Method::PATCH && dry_run) {
         return status(405, "MethodNotAllowed", "the fake API server is read-only");
     }
     let path = uri.path().trim_end_matches('/');
@@ -235,6 +242,20 @@ async fn handle(
             && o["kind"] == kind
             && namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns)
     });
+    if method == Method::PATCH {
+        let Some(name) = name else {
+            return status(405, "MethodNotAllowed", "PATCH needs an object name");
+        };
+        let Ok(patch) = serde_json::from_slice::<Value>(&body) else {
+            return status(400, "BadRequest", "the apply patch is not JSON");
+        };
+        let mut stored = match matching.clone().find(|o| o["metadata"]["name"] == name) {
+            Some(o) => o.clone(),
+            None => created(&patch),
+        };
+        merge(&mut stored, &patch);
+        return json_response(StatusCode::OK, &stored);
+    }
     if let Some(name) = name {
         return match matching.clone().find(|o| o["metadata"]["name"] == name) {
             Some(o) => json_response(StatusCode::OK, o),
@@ -261,6 +282,40 @@ async fn handle(
             "items": items,
         }),
     )
+}
+
+/// What the API server adds to an object it creates (the fields a dry-run create returns).
+fn created(patch: &Value) -> Value {
+    let mut object = patch.clone();
+    object["metadata"]["uid"] = json!("3d0f5d9e-1a7b-4c2e-8f90-aa11bb22cc33");
+    object["metadata"]["creationTimestamp"] = json!("2026-11-23T12:00:00Z");
+    if object["kind"] == "Service" {
+        object["spec"]["clusterIP"] = json!("10.247.99.1");
+        object["spec"]["sessionAffinity"] = json!("None");
+    }
+    object
+}
+
+/// Server-side apply, roughly: maps merge key by key, lists element by element (as the
+/// keyed lists of ports and rules merge when their order holds), scalars are replaced.
+fn merge(into: &mut Value, patch: &Value) {
+    match (into, patch) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                merge(a.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.truncate(b.len());
+            for (i, v) in b.iter().enumerate() {
+                match a.get_mut(i) {
+                    Some(slot) => merge(slot, v),
+                    None => a.push(v.clone()),
+                }
+            }
+        }
+        (slot, v) => *slot = v.clone(),
+    }
 }
 
 /// A URL on 127.0.0.1 where nothing listens (connection refused).
