@@ -114,11 +114,6 @@ impl Cluster {
         })
     }
 
-    /// The API server URL, for messages.
-    pub fn server(&self) -> &str {
-        &self.server
-    }
-
     /// The namespace of the kubeconfig context (kubectl's default for `-n`).
     pub fn default_namespace(&self) -> &str {
         &self.default_namespace
