@@ -1,7 +1,8 @@
 //! `kubectl lbgen diff` of 1,000 live objects (scripts/gen-specs: Services and weighted
 //! Ingresses over 50 namespaces) against the loopback fake API server, as a fresh process
 //! each time, as CI runs it. Criterion reports the wall time; this file prints the HTTP
-//! requests each diff made (one LIST per kind and namespace: 100 here).
+//! requests each diff made (one LIST per kind and namespace: 100 here), and the same for
+//! one `--server-side` run (plus one dry-run PATCH per object).
 //!
 //!   cargo bench --bench diff
 // The request counts are figures for a person, printed beside criterion's own output.
@@ -44,7 +45,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     assert_eq!(live.len(), OBJECTS);
     let api = fake_api::FakeApi::start(live, Vec::new());
-    let run = || {
+    let run_with = |extra: &[&str]| {
         let out = std::process::Command::new(common::binary())
             .env("HOME", dir.path())
             .env_remove("KUBECONFIG")
@@ -52,6 +53,7 @@ fn bench(c: &mut Criterion) {
             .args(["diff", "-o", "json", "-f"])
             .arg(&spec)
             .args(["--server", &api.url])
+            .args(extra)
             .output()
             .expect("run");
         assert_eq!(
@@ -62,18 +64,24 @@ fn bench(c: &mut Criterion) {
         );
         out.stdout.len()
     };
-    let before = api.requests().len();
-    let start = Instant::now();
-    let bytes = run();
-    let wall = start.elapsed();
-    let requests = api.requests()[before..].to_vec();
-    let lists = requests.iter().filter(|r| r.method == "GET").count();
-    println!(
-        "diff of {OBJECTS} live objects: {:.3}s wall (one cold run), {} HTTP requests ({lists} GET/LIST, {} other), {bytes} bytes of JSON report",
-        wall.as_secs_f64(),
-        requests.len(),
-        requests.len() - lists,
-    );
+    let run = || run_with(&[]);
+    for (label, extra) in [
+        ("client-side", &[][..]),
+        ("--server-side", &["--server-side"][..]),
+    ] {
+        let before = api.requests().len();
+        let start = Instant::now();
+        let bytes = run_with(extra);
+        let wall = start.elapsed();
+        let requests = api.requests()[before..].to_vec();
+        let gets = requests.iter().filter(|r| r.method == "GET").count();
+        println!(
+            "diff ({label}) of {OBJECTS} live objects: {:.3}s wall (one cold run), {} HTTP requests ({gets} GET/LIST, {} dry-run PATCH), {bytes} bytes of JSON report",
+            wall.as_secs_f64(),
+            requests.len(),
+            requests.len() - gets,
+        );
+    }
     let mut group = c.benchmark_group("diff");
     group
         .sample_size(10)
