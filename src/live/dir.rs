@@ -96,3 +96,47 @@ fn flatten(value: Value, path: &Path, out: &mut Vec<Object>) -> Result<(), LiveE
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_typed_lists_and_single_objects_are_read_and_secrets_skipped() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a, namespace: web}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: web}\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("b.json"),
+            r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"b"}}]}"#,
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("notes.txt"), "not read").expect("write");
+        let objects = read_dir(dir.path()).expect("reads");
+        let ids: Vec<_> = objects.iter().map(Object::identity).collect();
+        assert_eq!(
+            ids,
+            [
+                ("".into(), "Service".into(), "web".into(), "a".into()),
+                (
+                    "networking.k8s.io".into(),
+                    "Ingress".into(),
+                    "".into(),
+                    "b".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_document_that_is_no_object_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("x.yaml"), "just: text\n").expect("write");
+        let err = read_dir(dir.path()).expect_err("refused").to_string();
+        assert!(err.contains("x.yaml"), "{err}");
+        assert!(err.contains("kubectl get -o yaml"), "{err}");
+    }
+}

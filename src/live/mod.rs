@@ -127,3 +127,39 @@ pub(crate) fn describe(scope: &Scope, plural: &str) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_scope_per_kind_and_namespace_never_secrets() {
+        let object = |api: &str, kind: &str, ns: &str, name: &str| {
+            Object(
+                json!({"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": ns}}),
+            )
+        };
+        let rendered = [
+            object("v1", "Service", "web", "a"),
+            object("v1", "Service", "web", "b"),
+            object("networking.k8s.io/v1", "Ingress", "shop", "c"),
+            object("v1", "Secret", "web", "s"),
+        ];
+        let got: Vec<(String, String, String)> = scopes(&rendered, &["extra".into()])
+            .into_iter()
+            .map(|s| (s.api_version, s.kind, s.namespace))
+            .collect();
+        let want = [
+            ("networking.k8s.io/v1", "Ingress", "extra"),
+            ("networking.k8s.io/v1", "Ingress", "shop"),
+            ("v1", "Service", "extra"),
+            ("v1", "Service", "web"),
+        ];
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(a, k, n)| (a.to_string(), k.to_string(), n.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+}
