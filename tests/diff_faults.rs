@@ -101,3 +101,29 @@ fn truncated_body_exits_3() {
         "closed before the whole answer arrived",
     );
 }
+
+#[test]
+fn unreadable_kubeconfig_exits_3_with_one_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let spec = write(dir.path(), "spec.yaml", SERVICE_SPEC);
+    let config = write(
+        dir.path(),
+        "kubeconfig",
+        "apiVersion: v1\nclusters: [\n  bad\n",
+    );
+    let out = assert_cmd::Command::new(common::binary())
+        .env("HOME", dir.path())
+        .env("KUBECONFIG", &config)
+        .args(["diff", "-f"])
+        .arg(&spec)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("run");
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot load the kubeconfig"),
+        "{stderr}"
+    );
+}

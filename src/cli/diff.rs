@@ -87,6 +87,9 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 /// Says why the diff could not be made, in one line on stderr, and ends with `outcome`.
 pub(super) fn fail(message: &str, outcome: Outcome) -> Outcome {
     const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+    // Library errors can nest multi-line causes (a YAML error in a kubeconfig quotes the
+    // source): the first line says what and where; keep the message to it.
+    let message = message.lines().next().unwrap_or_default().trim_end();
     let _ = writeln!(anstream::stderr(), "{ERROR}error{ERROR:#}: {message}");
     outcome
 }
