@@ -70,6 +70,14 @@ enum Output {
     Json,
 }
 
+/// Where the live objects come from.
+enum LiveOrigin {
+    /// A cluster's API server.
+    Cluster(Cluster),
+    /// `kubectl get -o yaml` dumps below a directory.
+    Snapshot(PathBuf),
+}
+
 /// `30s`, `2m` or `30`; at least one second, so every read is bounded and can succeed.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let (number, unit) = match text.strip_suffix('m') {
@@ -102,22 +110,24 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
             return Outcome::Invalid;
         }
     };
-    let cluster = match &args.live_dir {
-        Some(_) => None,
+    // Connecting makes no request: it only reads the kubeconfig, whose context namespace
+    // is the default for `-n` when rendering.
+    let origin = match &args.live_dir {
+        Some(dir) => LiveOrigin::Snapshot(dir.clone()),
         None => match Cluster::connect(&ClusterOptions {
             kubeconfig: args.kubeconfig.clone(),
             context: args.context.clone(),
             server: args.server.clone(),
             request_timeout: args.request_timeout,
         }) {
-            Ok(c) => Some(c),
+            Ok(c) => LiveOrigin::Cluster(c),
             Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
         },
     };
-    let namespace = args
-        .namespace
-        .map(|n| n.0)
-        .or_else(|| cluster.as_ref().map(|c| c.default_namespace().to_string()));
+    let namespace = args.namespace.map(|n| n.0).or_else(|| match &origin {
+        LiveOrigin::Cluster(c) => Some(c.default_namespace().to_string()),
+        LiveOrigin::Snapshot(_) => None,
+    });
     let policies = match lbgen::policy::builtin() {
         Ok(p) => p,
         Err(d) => {
@@ -140,17 +150,16 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
     report::to_stderr(&compiled.diagnostics, &sources);
     let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
     let scopes = live::scopes(&compiled.objects, &extra);
-    let live_objects = match (&cluster, &args.live_dir) {
-        (Some(c), _) => c.list(&scopes),
-        (None, Some(dir)) => live::read_dir(dir),
-        (None, None) => Ok(Vec::new()),
+    let live_objects = match &origin {
+        LiveOrigin::Cluster(c) => c.list(&scopes),
+        LiveOrigin::Snapshot(dir) => live::read_dir(dir),
     };
     let live_objects = match live_objects {
         Ok(o) => o,
         Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
     };
-    let desired = match (&cluster, args.server_side) {
-        (Some(c), true) => match c.dry_run_apply(&compiled.objects) {
+    let desired = match (&origin, args.server_side) {
+        (LiveOrigin::Cluster(c), true) => match c.dry_run_apply(&compiled.objects) {
             Ok(stored) => stored,
             Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
         },
