@@ -57,7 +57,7 @@ pub(crate) struct DiffArgs {
     /// object (never persisted; field manager kubectl-lbgen, forced).
     #[arg(long, conflicts_with = "live_dir")]
     server_side: bool,
-    /// Read templates from DIR (<provider>/<kind>.yaml) before the built-in ones.
+    /// Read templates from DIR/PROVIDER/KIND.yaml before the built-in ones.
     #[arg(long, value_name = "DIR")]
     template_dir: Option<PathBuf>,
 }
