@@ -13,9 +13,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod explain;
 pub mod krm;
+pub mod live;
 pub mod plan;
 pub mod policy;
 pub mod provider;

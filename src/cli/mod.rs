@@ -3,6 +3,8 @@
 
 mod cmp;
 mod completion;
+mod diff;
+mod diff_external;
 mod explain;
 mod inputs;
 mod krm;
@@ -42,6 +44,8 @@ enum Command {
     Completion(completion::CompletionArgs),
     /// Print the man page (roff).
     Man,
+    /// Show what applying the rendered objects would change in the cluster.
+    Diff(diff::DiffArgs),
 }
 
 /// How a subcommand ended, in SPEC.md's terms.
@@ -53,6 +57,10 @@ pub(crate) enum Outcome {
     Differs,
     /// 2: invalid input, policy violation or capability error; nothing written.
     Invalid,
+    /// 3: cannot reach or read the cluster or target.
+    Unreachable,
+    /// An external diff program's own failure code (above 1), passed on as kubectl does.
+    DiffProgram(u8),
 }
 
 impl From<Outcome> for ExitCode {
@@ -61,6 +69,8 @@ impl From<Outcome> for ExitCode {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Differs => ExitCode::from(1),
             Outcome::Invalid => ExitCode::from(2),
+            Outcome::Unreachable => ExitCode::from(3),
+            Outcome::DiffProgram(code) => ExitCode::from(code),
         }
     }
 }
@@ -83,6 +93,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Krm => krm::execute(),
         Command::Completion(args) => completion::completion(args),
         Command::Man => completion::man(),
+        Command::Diff(args) => diff::execute(args),
     };
     outcome.into()
 }

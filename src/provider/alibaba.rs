@@ -6,6 +6,7 @@
 //! value is a string; switches are "on"/"off" except force-override-listeners and the ALB
 //! booleans ("true"/"false"). Checks live in `policies/alibaba.yaml`.
 
+use super::changes::{ChangeRule, Field, Impact, Trigger};
 use super::{
     Annotations, Manifest, Mapped, ingress_rules, metadata, path_type, service_backend,
     service_ports,
@@ -25,6 +26,87 @@ const P: &str = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const ALB: &str = "alb.ingress.kubernetes.io/";
 /// ENI backends: note the missing `alibaba-cloud-loadbalancer-` part (providers.md).
 const BACKEND_TYPE: &str = "service.beta.kubernetes.io/backend-type";
+
+/// Every annotation this pack writes starts with one of these.
+pub(crate) const OWNED_PREFIXES: &[&str] = &[P, ALB, BACKEND_TYPE];
+
+const SERVICE: &[&str] = &["Service"];
+
+/// Changes the CCM cannot apply to an existing LB (providers.md "Cannot change after
+/// creation"; `clbv1/loadbalancer.go`), and a risky one.
+pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the CCM cannot change an existing CLB between internet and intranet; delete and recreate the Service",
+        source: "providers.md Alibaba: address type cannot change after creation (clbv1/loadbalancer.go)",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-ip-version",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the IP version of an existing CLB cannot change; delete and recreate the Service",
+        source: "providers.md Alibaba: IP version cannot change after creation",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-master-zoneid",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the zones of an existing CLB cannot change; delete and recreate the Service",
+        source: "providers.md Alibaba: master/slave zone cannot change after creation",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-slave-zoneid",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the zones of an existing CLB cannot change; delete and recreate the Service",
+        source: "providers.md Alibaba: master/slave zone cannot change after creation",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the zones of an existing NLB are fixed by lbgen's zone maps; changing them needs a new Service",
+        source: "providers.md Alibaba: zones cannot change after creation",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "a Service cannot move to another CLB in place; delete and recreate it",
+        source: "providers.md Alibaba: loadBalancer.id row",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Pointer("/spec/loadBalancerClass"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "loadBalancerClass cannot change: CLB and NLB cannot be converted into each other; delete and recreate the Service",
+        source: "ACK NLB docs (loadBalancerClass cannot be changed)",
+    },
+];
 
 /// Maps a plan to a CLB/NLB Service, or to an ALB Ingress (with its AlbConfig and
 /// IngressClass unless the platform owns them).

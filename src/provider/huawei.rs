@@ -5,6 +5,7 @@
 //! `cloud-provider-huaweicloud` dialect (`elb.class: shared|dedicated`, numeric JSON):
 //! CCE ignores it. Checks live in `policies/huawei.yaml`; this module assumes they passed.
 
+use super::changes::{ChangeRule, Field, Impact, Trigger};
 use super::{
     Annotations, Manifest, Mapped, ingress_rules, metadata, path_type, service_backend,
     service_ports, transport,
@@ -36,6 +37,73 @@ const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// The CCE-only path field (seed 000): not in the upstream Ingress schema.
 pub(crate) const URL_MATCH_MODE: &str = "ingress.beta.kubernetes.io/url-match-mode";
+
+const LB_KINDS: &[&str] = &["Service", "Ingress"];
+
+/// Every annotation this pack writes starts with this.
+pub(crate) const OWNED_PREFIXES: &[&str] = &["kubernetes.io/elb."];
+
+/// What CCE writes on the objects itself (providers.md: "never emit what CCE writes
+/// itself", cce_10_0385, cce_10_0695): never a difference in `diff`.
+pub(crate) const WRITTEN_BY_CCE: &[&str] = &[
+    "kubernetes.io/elb.mark",
+    "kubernetes.io/elb.listener-port",
+    "kubernetes.io/elb.listener-master-ingress",
+];
+
+/// What CCE cannot change in place, or changes with a side effect (providers.md "Gates and
+/// rules from the seeds" and the `trafficPolicy` row); `diff` warns about each.
+pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
+    ChangeRule {
+        provider: "huawei",
+        kinds: LB_KINDS,
+        field: Field::Annotation(ELB_CLASS),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "CCE cannot change the load balancer type (shared/dedicated) of an existing object; delete and recreate it",
+        source: "providers.md Huawei: elb.class cannot change after creation (seed 001, cce_10_0385)",
+    },
+    ChangeRule {
+        provider: "huawei",
+        kinds: LB_KINDS,
+        field: Field::Annotation(ELB_ID),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "CCE cannot move an existing object to another load balancer; delete and recreate it",
+        source: "providers.md Huawei: elb.id cannot change after creation (seed 001, cce_10_0385)",
+    },
+    ChangeRule {
+        provider: "huawei",
+        kinds: LB_KINDS,
+        field: Field::Annotation(ELB_AUTOCREATE),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "CCE reads the auto-create parameters only when it creates the load balancer; the change is ignored unless the object is recreated",
+        source: "providers.md Huawei: elb.autocreate cannot change after creation (seed 001, cce_10_0385)",
+    },
+    ChangeRule {
+        provider: "huawei",
+        kinds: LB_KINDS,
+        field: Field::Annotation(ELB_IP_TARGET),
+        trigger: Trigger::AddedOrRemoved,
+        impact: Impact::NotInPlace,
+        message: "IP targets can be neither added to nor removed from an existing object; delete and recreate it",
+        source: "providers.md Huawei: ip-target-enabled only at creation (seed 000)",
+    },
+    ChangeRule {
+        provider: "huawei",
+        kinds: &["Service"],
+        field: Field::Pointer("/spec/externalTrafficPolicy"),
+        trigger: Trigger::Switch {
+            from: "Cluster",
+            to: "Local",
+            absent_is_from: true,
+        },
+        impact: Impact::Risky,
+        message: "switching externalTrafficPolicy from Cluster to Local leaves stale conntrack entries on the nodes; expect dropped connections until they expire",
+        source: "providers.md Huawei: trafficPolicy row",
+    },
+];
 
 /// Maps a plan to a CCE Service or Ingress.
 pub(super) fn map(plan: &Plan) -> Mapped {

@@ -6,7 +6,10 @@
 //! itself is an error), and Service port / Ingress rule layout.
 
 mod alibaba;
+pub mod changes;
 mod huawei;
+
+pub use changes::{annotation_ownership, change_rules};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{Plan, RoutePlan};

@@ -1,0 +1,281 @@
+//! `kubectl lbgen diff`: render, read the live counterparts (cluster or snapshot), and show
+//! what applying would change, with kubectl diff's exit codes (0 same, 1 different,
+//! 2 invalid input, 3 cluster unreachable or unreadable; an external diff program's own
+//! code above 1 is passed on, as kubectl does).
+
+use super::inputs::{Loaded, SpecInputs};
+use super::{Outcome, report};
+use clap::{Args, ValueEnum};
+use lbgen::diff::{self, ObjectDiff, Report, State};
+use lbgen::live::{self, Cluster, ClusterOptions};
+use lbgen::render::Renderer;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    #[command(flatten)]
+    inputs: SpecInputs,
+    /// Output: a unified diff per object, or the whole report as JSON.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "diff")]
+    output: Output,
+    /// Compare with `kubectl get -o yaml` dumps below DIR instead of a cluster.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["kubeconfig", "context", "server"])]
+    live_dir: Option<PathBuf>,
+    /// Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).
+    #[arg(long, value_name = "FILE")]
+    kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use (default: its current context).
+    #[arg(long, value_name = "NAME")]
+    context: Option<String>,
+    /// The API server URL, overriding the context's cluster.
+    #[arg(short = 's', long, value_name = "URL")]
+    server: Option<String>,
+    /// The longest one request may take: 30s, 2m, or plain seconds.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    request_timeout: Duration,
+    /// Also show live objects carrying lbgen's managed-by label that are no longer rendered.
+    #[arg(long)]
+    prune: bool,
+    /// Diff against what the API server would store: a server-side apply dry run per
+    /// object (never persisted; field manager kubectl-lbgen, forced).
+    #[arg(long, conflicts_with = "live_dir")]
+    server_side: bool,
+    /// Read templates from DIR/PROVIDER/KIND.yaml before the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    template_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// Unified diff per object with a one-line summary (or KUBECTL_EXTERNAL_DIFF).
+    Diff,
+    /// The report as JSON.
+    Json,
+}
+
+/// Where the live objects come from.
+enum LiveOrigin {
+    /// A cluster's API server.
+    Cluster(Cluster),
+    /// `kubectl get -o yaml` dumps below a directory.
+    Snapshot(PathBuf),
+}
+
+/// `30s`, `2m` or `30`; at least one second, so every read is bounded and can succeed.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let (number, unit) = match text.strip_suffix('m') {
+        Some(n) => (n, 60),
+        None => (text.strip_suffix('s').unwrap_or(text), 1),
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Duration::from_secs(n * unit)),
+        _ => Err(format!(
+            "`{text}` is not a timeout; write 30s, 2m or 30 (at least 1s)"
+        )),
+    }
+}
+
+/// Says why the diff could not be made, in one line on stderr, and ends with `outcome`.
+pub(super) fn fail(message: &str, outcome: Outcome) -> Outcome {
+    const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+    // Library errors can nest multi-line causes (a YAML error in a kubeconfig quotes the
+    // source): the first line says what and where; keep the message to it.
+    let message = message.lines().next().unwrap_or_default().trim_end();
+    let _ = writeln!(anstream::stderr(), "{ERROR}error{ERROR:#}: {message}");
+    outcome
+}
+
+pub(crate) fn execute(args: DiffArgs) -> Outcome {
+    let Some(Loaded {
+        sources,
+        policies,
+        mut overrides,
+    }) = args.inputs.load()
+    else {
+        return Outcome::Invalid;
+    };
+    // Connecting makes no request: it only reads the kubeconfig, whose context namespace
+    // is the default for `-n` when rendering.
+    let origin = match &args.live_dir {
+        Some(dir) => LiveOrigin::Snapshot(dir.clone()),
+        None => match Cluster::connect(&ClusterOptions {
+            kubeconfig: args.kubeconfig.clone(),
+            context: args.context.clone(),
+            server: args.server.clone(),
+            request_timeout: args.request_timeout,
+        }) {
+            Ok(c) => LiveOrigin::Cluster(c),
+            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
+        },
+    };
+    // Without -n, specs without a namespace go to the kubeconfig context's namespace.
+    if let (None, LiveOrigin::Cluster(c)) = (&overrides.namespace, &origin) {
+        overrides.namespace = Some(c.default_namespace().to_string());
+    }
+    let namespace = overrides.namespace.clone();
+    let renderer = Renderer::new(args.template_dir.clone());
+    let compiled = match lbgen::compile(&sources, &overrides, &policies, &renderer) {
+        Ok(c) => c,
+        Err(diagnostics) => {
+            report::to_stderr(&diagnostics, &sources);
+            return Outcome::Invalid;
+        }
+    };
+    report::to_stderr(&compiled.diagnostics, &sources);
+    let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
+    let scopes = live::scopes(&compiled.objects, &extra);
+    let live_objects = match &origin {
+        LiveOrigin::Cluster(c) => c.list(&scopes),
+        LiveOrigin::Snapshot(dir) => live::read_dir(dir),
+    };
+    let live_objects = match live_objects {
+        Ok(o) => o,
+        Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
+    };
+    let desired = match (&origin, args.server_side) {
+        (LiveOrigin::Cluster(c), true) => match c.dry_run_apply(&compiled.objects) {
+            Ok(stored) => stored,
+            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
+        },
+        _ => compiled.objects.clone(),
+    };
+    let options = diff::Options {
+        context_lines: 3,
+        prune: args.prune,
+        scopes,
+        rules: lbgen::provider::change_rules(),
+        ownership: lbgen::provider::annotation_ownership(),
+        server_side: args.server_side,
+    };
+    let report = match diff::compare(&desired, &live_objects, &options) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string(), Outcome::Invalid),
+    };
+    let differs = if report.has_differences() {
+        Outcome::Differs
+    } else {
+        Outcome::Success
+    };
+    match args.output {
+        Output::Json => match serde_json::to_string_pretty(&report) {
+            Ok(text) => {
+                print(&format!("{text}\n"));
+                differs
+            }
+            Err(e) => fail(
+                &format!("cannot write the JSON report: {e}"),
+                Outcome::Invalid,
+            ),
+        },
+        Output::Diff => match external_program() {
+            Some(program) => super::diff_external::run(&report, &program),
+            None => {
+                print(&text_report(&report));
+                differs
+            }
+        },
+    }
+}
+
+/// `KUBECTL_EXTERNAL_DIFF` split as kubectl splits it: the program, then only the
+/// arguments made of letters, digits, `-` and `=` (kubectl drops the others).
+fn external_program() -> Option<Vec<String>> {
+    let value = std::env::var("KUBECTL_EXTERNAL_DIFF").ok()?;
+    let mut words = value.split_whitespace();
+    let program = words.next()?.to_string();
+    let args = words.filter(|a| {
+        a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '=')
+    });
+    Some(
+        std::iter::once(program)
+            .chain(args.map(String::from))
+            .collect(),
+    )
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not a failure.
+fn print(text: &str) {
+    let mut out = anstream::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
+const ADDED: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+const REMOVED: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+const HUNK: anstyle::Style = anstyle::AnsiColor::Cyan.on_default();
+const WARN: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+const BOLD: anstyle::Style = anstyle::Style::new().bold();
+
+/// The text report: per object a summary line, its diff, field changes and warnings; then
+/// the totals. Styled; anstream strips the colour when stdout is no terminal or NO_COLOR
+/// is set.
+fn text_report(report: &Report) -> String {
+    let mut out = String::new();
+    for o in &report.objects {
+        out.push_str(&summary_line(o));
+        for line in o.diff.lines() {
+            let style = match line.as_bytes().first() {
+                Some(b'+') => ADDED,
+                Some(b'-') => REMOVED,
+                Some(b'@') => HUNK,
+                _ => anstyle::Style::new(),
+            };
+            out.push_str(&format!("{style}{line}{style:#}\n"));
+        }
+        for field in &o.fields {
+            out.push_str(&format!("  {field}\n"));
+        }
+        for w in &o.warnings {
+            let impact = match w.impact {
+                lbgen::provider::changes::Impact::NotInPlace => "not applied in place",
+                lbgen::provider::changes::Impact::Risky => "risky",
+            };
+            out.push_str(&format!(
+                "  {WARN}warning{WARN:#}: {} ({impact}): {}\n",
+                w.field, w.message
+            ));
+        }
+    }
+    let s = &report.summary;
+    out.push_str(&format!(
+        "{BOLD}{} added, {} changed, {} unchanged, {} would be removed{BOLD:#}",
+        s.added, s.changed, s.unchanged, s.would_be_removed
+    ));
+    if s.not_read > 0 {
+        out.push_str(&format!(", {} Secret(s) not read", s.not_read));
+    }
+    out.push('\n');
+    out
+}
+
+fn summary_line(o: &ObjectDiff) -> String {
+    let (mark, style, state) = match o.state {
+        State::Added => ("+", ADDED, "added".to_string()),
+        State::Changed => (
+            "~",
+            WARN,
+            match o.warnings.len() {
+                0 => "changed".to_string(),
+                n => format!("changed, {n} warning{}", if n == 1 { "" } else { "s" }),
+            },
+        ),
+        State::Unchanged => ("=", anstyle::Style::new(), "unchanged".to_string()),
+        State::WouldBeRemoved => ("-", REMOVED, "would be removed (--prune)".to_string()),
+        State::NotRead => (
+            "?",
+            anstyle::Style::new(),
+            "not compared (Secrets are never read)".to_string(),
+        ),
+    };
+    let ns = if o.namespace.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", o.namespace)
+    };
+    format!(
+        "{style}{mark} {} {ns}{}: {state}{style:#}\n",
+        o.kind, o.name
+    )
+}

@@ -1,0 +1,151 @@
+//! Applying the provider packs' change rules to one live/rendered pair.
+
+use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A change the cloud cannot apply in place, or applies with a side effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The watched field: an annotation key or a dotted path.
+    pub field: String,
+    /// Recreate, or plan for a side effect.
+    pub impact: Impact,
+    /// What happens and what to do.
+    pub message: String,
+    /// The provider whose rule this is.
+    pub provider: String,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+/// The warnings `rules` raise for changing `live` into `rendered` (both present).
+pub(crate) fn check(
+    rules: &[ChangeRule],
+    kind: &str,
+    live: &Value,
+    rendered: &Value,
+) -> Vec<Warning> {
+    rules
+        .iter()
+        .filter(|rule| rule.kinds.contains(&kind))
+        .filter(|rule| {
+            let (before, after) = (read(live, rule.field), read(rendered, rule.field));
+            match rule.trigger {
+                Trigger::AnyChange => !same_meaning(before.as_deref(), after.as_deref()),
+                Trigger::AddedOrRemoved => before.is_some() != after.is_some(),
+                Trigger::Switch {
+                    from,
+                    to,
+                    absent_is_from,
+                } => {
+                    let before = before.as_deref().or(absent_is_from.then_some(from));
+                    before == Some(from) && after.as_deref() == Some(to)
+                }
+            }
+        })
+        .map(|rule| Warning {
+            field: match rule.field {
+                Field::Annotation(key) => key.to_string(),
+                Field::Pointer(p) => p.trim_start_matches('/').replace('/', "."),
+            },
+            impact: rule.impact,
+            message: rule.message.to_string(),
+            provider: rule.provider.to_string(),
+            source: rule.source.to_string(),
+        })
+        .collect()
+}
+
+/// The watched value as text (numbers and booleans as their JSON spelling).
+fn read(object: &Value, field: Field) -> Option<String> {
+    let value = match field {
+        Field::Annotation(key) => object.pointer("/metadata/annotations")?.get(key)?,
+        Field::Pointer(p) => object.pointer(p)?,
+    };
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Equal, or both JSON meaning the same thing.
+fn same_meaning(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => matches!(
+            (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)),
+            (Ok(x), Ok(y)) if x == y
+        ),
+        (a, b) => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn warned(live: Value, rendered: Value) -> Vec<String> {
+        check(
+            &crate::provider::change_rules(),
+            "Service",
+            &live,
+            &rendered,
+        )
+        .into_iter()
+        .map(|w| w.field)
+        .collect()
+    }
+
+    fn annotated(pairs: &[(&str, &str)]) -> Value {
+        let map: serde_json::Map<String, Value> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        json!({"metadata": {"annotations": map}, "spec": {}})
+    }
+
+    #[test]
+    fn class_change_is_flagged_and_reordered_json_is_not() {
+        let live = annotated(&[
+            ("kubernetes.io/elb.class", "union"),
+            (
+                "kubernetes.io/elb.autocreate",
+                r#"{"type":"inner","name":"a"}"#,
+            ),
+        ]);
+        let rendered = annotated(&[
+            ("kubernetes.io/elb.class", "performance"),
+            (
+                "kubernetes.io/elb.autocreate",
+                r#"{"name":"a","type":"inner"}"#,
+            ),
+        ]);
+        assert_eq!(warned(live, rendered), ["kubernetes.io/elb.class"]);
+    }
+
+    #[test]
+    fn ip_targets_added_is_flagged() {
+        let live = annotated(&[]);
+        let rendered = annotated(&[("kubernetes.io/elb.ip-target-enabled", "true")]);
+        assert_eq!(
+            warned(live, rendered),
+            ["kubernetes.io/elb.ip-target-enabled"]
+        );
+    }
+
+    #[test]
+    fn traffic_policy_cluster_to_local_only() {
+        let with = |p: Option<&str>| json!({"spec": {"externalTrafficPolicy": p}});
+        assert_eq!(
+            warned(with(None), with(Some("Local"))),
+            ["spec.externalTrafficPolicy"]
+        );
+        assert_eq!(
+            warned(with(Some("Cluster")), with(Some("Local"))),
+            ["spec.externalTrafficPolicy"]
+        );
+        assert!(warned(with(Some("Local")), with(Some("Cluster"))).is_empty());
+    }
+}

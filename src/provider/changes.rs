@@ -1,0 +1,98 @@
+//! Changes a cloud cannot apply in place, or applies with a side effect, as data.
+//!
+//! `diff` warns about these without knowing any provider: each pack lists its rules here
+//! (DESIGN.md "who may use whom": `diff/` sees providers only through data they expose).
+
+/// Where a watched value lives in a Kubernetes object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `metadata.annotations[<key>]`.
+    Annotation(&'static str),
+    /// A JSON pointer into the object, e.g. `/spec/externalTrafficPolicy`.
+    Pointer(&'static str),
+}
+
+/// Which change of the watched value triggers the warning. `None` is "absent".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// Any difference between the live and the rendered value, including adding or
+    /// removing it on an existing object.
+    AnyChange,
+    /// The value appears or disappears on an existing object.
+    AddedOrRemoved,
+    /// The value goes from exactly `from` to exactly `to` (absent counts as `from` when
+    /// `absent_is_from`, because the API server defaults it to that value).
+    Switch {
+        /// The live value.
+        from: &'static str,
+        /// The rendered value.
+        to: &'static str,
+        /// Whether a live object without the field has `from` by default.
+        absent_is_from: bool,
+    },
+}
+
+/// How bad a flagged change is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// The cloud refuses or ignores the change: the object must be recreated.
+    NotInPlace,
+    /// Applied, but with a side effect the user should plan for.
+    Risky,
+}
+
+/// One rule: a watched field, what change of it matters, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeRule {
+    /// Provider this rule comes from (for the report).
+    pub provider: &'static str,
+    /// Kinds the rule applies to.
+    pub kinds: &'static [&'static str],
+    /// The watched value.
+    pub field: Field,
+    /// The change that triggers it.
+    pub trigger: Trigger,
+    /// Recreate or plan for a side effect.
+    pub impact: Impact,
+    /// What happens and what to do, for a person.
+    pub message: &'static str,
+    /// Where the fact comes from (providers.md row or page).
+    pub source: &'static str,
+}
+
+/// Every provider's change rules.
+pub fn change_rules() -> Vec<ChangeRule> {
+    [super::huawei::CHANGE_RULES, super::alibaba::CHANGE_RULES].concat()
+}
+
+/// The annotation keys a pack writes. On a live object that carries lbgen's managed-by
+/// label, a key under one of `prefixes` is lbgen's, so its absence from the rendered
+/// object is a removal to show; the keys the cloud's controller writes itself are not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnnotationOwnership {
+    /// Key prefixes the packs write, e.g. `kubernetes.io/elb.`.
+    pub prefixes: Vec<&'static str>,
+    /// Keys under those prefixes that the cloud's controller writes, never lbgen.
+    pub written_by_controller: Vec<&'static str>,
+}
+
+impl AnnotationOwnership {
+    /// Whether lbgen owns `key` on an object it manages.
+    pub fn owns(&self, key: &str) -> bool {
+        self.prefixes.iter().any(|p| key.starts_with(p))
+            && !self.written_by_controller.contains(&key)
+    }
+}
+
+/// Every provider's annotation ownership, merged.
+pub fn annotation_ownership() -> AnnotationOwnership {
+    AnnotationOwnership {
+        prefixes: [
+            super::huawei::OWNED_PREFIXES,
+            super::alibaba::OWNED_PREFIXES,
+        ]
+        .concat(),
+        written_by_controller: super::huawei::WRITTEN_BY_CCE.to_vec(),
+    }
+}
