@@ -12,6 +12,7 @@
 // returned straight to the reporter, so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod dataplane;
 pub mod diag;
 pub mod emit;
 pub mod plan;
@@ -50,7 +51,7 @@ pub fn compile(
     // then merge in input order (the output is sorted afterwards anyway).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = items.len().div_ceil(workers).max(64);
-    let results: Vec<(Vec<(Object, Document)>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+    let results: Vec<Batch> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
             .map(|part| scope.spawn(move || compile_items(part, overrides, policies, renderer)))
@@ -78,13 +79,17 @@ pub fn compile(
     })
 }
 
+/// What compiling a run of items gives: objects with the document they came from, and
+/// diagnostics.
+type Batch = (Vec<(Object, Document)>, Vec<Diagnostic>);
+
 /// Compiles a run of items: passthrough objects as they are, specs through the pipeline.
 fn compile_items(
     items: &[Item],
     overrides: &Overrides,
     policies: &PolicySet,
     renderer: &Renderer,
-) -> (Vec<(Object, Document)>, Vec<Diagnostic>) {
+) -> Batch {
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     for item in items {

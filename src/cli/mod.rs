@@ -1,6 +1,8 @@
 //! The command line: clap definitions, one file per subcommand, and the one place where
 //! outcomes become exit codes.
 
+mod check;
+mod check_view;
 mod render;
 mod report;
 
@@ -20,6 +22,8 @@ struct Cli {
 enum Command {
     /// Render specs into Kubernetes objects (stdout or --out-dir).
     Render(render::RenderArgs),
+    /// Check that traffic flows as the spec promises: simulated, or against --target.
+    Check(check::CheckArgs),
 }
 
 /// How a subcommand ended, in SPEC.md's terms.
@@ -27,15 +31,21 @@ enum Command {
 pub(crate) enum Outcome {
     /// 0: success, no difference.
     Success,
+    /// 1: `check` found the data plane off its promise.
+    Broken,
     /// 2: invalid input, policy violation or capability error; nothing written.
     Invalid,
+    /// 3: the cluster or target cannot be reached or read.
+    Unreachable,
 }
 
 impl From<Outcome> for ExitCode {
     fn from(o: Outcome) -> Self {
         match o {
             Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Broken => ExitCode::from(1),
             Outcome::Invalid => ExitCode::from(2),
+            Outcome::Unreachable => ExitCode::from(3),
         }
     }
 }
@@ -51,6 +61,7 @@ pub(crate) fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Render(args) => render::execute(args),
+        Command::Check(args) => check::execute(args),
     };
     outcome.into()
 }
