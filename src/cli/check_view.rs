@@ -30,8 +30,8 @@ pub(crate) fn text(report: &Report<'_>) -> String {
     for r in &report.verdict.remapping {
         let _ = writeln!(
             out,
-            "\nsource-ip: when {} leaves, {:.1}% of clients move (the least possible is {:.1}%)",
-            r.leaving, r.remapped_pct, r.ideal_pct
+            "\nsource-ip: when {} leaves, {:.1}% of clients move; it served {:.1}% of them (1/n = {:.1}%)",
+            r.leaving, r.remapped_pct, r.own_pct, r.ideal_pct
         );
     }
     out.push_str("\npromises:\n");

@@ -60,6 +60,8 @@ pub struct Observations {
     pub failed: u64,
     /// Active-connection samples taken (simulation only).
     pub active_samples: u64,
+    /// Requests overlapped in time (a live probe with concurrency above 1).
+    pub concurrent: bool,
 }
 
 /// Builds `Observations` one request at a time.
@@ -97,6 +99,7 @@ impl Observer {
                 unidentified: 0,
                 failed: 0,
                 active_samples: 0,
+                concurrent: false,
             },
             requests: 0,
         }
@@ -146,7 +149,10 @@ impl Observer {
             if let Some((prev, at, _)) = previous {
                 if !usable(prev) {
                     facts.orphaned += 1;
-                } else if self.timeout_ms.is_some_and(|t| now_ms - at > t) {
+                } else if self
+                    .timeout_ms
+                    .is_some_and(|t| now_ms.saturating_sub(at) > t)
+                {
                     facts.expired += 1;
                     facts.moved_after_expiry += u64::from(prev != backend);
                 } else {

@@ -106,7 +106,8 @@ pub fn probe(
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by_key(|(ticket, _, _)| *ticket);
+    // The observer reads a stream in time order; tickets finish out of order.
+    results.sort_by_key(|(ticket, at, _)| (*at, *ticket));
     if results
         .iter()
         .all(|(_, _, o)| matches!(o, Outcome::Failed(_)))
@@ -137,7 +138,9 @@ pub fn probe(
             },
         }
     }
-    Ok(observer.finish())
+    let mut observations = observer.finish();
+    observations.concurrent = target.concurrency > 1;
+    Ok(observations)
 }
 
 /// One GET on a fresh connection; the backend's identity or the error.
