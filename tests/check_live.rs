@@ -44,7 +44,11 @@ fn free_port() -> u16 {
 fn start(program: &str, args: &[&str], dir: tempfile::TempDir, ports: &[u16]) -> Peer {
     // Debian puts both in /usr/sbin, which a non-login PATH may lack.
     let sbin = Path::new("/usr/sbin").join(program);
-    let exe = if sbin.exists() { sbin.as_path() } else { Path::new(program) };
+    let exe = if sbin.exists() {
+        sbin.as_path()
+    } else {
+        Path::new(program)
+    };
     let child = Command::new(exe)
         .args(args)
         .stdin(Stdio::null())

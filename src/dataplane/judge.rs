@@ -8,7 +8,8 @@
 
 use super::observe::{Observations, Phase};
 use super::pool::Pool;
-use super::source_hash::{SourceHash, client_address};
+use super::remap::Remap;
+use super::source_hash::SourceHash;
 use super::stats::{Fit, goodness_of_fit};
 use crate::spec::model::Algorithm;
 use serde::Serialize;
@@ -61,20 +62,6 @@ pub struct Table {
     pub fit: Option<Fit>,
 }
 
-/// Source-ip: share of clients that move when one backend leaves.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Remap {
-    /// The backend that leaves.
-    pub leaving: String,
-    /// Share of clients remapped, percent.
-    pub remapped_pct: f64,
-    /// Share of clients that backend served, percent: the least that must move.
-    pub own_pct: f64,
-    /// 1/n, percent.
-    pub ideal_pct: f64,
-}
-
 /// The whole judgement.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
@@ -108,20 +95,19 @@ pub fn judge(pool: &Pool, obs: &Observations, hash: Option<(&SourceHash, u32)>) 
             continue;
         }
         let fit = goodness_of_fit(counts, &expected);
-        if pool.algorithm == Algorithm::LeastConnections && obs.concurrent {
-            // Measured on nginx: least_conn at 80/20 with 8 short requests in flight
-            // served 66/34, because it balances open connections, and a handful of
-            // them cannot be split 80/20. Sequential requests find every backend idle
-            // and fall back to weighted round robin, which is what is judged.
+        if let Some(reason) = shares_not_judged(pool, obs) {
             promises.push(Promise {
                 id: "shares",
                 holds: None,
-                detail: "least connections spreads concurrent short requests by open connections, not by weight: request shares are judged at --concurrency 1 only".into(),
+                detail: reason.into(),
             });
         } else {
             promises.push(shares_promise(phase, unit, &fit, source_ip));
         }
-        if pool.algorithm == Algorithm::LeastConnections && obs.active_samples > 0 {
+        if pool.algorithm == Algorithm::LeastConnections
+            && obs.active_samples > 0
+            && pool.stickiness.is_none()
+        {
             promises.push(active_promise(phase, &expected));
         }
         tables.push(table(pool, phase, unit, counts, &expected, fit.ok()));
@@ -148,13 +134,38 @@ pub fn judge(pool: &Pool, obs: &Observations, hash: Option<(&SourceHash, u32)>) 
             ),
         });
     }
-    let remapping = hash.map_or_else(Vec::new, |(h, clients)| remap(pool, obs, h, clients));
+    let remapping = hash.map_or_else(Vec::new, |(h, clients)| {
+        super::remap::remap(pool, obs, h, clients)
+    });
     Verdict {
         holds: promises.iter().all(|p| p.holds != Some(false)),
         promises,
         tables,
         remapping,
     }
+}
+
+/// Least connections promises balanced *open connections*; request shares follow from
+/// it only when every request is a pick among equally loaded backends.
+fn shares_not_judged(pool: &Pool, obs: &Observations) -> Option<&'static str> {
+    if pool.algorithm != Algorithm::LeastConnections {
+        return None;
+    }
+    if obs.concurrent {
+        // Measured on nginx: least_conn at 80/20 with 8 short requests in flight served
+        // 66/34, because a handful of open connections cannot be split 80/20.
+        // Sequential requests find every backend idle and fall back to weighted round
+        // robin, which is what is judged.
+        return Some(
+            "least connections spreads concurrent short requests by open connections, not by weight: request shares are judged at --concurrency 1 only",
+        );
+    }
+    if pool.stickiness.is_some() {
+        return Some(
+            "least connections with stickiness balances new sessions only (sticky clients stay where they are, and fresh picks steer around them): shares and open connections not judged",
+        );
+    }
+    None
 }
 
 /// Weight shares over usable backends (equal shares for source-ip).
@@ -337,34 +348,6 @@ fn sticky_promises(pool: &Pool, obs: &Observations, promises: &mut Vec<Promise>)
             100.0 * expected_moved
         ),
     });
-}
-
-/// For each failed backend (or the first one when none failed), how many of the run's
-/// clients its departure moves.
-fn remap(pool: &Pool, obs: &Observations, hash: &SourceHash, clients: u32) -> Vec<Remap> {
-    let clients: Vec<_> = (0..clients).map(client_address).collect();
-    let mut leaving: Vec<usize> = (0..pool.backends.len())
-        .filter(|&i| obs.phases.iter().any(|p| p.down[i]))
-        .collect();
-    if leaving.is_empty() {
-        leaving.push(0);
-    }
-    let live = pool.backends.iter().filter(|b| b.weight > 0).count().max(1);
-    leaving
-        .into_iter()
-        .map(|i| {
-            let own = clients
-                .iter()
-                .filter(|&&c| hash.pick(c, |_| true) == Some(i))
-                .count();
-            Remap {
-                leaving: pool.backends[i].name.clone(),
-                remapped_pct: 100.0 * hash.remapped_share(i, &clients),
-                own_pct: 100.0 * own as f64 / clients.len().max(1) as f64,
-                ideal_pct: 100.0 / live as f64,
-            }
-        })
-        .collect()
 }
 
 fn names(pool: &Pool, which: &[usize]) -> String {

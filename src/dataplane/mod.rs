@@ -6,13 +6,14 @@
 //! and knows nothing about annotations, so the same reference judges every provider.
 //! Each file has one job: `pool` (plan -> backends), `wrr`, `wlc` and `source_hash`
 //! (the three schedulers), `sticky` (sessions), `scheduler` (one of the three plus
-//! health), `simulate` (traffic), `stats` (chi-square), `judge` (promises), `probe` (a
+//! health), `simulate` (traffic), `stats` (chi-square), `judge` (promises), `remap` (source-ip departures), `probe` (a
 //! live endpoint), `rng` (reproducible randomness).
 
 pub mod judge;
 pub mod observe;
 pub mod pool;
 pub mod probe;
+pub mod remap;
 pub mod rng;
 pub mod scheduler;
 pub mod simulate;
