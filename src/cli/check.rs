@@ -59,7 +59,7 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: u32,
     /// Stop probing after this long (30s, 5m), whatever --requests says.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = |s: &str| Duration::parse(s))]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = positive_duration)]
     max_time: Duration,
     /// Response header naming the backend (else the body's first line is used).
     #[arg(long, value_name = "NAME", default_value = "x-lbgen-backend")]
@@ -184,6 +184,17 @@ fn load(args: &CheckArgs) -> Result<(String, Pool), Outcome> {
     Ok((plan.name, pool))
 }
 
+/// `--max-time`: a spec duration above zero.
+fn positive_duration(s: &str) -> Result<Duration, String> {
+    Duration::parse(s).and_then(|d| {
+        if d.0 == 0 {
+            Err("a probe needs some time: give 1s or more".into())
+        } else {
+            Ok(d)
+        }
+    })
+}
+
 fn error(message: String) -> Diagnostic {
     Diagnostic::error("check/input", message, None)
 }
@@ -195,8 +206,15 @@ fn simulated(args: &CheckArgs, pool: &Pool) -> Result<(Verdict, u64, &'static st
         .iter()
         .map(|f| parse_failure(pool, f))
         .collect::<Result<Vec<_>, _>>()?;
+    let requests = args.requests.unwrap_or(100_000);
+    if let Some(late) = failures.iter().find(|f| f.at_request > requests) {
+        return Err(format!(
+            "--fail {}@{}: the run has only {requests} request(s); fail a backend earlier or raise --requests",
+            pool.backends[late.backend].name, late.at_request
+        ));
+    }
     let traffic = Traffic {
-        requests: args.requests.unwrap_or(100_000),
+        requests,
         clients: args.clients,
         seed: args.seed,
         failures,
