@@ -18,9 +18,9 @@ pub enum Session {
     /// Never seen, or forgotten.
     Miss,
     /// Seen, but idle for longer than the timeout.
-    Expired(usize),
+    Expired,
     /// Its backend can no longer take traffic.
-    Orphaned(usize),
+    Orphaned,
 }
 
 /// Client -> (backend, time of last request in ms).
@@ -44,9 +44,13 @@ impl StickyTable {
     pub fn lookup(&self, client: u64, now_ms: u64, usable: impl Fn(usize) -> bool) -> Session {
         match self.sessions.get(&client) {
             None => Session::Miss,
-            Some(&(b, _)) if !usable(b) => Session::Orphaned(b),
-            Some(&(b, last)) if self.timeout_ms.is_some_and(|t| now_ms - last > t) => {
-                Session::Expired(b)
+            Some(&(b, _)) if !usable(b) => Session::Orphaned,
+            Some(&(_, last))
+                if self
+                    .timeout_ms
+                    .is_some_and(|t| now_ms.saturating_sub(last) > t) =>
+            {
+                Session::Expired
             }
             Some(&(b, _)) => Session::Hit(b),
         }
@@ -71,7 +75,7 @@ mod tests {
         t.record(1, 2, 60_000);
         // Refreshed: 119 s after the first request is 59 s idle.
         assert_eq!(t.lookup(1, 119_000, |_| true), Session::Hit(2));
-        assert_eq!(t.lookup(1, 120_001, |_| true), Session::Expired(2));
+        assert_eq!(t.lookup(1, 120_001, |_| true), Session::Expired);
     }
 
     #[test]
@@ -79,6 +83,6 @@ mod tests {
         let mut t = StickyTable::new(None);
         t.record(7, 1, 0);
         assert_eq!(t.lookup(7, u64::MAX / 2, |_| true), Session::Hit(1));
-        assert_eq!(t.lookup(7, 5, |b| b != 1), Session::Orphaned(1));
+        assert_eq!(t.lookup(7, 5, |b| b != 1), Session::Orphaned);
     }
 }
