@@ -207,3 +207,17 @@ fn source_ip_moves_only_the_leaving_backends_clients() {
     );
     assert!((remap.remapped_pct - 20.0).abs() < 3.0, "{remap:?}");
 }
+
+#[test]
+fn cookie_stickiness_without_sticky_observations_is_not_judged() {
+    let mut p = pool(&[1, 1], Algorithm::RoundRobin, Some(Some(60)));
+    if let Some(s) = p.stickiness.as_mut() {
+        s.mode = StickyMode::Cookie;
+    }
+    // What the prober builds for a cookie-sticky peer: no session bookkeeping.
+    let mut o = Observer::new(2, None);
+    feed(&mut o, &[50, 50], |_| true);
+    let v = judge(&p, &o.finish(), None);
+    assert_eq!(status(&v, "sticky-inside-timeout"), [None]);
+    assert!(v.holds);
+}

@@ -315,7 +315,15 @@ fn drain_and_health(pool: &Pool, obs: &Observations, promises: &mut Vec<Promise>
 }
 
 fn sticky_promises(pool: &Pool, obs: &Observations, promises: &mut Vec<Promise>) {
-    let (Some(sticky), Some(facts)) = (pool.stickiness, &obs.sticky) else {
+    let Some(sticky) = pool.stickiness else {
+        return;
+    };
+    let Some(facts) = &obs.sticky else {
+        promises.push(Promise {
+            id: "sticky-inside-timeout",
+            holds: None,
+            detail: "cookie stickiness is not checked live: the prober keeps no cookies".into(),
+        });
         return;
     };
     promises.push(Promise {

@@ -11,6 +11,7 @@
 
 use super::observe::{Observations, Observer};
 use super::pool::Pool;
+use crate::spec::model::StickyMode;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -125,10 +126,13 @@ pub fn probe(
         });
     }
     let weights = pool.weights();
-    let mut observer = Observer::new(
-        pool.backends.len(),
-        pool.stickiness.map(|s| s.timeout_seconds),
-    );
+    // The prober keeps no cookie jar, so a cookie-sticky peer sees a new client on every
+    // request: only source-IP stickiness can be observed from here.
+    let sticky = pool
+        .stickiness
+        .filter(|s| s.mode == StickyMode::SourceIp)
+        .map(|s| s.timeout_seconds);
+    let mut observer = Observer::new(pool.backends.len(), sticky);
     for (_, at, outcome) in results {
         match outcome {
             Outcome::Failed(_) => observer.failed(),
