@@ -12,6 +12,7 @@
 // returned straight to the reporter, so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod dataplane;
 pub mod diag;
 pub mod diff;
 pub mod emit;

@@ -1,6 +1,8 @@
 //! The command line: clap definitions, one file per subcommand, and the one place where
 //! outcomes become exit codes.
 
+mod check;
+mod check_view;
 mod cmp;
 mod completion;
 mod diff;
@@ -46,6 +48,8 @@ enum Command {
     Man,
     /// Show what applying the rendered objects would change in the cluster.
     Diff(diff::DiffArgs),
+    /// Check that traffic flows as the spec promises: simulated, or against --target.
+    Check(check::CheckArgs),
 }
 
 /// How a subcommand ended, in SPEC.md's terms.
@@ -94,6 +98,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Completion(args) => completion::completion(args),
         Command::Man => completion::man(),
         Command::Diff(args) => diff::execute(args),
+        Command::Check(args) => check::execute(args),
     };
     outcome.into()
 }

@@ -1,0 +1,26 @@
+//! The data plane, as a reference: what a load balancer configured from a plan should do
+//! with traffic, so `kubectl lbgen check` can prove a promise before deploying (by
+//! simulation) and after (by probing the real endpoint against the same statistics).
+//!
+//! It reads the provider-neutral Plan only (algorithm, backends and weights, stickiness)
+//! and knows nothing about annotations, so the same reference judges every provider.
+//! Each file has one job: `pool` (plan -> backends), `wrr`, `wlc` and `source_hash`
+//! (the three schedulers), `sticky` (sessions), `scheduler` (one of the three plus
+//! health), `simulate` (traffic), `stats` (chi-square), `judge` (promises), `remap` (source-ip departures), `probe` (a
+//! live endpoint), `rng` (reproducible randomness).
+
+pub mod judge;
+pub mod observe;
+pub mod pool;
+pub mod probe;
+pub mod remap;
+pub mod rng;
+pub mod scheduler;
+pub mod simulate;
+pub mod source_hash;
+pub mod stats;
+pub mod sticky;
+pub mod wlc;
+pub mod wrr;
+
+pub use pool::{Backend, Pool, Selection};
