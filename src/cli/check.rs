@@ -3,7 +3,7 @@
 //! after). The spec goes through the same loading, plan and policy stages as `render`,
 //! so a spec render would refuse is refused here too (exit 2).
 
-use super::inputs::{Loaded, SpecInputs};
+use super::inputs::SpecInputs;
 use super::{Outcome, check_view, report};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -137,17 +137,9 @@ fn load(args: &CheckArgs) -> Result<(String, Pool), Outcome> {
         report::to_stderr(diags, sources);
         Outcome::Invalid
     };
-    let Some(Loaded {
-        sources,
-        policies,
-        overrides,
-    }) = args.inputs.load()
-    else {
-        return Err(Outcome::Invalid);
-    };
-    let compiled = lbgen::compile(&sources, &overrides, &policies, &Renderer::new(None))
-        .map_err(|d| invalid(&d, &sources))?;
-    report::to_stderr(&compiled.diagnostics, &sources);
+    let loaded = args.inputs.load().ok_or(Outcome::Invalid)?;
+    loaded.compile(&Renderer::new(None))?;
+    let (sources, overrides) = (&loaded.sources, &loaded.overrides);
     let (items, _) = parse_sources(&sources, overrides.specs_only);
     let specs: Vec<_> = items
         .iter()

@@ -3,8 +3,8 @@
 //! 2 invalid input, 3 cluster unreachable or unreadable; an external diff program's own
 //! code above 1 is passed on, as kubectl does).
 
-use super::inputs::{Loaded, SpecInputs};
-use super::{Outcome, report};
+use super::Outcome;
+use super::inputs::SpecInputs;
 use clap::{Args, ValueEnum};
 use lbgen::diff::{self, ObjectDiff, Report, State};
 use lbgen::live::{self, Cluster, ClusterOptions};
@@ -88,12 +88,7 @@ pub(super) fn fail(message: &str, outcome: Outcome) -> Outcome {
 }
 
 pub(crate) fn execute(args: DiffArgs) -> Outcome {
-    let Some(Loaded {
-        sources,
-        policies,
-        mut overrides,
-    }) = args.inputs.load()
-    else {
+    let Some(mut loaded) = args.inputs.load() else {
         return Outcome::Invalid;
     };
     // Connecting makes no request: it only reads the kubeconfig, whose context namespace
@@ -111,19 +106,14 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         },
     };
     // Without -n, specs without a namespace go to the kubeconfig context's namespace.
-    if let (None, LiveOrigin::Cluster(c)) = (&overrides.namespace, &origin) {
-        overrides.namespace = Some(c.default_namespace().to_string());
+    if let (None, LiveOrigin::Cluster(c)) = (&loaded.overrides.namespace, &origin) {
+        loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
-    let namespace = overrides.namespace.clone();
-    let renderer = Renderer::new(args.template_dir.clone());
-    let compiled = match lbgen::compile(&sources, &overrides, &policies, &renderer) {
+    let namespace = loaded.overrides.namespace.clone();
+    let compiled = match loaded.compile(&Renderer::new(args.template_dir.clone())) {
         Ok(c) => c,
-        Err(diagnostics) => {
-            report::to_stderr(&diagnostics, &sources);
-            return Outcome::Invalid;
-        }
+        Err(outcome) => return outcome,
     };
-    report::to_stderr(&compiled.diagnostics, &sources);
     let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
     let scopes = live::scopes(&compiled.objects, &extra);
     let live_objects = match &origin {

@@ -1,10 +1,11 @@
 //! What every spec-reading subcommand shares: `-f` sources, `--provider`, `-n` and
 //! `--policy-dir`, read and loaded the same way for render, validate and the rest.
 
-use super::report;
+use super::{Outcome, report};
 use clap::Args;
 use lbgen::plan::Overrides;
 use lbgen::policy::engine::PolicySet;
+use lbgen::render::Renderer;
 use lbgen::spec::load::{Source, read_sources};
 use lbgen::spec::model::Provider;
 use lbgen::spec::values::Namespace;
@@ -39,6 +40,23 @@ pub(crate) struct Loaded {
     pub(crate) sources: Vec<Source>,
     pub(crate) policies: PolicySet,
     pub(crate) overrides: Overrides,
+}
+
+impl Loaded {
+    /// Runs the whole pipeline and reports every finding on stderr; on any error the
+    /// subcommand ends with exit 2 and nothing else is done.
+    pub(crate) fn compile(&self, renderer: &Renderer) -> Result<lbgen::Compiled, Outcome> {
+        match lbgen::compile(&self.sources, &self.overrides, &self.policies, renderer) {
+            Ok(compiled) => {
+                report::to_stderr(&compiled.diagnostics, &self.sources);
+                Ok(compiled)
+            }
+            Err(diagnostics) => {
+                report::to_stderr(&diagnostics, &self.sources);
+                Err(Outcome::Invalid)
+            }
+        }
+    }
 }
 
 impl SpecInputs {

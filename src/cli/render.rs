@@ -1,6 +1,6 @@
 //! `kubectl lbgen render`: specs in, objects out (stdout or one file per object).
 
-use super::inputs::{Loaded, SpecInputs};
+use super::inputs::SpecInputs;
 use super::{Outcome, report};
 use clap::Args;
 use lbgen::emit::{self, Format};
@@ -42,23 +42,13 @@ impl RenderArgs {
 }
 
 pub(crate) fn execute(args: RenderArgs) -> Outcome {
-    let Some(Loaded {
-        sources,
-        policies,
-        overrides,
-    }) = args.inputs.load()
-    else {
+    let Some(loaded) = args.inputs.load() else {
         return Outcome::Invalid;
     };
-    let renderer = Renderer::new(args.template_dir.clone());
-    let compiled = match lbgen::compile(&sources, &overrides, &policies, &renderer) {
+    let compiled = match loaded.compile(&Renderer::new(args.template_dir.clone())) {
         Ok(c) => c,
-        Err(diagnostics) => {
-            report::to_stderr(&diagnostics, &sources);
-            return Outcome::Invalid;
-        }
+        Err(outcome) => return outcome,
     };
-    report::to_stderr(&compiled.diagnostics, &sources);
     if let Some(dir) = &args.check_dir {
         return check_dir(dir, &compiled.objects, args.output);
     }
@@ -73,18 +63,15 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     };
     match written {
         Ok(()) => Outcome::Success,
-        Err(e) => {
-            report::to_stderr(
-                &[lbgen::diag::Diagnostic::error(
-                    "emit/io",
-                    e.to_string(),
-                    None,
-                )],
-                &[],
-            );
-            Outcome::Invalid
-        }
+        Err(e) => io_failure(&e),
     }
+}
+
+/// A file could not be written or read: said on stderr, exit 2.
+fn io_failure(e: &emit::EmitError) -> Outcome {
+    let d = lbgen::diag::Diagnostic::error("emit/io", e.to_string(), None);
+    report::to_stderr(&[d], &[]);
+    Outcome::Invalid
 }
 
 /// `--check-dir`: name every drifted file on stderr and say how to fix it.
@@ -93,17 +80,7 @@ fn check_dir(dir: &std::path::Path, objects: &[emit::Object], format: Format) ->
         emit::to_files(objects, format).and_then(|files| emit::compare_dir(dir, &files, format));
     let drift = match drift {
         Ok(d) => d,
-        Err(e) => {
-            report::to_stderr(
-                &[lbgen::diag::Diagnostic::error(
-                    "emit/io",
-                    e.to_string(),
-                    None,
-                )],
-                &[],
-            );
-            return Outcome::Invalid;
-        }
+        Err(e) => return io_failure(&e),
     };
     if drift.is_empty() {
         return Outcome::Success;
