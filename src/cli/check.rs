@@ -140,7 +140,7 @@ fn load(args: &CheckArgs) -> Result<(String, Pool), Outcome> {
     let loaded = args.inputs.load().ok_or(Outcome::Invalid)?;
     loaded.compile(&Renderer::new(None))?;
     let (sources, overrides) = (&loaded.sources, &loaded.overrides);
-    let (items, _) = parse_sources(&sources, overrides.specs_only);
+    let (items, _) = parse_sources(sources, overrides.specs_only);
     let specs: Vec<_> = items
         .iter()
         .filter_map(|i| match i {
@@ -153,22 +153,22 @@ fn load(args: &CheckArgs) -> Result<(String, Pool), Outcome> {
             "check judges one LoadBalancer at a time; the input has {}",
             specs.len()
         );
-        return Err(invalid(&[error(message)], &sources));
+        return Err(invalid(&[error(message)], sources));
     };
-    let plan = lbgen::plan::build(lb, &overrides).map_err(|e| {
+    let plan = lbgen::plan::build(lb, overrides).map_err(|e| {
         let d = Diagnostic::error(
             "plan/provider",
             e.to_string(),
             Some(doc.locate("spec.provider")),
         );
-        invalid(&[d], &sources)
+        invalid(&[d], sources)
     })?;
     let selection = Selection {
         route: args.route,
         pods: args.pods,
     };
-    let pool = Pool::from_plan(&plan, selection)
-        .map_err(|e| invalid(&[error(e.to_string())], &sources))?;
+    let pool =
+        Pool::from_plan(&plan, selection).map_err(|e| invalid(&[error(e.to_string())], sources))?;
     Ok((plan.name, pool))
 }
 
