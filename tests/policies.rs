@@ -29,7 +29,11 @@ fn builtin_rules_pass_their_own_test_cases() {
 #[test]
 fn every_builtin_rule_has_a_failing_and_a_passing_case() {
     let mut ids = BTreeSet::new();
-    for file in ["policies/common.yaml", "policies/huawei.yaml"] {
+    for file in [
+        "policies/common.yaml",
+        "policies/huawei.yaml",
+        "policies/tencent.yaml",
+    ] {
         let v: serde_json::Value = serde_saphyr::from_str(
             &std::fs::read_to_string(common::root().join(file)).expect("read"),
         )
@@ -39,7 +43,11 @@ fn every_builtin_rule_has_a_failing_and_a_passing_case() {
         }
     }
     let (mut expect, mut pass) = (BTreeSet::new(), BTreeSet::new());
-    for file in ["policies/tests/common.yaml", "policies/tests/huawei.yaml"] {
+    for file in [
+        "policies/tests/common.yaml",
+        "policies/tests/huawei.yaml",
+        "policies/tests/tencent.yaml",
+    ] {
         let v: serde_json::Value = serde_saphyr::from_str(
             &std::fs::read_to_string(common::root().join(file)).expect("read"),
         )
@@ -256,8 +264,9 @@ fn every_example_validates_against_the_generated_schemas() {
         v.sort();
         v
     };
-    let specs = list("examples/huawei");
+    let mut specs = list("examples/huawei");
     assert!(specs.len() >= 8);
+    specs.extend(list("examples/tencent"));
     check_jsonschema(&dir.path().join("spec.json"), &specs);
     let mut rules = list("examples/policies");
     rules.extend(list("policies"));

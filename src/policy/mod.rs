@@ -23,6 +23,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "policies/huawei.yaml",
         include_str!("../../policies/huawei.yaml"),
     ),
+    (
+        "policies/tencent.yaml",
+        include_str!("../../policies/tencent.yaml"),
+    ),
 ];
 
 /// The built-in rule files, parsed.

@@ -6,6 +6,7 @@
 //! itself is an error), and Service port / Ingress rule layout.
 
 mod huawei;
+pub(crate) mod tencent;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{Plan, RoutePlan};
@@ -39,13 +40,14 @@ pub struct Mapped {
 pub fn map(plan: &Plan) -> Mapped {
     match plan.provider {
         Provider::Huawei => huawei::map(plan),
+        Provider::Tencent => tencent::map(plan),
         other => Mapped {
             manifests: Vec::new(),
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
                 rule: "provider/unsupported".into(),
                 message: format!(
-                    "this build of lbgen cannot render for provider {} yet; the huawei provider is available",
+                    "this build of lbgen cannot render for provider {} yet; the huawei and tencent providers are available",
                     other.as_str()
                 ),
                 field: Some("spec.provider".into()),
@@ -75,8 +77,7 @@ impl Annotations {
 /// managed-by label, the pack's annotations plus the user's. A user annotation whose key
 /// the pack sets is an error (the escape hatch never overrides lbgen).
 pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diagnostic>) -> Value {
-    let mut labels = plan.labels.clone();
-    labels.insert(MANAGED_BY.0.into(), MANAGED_BY.1.into());
+    let labels = labels(plan);
     let mut merged = annotations.0;
     for (key, value) in &plan.annotations {
         if merged.contains_key(key) {
@@ -100,6 +101,13 @@ pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diag
         "labels": labels,
         "annotations": merged,
     })
+}
+
+/// The labels of every emitted object: the spec's plus lbgen's managed-by label.
+pub(crate) fn labels(plan: &Plan) -> BTreeMap<String, String> {
+    let mut labels = plan.labels.clone();
+    labels.insert(MANAGED_BY.0.into(), MANAGED_BY.1.into());
+    labels
 }
 
 /// A Service port as the API expects it: HTTP/HTTPS listeners are TCP on the Service
