@@ -163,7 +163,6 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("tencent ingress health port", ting(&format!("{ROUTE}  healthCheck:\n    port: 8081\n")), 10, "no port of its own"),
         ("tencent ingress tcp health", ting(&format!("{ROUTE}  healthCheck:\n    protocol: TCP\n")), 10, "over HTTP"),
         ("tencent long host", ting(&format!("  routes:\n    - host: {}.{}\n      backends: [{{service: web, port: 80}}]\n", "a".repeat(40), "b".repeat(40))), 9, "1 to 80 characters"),
-        ("tencent long path", ting(&format!("  routes:\n    - path: /{}\n      backends: [{{service: web, port: 80}}]\n", "a".repeat(200))), 9, "1 to 200 characters"),
         ("tencent listener port", ting("  routes:\n    - path: /\n      port: 8080\n      backends: [{service: web, port: 80}]\n"), 10, "HTTP on 80 and HTTPS on 443"),
         ("tencent http and https", ting("  routes:\n    - {host: a.example.com, path: /, tls: {certificateId: abc}, backends: [{service: a, port: 80}]}\n    - {host: b.example.com, path: /, backends: [{service: b, port: 80}]}\n"), 10, "either all HTTP or all HTTPS"),
         ("tencent regex", ting("  routes:\n    - path: /a\n      match: regex\n      backends: [{service: web, port: 80}]\n"), 10, "nearest: match: prefix"),

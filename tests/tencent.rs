@@ -258,6 +258,19 @@ fn warnings_name_their_line() {
             "{rule} at line {line}: {warnings:?}"
         );
     }
+    let long_path = spec(&format!(
+        "metadata: {{name: shop}}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n  targets: pods\n  routes:\n    - path: /{}\n      backends: [{{service: web, port: 80}}]\n",
+        "a".repeat(200)
+    ));
+    let (_, warnings) = common::compile(&long_path).expect("a warning only");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.rule == "tencent/route-path-length"
+                && w.message.starts_with("unverified")
+                && w.location.as_ref().is_some_and(|l| l.line == 10)),
+        "{warnings:?}"
+    );
     let tls = spec(
         "metadata: {name: shop, namespace: web}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n  targets: pods\n  routes:\n    - {host: a.example.com, path: /, tls: {certificateId: abc12345}, backends: [{service: a, port: 80}]}\n",
     );

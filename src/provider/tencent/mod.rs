@@ -183,16 +183,20 @@ pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic
 /// the policy warns).
 fn specify_protocol(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
     let mut by_port = Map::new();
+    let mut warned: Vec<&str> = Vec::new();
     for (i, l) in plan.listeners.iter().enumerate() {
         let entry = match l.protocol {
             Protocol::Http => json!({"protocol": ["HTTP"]}),
             Protocol::Https => {
                 let id = l.certificate_id.as_deref().unwrap_or_default();
-                diagnostics.push(secret_warning(
-                    plan,
-                    id,
-                    format!("spec.ports[{i}].certificateId"),
-                ));
+                if !warned.contains(&id) {
+                    warned.push(id);
+                    diagnostics.push(secret_warning(
+                        plan,
+                        id,
+                        format!("spec.ports[{i}].certificateId"),
+                    ));
+                }
                 json!({"protocol": ["HTTPS"], "tls": certificate_secret(id)})
             }
             Protocol::Tcp | Protocol::Udp => continue,
