@@ -44,6 +44,23 @@ fn aing_lb(lb: &str, extra: &str) -> String {
 
 const ROUTE: &str = "  routes: [{path: /, backends: [{service: web, port: 80}]}]\n";
 
+/// Lines 1-9 of a valid public Tencent Service spec; a case's lines start at line 10.
+fn tsvc(extra: &str) -> String {
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n  provider: tencent\n  exposure: service\n  network: public\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n{extra}"
+    )
+}
+
+/// Lines 1-7 of a public Tencent Ingress spec; a case's lines start at line 8.
+fn ting(extra: &str) -> String {
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n{extra}"
+    )
+}
+
+/// An internal Tencent Service (lines 1-9); a case's lines start at line 10.
+const TINTERNAL: &str = "  provider: tencent\n  exposure: service\n  network: internal\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+
 fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
     vec![
         // --- the format: types, enums, names, ports, durations ---------------------------
@@ -182,7 +199,46 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("ali named port in forward group", aing("  routes:\n    - path: /\n      backends:\n        - {service: a, port: http, weight: 80}\n        - {service: b, port: 80, weight: 20}\n"), 11, "by number"),
         ("ali backend named forward", aing("  routes:\n    - path: /\n      backends:\n        - {service: forward, port: 80}\n"), 11, "rename the Service"),
         ("ali traffic policy on ingress", aing(&format!("{ROUTE}  trafficPolicy: local\n")), 9, "backend Services of an ALB Ingress"),
-        ("unsupported provider", raw("  provider: tencent\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n"), 5, "cannot render for provider tencent"),
+        // --- Tencent rules (policies/tencent.yaml) ----------------------------------------------
+        ("tencent session of 10s", tsvc("  stickiness: {mode: source-ip, timeout: 10s}\n"), 10, "30 seconds to 1 hour"),
+        ("tencent cookie on a service", tsvc("  stickiness: {mode: cookie}\n"), 10, "nearest: exposure: ingress"),
+        ("tencent source-ip session on an ingress", ting(&format!("{ROUTE}  stickiness: {{mode: source-ip}}\n")), 9, "nearest: stickiness.mode: cookie"),
+        ("tencent source-ip algorithm on a service", tsvc("  algorithm: source-ip\n"), 10, "nearest: stickiness: {mode: source-ip}"),
+        ("tencent health interval", tsvc("  healthCheck:\n    interval: 400s\n"), 11, "5 to 300 seconds"),
+        ("tencent health timeout", tsvc("  healthCheck:\n    interval: 10s\n    timeout: 1s\n"), 12, "2 to 60 seconds"),
+        ("tencent health timeout over default interval", tsvc("  healthCheck:\n    timeout: 6s\n"), 11, "shorter than the interval"),
+        ("tencent health retries", tsvc("  healthCheck:\n    retries: 11\n"), 11, "2 to 10 health-check retries"),
+        ("tencent health path", ting(&format!("{ROUTE}  healthCheck:\n    protocol: HTTP\n    path: /{}\n", "a".repeat(200))), 11, "1 to 200 characters"),
+        ("tencent udp health check", tsvc("  healthCheck:\n    protocol: UDP\n"), 11, "no UDP health-check type"),
+        ("tencent ingress health port", ting(&format!("{ROUTE}  healthCheck:\n    port: 8081\n")), 10, "no port of its own"),
+        ("tencent ingress tcp health", ting(&format!("{ROUTE}  healthCheck:\n    protocol: TCP\n")), 10, "over HTTP"),
+        ("tencent long host", ting(&format!("  routes:\n    - host: {}.{}\n      backends: [{{service: web, port: 80}}]\n", "a".repeat(40), "b".repeat(40))), 9, "1 to 80 characters"),
+        ("tencent listener port", ting("  routes:\n    - path: /\n      port: 8080\n      backends: [{service: web, port: 80}]\n"), 10, "HTTP on 80 and HTTPS on 443"),
+        ("tencent http and https", ting("  routes:\n    - {host: a.example.com, path: /, tls: {certificateId: abc}, backends: [{service: a, port: 80}]}\n    - {host: b.example.com, path: /, backends: [{service: b, port: 80}]}\n"), 10, "either all HTTP or all HTTPS"),
+        ("tencent regex", ting("  routes:\n    - path: /a\n      match: regex\n      backends: [{service: web, port: 80}]\n"), 10, "nearest: match: prefix"),
+        ("tencent exact on v1.18", ting("  cluster: {version: v1.18.4}\n  routes:\n    - path: /a\n      match: exact\n      backends: [{service: web, port: 80}]\n"), 11, "v1beta1 Ingress of older clusters"),
+        ("tencent ingress on v1.13", ting(&format!("  cluster: {{version: v1.13.10}}\n{ROUTE}")), 8, "v1.14 or later"),
+        ("tencent weighted split", ting("  routes:\n    - path: /\n      backends:\n        - {service: a, port: 80, weight: 80}\n        - {service: b, port: 80, weight: 20}\n"), 10, "ingress.cloud.tencent.com/custom-weight"),
+        ("tencent route server group", ting("  routes:\n    - path: /\n      backends:\n        - {serverGroup: sg-1, port: 80}\n"), 11, "service.cloud.tencent.com/cross-vpc-id"),
+        ("tencent service server group", tsvc("  backends: [{serverGroup: sg-1, port: 80}]\n"), 10, "cross-region-id"),
+        ("tencent ingress traffic policy", ting(&format!("{ROUTE}  trafficPolicy: local\n")), 9, "belongs to the backend Services"),
+        ("tencent tier", tsvc("  loadBalancer:\n    id: lb-6c8w2k1a\n    tier: dedicated\n"), 12, "no shared/dedicated tier"),
+        ("tencent ip targets", tsvc("  ipTargets: true\n"), 10, "nearest: targets: pods"),
+        ("tencent internal without subnet", raw(TINTERNAL), 7, "an internal CLB needs a subnet"),
+        ("tencent public with subnet", tsvc("  loadBalancer:\n    create:\n      subnetId: subnet-3xk9d2qp\n"), 12, "a public CLB takes no subnet"),
+        ("tencent internal bandwidth", raw(&format!("{TINTERNAL}  loadBalancer:\n    create:\n      subnetId: subnet-3xk9d2qp\n      bandwidth: {{size: 10}}\n")), 13, "public CLBs only"),
+        ("tencent bandwidth size", tsvc("  loadBalancer:\n    create:\n      bandwidth: {size: 3000}\n"), 12, "1 to 2048 Mbps"),
+        ("tencent huawei create fields", tsvc("  loadBalancer:\n    create: {eipType: 5_bgp}\n"), 11, "Huawei ELB parameters"),
+        ("tencent two zones", tsvc("  loadBalancer:\n    create:\n      zones: [ap-guangzhou-3, ap-guangzhou-4]\n"), 12, "list one zone"),
+        ("tencent long lb name", tsvc(&format!("  loadBalancer:\n    create:\n      name: {}\n", "n".repeat(61))), 12, "1 to 60 characters"),
+        ("tencent lb id", tsvc("  loadBalancer: {id: 5083f225-9bf8}\n"), 10, "looks like lb-6c8w2k1a"),
+        ("tencent subnet id", raw(&format!("{TINTERNAL}  loadBalancer:\n    create:\n      subnetId: 0b4f2e7d\n")), 12, "looks like subnet-"),
+        ("tencent direct access on v1.10", tsvc("  cluster: {version: v1.10.5}\n  targets: pods\n"), 11, "v1.12 or later"),
+        ("tencent tcp and udp", raw("  provider: tencent\n  exposure: service\n  network: public\n  selector: {app: web}\n  ports: [{port: 80}, {port: 53, protocol: UDP}]\n"), 9, "only one transport"),
+        ("tencent flavor", tsvc("  cluster: {flavor: turbo}\n"), 10, "Huawei CCE fact"),
+        ("tencent controller annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {service.kubernetes.io/loadbalance-id: lb-1}\nspec: {provider: tencent, exposure: service, network: public, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "written by TKE itself"),
+        ("tencent auto config", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {service.cloud.tencent.com/tke-service-config-auto: \"true\"}\nspec: {provider: tencent, exposure: service, network: public, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "remove the -auto annotation"),
+        ("tencent class annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/ingress.class: nginx\nspec: {provider: tencent, exposure: ingress, network: public, routes: [{path: /, backends: [{service: a, port: 80}]}]}\n".into(), 6, "set by lbgen from the spec"),
     ]
 }
 

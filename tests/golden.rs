@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 fn examples() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = ["examples/huawei", "examples/alibaba"]
+    let mut files: Vec<_> = ["examples/huawei", "examples/alibaba", "examples/tencent"]
         .iter()
         .flat_map(|dir| std::fs::read_dir(common::root().join(dir)).expect("examples dir"))
         .map(|e| e.expect("entry").path())
@@ -20,8 +20,8 @@ fn examples() -> Vec<std::path::PathBuf> {
 fn every_example_renders_to_its_golden_file() {
     let files = examples();
     assert!(
-        files.len() >= 8,
-        "one example per scenario of the Huawei documents"
+        files.len() >= 14,
+        "one example per scenario of the Huawei and Tencent documents"
     );
     for file in files {
         let rel = file.strip_prefix(common::root()).expect("under root");

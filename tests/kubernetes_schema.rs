@@ -116,3 +116,58 @@ fn strip_cce_property(value: &mut serde_json::Value) -> bool {
     }
     found
 }
+
+/// Tencent's Services and `networking.k8s.io/v1` Ingresses pass the upstream schema
+/// strictly. The objects it has no schema for were checked at render time through lbgen's
+/// typed structs with unknown fields rejected: the `TkeServiceConfig` CRD, the `v1beta1`
+/// Ingress of clusters older than 1.19 (gone from the 1.32 schema) and the ENI patch,
+/// which is a partial Deployment by design (`tests/tencent.rs` applies it with kubectl).
+#[test]
+fn tencent_objects_pass_the_upstream_schemas_strictly() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let status = Command::new(common::binary())
+        .current_dir(common::root())
+        .args(["render", "-f", "examples/tencent", "--out-dir"])
+        .arg(out.path())
+        .output()
+        .expect("render");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut files = walk(out.path());
+    files.sort();
+    let (mut validated, mut typed_only) = (0, Vec::new());
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+        let kind = value["kind"].as_str().unwrap_or_default();
+        let version = value["apiVersion"].as_str().unwrap_or_default();
+        match (kind, version) {
+            ("Service", "v1") | ("Ingress", "networking.k8s.io/v1") => {
+                let result = validate(&file);
+                assert!(
+                    result.status.success(),
+                    "{}: {}{}",
+                    file.display(),
+                    String::from_utf8_lossy(&result.stdout),
+                    String::from_utf8_lossy(&result.stderr)
+                );
+                validated += 1;
+            }
+            _ => typed_only.push(format!("{version} {kind}")),
+        }
+    }
+    typed_only.sort();
+    typed_only.dedup();
+    assert!(validated >= 5, "validated {validated} objects");
+    assert_eq!(
+        typed_only,
+        [
+            "apps/v1 Deployment",
+            "cloud.tencent.com/v1alpha1 TkeServiceConfig",
+            "networking.k8s.io/v1beta1 Ingress"
+        ]
+    );
+}

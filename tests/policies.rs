@@ -33,6 +33,7 @@ fn every_builtin_rule_has_a_failing_and_a_passing_case() {
         "policies/common.yaml",
         "policies/huawei.yaml",
         "policies/alibaba.yaml",
+        "policies/tencent.yaml",
     ] {
         let v: serde_json::Value = serde_saphyr::from_str(
             &std::fs::read_to_string(common::root().join(file)).expect("read"),
@@ -47,6 +48,7 @@ fn every_builtin_rule_has_a_failing_and_a_passing_case() {
         "policies/tests/common.yaml",
         "policies/tests/huawei.yaml",
         "policies/tests/alibaba.yaml",
+        "policies/tests/tencent.yaml",
     ] {
         let v: serde_json::Value = serde_saphyr::from_str(
             &std::fs::read_to_string(common::root().join(file)).expect("read"),
@@ -266,7 +268,8 @@ fn every_example_validates_against_the_generated_schemas() {
     };
     let mut specs = list("examples/huawei");
     specs.extend(list("examples/alibaba"));
-    assert!(specs.len() >= 16);
+    specs.extend(list("examples/tencent"));
+    assert!(specs.len() >= 22);
     check_jsonschema(&dir.path().join("spec.json"), &specs);
     let mut rules = list("examples/policies");
     rules.extend(list("policies"));

@@ -27,6 +27,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "policies/alibaba.yaml",
         include_str!("../../policies/alibaba.yaml"),
     ),
+    (
+        "policies/tencent.yaml",
+        include_str!("../../policies/tencent.yaml"),
+    ),
 ];
 
 /// The built-in rule files, parsed.

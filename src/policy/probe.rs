@@ -50,7 +50,7 @@ spec:
   healthCheck: {enabled: true, protocol: HTTP, port: 8081, path: /healthz, interval: 5s, timeout: 3s, retries: 3}
   passThrough: true
   trafficPolicy: local
-  workload: {kind: Deployment, name: web}
+  workload: {kind: Deployment, name: web, container: app}
 "#;
 
 /// The sample plans rules are probed against (Service and Ingress exposure).

@@ -8,6 +8,7 @@
 mod alibaba;
 pub mod changes;
 mod huawei;
+pub(crate) mod tencent;
 
 pub use changes::{annotation_ownership, change_rules};
 
@@ -44,20 +45,7 @@ pub fn map(plan: &Plan) -> Mapped {
     match plan.provider {
         Provider::Huawei => huawei::map(plan),
         Provider::Alibaba => alibaba::map(plan),
-        other => Mapped {
-            manifests: Vec::new(),
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                rule: "provider/unsupported".into(),
-                message: format!(
-                    "this build of lbgen cannot render for provider {} yet; the huawei provider is available",
-                    other.as_str()
-                ),
-                field: Some("spec.provider".into()),
-                provider: Some(other.as_str().into()),
-                location: None,
-            }],
-        },
+        Provider::Tencent => tencent::map(plan),
     }
 }
 

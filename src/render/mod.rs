@@ -40,6 +40,22 @@ const BUILTIN: &[(&str, &str)] = &[
         "alibaba/ingressclass.yaml",
         include_str!("../../templates/alibaba/ingressclass.yaml"),
     ),
+    (
+        "tencent/service.yaml",
+        include_str!("../../templates/tencent/service.yaml"),
+    ),
+    (
+        "tencent/ingress.yaml",
+        include_str!("../../templates/tencent/ingress.yaml"),
+    ),
+    (
+        "tencent/tke-service-config.yaml",
+        include_str!("../../templates/tencent/tke-service-config.yaml"),
+    ),
+    (
+        "tencent/eni-patch.yaml",
+        include_str!("../../templates/tencent/eni-patch.yaml"),
+    ),
 ];
 
 /// Why an object could not be rendered.

@@ -4,7 +4,11 @@
 //! type, written back, and compared with what the template produced: any difference is
 //! a field the API server would not store. CCE documents one non-standard field, the
 //! Ingress path `property` (seed 000), which is set aside before the check and kept.
+//! Objects k8s-openapi does not model (Tencent's `TkeServiceConfig`, the `v1beta1`
+//! Ingress of old TKE clusters, and workload patches, which lbgen renders only as partial
+//! objects) go through lbgen's own structs with `deny_unknown_fields` the same way.
 
+use crate::provider::tencent::types::{IngressV1beta1, TkeServiceConfig, WorkloadPatch};
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use serde::{Serialize, de::DeserializeOwned};
@@ -16,11 +20,18 @@ pub(super) fn check(object: Value) -> Result<Value, String> {
         .get("kind")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     match kind {
         "Service" => round_trip::<Service>(&object)?,
+        "Ingress" if api_version.ends_with("/v1beta1") => round_trip::<IngressV1beta1>(&object)?,
         "Ingress" => round_trip::<Ingress>(&without_cce_path_property(&object))?,
         "IngressClass" => round_trip::<IngressClass>(&object)?,
         "AlbConfig" => round_trip::<super::crd::AlbConfig>(&object)?,
+        "TkeServiceConfig" => round_trip::<TkeServiceConfig>(&object)?,
+        "Deployment" | "StatefulSet" | "DaemonSet" => round_trip::<WorkloadPatch>(&object)?,
         other => return Err(format!("lbgen does not know how to check kind `{other}`")),
     }
     Ok(object)
@@ -91,6 +102,19 @@ mod tests {
             check(svc).unwrap_err(),
             "field `spec.typo` is not part of the Kubernetes object (misspelt or misplaced in the template)"
         );
+    }
+
+    #[test]
+    fn tke_service_config_rejects_unknown_fields() {
+        let config = |health: Value| {
+            json!({"apiVersion": "cloud.tencent.com/v1alpha1", "kind": "TkeServiceConfig",
+                "metadata": {"name": "a-lbgen-svc", "namespace": "default"},
+                "spec": {"loadBalancer": {"l4Listeners": [{"protocol": "TCP", "port": 80,
+                "healthCheck": health}]}}})
+        };
+        assert!(check(config(json!({"enable": true, "intervalTime": 10}))).is_ok());
+        let err = check(config(json!({"enabled": true}))).unwrap_err();
+        assert!(err.contains("unknown field `enabled`"), "{err}");
     }
 
     #[test]

@@ -398,6 +398,9 @@ pub struct Workload {
     pub kind: WorkloadKind,
     /// Its name.
     pub name: DnsLabel,
+    /// The container that takes per-pod resources a provider needs (Tencent: the
+    /// `tke.cloud.tencent.com/eni-ip` request); default: the workload's name.
+    pub container: Option<DnsLabel>,
 }
 
 /// Kinds of pod owners lbgen can patch.

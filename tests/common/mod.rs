@@ -43,3 +43,23 @@ pub fn binary() -> std::path::PathBuf {
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The objects of a YAML stream.
+pub fn objects(stream: &str) -> Vec<serde_json::Value> {
+    serde_saphyr::from_multiple(stream).expect("YAML stream")
+}
+
+/// The one object of `kind` in `stream`.
+pub fn object(stream: &str, kind: &str) -> serde_json::Value {
+    let mut found: Vec<serde_json::Value> = objects(stream)
+        .into_iter()
+        .filter(|o| o["kind"] == kind)
+        .collect();
+    assert_eq!(found.len(), 1, "one {kind} in\n{stream}");
+    found.remove(0)
+}
+
+/// One YAML document as JSON.
+pub fn yaml(text: &str) -> serde_json::Value {
+    serde_saphyr::from_str(text).expect("YAML")
+}
