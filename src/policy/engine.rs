@@ -141,26 +141,24 @@ impl PolicySet {
     /// Evaluates every rule once against fully populated sample plans (see `probe`):
     /// non-boolean results and reads of fields the plan does not have are rule errors.
     fn probe(&self, samples: &[Plan]) -> Vec<Diagnostic> {
-        let mut errors = Vec::new();
-        for rule in &self.rules {
-            let mut problem = None;
-            for plan in samples {
-                let lb = match serde_json::to_value(plan) {
-                    Ok(v) => json_to_cel(&v),
-                    Err(_) => continue,
-                };
+        // One scope per sample, built once: converting a plan into CEL values costs more
+        // than judging a rule, and every run pays for the probe at start-up.
+        let scopes: Vec<cel::Context<'_>> = samples
+            .iter()
+            .filter_map(|plan| serde_json::to_value(plan).ok())
+            .map(|v| {
                 let mut scope = self.root.new_inner_scope();
-                scope.add_variable_from_value("lb", lb);
-                if let Some(p) = rule.probe_one(&scope) {
-                    problem = Some(p);
-                    break;
-                }
-            }
-            if let Some((message, at)) = problem {
-                errors.push(bad_rule(&rule.rule.id, message, at));
-            }
-        }
-        errors
+                scope.add_variable_from_value("lb", json_to_cel(&v));
+                scope
+            })
+            .collect();
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let (message, at) = scopes.iter().find_map(|scope| rule.probe_one(scope))?;
+                Some(bad_rule(&rule.rule.id, message, at))
+            })
+            .collect()
     }
 
     /// One line per loaded rule, for reports that list the rules (SARIF, explain).
