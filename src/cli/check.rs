@@ -35,7 +35,7 @@ pub(crate) struct CheckArgs {
     /// Take BACKEND down just before request T (1-based); repeatable.
     #[arg(long, value_name = "BACKEND@T", conflicts_with = "target")]
     fail: Vec<String>,
-    /// Ingress: which route to check (0-based, as in spec.routes[N]).
+    /// Ingress: which route to check (0-based: the Nth entry of spec.routes).
     #[arg(long, value_name = "N", default_value_t = 0)]
     route: usize,
     /// Service: how many selected pods to assume (equal weight).

@@ -15,14 +15,14 @@ pub(crate) struct RenderArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     output: Format,
-    /// Write one file per object below DIR (<namespace>/<kind>-<name>.yaml) instead of stdout.
+    /// Write one file per object below DIR (NAMESPACE/KIND-NAME.yaml) instead of stdout.
     #[arg(long, value_name = "DIR", conflicts_with = "check_dir")]
     out_dir: Option<PathBuf>,
     /// Write nothing; exit 1 if DIR differs from a fresh --out-dir rendering (stale,
     /// missing or extra files), 0 if it is current. For committed renderings (Flux).
     #[arg(long, value_name = "DIR")]
     check_dir: Option<PathBuf>,
-    /// Read templates from DIR (<provider>/<kind>.yaml) before the built-in ones.
+    /// Read templates from DIR (PROVIDER/KIND.yaml) before the built-in ones.
     #[arg(long, value_name = "DIR")]
     template_dir: Option<PathBuf>,
 }
