@@ -63,7 +63,12 @@ pub struct ChangeRule {
 
 /// Every provider's change rules.
 pub fn change_rules() -> Vec<ChangeRule> {
-    [super::huawei::CHANGE_RULES, super::alibaba::CHANGE_RULES].concat()
+    [
+        super::huawei::CHANGE_RULES,
+        super::alibaba::CHANGE_RULES,
+        super::tencent::changes::CHANGE_RULES,
+    ]
+    .concat()
 }
 
 /// The annotation keys a pack writes. On a live object that carries lbgen's managed-by
@@ -91,8 +96,13 @@ pub fn annotation_ownership() -> AnnotationOwnership {
         prefixes: [
             super::huawei::OWNED_PREFIXES,
             super::alibaba::OWNED_PREFIXES,
+            super::tencent::changes::OWNED_PREFIXES,
         ]
         .concat(),
-        written_by_controller: super::huawei::WRITTEN_BY_CCE.to_vec(),
+        written_by_controller: [
+            super::huawei::WRITTEN_BY_CCE,
+            super::tencent::changes::WRITTEN_BY_TKE,
+        ]
+        .concat(),
     }
 }

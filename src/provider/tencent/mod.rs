@@ -8,6 +8,7 @@
 //! (`service.beta.kubernetes.io/tencentcloud-loadbalancer-*`): TKE ignores it. Checks live
 //! in `policies/tencent.yaml`; this module assumes they passed.
 
+pub(crate) mod changes;
 mod config;
 mod eni;
 mod ingress;
