@@ -79,6 +79,22 @@ fn specs() -> String {
     out
 }
 
+/// The same hostile strings in the free-text fields of the Alibaba pack and in the
+/// annotations of both (Tencent's ids and names have formats its rules enforce).
+fn other_provider_specs() -> String {
+    let mut out = String::new();
+    for (i, h) in HOSTILE.iter().enumerate() {
+        let h = q(h);
+        out.push_str(&format!(
+            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: ali-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: alibaba\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: {h}, hostname: {h}}}\n  passThrough: true\n  ports: [{{port: 443, protocol: HTTPS, certificateId: {h}}}]\n  backends: [{{serverGroup: {h}, port: 443, weight: 50}}]\n"
+        ));
+        out.push_str(&format!(
+            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: tke-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: tencent\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: lb-6c8w2k1a}}\n  ports: [{{port: 80}}]\n"
+        ));
+    }
+    out
+}
+
 /// The rendered stream as PyYAML (YAML 1.1) reads it, as JSON.
 fn read_with_pyyaml(yaml: &str) -> Vec<Value> {
     let mut child = Command::new("python3")
@@ -176,5 +192,36 @@ fn ambiguous_scalars_are_quoted_in_the_text() {
             value == format!("\"{word}\"") || value == format!("'{word}'"),
             "{word} must be quoted, got {line:?}"
         );
+    }
+}
+
+#[test]
+fn hostile_strings_survive_in_the_alibaba_and_tencent_packs() {
+    let (yaml, _) = common::compile(&other_provider_specs()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let saphyr: Vec<Value> =
+        serde_saphyr::from_multiple(&yaml).expect("serde-saphyr reads the output");
+    let pyyaml = read_with_pyyaml(&yaml);
+    for (docs, reader) in [(&saphyr, "serde-saphyr"), (&pyyaml, "PyYAML (YAML 1.1)")] {
+        for (i, h) in HOSTILE.iter().enumerate() {
+            let find = |name: String| {
+                docs.iter()
+                    .find(|d| d["metadata"]["name"] == name.as_str())
+                    .unwrap_or_else(|| panic!("{reader}: no object {name}"))
+            };
+            let h = Value::from(*h);
+            let ali = &find(format!("ali-{i}"))["metadata"]["annotations"];
+            let p = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
+            assert_eq!(ali[format!("{p}id")], h, "{reader}: alibaba id");
+            assert_eq!(ali[format!("{p}hostname")], h, "{reader}: hostname");
+            assert_eq!(ali[format!("{p}cert-id")], h, "{reader}: cert-id");
+            assert_eq!(
+                ali[format!("{p}vgroup-port")],
+                Value::from(format!("{}:443", h.as_str().unwrap_or_default())),
+                "{reader}: vgroup"
+            );
+            assert_eq!(ali["example.com/note"], h, "{reader}: alibaba annotation");
+            let tke = &find(format!("tke-{i}"))["metadata"]["annotations"];
+            assert_eq!(tke["example.com/note"], h, "{reader}: tencent annotation");
+        }
     }
 }
