@@ -9,13 +9,12 @@
 use super::changes::{ChangeRule, Field, Impact, Trigger};
 use super::{
     Annotations, Manifest, Mapped, ingress_rules, metadata, path_type, service_backend,
-    service_ports,
+    service_manifest,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, HealthPlan, Plan, RoutePlan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, LbType, Network, Protocol, StickyMode,
-    TrafficPolicy,
 };
 use crate::spec::values::PortRef;
 use serde_json::{Map, Value, json};
@@ -241,20 +240,14 @@ fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
     if let (true, Some(host)) = (plan.pass_through, &lb.hostname) {
         a.set(&key("hostname"), host.clone());
     }
-    let metadata = metadata(plan, a, diagnostics);
-    Manifest {
-        template: "alibaba/service.yaml".into(),
-        context: json!({
-            "metadata": metadata,
-            "loadBalancerClass": if nlb { json!("alibabacloud.com/nlb") } else { Value::Null },
-            "selector": plan.selector,
-            "ports": service_ports(plan),
-            "externalTrafficPolicy": match plan.traffic_policy {
-                TrafficPolicy::Cluster => "Cluster",
-                TrafficPolicy::Local => "Local",
-            },
-        }),
-    }
+    let mut manifest = service_manifest(plan, "alibaba/service.yaml", a, diagnostics);
+    let class = if nlb {
+        json!("alibabacloud.com/nlb")
+    } else {
+        Value::Null
+    };
+    manifest.context["loadBalancerClass"] = class;
+    manifest
 }
 
 /// CLB spells schedulers in lower case; NLB capitalises them (providers.md, algorithm row).

@@ -8,12 +8,11 @@
 use super::changes::{ChangeRule, Field, Impact, Trigger};
 use super::{
     Annotations, Manifest, Mapped, ingress_rules, metadata, path_type, service_backend,
-    service_ports, transport,
+    service_manifest, transport,
 };
 use crate::plan::{BackendPlan, HealthPlan, Plan, RoutePlan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, Network, Protocol, StickyMode, Tier,
-    TrafficPolicy,
 };
 use crate::spec::values::{ClusterVersion, PortRef};
 use serde_json::{Map, Value, json};
@@ -290,19 +289,7 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         // seed 002: CCE itself turns this into onlyLocal with externalTrafficPolicy: Local.
         a.set(ELB_PASS_THROUGH, "true");
     }
-    let metadata = metadata(plan, a, diagnostics);
-    Manifest {
-        template: "huawei/service.yaml".into(),
-        context: json!({
-            "metadata": metadata,
-            "selector": plan.selector,
-            "ports": service_ports(plan),
-            "externalTrafficPolicy": match plan.traffic_policy {
-                TrafficPolicy::Cluster => "Cluster",
-                TrafficPolicy::Local => "Local",
-            },
-        }),
-    }
+    service_manifest(plan, "huawei/service.yaml", a, diagnostics)
 }
 
 /// The synthetic backend name of a forward action, unique per route and short enough

@@ -14,7 +14,7 @@ pub use changes::{annotation_ownership, change_rules};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{Plan, RoutePlan};
-use crate::spec::model::{PathMatch, Protocol, Provider};
+use crate::spec::model::{PathMatch, Protocol, Provider, TrafficPolicy};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -92,6 +92,29 @@ pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diag
         "labels": labels,
         "annotations": merged,
     })
+}
+
+/// The LoadBalancer Service every pack renders: the pack's template and annotations, the
+/// spec's selector and ports, and its externalTrafficPolicy.
+pub(crate) fn service_manifest(
+    plan: &Plan,
+    template: &str,
+    annotations: Annotations,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Manifest {
+    let metadata = metadata(plan, annotations, diagnostics);
+    Manifest {
+        template: template.into(),
+        context: json!({
+            "metadata": metadata,
+            "selector": plan.selector,
+            "ports": service_ports(plan),
+            "externalTrafficPolicy": match plan.traffic_policy {
+                TrafficPolicy::Cluster => "Cluster",
+                TrafficPolicy::Local => "Local",
+            },
+        }),
+    }
 }
 
 /// The labels of every emitted object: the spec's plus lbgen's managed-by label.

@@ -14,7 +14,7 @@ mod eni;
 mod ingress;
 pub(crate) mod types;
 
-use super::{Annotations, Manifest, Mapped, labels, metadata, service_ports};
+use super::{Annotations, Manifest, Mapped, labels, service_manifest};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
 use crate::spec::model::{ChargeMode, Exposure, Network, Protocol, Targets, TrafficPolicy};
@@ -217,19 +217,7 @@ fn service(plan: &Plan, mut a: Annotations, diagnostics: &mut Vec<Diagnostic>) -
     if plan.traffic_policy == TrafficPolicy::Local {
         a.set(LOCAL_BIND, "true");
     }
-    let metadata = metadata(plan, a, diagnostics);
-    Manifest {
-        template: "tencent/service.yaml".into(),
-        context: json!({
-            "metadata": metadata,
-            "selector": plan.selector,
-            "ports": service_ports(plan),
-            "externalTrafficPolicy": match plan.traffic_policy {
-                TrafficPolicy::Cluster => "Cluster",
-                TrafficPolicy::Local => "Local",
-            },
-        }),
-    }
+    service_manifest(plan, "tencent/service.yaml", a, diagnostics)
 }
 
 #[cfg(test)]
