@@ -13,6 +13,7 @@ use super::{
 use crate::plan::{BackendPlan, HealthPlan, Plan, RoutePlan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, Network, Protocol, StickyMode, Tier,
+    TrafficPolicy,
 };
 use crate::spec::values::{ClusterVersion, PortRef};
 use serde_json::{Map, Value, json};
@@ -286,8 +287,14 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         a.set(ELB_CERT_ID, cert);
     }
     if plan.pass_through {
-        // seed 002: CCE itself turns this into onlyLocal with externalTrafficPolicy: Local.
-        a.set(ELB_PASS_THROUGH, "true");
+        // seed 002: with node-level affinity (externalTrafficPolicy: Local) CCE sets the
+        // annotation to onlyLocal itself; writing that value keeps the live object equal
+        // to the rendered one, so `diff` shows no change CCE would revert.
+        let value = match plan.traffic_policy {
+            TrafficPolicy::Local => "onlyLocal",
+            TrafficPolicy::Cluster => "true",
+        };
+        a.set(ELB_PASS_THROUGH, value);
     }
     service_manifest(plan, "huawei/service.yaml", a, diagnostics)
 }
