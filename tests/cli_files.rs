@@ -130,39 +130,35 @@ fn hidden_folders_are_skipped_and_several_paths_combine() {
     assert_eq!(text.matches("\nkind: ").count(), 2, "{text}");
 }
 
-#[test]
-fn template_dir_overrides_a_builtin_template_and_typos_are_caught() {
+/// Renders the existing-LB example with `template` as the Huawei Service template.
+fn render_with_service_template(template: &str) -> assert_cmd::assert::Assert {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("huawei")).expect("mkdir");
+    std::fs::write(dir.path().join("huawei/service.yaml"), template).expect("write");
+    lbgen()
+        .args([
+            "render",
+            "-f",
+            "examples/huawei/service-existing-lb.yaml",
+            "--template-dir",
+        ])
+        .arg(dir.path())
+        .assert()
+}
+
+#[test]
+fn template_dir_overrides_a_builtin_template_and_typos_are_caught() {
     let builtin = std::fs::read_to_string(common::root().join("templates/huawei/service.yaml"))
         .expect("read");
     let custom = builtin.replace(
         "  type: LoadBalancer",
         "  type: LoadBalancer\n  sessionAffinity: None",
     );
-    std::fs::write(dir.path().join("huawei/service.yaml"), &custom).expect("write");
-    lbgen()
-        .args([
-            "render",
-            "-f",
-            "examples/huawei/service-existing-lb.yaml",
-            "--template-dir",
-        ])
-        .arg(dir.path())
-        .assert()
+    render_with_service_template(&custom)
         .success()
         .stdout(predicate::str::contains("sessionAffinity: None"));
     let typo = builtin.replace("  type: LoadBalancer", "  typ: LoadBalancer");
-    std::fs::write(dir.path().join("huawei/service.yaml"), typo).expect("write");
-    lbgen()
-        .args([
-            "render",
-            "-f",
-            "examples/huawei/service-existing-lb.yaml",
-            "--template-dir",
-        ])
-        .arg(dir.path())
-        .assert()
+    render_with_service_template(&typo)
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains(
@@ -173,16 +169,7 @@ fn template_dir_overrides_a_builtin_template_and_typos_are_caught() {
         "  type: LoadBalancer",
         "  type: LoadBalancer\n  loadBalancerClass: {{ metadata.name ~ '\\nexternalName: x' }}",
     );
-    std::fs::write(dir.path().join("huawei/service.yaml"), sneaky).expect("write");
-    lbgen()
-        .args([
-            "render",
-            "-f",
-            "examples/huawei/service-existing-lb.yaml",
-            "--template-dir",
-        ])
-        .arg(dir.path())
-        .assert()
+    render_with_service_template(&sneaky)
         .success()
         .stdout(predicate::str::contains(
             "loadBalancerClass: \"nginx\\nexternalName: x\"",

@@ -22,17 +22,7 @@ fn rendered_objects_pass_the_upstream_schemas_strictly() {
     let out = tempfile::tempdir().expect("tempdir");
     // one directory per provider: their examples share names
     for provider in ["huawei", "alibaba"] {
-        let status = Command::new(common::binary())
-            .current_dir(common::root())
-            .args(["render", "-f", &format!("examples/{provider}"), "--out-dir"])
-            .arg(out.path().join(provider))
-            .output()
-            .expect("render");
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
+        render_examples(provider, &out.path().join(provider));
     }
     let mut files: Vec<_> = walk(out.path());
     files.sort();
@@ -81,6 +71,21 @@ fn rendered_objects_pass_the_upstream_schemas_strictly() {
     );
 }
 
+/// Renders `examples/<provider>` into `dir`, one file per object.
+fn render_examples(provider: &str, dir: &std::path::Path) {
+    let status = Command::new(common::binary())
+        .current_dir(common::root())
+        .args(["render", "-f", &format!("examples/{provider}"), "--out-dir"])
+        .arg(dir)
+        .output()
+        .expect("render");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).expect("read_dir") {
@@ -125,17 +130,7 @@ fn strip_cce_property(value: &mut serde_json::Value) -> bool {
 #[test]
 fn tencent_objects_pass_the_upstream_schemas_strictly() {
     let out = tempfile::tempdir().expect("tempdir");
-    let status = Command::new(common::binary())
-        .current_dir(common::root())
-        .args(["render", "-f", "examples/tencent", "--out-dir"])
-        .arg(out.path())
-        .output()
-        .expect("render");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    render_examples("tencent", out.path());
     let mut files = walk(out.path());
     files.sort();
     let (mut validated, mut typed_only) = (0, Vec::new());
