@@ -11,6 +11,7 @@ use super::render::{self, RenderArgs};
 use super::{Outcome, report};
 use clap::{Args, Subcommand};
 use lbgen::diag::Diagnostic;
+use lbgen::spec::load::spec_files_in;
 use lbgen::spec::model::Provider;
 use lbgen::spec::values::Namespace;
 use std::io::Write;
@@ -32,7 +33,10 @@ enum Step {
 
 pub(crate) fn execute(args: CmpArgs) -> Outcome {
     let params = Params::from_env(|name| std::env::var(name).ok());
-    let files = yaml_files(Path::new("."), params.policy_dir.as_deref());
+    let files = match yaml_files(Path::new("."), params.policy_dir.as_deref()) {
+        Ok(f) => f,
+        Err(d) => return invalid(d),
+    };
     match args.step {
         Step::Discover => {
             let mut out = std::io::stdout().lock();
@@ -129,17 +133,13 @@ impl Params {
     }
 }
 
-/// Every `*.yaml`/`*.yml` below `dir`, sorted, without hidden paths, the policy directory
-/// and `kustomization.yaml` (not objects).
-fn yaml_files(dir: &Path, policy_dir: Option<&Path>) -> Vec<PathBuf> {
+/// The files `-f DIR` would read (`spec_files_in`: `*.yaml`/`*.yml`, sorted, hidden and
+/// git-ignored paths skipped), less the policy directory and `kustomization.yaml`, which
+/// hold no objects.
+fn yaml_files(dir: &Path, policy_dir: Option<&Path>) -> Result<Vec<PathBuf>, Diagnostic> {
     let policy_dir = policy_dir.map(|p| dir.join(p));
-    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .threads(1)
-        .build()
-        .flatten()
-        .map(|e| e.into_path())
-        .filter(|p| p.is_file())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+    Ok(spec_files_in(dir)?
+        .into_iter()
         .filter(|p| {
             !matches!(
                 p.file_name().and_then(|n| n.to_str()),
@@ -148,9 +148,7 @@ fn yaml_files(dir: &Path, policy_dir: Option<&Path>) -> Vec<PathBuf> {
         })
         .filter(|p| policy_dir.as_ref().is_none_or(|d| !p.starts_with(d)))
         .map(|p| p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p))
-        .collect();
-    files.sort();
-    files
+        .collect())
 }
 
 /// Whether a file holds an lbgen spec (cheap text check; generate does the real parse).

@@ -101,7 +101,7 @@ pub fn read_sources(args: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>
 }
 
 /// The `*.yaml`/`*.yml` files below `dir`, sorted; hidden and git-ignored paths skipped.
-fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files = Vec::new();
     for entry in ignore::WalkBuilder::new(dir).threads(1).build() {
         let entry =
