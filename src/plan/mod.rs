@@ -128,6 +128,9 @@ pub struct RoutePlan {
     pub certificate_id: Option<String>,
     /// Backends, in spec order.
     pub backends: Vec<BackendPlan>,
+    /// Whether the route splits traffic: several backends, any weight or any server group.
+    /// Providers then render a forward action instead of a plain path backend.
+    pub split: bool,
 }
 
 /// A backend.
@@ -241,6 +244,10 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                 .unwrap_or(if r.tls.is_some() { 443 } else { 80 }),
             certificate_id: r.tls.as_ref().map(|t| t.certificate_id.clone()),
             backends: backends(&r.backends, ri),
+            split: r.backends.len() > 1
+                || r.backends
+                    .iter()
+                    .any(|b| b.weight.is_some() || b.server_group.is_some()),
         })
         .collect();
     let extra = backends(&spec.backends, 0);

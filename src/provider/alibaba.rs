@@ -8,11 +8,11 @@
 
 use super::changes::{ChangeRule, Field, Impact, Trigger};
 use super::{
-    Annotations, Manifest, Mapped, ingress_rules, metadata, path_type, service_backend,
+    Annotations, Manifest, Mapped, ingress_rules, metadata, path_backend, path_type,
     service_manifest,
 };
 use crate::diag::Diagnostic;
-use crate::plan::{BackendPlan, HealthPlan, Plan, RoutePlan};
+use crate::plan::{BackendPlan, HealthPlan, Plan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, LbType, Network, Protocol, StickyMode,
 };
@@ -301,20 +301,11 @@ fn health(h: &HealthPlan, l4: bool, l7: bool, a: &mut Annotations) {
     }
 }
 
-/// Whether a route needs a forward action instead of a plain backend (seed 003).
-fn needs_action(route: &RoutePlan) -> bool {
-    route.backends.len() > 1
-        || route
-            .backends
-            .iter()
-            .any(|b| b.weight.is_some() || b.server_group.is_some())
-}
-
 /// The synthetic backend name of a forward action: `forward` as in seed 003 when one route
 /// needs an action, `forward-<route index>` when several do, so names never collide within
 /// an Ingress (the annotation is matched per Ingress).
 fn action_name(plan: &Plan, route: usize) -> String {
-    if plan.routes.iter().filter(|r| needs_action(r)).count() == 1 {
+    if plan.routes.iter().filter(|r| r.split).count() == 1 {
         "forward".into()
     } else {
         format!("forward-{route}")
@@ -425,7 +416,7 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Manifest> {
         Algorithm::SourceIp => a.set(&format!("{ALB}backend-scheduler"), "sch"),
     }
     for (i, route) in plan.routes.iter().enumerate() {
-        if needs_action(route) {
+        if route.split {
             let sticky = cookie.and_then(|s| s.timeout_seconds);
             a.set_json(
                 &format!("{ALB}actions.{}", action_name(plan, i)),
@@ -434,15 +425,7 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Manifest> {
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
-        let backend = if needs_action(route) {
-            json!({"service": {"name": action_name(plan, i), "port": {"name": "use-annotation"}}})
-        } else {
-            let b = &route.backends[0];
-            service_backend(
-                b.service.as_deref().unwrap_or_default(),
-                b.port.as_ref().unwrap_or(&PortRef::Name("http".into())),
-            )
-        };
+        let backend = path_backend(route, &action_name(plan, i));
         json!({"path": route.path, "pathType": path_type(route.path_match).unwrap_or("ImplementationSpecific"), "backend": backend})
     });
     let mut tls_hosts: Vec<&str> = plan

@@ -7,10 +7,10 @@
 
 use super::changes::{ChangeRule, Field, Impact, Trigger};
 use super::{
-    Annotations, Manifest, Mapped, ingress_rules, metadata, path_type, service_backend,
+    Annotations, Manifest, Mapped, ingress_rules, metadata, path_backend, path_type,
     service_manifest, transport,
 };
-use crate::plan::{BackendPlan, HealthPlan, Plan, RoutePlan};
+use crate::plan::{BackendPlan, HealthPlan, Plan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, Network, Protocol, StickyMode, Tier,
     TrafficPolicy,
@@ -35,6 +35,16 @@ const ELB_PORT: &str = "kubernetes.io/elb.port";
 const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
 const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+/// From v1.22 CCE Ingresses name their class in `spec.ingressClassName`; before, by annotation
+/// (providers.md, Ingress header:
+/// `kubernetes.io/ingress.class: cce` only for clusters <= v1.21).
+const FIRST_CLASS_NAME_VERSION: ClusterVersion = ClusterVersion {
+    major: 1,
+    minor: 22,
+    patch: 0,
+    release: 0,
+};
+
 /// The CCE-only path field (seed 000): not in the upstream Ingress schema.
 pub(crate) const URL_MATCH_MODE: &str = "ingress.beta.kubernetes.io/url-match-mode";
 
@@ -308,15 +318,6 @@ fn action_name(ingress: &str, route: usize) -> String {
     format!("{}{suffix}", base.trim_end_matches('-'))
 }
 
-/// Whether a route needs a forward action instead of a plain backend.
-fn needs_action(route: &RoutePlan) -> bool {
-    route.backends.len() > 1
-        || route
-            .backends
-            .iter()
-            .any(|b| b.weight.is_some() || b.server_group.is_some())
-}
-
 /// `[{"type":"ForwardPool","forwardConfig":[...]}]`, lower-case keys, numbers as JSON
 /// numbers (providers.md, weights row, Ingress column).
 fn forward_action(backends: &[BackendPlan]) -> Value {
@@ -353,21 +354,13 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
     }
     for (i, route) in plan.routes.iter().enumerate() {
-        if needs_action(route) {
+        if route.split {
             let key = format!("{ELB_ACTIONS}{}", action_name(&plan.name, i));
             a.set_json(&key, &forward_action(&route.backends));
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
-        let backend = if needs_action(route) {
-            json!({"service": {"name": action_name(&plan.name, i), "port": {"name": "use-annotation"}}})
-        } else {
-            let b = &route.backends[0];
-            service_backend(
-                b.service.as_deref().unwrap_or_default(),
-                b.port.as_ref().unwrap_or(&PortRef::Name("http".into())),
-            )
-        };
+        let backend = path_backend(route, &action_name(&plan.name, i));
         match path_type(route.path_match) {
             Some(t) => json!({"path": route.path, "pathType": t, "backend": backend}),
             // seed 000: the CCE-only `property` field carries the match mode.
@@ -384,7 +377,7 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         .cluster
         .version
         .as_ref()
-        .is_some_and(|v| v.version() < ClusterVersion::parse("v1.22").unwrap_or(v.version()));
+        .is_some_and(|v| v.version() < FIRST_CLASS_NAME_VERSION);
     if legacy_class {
         a.set(INGRESS_CLASS_ANNOTATION, "cce");
     }

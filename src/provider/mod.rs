@@ -199,6 +199,25 @@ pub(crate) fn ingress_rules(
         .collect()
 }
 
+/// The backend of an Ingress path: the route's one Service, or, when the route splits
+/// traffic, the synthetic `action` backend with port name `use-annotation` whose
+/// annotation holds the split (the pattern of Huawei's and Alibaba's controllers). A plain
+/// route without Service and port (refused by the common rules) renders a null backend,
+/// which the typed check then rejects: nothing is invented.
+pub(crate) fn path_backend(route: &RoutePlan, action: &str) -> Value {
+    if route.split {
+        return json!({"service": {"name": action, "port": {"name": "use-annotation"}}});
+    }
+    match route
+        .backends
+        .first()
+        .and_then(|b| Some((b.service.as_deref()?, b.port.as_ref()?)))
+    {
+        Some((name, port)) => service_backend(name, port),
+        None => Value::Null,
+    }
+}
+
 /// A plain Ingress backend for a Service port given by number or name.
 pub(crate) fn service_backend(name: &str, port: &crate::spec::values::PortRef) -> Value {
     use crate::spec::values::PortRef;
