@@ -217,3 +217,40 @@ fn runs_as_a_kubectl_plugin() {
         "kubectl passes the plugin's exit code through"
     );
 }
+
+#[test]
+fn out_dir_with_json_writes_one_json_object_per_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    lbgen()
+        .args([
+            "render",
+            "-f",
+            "examples/huawei/ingress-weighted.yaml",
+            "-o",
+            "json",
+            "--out-dir",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(files_below(dir.path()), ["shop/ingress-cafe.json"]);
+    let text = std::fs::read_to_string(dir.path().join("shop/ingress-cafe.json")).expect("read");
+    let object: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(object["kind"], "Ingress");
+    assert_eq!(object["metadata"]["name"], "cafe");
+}
+
+#[test]
+fn explain_lists_user_rules_for_their_field() {
+    lbgen()
+        .args([
+            "explain",
+            "metadata.labels",
+            "--policy-dir",
+            "examples/policies",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("acme/team-label"));
+}
