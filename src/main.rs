@@ -1,5 +1,5 @@
 //! `kubectl-lbgen`: parse the command line, run the library, map the outcome to the exit
-//! codes of SPEC.md (0 ok, 1 differences, 2 invalid input, 3 cluster/target unreachable).
+//! codes of docs/spec.md (0 ok, 1 differences, 2 invalid input, 3 cluster/target unreachable).
 
 // As in the library: a `Diagnostic` is the error value of input paths, returned once.
 #![allow(clippy::result_large_err)]

@@ -52,7 +52,7 @@ enum Command {
     Check(check::CheckArgs),
 }
 
-/// How a subcommand ended, in SPEC.md's terms.
+/// How a subcommand ended, in the terms of docs/spec.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     /// 0: success, no difference.

@@ -70,7 +70,7 @@ pub fn scopes(rendered: &[Object], extra_namespaces: &[String]) -> Vec<Scope> {
     out
 }
 
-/// Why live state could not be read. Every variant is exit code 3 (SPEC.md) and prints
+/// Why live state could not be read. Every variant is exit code 3 (docs/spec.md) and prints
 /// as one line that says what was asked, of whom, and what happened.
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {

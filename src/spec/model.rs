@@ -1,4 +1,4 @@
-//! The typed `lbgen.dev/v1alpha1` `LoadBalancer` document, exactly as SPEC.md defines it.
+//! The typed `lbgen.dev/v1alpha1` `LoadBalancer` document, exactly as docs/spec.md defines it.
 //!
 //! Every struct rejects unknown fields: a misspelt field is an error at its key, never a
 //! silently ignored setting. Enums list their allowed spellings in the error.
