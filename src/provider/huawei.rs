@@ -1,7 +1,10 @@
 //! Huawei Cloud CCE (ELB): the annotation dialect CCE's closed-source controller reads.
 //!
-//! Every key, spelling, unit and JSON type comes from shared/seeds 000-002 and
-//! providers.md "Huawei Cloud CCE (ELB)"; the rows are cited beside the code. Never the
+//! Every key, spelling, unit and JSON type comes from Huawei's CCE user guide: "LoadBalancer"
+//! (tables 1-5), "Configuring IP Addresses as Backend Servers for a LoadBalancer Ingress",
+//! "Configuring Passthrough Networking for a LoadBalancer Service", and the pages
+//! cce_10_0385, cce_10_0684, cce_10_0687, cce_10_0695 and cce_10_0949 on
+//! support.huaweicloud.com; the page is cited beside the code. Never the
 //! `cloud-provider-huaweicloud` dialect (`elb.class: shared|dedicated`, numeric JSON):
 //! CCE ignores it. Checks live in `policies/huawei.yaml`; this module assumes they passed.
 
@@ -13,7 +16,6 @@ use super::{
 use crate::plan::{BackendPlan, HealthPlan, Plan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, Network, Protocol, StickyMode, Tier,
-    TrafficPolicy,
 };
 use crate::spec::values::{ClusterVersion, PortRef};
 use serde_json::{Map, Value, json};
@@ -253,9 +255,14 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         if !h.enabled {
             a.set(ELB_HEALTH_FLAG, "off");
         } else if let Some(monitor) = h.port {
-            // cce_10_0684 via providers.md: one object per Service port, keyed by
-            // "<PROTOCOL>:<port>", with the monitor port; never together with the
-            // single-port option.
+            // cce_10_0684 "Configuring Health Check on Multiple LoadBalancer Service
+            // Ports": one object per Service port, keyed by "<PROTOCOL>:<port>", with the
+            // monitor port; never together with the single-port option. CCE's check is off
+            // by default (seed 001 table 1), and the page's example sets the flag beside
+            // the options: without it the check stays off.
+            // target_service_port is built from the listener's transport and port number
+            // only (no user text), so it can never carry an extra ':' or ','.
+            a.set(ELB_HEALTH_FLAG, "on");
             let per_port: Vec<Value> = plan
                 .listeners
                 .iter()
@@ -275,7 +282,9 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
             a.set_json(ELB_HEALTH_OPTION, &Value::Object(health_fields(h)));
         }
     }
-    // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order.
+    // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order. Only
+    // fixed protocol words and port numbers go in, never user text, so no entry can carry
+    // the list's ',' or ':' delimiters.
     let l7: Vec<String> = plan
         .listeners
         .iter()
@@ -297,14 +306,11 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         a.set(ELB_CERT_ID, cert);
     }
     if plan.pass_through {
-        // seed 002: with node-level affinity (externalTrafficPolicy: Local) CCE sets the
-        // annotation to onlyLocal itself; writing that value keeps the live object equal
-        // to the rendered one, so `diff` shows no change CCE would revert.
-        let value = match plan.traffic_policy {
-            TrafficPolicy::Local => "onlyLocal",
-            TrafficPolicy::Cluster => "true",
-        };
-        a.set(ELB_PASS_THROUGH, value);
+        // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and
+        // seed 001's fix for externalTrafficPolicy: Local): both examples write "true",
+        // also with Local. The prose says CCE itself turns the value into onlyLocal with
+        // node-level affinity; the examples are what users write, so lbgen writes "true".
+        a.set(ELB_PASS_THROUGH, "true");
     }
     service_manifest(plan, "huawei/service.yaml", a, diagnostics)
 }
@@ -345,7 +351,11 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
     // cce_10_0695: the listener port, a String.
     a.set(ELB_PORT, port.to_string());
     if let Some(cert) = plan.routes.iter().find_map(|r| r.certificate_id.clone()) {
-        // cce_10_0687 "Using an ELB certificate" (unverified: policy warns).
+        // cce_10_0687 "Configuring an HTTPS Certificate for a LoadBalancer Ingress", "Using
+        // kubectl to Configure a Certificate Created on the ELB Console": a comma-separated
+        // list of ELB certificate ids, the first the server certificate. lbgen writes one;
+        // the policy (huawei/ingress-certificate-id-format) admits only 32 hex digits, so
+        // an id can never smuggle a ',' into the list.
         a.set(ELB_TLS_CERTIFICATES, cert);
     }
     if let Some(s) = &plan.stickiness {
