@@ -38,8 +38,8 @@ const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
 const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// From v1.22 CCE Ingresses name their class in `spec.ingressClassName`; before, by annotation
-/// (providers.md, Ingress header:
-/// `kubernetes.io/ingress.class: cce` only for clusters <= v1.21).
+/// (cce_10_0252 and cce_10_0695: `kubernetes.io/ingress.class: cce` only for clusters
+/// of v1.21 or earlier).
 const FIRST_CLASS_NAME_VERSION: ClusterVersion = ClusterVersion {
     major: 1,
     minor: 22,
@@ -55,16 +55,16 @@ const LB_KINDS: &[&str] = &["Service", "Ingress"];
 /// Every annotation this pack writes starts with this.
 pub(crate) const OWNED_PREFIXES: &[&str] = &["kubernetes.io/elb."];
 
-/// What CCE writes on the objects itself (providers.md: "never emit what CCE writes
-/// itself", cce_10_0385, cce_10_0695): never a difference in `diff`.
+/// What CCE writes on the objects itself (cce_10_0385, cce_10_0695, cce_10_0687
+/// `elb.listener-master-ingress`): never a difference in `diff`.
 pub(crate) const WRITTEN_BY_CCE: &[&str] = &[
     "kubernetes.io/elb.mark",
     "kubernetes.io/elb.listener-port",
     "kubernetes.io/elb.listener-master-ingress",
 ];
 
-/// What CCE cannot change in place, or changes with a side effect (providers.md "Gates and
-/// rules from the seeds" and the `trafficPolicy` row); `diff` warns about each.
+/// What CCE cannot change in place, or changes with a side effect (each rule cites its
+/// page); `diff` warns about each.
 pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "huawei",
@@ -73,7 +73,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "CCE cannot change the load balancer type (shared/dedicated) of an existing object; delete and recreate it",
-        source: "providers.md Huawei: elb.class cannot change after creation (seed 001, cce_10_0385)",
+        source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.class is fixed once the load balancer is associated); CCE user guide \"LoadBalancer\" (seed 001)",
     },
     ChangeRule {
         provider: "huawei",
@@ -82,7 +82,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "CCE cannot move an existing object to another load balancer; delete and recreate it",
-        source: "providers.md Huawei: elb.id cannot change after creation (seed 001, cce_10_0385)",
+        source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.id: the load balancer associated at creation); CCE user guide \"LoadBalancer\" (seed 001)",
     },
     ChangeRule {
         provider: "huawei",
@@ -91,7 +91,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "CCE reads the auto-create parameters only when it creates the load balancer; the change is ignored unless the object is recreated",
-        source: "providers.md Huawei: elb.autocreate cannot change after creation (seed 001, cce_10_0385)",
+        source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.autocreate: read when the load balancer is created); CCE user guide \"LoadBalancer\" (seed 001)",
     },
     ChangeRule {
         provider: "huawei",
@@ -100,7 +100,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AddedOrRemoved,
         impact: Impact::NotInPlace,
         message: "IP targets can be neither added to nor removed from an existing object; delete and recreate it",
-        source: "providers.md Huawei: ip-target-enabled only at creation (seed 000)",
+        source: "CCE user guide \"Configuring IP Addresses as Backend Servers for a LoadBalancer Ingress\" (seed 000), Table 1 CAUTION",
     },
     ChangeRule {
         provider: "huawei",
@@ -113,7 +113,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         },
         impact: Impact::Risky,
         message: "switching externalTrafficPolicy from Cluster to Local leaves stale conntrack entries on the nodes; expect dropped connections until they expire",
-        source: "providers.md Huawei: trafficPolicy row",
+        source: "CCE user guide \"LoadBalancer\" (seed 001), Notes and Constraints: the connection tracing table is not cleared when affinity switches from cluster to node level",
     },
 ];
 
@@ -131,7 +131,7 @@ pub(super) fn map(plan: &Plan) -> Mapped {
 }
 
 /// `elb.id` or `elb.autocreate`, `elb.class`, `elb.ip-target-enabled`: the same on a
-/// Service and an Ingress (providers.md, first rows).
+/// Service and an Ingress (seed 001 tables 1 and 5; seed 000).
 fn load_balancer(plan: &Plan, a: &mut Annotations) {
     let lb = &plan.load_balancer;
     // seed 001 table 1: union = shared (default), performance = dedicated.
@@ -325,7 +325,7 @@ fn action_name(ingress: &str, route: usize) -> String {
 }
 
 /// `[{"type":"ForwardPool","forwardConfig":[...]}]`, lower-case keys, numbers as JSON
-/// numbers (providers.md, weights row, Ingress column).
+/// numbers (cce_10_0949, "Forward to a custom backend server group").
 fn forward_action(backends: &[BackendPlan]) -> Value {
     let config: Vec<Value> = backends
         .iter()
@@ -350,16 +350,24 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
     let port = plan.routes.first().map_or(80, |r| r.port);
     // cce_10_0695: the listener port, a String.
     a.set(ELB_PORT, port.to_string());
-    if let Some(cert) = plan.routes.iter().find_map(|r| r.certificate_id.clone()) {
+    if let Some(route) = plan.routes.iter().find(|r| r.certificate_id.is_some()) {
         // cce_10_0687 "Configuring an HTTPS Certificate for a LoadBalancer Ingress", "Using
         // kubectl to Configure a Certificate Created on the ELB Console": a comma-separated
-        // list of ELB certificate ids, the first the server certificate. lbgen writes one;
-        // the policy (huawei/ingress-certificate-id-format) admits only 32 hex digits, so
-        // an id can never smuggle a ',' into the list.
-        a.set(ELB_TLS_CERTIFICATES, cert);
+        // list of ELB certificate ids, the server certificate first, then the SNI
+        // certificates. The policies (huawei/ingress-certificate-id-format,
+        // huawei/ingress-sni-certificate-id-format) admit only 32 hex digits, so an id can
+        // never smuggle a ',' into the list; all routes carry the same list
+        // (huawei/ingress-single-certificate).
+        let ids: Vec<&str> = route
+            .certificate_id
+            .iter()
+            .chain(&route.sni_certificate_ids)
+            .map(String::as_str)
+            .collect();
+        a.set(ELB_TLS_CERTIFICATES, ids.join(","));
     }
     if let Some(s) = &plan.stickiness {
-        // providers.md stickiness cookie, Ingress column (policy forbids source-ip).
+        // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids source-ip).
         a.set(ELB_AFFINITY_MODE, "HTTP_COOKIE");
         a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
     }
@@ -382,7 +390,7 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
             }),
         }
     });
-    // providers.md Ingress header: the class annotation only for clusters <= v1.21.
+    // cce_10_0252: the class annotation only for clusters of v1.21 or earlier.
     let legacy_class = plan
         .cluster
         .version

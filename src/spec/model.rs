@@ -342,6 +342,10 @@ pub struct Route {
 pub struct Tls {
     /// The provider's certificate id.
     pub certificate_id: String,
+    /// Huawei: more ELB certificates, each for the domain names it contains, chosen by the
+    /// client's SNI (the server certificate `certificateId` answers the rest).
+    #[serde(default)]
+    pub sni_certificate_ids: Vec<String>,
 }
 
 /// A backend: an in-cluster Service or an external server group.
