@@ -128,6 +128,8 @@ pub struct RoutePlan {
     pub certificate_id: Option<String>,
     /// SNI certificates beside it (Huawei).
     pub sni_certificate_ids: Vec<String>,
+    /// The forward action's name, when the spec gives one (Huawei).
+    pub action: Option<String>,
     /// Backends, in spec order.
     pub backends: Vec<BackendPlan>,
     /// Whether the route splits traffic: several backends, any weight or any server group.
@@ -250,6 +252,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                 .as_ref()
                 .map(|t| t.sni_certificate_ids.clone())
                 .unwrap_or_default(),
+            action: r.action.as_ref().map(|a| a.0.clone()),
             backends: backends(&r.backends, ri),
             split: r.backends.len() > 1
                 || r.backends

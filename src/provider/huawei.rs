@@ -315,9 +315,15 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
     service_manifest(plan, "huawei/service.yaml", a, diagnostics)
 }
 
-/// The synthetic backend name of a forward action, unique per route and short enough
-/// that `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63).
-fn action_name(ingress: &str, route: usize) -> String {
+/// The synthetic backend name of a forward action: the route's `action` when the spec
+/// names one (the policies keep it unique, short enough and unlike any backend Service),
+/// else one derived from the Ingress, unique per route and short enough that
+/// `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63).
+fn action_name(plan: &Plan, route: usize) -> String {
+    if let Some(action) = plan.routes.get(route).and_then(|r| r.action.clone()) {
+        return action;
+    }
+    let ingress = &plan.name;
     let suffix = format!("-r{route}");
     let room = 63 - "elb.actions.".len() - suffix.len();
     let base: String = ingress.chars().take(room).collect();
@@ -373,12 +379,12 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
     }
     for (i, route) in plan.routes.iter().enumerate() {
         if route.split {
-            let key = format!("{ELB_ACTIONS}{}", action_name(&plan.name, i));
+            let key = format!("{ELB_ACTIONS}{}", action_name(plan, i));
             a.set_json(&key, &forward_action(&route.backends));
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
-        let backend = path_backend(route, &action_name(&plan.name, i));
+        let backend = path_backend(route, &action_name(plan, i));
         match path_type(route.path_match) {
             Some(t) => json!({"path": route.path, "pathType": t, "backend": backend}),
             // seed 000: the CCE-only `property` field carries the match mode.

@@ -331,6 +331,9 @@ pub struct Route {
     pub port: Option<Port>,
     /// TLS termination.
     pub tls: Option<Tls>,
+    /// Huawei: the name of the synthetic backend that carries a split route's forward action
+    /// (`kubernetes.io/elb.actions.<action>`); default `<metadata.name>-r<route index>`.
+    pub action: Option<DnsLabel>,
     /// At least one backend.
     #[serde(default)]
     pub backends: Vec<Backend>,
