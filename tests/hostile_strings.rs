@@ -67,13 +67,13 @@ fn specs() -> String {
     for (i, h) in HOSTILE.iter().enumerate() {
         let h = q(h);
         out.push_str(&format!(
-            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: existing-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: {h}}}\n  ports: [{{port: 443, protocol: HTTPS, certificateId: {h}}}]\n  healthCheck: {{protocol: HTTP, path: {h}}}\n"
+            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: existing-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: {h}}}\n  ports: [{{port: 443, protocol: HTTPS, certificateId: 17e3b4f4bc40471c86741dc3aa211379}}]\n  healthCheck: {{protocol: HTTP, path: {h}}}\n"
         ));
         out.push_str(&format!(
             "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: created-{i}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n  loadBalancer:\n    tier: dedicated\n    create: {{zones: [{h}], l4Flavor: {h}, subnetId: {h}, backendSubnetIds: [{h}]}}\n"
         ));
         out.push_str(&format!(
-            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: ingress-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: huawei\n  exposure: ingress\n  loadBalancer: {{id: {h}}}\n  routes: [{{path: {h}, match: regex, tls: {{certificateId: {h}}}, backends: [{{service: web, port: 80}}]}}]\n"
+            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: ingress-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: huawei\n  exposure: ingress\n  loadBalancer: {{id: {h}}}\n  routes: [{{path: {h}, match: regex, tls: {{certificateId: 058cc023690d48a3867ad69dbe9cd6e5}}, backends: [{{service: web, port: 80}}]}}]\n"
         ));
     }
     out
@@ -135,7 +135,12 @@ fn check(docs: &[Value], reader: &str) {
         let a = &svc["metadata"]["annotations"];
         assert_eq!(a["example.com/note"], h, "{reader}: annotation");
         assert_eq!(a["kubernetes.io/elb.id"], h, "{reader}: elb.id");
-        assert_eq!(a["kubernetes.io/elb.cert-id"], h, "{reader}: cert-id");
+        // Certificate ids are refused unless they are 32 hex digits (huawei policies), so
+        // no hostile string reaches elb.cert-id or the elb.tls-certificate-ids list.
+        assert_eq!(
+            a["kubernetes.io/elb.cert-id"], "17e3b4f4bc40471c86741dc3aa211379",
+            "{reader}: cert-id"
+        );
         assert_eq!(
             json_annotation(svc, "kubernetes.io/elb.health-check-option")["path"],
             h,
@@ -153,7 +158,8 @@ fn check(docs: &[Value], reader: &str) {
             "{reader}: path"
         );
         assert_eq!(
-            ing["metadata"]["annotations"]["kubernetes.io/elb.tls-certificate-ids"], h,
+            ing["metadata"]["annotations"]["kubernetes.io/elb.tls-certificate-ids"],
+            "058cc023690d48a3867ad69dbe9cd6e5",
             "{reader}: tls"
         );
         assert_eq!(

@@ -126,6 +126,10 @@ pub struct RoutePlan {
     pub port: u16,
     /// Certificate when TLS terminates here.
     pub certificate_id: Option<String>,
+    /// SNI certificates beside it (Huawei).
+    pub sni_certificate_ids: Vec<String>,
+    /// The forward action's name, when the spec gives one (Huawei).
+    pub action: Option<String>,
     /// Backends, in spec order.
     pub backends: Vec<BackendPlan>,
     /// Whether the route splits traffic: several backends, any weight or any server group.
@@ -243,6 +247,12 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                 .map(|p| p.0)
                 .unwrap_or(if r.tls.is_some() { 443 } else { 80 }),
             certificate_id: r.tls.as_ref().map(|t| t.certificate_id.clone()),
+            sni_certificate_ids: r
+                .tls
+                .as_ref()
+                .map(|t| t.sni_certificate_ids.clone())
+                .unwrap_or_default(),
+            action: r.action.as_ref().map(|a| a.0.clone()),
             backends: backends(&r.backends, ri),
             split: r.backends.len() > 1
                 || r.backends

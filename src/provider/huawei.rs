@@ -1,7 +1,10 @@
 //! Huawei Cloud CCE (ELB): the annotation dialect CCE's closed-source controller reads.
 //!
-//! Every key, spelling, unit and JSON type comes from shared/seeds 000-002 and
-//! providers.md "Huawei Cloud CCE (ELB)"; the rows are cited beside the code. Never the
+//! Every key, spelling, unit and JSON type comes from Huawei's CCE user guide: "LoadBalancer"
+//! (tables 1-5), "Configuring IP Addresses as Backend Servers for a LoadBalancer Ingress",
+//! "Configuring Passthrough Networking for a LoadBalancer Service", and the pages
+//! cce_10_0385, cce_10_0684, cce_10_0687, cce_10_0695 and cce_10_0949 on
+//! support.huaweicloud.com; the page is cited beside the code. Never the
 //! `cloud-provider-huaweicloud` dialect (`elb.class: shared|dedicated`, numeric JSON):
 //! CCE ignores it. Checks live in `policies/huawei.yaml`; this module assumes they passed.
 
@@ -13,7 +16,6 @@ use super::{
 use crate::plan::{BackendPlan, HealthPlan, Plan};
 use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, Network, Protocol, StickyMode, Tier,
-    TrafficPolicy,
 };
 use crate::spec::values::{ClusterVersion, PortRef};
 use serde_json::{Map, Value, json};
@@ -36,8 +38,8 @@ const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
 const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// From v1.22 CCE Ingresses name their class in `spec.ingressClassName`; before, by annotation
-/// (providers.md, Ingress header:
-/// `kubernetes.io/ingress.class: cce` only for clusters <= v1.21).
+/// (cce_10_0252 and cce_10_0695: `kubernetes.io/ingress.class: cce` only for clusters
+/// of v1.21 or earlier).
 const FIRST_CLASS_NAME_VERSION: ClusterVersion = ClusterVersion {
     major: 1,
     minor: 22,
@@ -53,16 +55,16 @@ const LB_KINDS: &[&str] = &["Service", "Ingress"];
 /// Every annotation this pack writes starts with this.
 pub(crate) const OWNED_PREFIXES: &[&str] = &["kubernetes.io/elb."];
 
-/// What CCE writes on the objects itself (providers.md: "never emit what CCE writes
-/// itself", cce_10_0385, cce_10_0695): never a difference in `diff`.
+/// What CCE writes on the objects itself (cce_10_0385, cce_10_0695, cce_10_0687
+/// `elb.listener-master-ingress`): never a difference in `diff`.
 pub(crate) const WRITTEN_BY_CCE: &[&str] = &[
     "kubernetes.io/elb.mark",
     "kubernetes.io/elb.listener-port",
     "kubernetes.io/elb.listener-master-ingress",
 ];
 
-/// What CCE cannot change in place, or changes with a side effect (providers.md "Gates and
-/// rules from the seeds" and the `trafficPolicy` row); `diff` warns about each.
+/// What CCE cannot change in place, or changes with a side effect (each rule cites its
+/// page); `diff` warns about each.
 pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "huawei",
@@ -71,7 +73,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "CCE cannot change the load balancer type (shared/dedicated) of an existing object; delete and recreate it",
-        source: "providers.md Huawei: elb.class cannot change after creation (seed 001, cce_10_0385)",
+        source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.class is fixed once the load balancer is associated); CCE user guide \"LoadBalancer\" (seed 001)",
     },
     ChangeRule {
         provider: "huawei",
@@ -80,7 +82,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "CCE cannot move an existing object to another load balancer; delete and recreate it",
-        source: "providers.md Huawei: elb.id cannot change after creation (seed 001, cce_10_0385)",
+        source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.id: the load balancer associated at creation); CCE user guide \"LoadBalancer\" (seed 001)",
     },
     ChangeRule {
         provider: "huawei",
@@ -89,7 +91,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "CCE reads the auto-create parameters only when it creates the load balancer; the change is ignored unless the object is recreated",
-        source: "providers.md Huawei: elb.autocreate cannot change after creation (seed 001, cce_10_0385)",
+        source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.autocreate: read when the load balancer is created); CCE user guide \"LoadBalancer\" (seed 001)",
     },
     ChangeRule {
         provider: "huawei",
@@ -98,7 +100,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         trigger: Trigger::AddedOrRemoved,
         impact: Impact::NotInPlace,
         message: "IP targets can be neither added to nor removed from an existing object; delete and recreate it",
-        source: "providers.md Huawei: ip-target-enabled only at creation (seed 000)",
+        source: "CCE user guide \"Configuring IP Addresses as Backend Servers for a LoadBalancer Ingress\" (seed 000), Table 1 CAUTION",
     },
     ChangeRule {
         provider: "huawei",
@@ -111,7 +113,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         },
         impact: Impact::Risky,
         message: "switching externalTrafficPolicy from Cluster to Local leaves stale conntrack entries on the nodes; expect dropped connections until they expire",
-        source: "providers.md Huawei: trafficPolicy row",
+        source: "CCE user guide \"LoadBalancer\" (seed 001), Notes and Constraints: the connection tracing table is not cleared when affinity switches from cluster to node level",
     },
 ];
 
@@ -129,7 +131,7 @@ pub(super) fn map(plan: &Plan) -> Mapped {
 }
 
 /// `elb.id` or `elb.autocreate`, `elb.class`, `elb.ip-target-enabled`: the same on a
-/// Service and an Ingress (providers.md, first rows).
+/// Service and an Ingress (seed 001 tables 1 and 5; seed 000).
 fn load_balancer(plan: &Plan, a: &mut Annotations) {
     let lb = &plan.load_balancer;
     // seed 001 table 1: union = shared (default), performance = dedicated.
@@ -253,9 +255,14 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         if !h.enabled {
             a.set(ELB_HEALTH_FLAG, "off");
         } else if let Some(monitor) = h.port {
-            // cce_10_0684 via providers.md: one object per Service port, keyed by
-            // "<PROTOCOL>:<port>", with the monitor port; never together with the
-            // single-port option.
+            // cce_10_0684 "Configuring Health Check on Multiple LoadBalancer Service
+            // Ports": one object per Service port, keyed by "<PROTOCOL>:<port>", with the
+            // monitor port; never together with the single-port option. CCE's check is off
+            // by default (seed 001 table 1), and the page's example sets the flag beside
+            // the options: without it the check stays off.
+            // target_service_port is built from the listener's transport and port number
+            // only (no user text), so it can never carry an extra ':' or ','.
+            a.set(ELB_HEALTH_FLAG, "on");
             let per_port: Vec<Value> = plan
                 .listeners
                 .iter()
@@ -275,7 +282,9 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
             a.set_json(ELB_HEALTH_OPTION, &Value::Object(health_fields(h)));
         }
     }
-    // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order.
+    // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order. Only
+    // fixed protocol words and port numbers go in, never user text, so no entry can carry
+    // the list's ',' or ':' delimiters.
     let l7: Vec<String> = plan
         .listeners
         .iter()
@@ -297,21 +306,24 @@ fn service(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
         a.set(ELB_CERT_ID, cert);
     }
     if plan.pass_through {
-        // seed 002: with node-level affinity (externalTrafficPolicy: Local) CCE sets the
-        // annotation to onlyLocal itself; writing that value keeps the live object equal
-        // to the rendered one, so `diff` shows no change CCE would revert.
-        let value = match plan.traffic_policy {
-            TrafficPolicy::Local => "onlyLocal",
-            TrafficPolicy::Cluster => "true",
-        };
-        a.set(ELB_PASS_THROUGH, value);
+        // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and
+        // seed 001's fix for externalTrafficPolicy: Local): both examples write "true",
+        // also with Local. The prose says CCE itself turns the value into onlyLocal with
+        // node-level affinity; the examples are what users write, so lbgen writes "true".
+        a.set(ELB_PASS_THROUGH, "true");
     }
     service_manifest(plan, "huawei/service.yaml", a, diagnostics)
 }
 
-/// The synthetic backend name of a forward action, unique per route and short enough
-/// that `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63).
-fn action_name(ingress: &str, route: usize) -> String {
+/// The synthetic backend name of a forward action: the route's `action` when the spec
+/// names one (the policies keep it unique, short enough and unlike any backend Service),
+/// else one derived from the Ingress, unique per route and short enough that
+/// `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63).
+fn action_name(plan: &Plan, route: usize) -> String {
+    if let Some(action) = plan.routes.get(route).and_then(|r| r.action.clone()) {
+        return action;
+    }
+    let ingress = &plan.name;
     let suffix = format!("-r{route}");
     let room = 63 - "elb.actions.".len() - suffix.len();
     let base: String = ingress.chars().take(room).collect();
@@ -319,7 +331,7 @@ fn action_name(ingress: &str, route: usize) -> String {
 }
 
 /// `[{"type":"ForwardPool","forwardConfig":[...]}]`, lower-case keys, numbers as JSON
-/// numbers (providers.md, weights row, Ingress column).
+/// numbers (cce_10_0949, "Forward to a custom backend server group").
 fn forward_action(backends: &[BackendPlan]) -> Value {
     let config: Vec<Value> = backends
         .iter()
@@ -344,23 +356,35 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
     let port = plan.routes.first().map_or(80, |r| r.port);
     // cce_10_0695: the listener port, a String.
     a.set(ELB_PORT, port.to_string());
-    if let Some(cert) = plan.routes.iter().find_map(|r| r.certificate_id.clone()) {
-        // cce_10_0687 "Using an ELB certificate" (unverified: policy warns).
-        a.set(ELB_TLS_CERTIFICATES, cert);
+    if let Some(route) = plan.routes.iter().find(|r| r.certificate_id.is_some()) {
+        // cce_10_0687 "Configuring an HTTPS Certificate for a LoadBalancer Ingress", "Using
+        // kubectl to Configure a Certificate Created on the ELB Console": a comma-separated
+        // list of ELB certificate ids, the server certificate first, then the SNI
+        // certificates. The policies (huawei/ingress-certificate-id-format,
+        // huawei/ingress-sni-certificate-id-format) admit only 32 hex digits, so an id can
+        // never smuggle a ',' into the list; all routes carry the same list
+        // (huawei/ingress-single-certificate).
+        let ids: Vec<&str> = route
+            .certificate_id
+            .iter()
+            .chain(&route.sni_certificate_ids)
+            .map(String::as_str)
+            .collect();
+        a.set(ELB_TLS_CERTIFICATES, ids.join(","));
     }
     if let Some(s) = &plan.stickiness {
-        // providers.md stickiness cookie, Ingress column (policy forbids source-ip).
+        // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids source-ip).
         a.set(ELB_AFFINITY_MODE, "HTTP_COOKIE");
         a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
     }
     for (i, route) in plan.routes.iter().enumerate() {
         if route.split {
-            let key = format!("{ELB_ACTIONS}{}", action_name(&plan.name, i));
+            let key = format!("{ELB_ACTIONS}{}", action_name(plan, i));
             a.set_json(&key, &forward_action(&route.backends));
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
-        let backend = path_backend(route, &action_name(&plan.name, i));
+        let backend = path_backend(route, &action_name(plan, i));
         match path_type(route.path_match) {
             Some(t) => json!({"path": route.path, "pathType": t, "backend": backend}),
             // seed 000: the CCE-only `property` field carries the match mode.
@@ -372,7 +396,7 @@ fn ingress(plan: &Plan, diagnostics: &mut Vec<crate::diag::Diagnostic>) -> Manif
             }),
         }
     });
-    // providers.md Ingress header: the class annotation only for clusters <= v1.21.
+    // cce_10_0252: the class annotation only for clusters of v1.21 or earlier.
     let legacy_class = plan
         .cluster
         .version

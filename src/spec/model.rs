@@ -331,6 +331,9 @@ pub struct Route {
     pub port: Option<Port>,
     /// TLS termination.
     pub tls: Option<Tls>,
+    /// Huawei: the name of the synthetic backend that carries a split route's forward action
+    /// (`kubernetes.io/elb.actions.<action>`); default `<metadata.name>-r<route index>`.
+    pub action: Option<DnsLabel>,
     /// At least one backend.
     #[serde(default)]
     pub backends: Vec<Backend>,
@@ -342,6 +345,10 @@ pub struct Route {
 pub struct Tls {
     /// The provider's certificate id.
     pub certificate_id: String,
+    /// Huawei: more ELB certificates, each for the domain names it contains, chosen by the
+    /// client's SNI (the server certificate `certificateId` answers the rest).
+    #[serde(default)]
+    pub sni_certificate_ids: Vec<String>,
 }
 
 /// A backend: an in-cluster Service or an external server group.
