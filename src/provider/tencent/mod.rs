@@ -87,10 +87,10 @@ pub(super) fn map(plan: &Plan) -> Mapped {
             }),
         });
     }
-    manifests.extend(eni::patch(plan));
     Mapped {
         manifests,
         diagnostics,
+        patches: eni::patch(plan).into_iter().collect(),
     }
 }
 
@@ -165,12 +165,24 @@ pub(super) fn certificate_secret(id: &str) -> String {
 /// The warning that names the Secret a certificate needs.
 pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic {
     let secret = certificate_secret(id);
+    // Every value is shell-quoted: users paste this command (the policy has already
+    // refused ids outside Tencent's shape, this is the second line of defence).
+    let literal = format!("--from-literal=qcloud_cert_id={id}");
+    let command = crate::shell::command([
+        "kubectl",
+        "create",
+        "secret",
+        "generic",
+        &secret,
+        "-n",
+        &plan.namespace,
+        &literal,
+    ]);
     Diagnostic {
         severity: Severity::Warning,
         rule: "tencent/tls-secret".into(),
         message: format!(
-            "TKE reads certificate {id} from the Opaque Secret `{secret}` (key qcloud_cert_id), which lbgen does not create: kubectl create secret generic {secret} -n {} --from-literal=qcloud_cert_id={id}",
-            plan.namespace
+            "TKE reads certificate {id} from the Opaque Secret `{secret}` (key qcloud_cert_id), which lbgen does not create: {command}"
         ),
         field: Some(field),
         provider: Some(plan.provider.as_str().into()),
