@@ -148,7 +148,7 @@ fn apply_patches(
                 rule: rendered.patch.rule.clone(),
                 message,
                 field: Some(rendered.patch.field.clone()),
-                provider: None,
+                provider: Some(rendered.provider),
                 location: Some(rendered.location),
             }),
         }
@@ -250,6 +250,7 @@ fn compile_one(
                 object: Object(value),
                 location: doc.locate(&patch.field),
                 patch,
+                provider: plan.provider.as_str().into(),
             }),
             Err(e) => diagnostics.push(render_error(e)),
         }

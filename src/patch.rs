@@ -33,6 +33,8 @@ pub(crate) struct Rendered {
     pub(crate) object: Object,
     pub(crate) patch: Patch,
     pub(crate) location: Location,
+    /// The provider whose pack asked for the patch (named in diagnostics).
+    pub(crate) provider: String,
 }
 
 /// The identity a target must have: group, kind, namespace (an object without one is in
@@ -192,7 +194,7 @@ pub(crate) fn pending(rendered: Rendered) -> Pending {
             object.kind(),
         ),
         field: Some(rendered.patch.field.clone()),
-        provider: None,
+        provider: Some(rendered.provider),
         location: Some(rendered.location),
     };
     Pending {

@@ -386,3 +386,55 @@ fn the_krm_function_warns_and_emits_no_partial_item_without_the_workload() {
         "{results:?}"
     );
 }
+
+/// `--check-dir` knows the patch files `--out-dir` writes: a fresh rendering is current,
+/// and a deleted patch file is reported missing. With `-o json` the patch is JSON too.
+#[test]
+fn check_dir_covers_the_patch_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = SPEC_AND_WORKLOAD.split("---").next().expect("spec");
+    let out_dir = dir.path().join("out");
+    let rendered = render(
+        dir.path(),
+        spec,
+        &["--out-dir", out_dir.to_str().expect("utf-8")],
+    );
+    assert!(rendered.status.success());
+    let patch = out_dir.join("default/patches/deployment-nginx-deployment-eni.yaml");
+    assert!(patch.exists());
+    let check = render(
+        dir.path(),
+        spec,
+        &["--check-dir", out_dir.to_str().expect("utf-8")],
+    );
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    std::fs::remove_file(&patch).expect("rm");
+    let check = render(
+        dir.path(),
+        spec,
+        &["--check-dir", out_dir.to_str().expect("utf-8")],
+    );
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("missing:"));
+    let json_dir = dir.path().join("json");
+    let rendered = render(
+        dir.path(),
+        spec,
+        &["-o", "json", "--out-dir", json_dir.to_str().expect("utf-8")],
+    );
+    assert!(rendered.status.success());
+    let text = std::fs::read_to_string(
+        json_dir.join("default/patches/deployment-nginx-deployment-eni.json"),
+    )
+    .expect("the JSON patch file");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        value["spec"]["template"]["metadata"]["annotations"]["tke.cloud.tencent.com/networks"],
+        "tke-route-eni"
+    );
+}
