@@ -38,15 +38,21 @@ pub(crate) struct Rendered {
 }
 
 /// The identity a target must have: group, kind, namespace (an object without one is in
-/// `default_namespace`), name.
-fn same_target(patch: &Object, object: &Object, default_namespace: &str) -> bool {
-    let ns = match object.namespace() {
+/// `default_namespace`), name. Read in place: inputs can hold thousands of objects.
+fn same_target(patch: &Object, object: &Value, default_namespace: &str) -> bool {
+    let field = |pointer: &str| {
+        object
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let ns = match field("/metadata/namespace") {
         "" => default_namespace,
         ns => ns,
     };
+    let group = field("/apiVersion").split_once('/').map_or("", |(g, _)| g);
     let (pg, pk, pn, pname) = patch.identity();
-    let (og, ok, _, oname) = object.identity();
-    pg == og && pk == ok && pn == ns && pname == oname
+    pg == group && pk == field("/kind") && pn == ns && pname == field("/metadata/name")
 }
 
 /// Merges `patch` into the first of `objects` it targets. `Ok(false)`: no target there.
@@ -58,7 +64,7 @@ pub fn apply_to(
 ) -> Result<bool, String> {
     let Some(target) = objects
         .iter_mut()
-        .find(|o| same_target(patch, &Object((*o).clone()), default_namespace))
+        .find(|o| same_target(patch, o, default_namespace))
     else {
         return Ok(false);
     };
