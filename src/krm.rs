@@ -126,7 +126,11 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
         (Vec::new(), Vec::new(), true)
     } else {
         match crate::compile(&sources, &overrides, policies, renderer) {
-            Ok(c) => (c.objects, c.diagnostics, true),
+            Ok(c) => {
+                let namespace = overrides.namespace.as_deref().unwrap_or("default");
+                let (diagnostics, ok) = patch_items(c.patches, c.diagnostics, &mut kept, namespace);
+                (c.objects, diagnostics, ok)
+            }
             Err(d) => (Vec::new(), d, false),
         }
     };
@@ -161,6 +165,34 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
         resource_list: Value::Object(out),
         ok,
     })
+}
+
+/// Merges each pending patch into the item it targets, in place (the item keeps its
+/// orchestrator annotations); a patch applied here drops its "not in the input" warning.
+/// A patch that cannot apply is an error result (and the function fails).
+fn patch_items(
+    patches: Vec<crate::patch::Pending>,
+    mut diagnostics: Vec<Diagnostic>,
+    items: &mut [Value],
+    namespace: &str,
+) -> (Vec<Diagnostic>, bool) {
+    let mut ok = true;
+    for p in patches {
+        match crate::patch::apply_to(&p.object, p.first_container, items, namespace) {
+            Ok(false) => {}
+            Ok(true) => diagnostics.retain(|d| *d != p.warning),
+            Err(message) => {
+                ok = false;
+                diagnostics.retain(|d| *d != p.warning);
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    message,
+                    ..p.warning
+                });
+            }
+        }
+    }
+    (diagnostics, ok)
 }
 
 fn is_spec(v: &Value) -> bool {

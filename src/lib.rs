@@ -19,10 +19,12 @@ pub mod emit;
 pub mod explain;
 pub mod krm;
 pub mod live;
+pub mod patch;
 pub mod plan;
 pub mod policy;
 pub mod provider;
 pub mod render;
+pub mod shell;
 pub mod spec;
 
 use diag::{Diagnostic, Location, Severity};
@@ -40,6 +42,9 @@ pub struct Compiled {
     pub objects: Vec<Object>,
     /// Warnings (never errors), sorted by location.
     pub diagnostics: Vec<Diagnostic>,
+    /// Patches of objects lbgen does not own whose target was not in the input (each has
+    /// its warning among `diagnostics`); never part of `objects` (see `patch`).
+    pub patches: Vec<patch::Pending>,
 }
 
 /// Compiles sources into objects. On any error, every diagnostic found (errors and
@@ -89,26 +94,78 @@ fn run(
             .collect()
     });
     let mut objects: Vec<(Object, Document)> = Vec::new();
-    for (objs, diags) in results {
+    let mut patches = Vec::new();
+    for (objs, diags, ps) in results {
         objects.extend(objs);
         diagnostics.extend(diags);
+        patches.extend(ps);
     }
     reject_duplicates(&objects, &mut diagnostics);
+    let mut objects: Vec<Object> = objects.into_iter().map(|(o, _)| o).collect();
+    let pending = apply_patches(patches, &mut objects, overrides, &mut diagnostics);
     let diagnostics = diag::sorted(diagnostics);
     if diag::has_errors(&diagnostics) {
         return Err(diagnostics);
     }
-    let mut objects: Vec<Object> = objects.into_iter().map(|(o, _)| o).collect();
     emit::sort(&mut objects);
     Ok(Compiled {
         objects,
         diagnostics,
+        patches: pending,
     })
 }
 
-/// What compiling a run of items gives: objects with the document they came from, and
-/// diagnostics.
-type Batch = (Vec<(Object, Document)>, Vec<Diagnostic>);
+/// Merges each patch into its target when the input holds it; the others stay pending,
+/// each with its warning (`patch`). A patch that cannot apply is an error at its field.
+fn apply_patches(
+    patches: Vec<patch::Rendered>,
+    objects: &mut [Object],
+    overrides: &Overrides,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<patch::Pending> {
+    let default_namespace = overrides.namespace.as_deref().unwrap_or("default");
+    let mut values: Vec<serde_json::Value> = objects
+        .iter_mut()
+        .map(|o| std::mem::take(&mut o.0))
+        .collect();
+    let mut pending = Vec::new();
+    for rendered in patches {
+        let applied = patch::apply_to(
+            &rendered.object,
+            rendered.patch.first_container,
+            &mut values,
+            default_namespace,
+        );
+        match applied {
+            Ok(true) => {}
+            Ok(false) => {
+                let p = patch::pending(rendered);
+                diagnostics.push(p.warning.clone());
+                pending.push(p);
+            }
+            Err(message) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: rendered.patch.rule.clone(),
+                message,
+                field: Some(rendered.patch.field.clone()),
+                provider: Some(rendered.provider),
+                location: Some(rendered.location),
+            }),
+        }
+    }
+    for (object, value) in objects.iter_mut().zip(values) {
+        object.0 = value;
+    }
+    pending
+}
+
+/// What compiling a run of items gives: objects with the document they came from,
+/// diagnostics, and rendered patches of objects lbgen does not own.
+type Batch = (
+    Vec<(Object, Document)>,
+    Vec<Diagnostic>,
+    Vec<patch::Rendered>,
+);
 
 /// Compiles a run of items: passthrough objects as they are, specs through the pipeline.
 fn compile_items(
@@ -119,17 +176,19 @@ fn compile_items(
 ) -> Batch {
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut patches = Vec::new();
     for item in items {
         match item {
             Item::Passthrough(value, doc) => objects.push((Object(value.clone()), doc.clone())),
             Item::LoadBalancer(lb, doc) => {
-                let produced =
+                let (produced, ps) =
                     compile_one(lb, doc, overrides, policies, renderer, &mut diagnostics);
                 objects.extend(produced.into_iter().map(|o| (o, doc.clone())));
+                patches.extend(ps);
             }
         }
     }
-    (objects, diagnostics)
+    (objects, diagnostics, patches)
 }
 
 /// Plan, judge, map and render one `LoadBalancer`; diagnostics get their locations here.
@@ -140,7 +199,7 @@ fn compile_one(
     policies: &PolicySet,
     renderer: Option<&Renderer>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Object> {
+) -> (Vec<Object>, Vec<patch::Rendered>) {
     let locate = |mut d: Diagnostic| {
         let field = d.field.clone().unwrap_or_else(|| "metadata.name".into());
         d.location.get_or_insert_with(|| doc.locate(&field));
@@ -154,36 +213,49 @@ fn compile_one(
                 e.to_string(),
                 Some(doc.locate("spec.provider")),
             ));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
     let findings: Vec<Diagnostic> = policies.evaluate(&plan).into_iter().map(locate).collect();
     let blocked = diag::has_errors(&findings);
     diagnostics.extend(findings);
     if blocked {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mapped = provider::map(&plan);
     let mapping_failed = diag::has_errors(&mapped.diagnostics);
     diagnostics.extend(mapped.diagnostics.into_iter().map(locate));
     let Some(renderer) = renderer.filter(|_| !mapping_failed) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
+    };
+    let render_error = |e: render::RenderError| Diagnostic {
+        severity: Severity::Error,
+        rule: "render/template".into(),
+        message: e.to_string(),
+        field: None,
+        provider: Some(plan.provider.as_str().into()),
+        location: Some(doc.locate("metadata.name")),
     };
     let mut out = Vec::new();
     for manifest in &mapped.manifests {
         match renderer.render(manifest) {
             Ok(value) => out.push(Object(value)),
-            Err(e) => diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                rule: "render/template".into(),
-                message: e.to_string(),
-                field: None,
-                provider: Some(plan.provider.as_str().into()),
-                location: Some(doc.locate("metadata.name")),
-            }),
+            Err(e) => diagnostics.push(render_error(e)),
         }
     }
-    out
+    let mut patches = Vec::new();
+    for patch in mapped.patches {
+        match renderer.render(&patch.manifest) {
+            Ok(value) => patches.push(patch::Rendered {
+                object: Object(value),
+                location: doc.locate(&patch.field),
+                patch,
+                provider: plan.provider.as_str().into(),
+            }),
+            Err(e) => diagnostics.push(render_error(e)),
+        }
+    }
+    (out, patches)
 }
 
 /// Two documents may not produce the same object (group, kind, namespace, name).

@@ -217,7 +217,7 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("tencent ingress tcp health", ting(&format!("{ROUTE}  healthCheck:\n    protocol: TCP\n")), 10, "over HTTP"),
         ("tencent long host", ting(&format!("  routes:\n    - host: {}.{}\n      backends: [{{service: web, port: 80}}]\n", "a".repeat(40), "b".repeat(40))), 9, "1 to 80 characters"),
         ("tencent listener port", ting("  routes:\n    - path: /\n      port: 8080\n      backends: [{service: web, port: 80}]\n"), 10, "HTTP on 80 and HTTPS on 443"),
-        ("tencent http and https", ting("  routes:\n    - {host: a.example.com, path: /, tls: {certificateId: abc}, backends: [{service: a, port: 80}]}\n    - {host: b.example.com, path: /, backends: [{service: b, port: 80}]}\n"), 10, "either all HTTP or all HTTPS"),
+        ("tencent certificate id of shell syntax", ting("  routes:\n    - {host: a.example.com, path: /, tls: {certificateId: \"x;touch /tmp/pwned;#\"}, backends: [{service: a, port: 80}]}\n    - {host: b.example.com, path: /, backends: [{service: b, port: 80}]}\n"), 9, "8 letters and digits"),
         ("tencent regex", ting("  routes:\n    - path: /a\n      match: regex\n      backends: [{service: web, port: 80}]\n"), 10, "nearest: match: prefix"),
         ("tencent exact on v1.18", ting("  cluster: {version: v1.18.4}\n  routes:\n    - path: /a\n      match: exact\n      backends: [{service: web, port: 80}]\n"), 11, "v1beta1 Ingress of older clusters"),
         ("tencent ingress on v1.13", ting(&format!("  cluster: {{version: v1.13.10}}\n{ROUTE}")), 8, "v1.14 or later"),

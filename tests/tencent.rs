@@ -184,7 +184,7 @@ fn warnings_name_their_line() {
             "  targets: pods\n  workload: {kind: Deployment, name: web}\n",
             11,
             "tencent/direct-access-eni-patch",
-            "not to kubectl apply",
+            "is not in the input, so lbgen emits no partial object",
         ),
         (
             "  healthCheck: {protocol: TCP}\n",
@@ -287,4 +287,78 @@ fn warnings_name_their_line() {
         object(&out, "Ingress")["spec"]["tls"],
         serde_json::json!([{"hosts": ["a.example.com"], "secretName": "qcloud-cert-abc12345"}])
     );
+}
+
+/// Hardening: a certificate id that is shell syntax never reaches a suggested command; it
+/// is refused where it is written (Tencent ids are 8 letters and digits, 457/45738).
+#[test]
+fn a_certificate_id_outside_tencents_shape_is_refused_where_it_is_written() {
+    let cases = [
+        (
+            "  exposure: ingress\n  routes:\n    - {host: a.example.com, tls: {certificateId: \"x;touch /tmp/pwned;#\"}, backends: [{service: a, port: 80}]}\n",
+            "tencent/route-certificate-id-format",
+            "spec.routes[0].tls.certificateId",
+        ),
+        (
+            "  exposure: service\n  selector: {app: web}\n  ports: [{port: 443, protocol: HTTPS, certificateId: \"$(touch /tmp/pwned)\"}]\n",
+            "tencent/port-certificate-id-format",
+            "spec.ports[0].certificateId",
+        ),
+    ];
+    for (body, rule, field) in cases {
+        let text = spec(&format!(
+            "metadata: {{name: shop}}\nspec:\n  provider: tencent\n  network: public\n{body}"
+        ));
+        let errors = common::compile(&text).expect_err("refused");
+        let error = errors
+            .iter()
+            .find(|d| d.rule == rule)
+            .unwrap_or_else(|| panic!("{rule}: {errors:?}"));
+        assert_eq!(error.severity, Severity::Error);
+        assert_eq!(error.field.as_deref(), Some(field));
+        assert!(
+            error.location.as_ref().is_some_and(|l| l.line == 9),
+            "{error:?}"
+        );
+        assert!(error.message.contains("8 letters and digits"));
+        assert!(errors.iter().all(|d| d.rule != "tencent/tls-secret"));
+    }
+}
+
+/// intl doc 457/43504: HTTP and HTTPS rules on one Ingress, each listed in the rule set of
+/// its protocol, the port a JSON string; the same route on both protocols is one path.
+#[test]
+fn http_and_https_routes_on_one_ingress_render_the_documented_rule_mix() {
+    let text = spec(
+        "metadata: {name: sample-ingress}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n  routes:\n    - {host: www.tencent.com, path: /, backends: [{service: sample-service, port: 80}]}\n    - {host: www.tencent.com, path: /, tls: {certificateId: Xq0yKcZt}, backends: [{service: sample-service, port: 80}]}\n    - {path: /api, backends: [{service: api, port: http}]}\n",
+    );
+    let (out, _) = common::compile(&text).expect("renders");
+    let ingress = object(&out, "Ingress");
+    let a = &ingress["metadata"]["annotations"];
+    assert_eq!(a["kubernetes.io/ingress.rule-mix"], "true");
+    let rules = |key: &str| -> serde_json::Value {
+        serde_json::from_str(a[key].as_str().expect("a JSON string")).expect("JSON")
+    };
+    assert_eq!(
+        rules("kubernetes.io/ingress.http-rules"),
+        serde_json::json!([
+            {"host": "www.tencent.com", "path": "/", "backend": {"serviceName": "sample-service", "servicePort": "80"}},
+            {"path": "/api", "backend": {"serviceName": "api", "servicePort": "http"}}
+        ])
+    );
+    assert_eq!(
+        rules("kubernetes.io/ingress.https-rules"),
+        serde_json::json!([
+            {"host": "www.tencent.com", "path": "/", "backend": {"serviceName": "sample-service", "servicePort": "80"}}
+        ])
+    );
+    let paths = &ingress["spec"]["rules"][0]["http"]["paths"];
+    assert_eq!(paths.as_array().map(Vec::len), Some(1), "{paths}");
+    // One protocol only: no rule-mix annotations.
+    let plain = spec(
+        "metadata: {name: web}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n  routes:\n    - {path: /, backends: [{service: web, port: 80}]}\n",
+    );
+    let (out, _) = common::compile(&plain).expect("renders");
+    let a = &object(&out, "Ingress")["metadata"]["annotations"];
+    assert!(a.get("kubernetes.io/ingress.rule-mix").is_none(), "{a}");
 }

@@ -50,11 +50,12 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     if let Some(dir) = &args.check_dir {
-        return check_dir(dir, &compiled.objects, args.output);
+        return check_dir(dir, &compiled, args.output);
     }
+    // Pending patches never go to stdout (a partial object there would be applied as a
+    // whole one); below --out-dir they are files of their own (lbgen::patch).
     let written = match &args.out_dir {
-        Some(dir) => emit::to_files(&compiled.objects, args.output)
-            .and_then(|files| emit::write_files(dir, &files)),
+        Some(dir) => files(&compiled, args.output).and_then(|files| emit::write_files(dir, &files)),
         None => emit::to_stream(&compiled.objects, args.output).map(|text| {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not a failure.
@@ -67,6 +68,23 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     }
 }
 
+/// Every file of an `--out-dir` rendering: the objects, then the pending patches under
+/// `<namespace>/patches/`.
+fn files(
+    compiled: &lbgen::Compiled,
+    format: Format,
+) -> Result<Vec<(PathBuf, String)>, emit::EmitError> {
+    let mut files = emit::to_files(&compiled.objects, format)?;
+    for patch in &compiled.patches {
+        let one = emit::to_files(std::slice::from_ref(&patch.object), format)?;
+        for (_, text) in one {
+            files.push((lbgen::patch::file_name(&patch.object, format), text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// A file could not be written or read: said on stderr, exit 2.
 fn io_failure(e: &emit::EmitError) -> Outcome {
     let d = lbgen::diag::Diagnostic::error("emit/io", e.to_string(), None);
@@ -75,9 +93,8 @@ fn io_failure(e: &emit::EmitError) -> Outcome {
 }
 
 /// `--check-dir`: name every drifted file on stderr and say how to fix it.
-fn check_dir(dir: &std::path::Path, objects: &[emit::Object], format: Format) -> Outcome {
-    let drift =
-        emit::to_files(objects, format).and_then(|files| emit::compare_dir(dir, &files, format));
+fn check_dir(dir: &std::path::Path, compiled: &lbgen::Compiled, format: Format) -> Outcome {
+    let drift = files(compiled, format).and_then(|files| emit::compare_dir(dir, &files, format));
     let drift = match drift {
         Ok(d) => d,
         Err(e) => return io_failure(&e),

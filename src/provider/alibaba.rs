@@ -118,6 +118,7 @@ pub(super) fn map(plan: &Plan) -> Mapped {
     Mapped {
         manifests,
         diagnostics,
+        patches: Vec::new(),
     }
 }
 

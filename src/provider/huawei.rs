@@ -127,6 +127,7 @@ pub(super) fn map(plan: &Plan) -> Mapped {
     Mapped {
         manifests: vec![manifest],
         diagnostics,
+        patches: Vec::new(),
     }
 }
 

@@ -38,6 +38,25 @@ pub struct Mapped {
     pub manifests: Vec<Manifest>,
     /// Findings made while mapping (blame fields of the spec).
     pub diagnostics: Vec<Diagnostic>,
+    /// Changes to objects lbgen does not own (a workload's pod template): never emitted as
+    /// objects of their own; see `crate::patch`.
+    pub patches: Vec<Patch>,
+}
+
+/// A strategic-merge patch of an object lbgen does not own, and what to say about it.
+#[derive(Debug)]
+pub struct Patch {
+    /// Renders the patch: a partial object of the target's kind, name and namespace.
+    pub manifest: Manifest,
+    /// The spec named no container, so the patch's container is a guess: applied in
+    /// place it goes to the target's first container instead.
+    pub first_container: bool,
+    /// The spec field that asks for the patch (diagnostics blame it).
+    pub field: String,
+    /// The rule id of diagnostics about the patch.
+    pub rule: String,
+    /// Why the target needs the patch, one clause for the messages.
+    pub reason: String,
 }
 
 /// Maps a plan with its provider's pack.

@@ -5,6 +5,11 @@
 //! never also `spec.ingressClassName` (the API server rejects both together). TLS is
 //! `spec.tls[].secretName` naming an Opaque Secret with `qcloud_cert_id`, not a
 //! `kubernetes.io/tls` Secret; lbgen names the Secret and warns that it must exist.
+//!
+//! An Ingress is all HTTP or, once it has TLS, all HTTPS, unless it mixes them the
+//! documented way (intl.cloud.tencent.com/document/product/457/43504, cloud.tencent.com/
+//! document/product/457/45693 "Ingress mixed HTTP and HTTPS"): `kubernetes.io/ingress.rule-mix:
+//! "true"` and every rule listed in `kubernetes.io/ingress.http-rules` or `.../https-rules`.
 
 use super::{certificate_secret, secret_warning};
 use crate::diag::Diagnostic;
@@ -14,6 +19,9 @@ use crate::spec::values::{ClusterVersion, PortRef};
 use serde_json::{Value, json};
 
 const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
+const RULE_MIX: &str = "kubernetes.io/ingress.rule-mix";
+const HTTP_RULES: &str = "kubernetes.io/ingress.http-rules";
+const HTTPS_RULES: &str = "kubernetes.io/ingress.https-rules";
 
 /// Whether the cluster predates `networking.k8s.io/v1` Ingress (1.19). Unknown versions
 /// get `v1`.
@@ -34,6 +42,67 @@ fn backend(route: &RoutePlan) -> (&str, PortRef) {
         b.and_then(|b| b.port.clone())
             .unwrap_or(PortRef::Name("http".into())),
     )
+}
+
+/// Whether the routes mix HTTP (no TLS) and HTTPS (TLS) rules.
+fn mixed(plan: &Plan) -> bool {
+    let tls = plan
+        .routes
+        .iter()
+        .filter(|r| r.certificate_id.is_some())
+        .count();
+    tls > 0 && tls < plan.routes.len()
+}
+
+/// One entry of `http-rules` / `https-rules`: `{"host","path","backend":{"serviceName",
+/// "servicePort"}}`, the port a JSON string as in the page's format and example
+/// (`"servicePort":"80"`); no `host` for a route without one (the controller then
+/// matches the CLB's VIP, "Host defaults to VIP").
+fn mix_rule(route: &RoutePlan) -> Value {
+    let (service, port) = backend(route);
+    let port = match port {
+        PortRef::Number(n) => n.0.to_string(),
+        PortRef::Name(n) => n,
+    };
+    let mut rule = json!({
+        "path": route.path,
+        "backend": {"serviceName": service, "servicePort": port},
+    });
+    if let Some(host) = &route.host {
+        rule["host"] = json!(host);
+    }
+    rule
+}
+
+/// The mixed-protocol annotations: each route goes to the rule set of its protocol (a
+/// rule the controller finds in neither set would go to HTTPS, so every route is listed).
+fn rule_mix(plan: &Plan, a: &mut Annotations) {
+    let (https, http): (Vec<&RoutePlan>, Vec<&RoutePlan>) =
+        plan.routes.iter().partition(|r| r.certificate_id.is_some());
+    let list = |routes: Vec<&RoutePlan>| Value::Array(routes.into_iter().map(mix_rule).collect());
+    a.set(RULE_MIX, "true");
+    a.set_json(HTTP_RULES, &list(http));
+    a.set_json(HTTPS_RULES, &list(https));
+}
+
+/// A route served on both protocols is two spec routes with the same host, path and
+/// backend; `spec.rules` lists that path once, as the page's example does.
+fn without_repeated_paths(rules: &mut [Value]) {
+    for rule in rules {
+        if let Some(paths) = rule
+            .pointer_mut("/http/paths")
+            .and_then(Value::as_array_mut)
+        {
+            let mut seen: Vec<Value> = Vec::new();
+            paths.retain(|p| {
+                let new = !seen.contains(p);
+                if new {
+                    seen.push(p.clone());
+                }
+                new
+            });
+        }
+    }
 }
 
 /// `spec.tls`: one entry per certificate (its Secret), with the hosts of the routes that
@@ -82,8 +151,12 @@ pub(super) fn ingress(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Manifest {
     a.set(INGRESS_CLASS, "qcloud");
+    let mixed = mixed(plan);
+    if mixed {
+        rule_mix(plan, &mut a);
+    }
     let legacy = legacy(plan);
-    let rules = ingress_rules(&plan.routes, |_, route| {
+    let mut rules = ingress_rules(&plan.routes, |_, route| {
         let (service, port) = backend(route);
         if legacy {
             // v1beta1 backend; no pathType (the policy refuses `exact` here).
@@ -100,6 +173,9 @@ pub(super) fn ingress(
             })
         }
     });
+    if mixed {
+        without_repeated_paths(&mut rules);
+    }
     let tls = tls(plan, diagnostics);
     let metadata = metadata(plan, a, diagnostics);
     Manifest {

@@ -87,10 +87,10 @@ pub(super) fn map(plan: &Plan) -> Mapped {
             }),
         });
     }
-    manifests.extend(eni::patch(plan));
     Mapped {
         manifests,
         diagnostics,
+        patches: eni::patch(plan).into_iter().collect(),
     }
 }
 
@@ -165,12 +165,24 @@ pub(super) fn certificate_secret(id: &str) -> String {
 /// The warning that names the Secret a certificate needs.
 pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic {
     let secret = certificate_secret(id);
+    // Every value is shell-quoted: users paste this command (the policy has already
+    // refused ids outside Tencent's shape, this is the second line of defence).
+    let literal = format!("--from-literal=qcloud_cert_id={id}");
+    let command = crate::shell::command([
+        "kubectl",
+        "create",
+        "secret",
+        "generic",
+        &secret,
+        "-n",
+        &plan.namespace,
+        &literal,
+    ]);
     Diagnostic {
         severity: Severity::Warning,
         rule: "tencent/tls-secret".into(),
         message: format!(
-            "TKE reads certificate {id} from the Opaque Secret `{secret}` (key qcloud_cert_id), which lbgen does not create: kubectl create secret generic {secret} -n {} --from-literal=qcloud_cert_id={id}",
-            plan.namespace
+            "TKE reads certificate {id} from the Opaque Secret `{secret}` (key qcloud_cert_id), which lbgen does not create: {command}"
         ),
         field: Some(field),
         provider: Some(plan.provider.as_str().into()),
@@ -182,11 +194,19 @@ pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic
 /// a string, `protocol` a list, `tls` the Secret's name (providers.md; Tencent 457/39141).
 /// No `hosts`: a spec port has none, so the CLB's default domain serves it (*unverified*:
 /// the policy warns).
+///
+/// TCP and UDP ports on one Service (direct access only; the policy refuses them in
+/// NodePort mode) follow the page's example (457/39141 "Case description"): every Service
+/// port is declared TCP, because Kubernetes' service controller takes one protocol per
+/// LoadBalancer Service, and specify-protocol names each port's real protocol.
 fn specify_protocol(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
     let mut by_port = Map::new();
     let mut warned: Vec<&str> = Vec::new();
+    let mixed = mixed_transports(plan);
     for (i, l) in plan.listeners.iter().enumerate() {
         let entry = match l.protocol {
+            Protocol::Tcp if mixed => json!({"protocol": ["TCP"]}),
+            Protocol::Udp if mixed => json!({"protocol": ["UDP"]}),
             Protocol::Http => json!({"protocol": ["HTTP"]}),
             Protocol::Https => {
                 let id = l.certificate_id.as_deref().unwrap_or_default();
@@ -207,6 +227,16 @@ fn specify_protocol(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Option<Va
     (!by_port.is_empty()).then_some(Value::Object(by_port))
 }
 
+/// Whether the Service has UDP ports beside TCP (or HTTP/HTTPS) ones.
+fn mixed_transports(plan: &Plan) -> bool {
+    let udp = plan
+        .listeners
+        .iter()
+        .filter(|l| l.protocol == Protocol::Udp)
+        .count();
+    udp > 0 && udp < plan.listeners.len()
+}
+
 fn service(plan: &Plan, mut a: Annotations, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
     if let Some(spec) = specify_protocol(plan, diagnostics) {
         a.set_json(SPECIFY_PROTOCOL, &spec);
@@ -217,7 +247,15 @@ fn service(plan: &Plan, mut a: Annotations, diagnostics: &mut Vec<Diagnostic>) -
     if plan.traffic_policy == TrafficPolicy::Local {
         a.set(LOCAL_BIND, "true");
     }
-    service_manifest(plan, "tencent/service.yaml", a, diagnostics)
+    let mut manifest = service_manifest(plan, "tencent/service.yaml", a, diagnostics);
+    if mixed_transports(plan)
+        && let Some(ports) = manifest.context["ports"].as_array_mut()
+    {
+        for port in ports {
+            port["protocol"] = json!("TCP");
+        }
+    }
+    manifest
 }
 
 #[cfg(test)]
