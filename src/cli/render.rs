@@ -1,7 +1,7 @@
 //! `kubectl lbgen render`: specs in, objects out (stdout or one file per object).
 
 use super::inputs::SpecInputs;
-use super::{Outcome, report};
+use super::{Outcome, output, report};
 use clap::Args;
 use lbgen::emit::{self, Format};
 use lbgen::render::Renderer;
@@ -52,18 +52,17 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     if let Some(dir) = &args.check_dir {
         return check_dir(dir, &compiled.objects, args.output);
     }
-    let written = match &args.out_dir {
-        Some(dir) => emit::to_files(&compiled.objects, args.output)
-            .and_then(|files| emit::write_files(dir, &files)),
-        None => emit::to_stream(&compiled.objects, args.output).map(|text| {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not a failure.
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-        }),
-    };
-    match written {
-        Ok(()) => Outcome::Success,
-        Err(e) => io_failure(&e),
+    match &args.out_dir {
+        Some(dir) => match emit::to_files(&compiled.objects, args.output)
+            .and_then(|files| emit::write_files(dir, &files))
+        {
+            Ok(()) => Outcome::Success,
+            Err(e) => io_failure(&e),
+        },
+        None => match emit::to_stream(&compiled.objects, args.output) {
+            Ok(text) => output::stdout_plain(&text, Outcome::Success),
+            Err(e) => io_failure(&e),
+        },
     }
 }
 
