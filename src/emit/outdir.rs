@@ -225,7 +225,16 @@ pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitEr
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&new);
     }
-    result
+    // Name the path the user knows, not the temporary one.
+    result.map_err(|e| match e {
+        EmitError::Io { path, source } => EmitError::Io {
+            path: path
+                .strip_prefix(&new)
+                .map_or_else(|_| path.clone(), |rel| dir.join(rel)),
+            source,
+        },
+        other => other,
+    })
 }
 
 #[cfg(test)]

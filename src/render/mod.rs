@@ -85,9 +85,10 @@ pub enum RenderError {
 /// file reached through a symlink must still be inside the directory, so a template in a
 /// pull request cannot read `/etc/passwd` or the repo-server's credentials.
 fn read_override(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
+    // Not `TemplateNotFound`: minijinja replaces that one's message with its own.
     let refuse = |why: &str| {
         minijinja::Error::new(
-            minijinja::ErrorKind::TemplateNotFound,
+            minijinja::ErrorKind::InvalidOperation,
             format!(
                 "template name `{}` {why}; use a plain relative path inside --template-dir such as `huawei/service.yaml`",
                 name.escape_debug()
