@@ -37,6 +37,37 @@ fn a_full_stdout_is_exit_2_with_a_message() {
 }
 
 #[test]
+fn every_subcommand_reports_a_full_stdout() {
+    for args in [
+        &["schema"][..],
+        &["explain", "spec.stickiness"][..],
+        &["completion", "bash"][..],
+        &["man"][..],
+        &["validate", "-f", "examples/huawei", "-o", "json"][..],
+        &["render", "-f", "examples/tencent", "-o", "json"][..],
+        &[
+            "diff",
+            "-f",
+            "examples/huawei/service-existing-lb.yaml",
+            "--live-dir",
+            "examples/huawei",
+        ][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = lbgen().args(args).stdout(full).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to stdout"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_closed_pipe_is_success() {
     let mut child = lbgen()
         .args(["render", "-f", "examples/huawei"])
@@ -294,4 +325,25 @@ fn prune_never_reads_or_prints_a_labelled_secret() {
     assert!(api.requests().iter().all(|r| !r.path.contains("secrets")));
     // Pages are asked for with a bounded size.
     assert!(api.requests().iter().all(|r| r.query.contains("limit=500")));
+}
+
+#[cfg(unix)]
+#[test]
+fn check_dir_does_not_follow_a_symlink_loop() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(out.join("default")).expect("mkdir");
+    std::os::unix::fs::symlink(&out, out.join("default/loop")).expect("symlink");
+    let run = lbgen()
+        .args(["render", "-f", "examples/huawei", "--check-dir"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("missing:"));
 }

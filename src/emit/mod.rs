@@ -337,7 +337,10 @@ fn collect(root: &Path, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result
         {
             continue;
         }
-        if path.is_dir() {
+        // Symlinked directories are not followed: a link loop committed to the rendered
+        // directory must not recurse forever.
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        if is_dir {
             collect(root, &path, ext, out)?;
         } else if path.extension().and_then(|e| e.to_str()) == Some(ext) {
             out.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
