@@ -204,6 +204,15 @@ fn swap(parent: &Path, name: &str, dir: &Path, new: &Path) -> Result<(), EmitErr
 /// Replaces `dir` with exactly `files` (plus the user's own files carried over), as one
 /// transaction. On error the old directory is as it was and nothing new is left behind.
 pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitError> {
+    // A symlinked --out-dir is replaced where it points, and stays a symlink.
+    let resolved;
+    let dir = match dir.symlink_metadata() {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = dir.canonicalize().map_err(io(dir))?;
+            resolved.as_path()
+        }
+        _ => dir,
+    };
     let (parent, name) = split(dir)?;
     if let Ok(meta) = std::fs::metadata(dir)
         && !meta.is_dir()
@@ -218,7 +227,11 @@ pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitEr
     let new = fresh_sibling(&parent, &name, NEW)?;
     let result = write_all(&new, files)
         .and_then(|()| match dir.is_dir() {
-            true => carry_over(dir, &new),
+            // The old directory's own mode (a chmod the user made) is kept.
+            true => carry_over(dir, &new).and_then(|()| {
+                let mode = std::fs::metadata(dir).map_err(io(dir))?.permissions();
+                std::fs::set_permissions(&new, mode).map_err(io(dir))
+            }),
             false => Ok(()),
         })
         .and_then(|()| swap(&parent, &name, dir, &new));
@@ -308,6 +321,19 @@ mod tests {
             "the renamed-away old one came back"
         );
         assert_eq!(siblings(tmp.path()), ["out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_out_dir_stays_a_symlink() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir(tmp.path().join("real")).expect("mkdir");
+        std::os::unix::fs::symlink("real", tmp.path().join("out")).expect("symlink");
+        write_files(&tmp.path().join("out"), &files(&["a/x.yaml"])).expect("write");
+        let link = tmp.path().join("out").symlink_metadata().expect("meta");
+        assert!(link.file_type().is_symlink());
+        assert!(tmp.path().join("real/a/x.yaml").exists());
+        assert_eq!(siblings(tmp.path()), ["out", "real"]);
     }
 
     #[cfg(unix)]
