@@ -347,3 +347,59 @@ fn check_dir_does_not_follow_a_symlink_loop() {
     );
     assert!(String::from_utf8_lossy(&run.stderr).contains("missing:"));
 }
+
+/// A server that answers every request with an empty ServiceList and a fresh `continue`
+/// token full of URL metacharacters, forever; returns its URL and the request lines.
+fn endless_pager() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            record.lock().expect("lock").push(line.trim().to_string());
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+                    break;
+                }
+            }
+            let body = json!({"apiVersion": "v1", "kind": "ServiceList",
+                "metadata": {"continue": format!("tok {n}/../secrets?x=#")}, "items": []})
+            .to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn endless_paging_is_cut_off_and_tokens_are_encoded() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let spec = write(dir.path(), "spec.yaml", SERVICE_SPEC);
+    let (url, seen) = endless_pager();
+    let out = diff(&spec, &url, &[]).output().expect("run");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("still paging after 200 pages"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(stdout_of(&out).is_empty());
+    let lines = seen.lock().expect("lock").clone();
+    assert_eq!(lines.len(), 200, "{:?}", lines.first());
+    assert_eq!(
+        lines[1],
+        "GET /api/v1/namespaces/web/services?limit=500&continue=tok%200%2F..%2Fsecrets%3Fx%3D%23 HTTP/1.1"
+    );
+    assert!(lines.iter().all(|l| !l.contains("/secrets")));
+}
