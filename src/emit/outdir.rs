@@ -198,7 +198,10 @@ fn swap(parent: &Path, name: &str, dir: &Path, new: &Path) -> Result<(), EmitErr
         let _ = std::fs::rename(&old, dir);
         return Err(io(dir)(e));
     }
-    std::fs::remove_dir_all(&old).map_err(io(&old))
+    // The new rendering is in place: an old copy that cannot be removed now is removed by
+    // the next run (`recover`), and is no reason to report the write as failed.
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
 }
 
 /// Replaces `dir` with exactly `files` (plus the user's own files carried over), as one
