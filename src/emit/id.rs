@@ -10,8 +10,15 @@
 //! with a DNS-1123 subdomain as group and a Kubernetes version (`v1`, `v2beta1`). None of
 //! these can hold `/`, `?`, `#`, `%`, `..` as a path component, or a leading `/`.
 //! Source for the name rules: Kubernetes "Object Names and IDs"
-//! (kubernetes.io/docs/concepts/overview/working-with-objects/names/); for the version
-//! format: "API versioning" (kubernetes.io/docs/reference/using-api/#api-versioning).
+//! (kubernetes.io/docs/concepts/overview/working-with-objects/names/), "DNS Subdomain
+//! Names" and "RFC 1123 Label Names": lowercase alphanumerics and `-` (`.` in subdomains),
+//! alphanumeric at both ends. The Chinese translation of that page says a subdomain must
+//! start with a letter; the English page (and apimachinery's `IsDNS1123Subdomain`) accept
+//! a digit, and that is what is accepted here. Kinds that only need "path segment names"
+//! (RBAC roles such as `system:aggregate-to-view`) are held to DNS-1123 too: a path segment
+//! name may hold `:`, spaces or upper case, which are not safe in every file name, so such
+//! an object must be applied without lbgen passing it through. Version format: "API versioning"
+//! (kubernetes.io/docs/reference/using-api/#api-versioning).
 
 use serde_json::Value;
 use std::fmt;
