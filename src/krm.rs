@@ -63,13 +63,36 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
             "expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin".into(),
         ));
     }
-    let items = list
-        .get("items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
     let config = list.get("functionConfig").cloned().unwrap_or(Value::Null);
-    let overrides = overrides_from(&config);
+    let (items, mut refused) = match list.get("items") {
+        Some(Value::Array(items)) => (items.clone(), Vec::new()),
+        None | Some(Value::Null) => (Vec::new(), Vec::new()),
+        Some(other) => (
+            Vec::new(),
+            vec![error_result(
+                format!(
+                    "`items` must be a list of resources, not {}; nothing was rendered",
+                    kind_of(other)
+                ),
+                "items",
+            )],
+        ),
+    };
+    let overrides = match overrides_from(&config) {
+        Ok(o) => o,
+        Err(r) => {
+            refused.push(r);
+            Overrides::default()
+        }
+    };
+    if !refused.is_empty() {
+        // The KRM spec: an error is a `results` entry of severity error and a non-zero
+        // exit; the items go back unchanged.
+        return Ok(Outcome {
+            resource_list: resource_list(items, config, refused),
+            ok: false,
+        });
+    }
 
     let mut kept = Vec::new();
     let mut sources = Vec::new();
@@ -112,6 +135,28 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
             .map_err(|e| InputError(e.to_string()))?;
         sources.push(Source { name, text });
     }
+    // Rendered objects are given a path beside their spec's: a spec's path that is not a
+    // plain relative one would make the orchestrator write them anywhere (`kpt fn sink`).
+    let bad_paths: Vec<Value> = origins
+        .iter()
+        .filter_map(|o| o.path.as_deref())
+        .filter(|p| !is_plain_relative(p))
+        .map(|p| {
+            error_result(
+                format!(
+                    "`config.kubernetes.io/path: {}` is not a plain relative path; rendered objects are written beside their spec, so it must stay inside the package (no `..`, no leading `/`)",
+                    p.escape_debug()
+                ),
+                "metadata.annotations",
+            )
+        })
+        .collect();
+    if !bad_paths.is_empty() {
+        return Ok(Outcome {
+            resource_list: resource_list(items, config, bad_paths),
+            ok: false,
+        });
+    }
     let source_origin = |file: &str| -> Option<&Origin> {
         match file {
             "functionConfig" => origins.last(),
@@ -151,20 +196,50 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
     } else {
         items
     };
+    Ok(Outcome {
+        resource_list: resource_list(out_items, config, results),
+        ok,
+    })
+}
+
+/// The output ResourceList.
+fn resource_list(items: Vec<Value>, config: Value, results: Vec<Value>) -> Value {
     let mut out = Map::new();
     out.insert("apiVersion".into(), json!("config.kubernetes.io/v1"));
     out.insert("kind".into(), json!("ResourceList"));
-    out.insert("items".into(), Value::Array(out_items));
+    out.insert("items".into(), Value::Array(items));
     if !config.is_null() {
         out.insert("functionConfig".into(), config);
     }
     if !results.is_empty() {
         out.insert("results".into(), Value::Array(results));
     }
-    Ok(Outcome {
-        resource_list: Value::Object(out),
-        ok,
-    })
+    Value::Object(out)
+}
+
+/// A `results` entry of severity error about a field of the ResourceList.
+fn error_result(message: String, field: &str) -> Value {
+    json!({"message": message, "severity": "error", "field": {"path": field}})
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Object(_) => "a mapping",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Array(_) => "a list",
+        Value::Null => "null",
+    }
+}
+
+/// `a/b.yaml`, not `/a`, `../a`, `a/./b` or `a\\b`.
+fn is_plain_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && std::path::Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// Merges each pending patch into the item it targets, in place (the item keeps its
@@ -200,21 +275,56 @@ fn is_spec(v: &Value) -> bool {
         && v.get("kind").and_then(Value::as_str) == Some(KIND)
 }
 
-/// `provider` and `namespace` from a ConfigMap-style functionConfig (`data:`), if any.
-fn overrides_from(config: &Value) -> Overrides {
-    let data = |k: &str| {
-        config
-            .pointer(&format!("/data/{k}"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
+/// `provider` and `namespace` from a ConfigMap-style functionConfig (`data:`), if any,
+/// each checked: an unknown provider or a namespace that is not a DNS-1123 label is a
+/// `results` error, never ignored or emitted.
+fn overrides_from(config: &Value) -> Result<Overrides, Value> {
+    let data = |k: &str| -> Result<Option<String>, Value> {
+        match config.pointer(&format!("/data/{k}")) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(error_result(
+                format!(
+                    "functionConfig `data.{k}` must be a string, not {}",
+                    kind_of(other)
+                ),
+                &format!("data.{k}"),
+            )),
+        }
     };
-    Overrides {
-        provider: data("provider").and_then(|p| {
-            <crate::spec::model::Provider as clap::ValueEnum>::from_str(&p, true).ok()
-        }),
-        namespace: data("namespace"),
+    let provider = match data("provider")? {
+        None => None,
+        Some(p) => Some(
+            <crate::spec::model::Provider as clap::ValueEnum>::from_str(&p, true).map_err(
+                |_| {
+                    error_result(
+                        format!(
+                            "functionConfig `data.provider: {}` is not a provider; use huawei, alibaba or tencent",
+                            p.escape_debug()
+                        ),
+                        "data.provider",
+                    )
+                },
+            )?,
+        ),
+    };
+    let namespace = match data("namespace")? {
+        None => None,
+        Some(ns) => {
+            crate::emit::check_namespace(&ns).map_err(|m| {
+                error_result(
+                    format!("functionConfig `data.namespace`: {m}"),
+                    "data.namespace",
+                )
+            })?;
+            Some(ns)
+        }
+    };
+    Ok(Overrides {
+        provider,
+        namespace,
         specs_only: false,
-    }
+    })
 }
 
 fn without_orchestrator_annotations(item: &Value) -> Value {

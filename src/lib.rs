@@ -100,6 +100,7 @@ fn run(
         diagnostics.extend(diags);
         patches.extend(ps);
     }
+    reject_bad_identities(&objects, &mut diagnostics);
     reject_duplicates(&objects, &mut diagnostics);
     let mut objects: Vec<Object> = objects.into_iter().map(|(o, _)| o).collect();
     let pending = apply_patches(patches, &mut objects, overrides, &mut diagnostics);
@@ -258,11 +259,51 @@ fn compile_one(
     (out, patches)
 }
 
-/// Two documents may not produce the same object (group, kind, namespace, name).
+/// Every object's identity becomes file names and URLs: it must be valid (`emit::ObjectId`),
+/// blamed at the offending field of the document it came from.
+fn reject_bad_identities(objects: &[(Object, Document)], diagnostics: &mut Vec<Diagnostic>) {
+    for (object, doc) in objects {
+        if let Err(e) = object.id() {
+            diagnostics.push(Diagnostic::error(
+                "load/identity",
+                e.message,
+                Some(doc.locate(e.field)),
+            ));
+        }
+    }
+}
+
+/// Two documents may not produce the same object (group, kind, namespace, name), nor two
+/// objects that `--out-dir` would write to one file (`ConfigMap` and `Configmap`).
 fn reject_duplicates(objects: &[(Object, Document)], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<_, Location> = HashMap::new();
+    let mut files: HashMap<std::path::PathBuf, (Object, Location)> = HashMap::new();
     for (object, doc) in objects {
         let here = doc.locate("metadata.name");
+        if let Ok(valid) = object.id() {
+            let file = emit::file_name(&valid, emit::Format::Yaml);
+            match files.get(&file) {
+                Some((first, at)) if first.identity() != object.identity() => {
+                    diagnostics.push(Diagnostic::error(
+                        "load/file-collision",
+                        format!(
+                            "{} and {} (at {}:{}:{}) would both be written to `{}` by --out-dir; rename one of them",
+                            object.describe(),
+                            first.describe(),
+                            at.file,
+                            at.line,
+                            at.column,
+                            file.display()
+                        ),
+                        Some(here.clone()),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    files.insert(file, (object.clone(), here.clone()));
+                }
+            }
+        }
         let id = object.identity();
         match seen.get(&id) {
             Some(first) => {

@@ -140,8 +140,8 @@ fn named(items: &[Value]) -> bool {
 }
 
 /// The file a pending patch is written to below `--out-dir`.
-pub fn file_name(object: &Object, format: Format) -> PathBuf {
-    let plain = crate::emit::file_name(object, format);
+pub fn file_name(id: &crate::emit::ObjectId, format: Format) -> PathBuf {
+    let plain = crate::emit::file_name(id, format);
     let dir = plain.parent().unwrap_or(Path::new(""));
     let file = plain.file_name().map(PathBuf::from).unwrap_or_default();
     dir.join("patches").join(file)
@@ -174,7 +174,12 @@ pub(crate) fn pending(rendered: Rendered) -> Pending {
         "-p",
         &body,
     ]);
-    let file = file_name(&object, Format::Yaml);
+    // The patch is built from the spec's validated names, so its identity is valid; the
+    // fallback only keeps the message whole if that ever changed.
+    let file = object.id().map_or_else(
+        |_| PathBuf::from("<namespace>/patches"),
+        |id| file_name(&id, Format::Yaml),
+    );
     let container = if rendered.patch.first_container {
         let name = object
             .0

@@ -14,7 +14,6 @@ use lbgen::diag::Diagnostic;
 use lbgen::spec::load::spec_files_in;
 use lbgen::spec::model::Provider;
 use lbgen::spec::values::Namespace;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -32,18 +31,22 @@ enum Step {
 }
 
 pub(crate) fn execute(args: CmpArgs) -> Outcome {
-    let params = Params::from_env(|name| std::env::var(name).ok());
+    let params = match Params::from_env(|name| std::env::var(name).ok()) {
+        Ok(p) => p,
+        Err(d) => return invalid(d),
+    };
     let files = match yaml_files(Path::new("."), params.policy_dir.as_deref()) {
         Ok(f) => f,
         Err(d) => return invalid(d),
     };
     match args.step {
         Step::Discover => {
-            let mut out = std::io::stdout().lock();
-            for f in files.iter().filter(|f| is_spec(f)) {
-                let _ = writeln!(out, "{}", f.display());
-            }
-            Outcome::Success
+            let list: String = files
+                .iter()
+                .filter(|f| is_spec(f))
+                .map(|f| format!("{}\n", f.display()))
+                .collect();
+            super::output::stdout_plain(&list, Outcome::Success)
         }
         Step::Generate => {
             let provider = match params.provider.as_deref().map(parse_provider).transpose() {
@@ -100,19 +103,11 @@ pub(crate) struct Params {
 }
 
 impl Params {
-    pub(crate) fn from_env(var: impl Fn(&str) -> Option<String>) -> Self {
-        let json_params: Vec<(String, String)> = var("ARGOCD_APP_PARAMETERS")
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|p| {
-                Some((
-                    p.get("name")?.as_str()?.to_string(),
-                    p.get("string")?.as_str()?.to_string(),
-                ))
-            })
-            .collect();
+    pub(crate) fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, Diagnostic> {
+        let json_params = match var("ARGOCD_APP_PARAMETERS") {
+            Some(text) if !text.trim().is_empty() => json_parameters(&text)?,
+            _ => Vec::new(),
+        };
         let get = |param: &str, env: &str| {
             var(&format!("PARAM_{}", param.to_uppercase().replace('-', "_")))
                 .or_else(|| {
@@ -124,13 +119,67 @@ impl Params {
                 .or_else(|| var(&format!("ARGOCD_ENV_{env}")))
                 .filter(|v| !v.is_empty())
         };
-        Params {
+        let policy_dir = get("policy-dir", "LBGEN_POLICY_DIR").map(PathBuf::from);
+        if let Some(dir) = &policy_dir
+            && !dir
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(Diagnostic::error(
+                "cmp/policy-dir",
+                format!(
+                    "plugin parameter policy-dir `{}` is not a plain relative path inside the application's directory (no `..`, no leading `/`)",
+                    dir.display()
+                ),
+                None,
+            ));
+        }
+        Ok(Params {
             provider: get("provider", "LBGEN_PROVIDER"),
             namespace: get("namespace", "LBGEN_NAMESPACE")
                 .or_else(|| var("ARGOCD_APP_NAMESPACE").filter(|v| !v.is_empty())),
-            policy_dir: get("policy-dir", "LBGEN_POLICY_DIR").map(PathBuf::from),
+            policy_dir,
+        })
+    }
+}
+
+/// The parameters lbgen reads from `ARGOCD_APP_PARAMETERS`, whose shape is Argo CD's
+/// (argo-cd docs, "Config Management Plugins", "Using environment variables in your
+/// plugin"): a JSON array of `{"name": ..., "string": ...}` (or `"array"`/`"map"`). Text
+/// that is not that array is an error, not silently no parameters; so is a parameter
+/// lbgen knows given as an array or a map. Unknown names are Argo CD's business.
+fn json_parameters(text: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+    const KNOWN: &[&str] = &["provider", "namespace", "policy-dir"];
+    let bad = |why: String| {
+        Diagnostic::error(
+            "cmp/parameters",
+            format!(
+                "ARGOCD_APP_PARAMETERS {why}; expected a JSON array like [{{\"name\":\"provider\",\"string\":\"huawei\"}}]"
+            ),
+            None,
+        )
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| bad(format!("is not JSON ({e})")))?;
+    let Some(entries) = value.as_array() else {
+        return Err(bad("is not a JSON array".into()));
+    };
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(name) = entry.get("name").and_then(serde_json::Value::as_str) else {
+            return Err(bad(format!("entry {i} has no string `name`")));
+        };
+        match entry.get("string") {
+            Some(serde_json::Value::String(v)) => out.push((name.to_string(), v.clone())),
+            _ if !KNOWN.contains(&name) => {}
+            _ => {
+                return Err(bad(format!(
+                    "parameter `{name}` (entry {i}) must have a `string` value"
+                )));
+            }
         }
     }
+    Ok(out)
 }
 
 /// The files `-f DIR` would read (`spec_files_in`: `*.yaml`/`*.yml`, sorted, hidden and
@@ -166,7 +215,25 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Params::from_env(|k| map.get(k).cloned())
+        Params::from_env(|k| map.get(k).cloned()).expect("valid parameters")
+    }
+
+    #[test]
+    fn malformed_parameters_are_errors_not_ignored() {
+        for text in [
+            "{not json",
+            r#"{"name":"provider","string":"huawei"}"#,
+            r#"[{"string":"huawei"}]"#,
+            r#"[{"name":"provider","array":["huawei"]}]"#,
+        ] {
+            let got =
+                Params::from_env(|k| (k == "ARGOCD_APP_PARAMETERS").then(|| text.to_string()));
+            assert!(got.is_err(), "{text}");
+        }
+        let other = r#"[{"name":"other","map":{"a":"b"}}]"#;
+        assert!(Params::from_env(|k| (k == "ARGOCD_APP_PARAMETERS").then(|| other.into())).is_ok());
+        let escape = |k: &str| (k == "PARAM_POLICY_DIR").then(|| "../../etc".to_string());
+        assert!(Params::from_env(escape).is_err());
     }
 
     #[test]

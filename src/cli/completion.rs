@@ -3,7 +3,6 @@
 
 use super::{Cli, Outcome};
 use clap::{Args, CommandFactory};
-use std::io::Write;
 
 #[derive(Debug, Args)]
 pub(crate) struct CompletionArgs {
@@ -18,9 +17,7 @@ pub(crate) fn completion(args: CompletionArgs) -> Outcome {
     // `kubectl lbgen <TAB>` to a `kubectl_complete-lbgen` script (see README).
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "kubectl-lbgen", &mut script);
-    // A closed pipe (`| head`) is not a failure.
-    let _ = std::io::stdout().lock().write_all(&script);
-    Outcome::Success
+    super::output::stdout_plain(&String::from_utf8_lossy(&script), Outcome::Success)
 }
 
 pub(crate) fn man() -> Outcome {
@@ -31,7 +28,5 @@ pub(crate) fn man() -> Outcome {
     {
         return Outcome::Invalid;
     }
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(&page);
-    Outcome::Success
+    super::output::stdout_plain(&String::from_utf8_lossy(&page), Outcome::Success)
 }

@@ -106,7 +106,14 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         },
     };
     // Without -n, specs without a namespace go to the kubeconfig context's namespace.
+    // It is checked like `-n`: it becomes part of file names and request URLs.
     if let (None, LiveOrigin::Cluster(c)) = (&loaded.overrides.namespace, &origin) {
+        if let Err(e) = lbgen::emit::check_namespace(c.default_namespace()) {
+            return fail(
+                &format!("the kubeconfig context's {e}; fix the context or give -n"),
+                Outcome::Invalid,
+            );
+        }
         loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
     let namespace = loaded.overrides.namespace.clone();
@@ -115,7 +122,10 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
-    let scopes = live::scopes(&compiled.objects, &extra);
+    let scopes = match live::scopes(&compiled.objects, &extra) {
+        Ok(s) => s,
+        Err(e) => return fail(&e, Outcome::Invalid),
+    };
     let live_objects = match &origin {
         LiveOrigin::Cluster(c) => c.list(&scopes),
         LiveOrigin::Snapshot(dir) => live::read_dir(dir),
@@ -150,10 +160,7 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
     };
     match args.output {
         Output::Json => match serde_json::to_string_pretty(&report) {
-            Ok(text) => {
-                print(&format!("{text}\n"));
-                differs
-            }
+            Ok(text) => super::output::stdout_plain(&format!("{text}\n"), differs),
             Err(e) => fail(
                 &format!("cannot write the JSON report: {e}"),
                 Outcome::Invalid,
@@ -161,10 +168,7 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         },
         Output::Diff => match external_program() {
             Some(program) => super::diff_external::run(&report, &program),
-            None => {
-                print(&text_report(&report));
-                differs
-            }
+            None => super::output::stdout(&text_report(&report), differs),
         },
     }
 }
@@ -184,12 +188,6 @@ fn external_program() -> Option<Vec<String>> {
             .chain(args.map(String::from))
             .collect(),
     )
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not a failure.
-fn print(text: &str) {
-    let mut out = anstream::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
 const ADDED: anstyle::Style = anstyle::AnsiColor::Green.on_default();

@@ -5,7 +5,6 @@ use super::{Outcome, report};
 use clap::Args;
 use lbgen::diag::Diagnostic;
 use lbgen::spec::model::Provider;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -63,7 +62,5 @@ pub(crate) fn execute(args: ExplainArgs) -> Outcome {
             text.push_str(&format!("    {id} ({severity}): {message}\n"));
         }
     }
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    Outcome::Success
+    super::output::stdout_plain(&text, Outcome::Success)
 }

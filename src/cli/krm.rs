@@ -4,7 +4,7 @@
 
 use super::{Outcome, report};
 use lbgen::diag::Diagnostic;
-use std::io::{Read, Write};
+use std::io::Read;
 
 pub(crate) fn execute() -> Outcome {
     let mut input = String::new();
@@ -34,12 +34,24 @@ pub(crate) fn execute() -> Outcome {
             return Outcome::Invalid;
         }
     };
-    let text = serde_saphyr::to_string(&outcome.resource_list).unwrap_or_default();
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-    if outcome.ok {
+    let text = match serde_saphyr::to_string(&outcome.resource_list) {
+        Ok(t) => t,
+        Err(e) => {
+            report::to_stderr(
+                &[Diagnostic::error(
+                    "krm/output",
+                    format!("cannot write the ResourceList: {e}"),
+                    None,
+                )],
+                &[],
+            );
+            return Outcome::Invalid;
+        }
+    };
+    let ok = if outcome.ok {
         Outcome::Success
     } else {
         Outcome::Differs
-    }
+    };
+    super::output::stdout_plain(&text, ok)
 }

@@ -10,6 +10,7 @@ mod diff_external;
 mod explain;
 mod inputs;
 mod krm;
+mod output;
 mod render;
 mod report;
 mod sarif;

@@ -1,7 +1,7 @@
 //! `kubectl lbgen render`: specs in, objects out (stdout or one file per object).
 
 use super::inputs::SpecInputs;
-use super::{Outcome, report};
+use super::{Outcome, output, report};
 use clap::Args;
 use lbgen::emit::{self, Format};
 use lbgen::render::Renderer;
@@ -54,17 +54,17 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     }
     // Pending patches never go to stdout (a partial object there would be applied as a
     // whole one); below --out-dir they are files of their own (lbgen::patch).
-    let written = match &args.out_dir {
-        Some(dir) => files(&compiled, args.output).and_then(|files| emit::write_files(dir, &files)),
-        None => emit::to_stream(&compiled.objects, args.output).map(|text| {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not a failure.
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-        }),
-    };
-    match written {
-        Ok(()) => Outcome::Success,
-        Err(e) => io_failure(&e),
+    match &args.out_dir {
+        Some(dir) => {
+            match files(&compiled, args.output).and_then(|files| emit::write_files(dir, &files)) {
+                Ok(()) => Outcome::Success,
+                Err(e) => io_failure(&e),
+            }
+        }
+        None => match emit::to_stream(&compiled.objects, args.output) {
+            Ok(text) => output::stdout_plain(&text, Outcome::Success),
+            Err(e) => io_failure(&e),
+        },
     }
 }
 
@@ -77,8 +77,12 @@ fn files(
     let mut files = emit::to_files(&compiled.objects, format)?;
     for patch in &compiled.patches {
         let one = emit::to_files(std::slice::from_ref(&patch.object), format)?;
+        let id = patch
+            .object
+            .id()
+            .map_err(|e| emit::EmitError::Identity(patch.object.describe(), e))?;
         for (_, text) in one {
-            files.push((lbgen::patch::file_name(&patch.object, format), text));
+            files.push((lbgen::patch::file_name(&id, format), text));
         }
     }
     files.sort();

@@ -3,7 +3,6 @@
 
 use super::Outcome;
 use clap::Args;
-use std::io::Write;
 
 #[derive(Debug, Args)]
 pub(crate) struct SchemaArgs {
@@ -19,7 +18,5 @@ pub(crate) fn execute(args: SchemaArgs) -> Outcome {
         lbgen::spec::schema::spec_schema()
     };
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
-    Outcome::Success
+    super::output::stdout_plain(&format!("{text}\n"), Outcome::Success)
 }

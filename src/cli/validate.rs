@@ -5,7 +5,7 @@ use super::inputs::{Loaded, SpecInputs};
 use super::{Outcome, report, sarif};
 use clap::{Args, ValueEnum};
 use lbgen::diag::{Diagnostic, Severity};
-use std::io::Write;
+use std::fmt::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -52,22 +52,28 @@ pub(crate) fn execute(args: ValidateArgs) -> Outcome {
             d.severity = Severity::Error;
         }
     }
-    match args.output {
-        ReportFormat::Text => report::to_stderr(&diagnostics, &sources),
-        ReportFormat::Json => print(&json_report(&diagnostics)),
-        ReportFormat::Sarif => print(&sarif::log(&diagnostics, &policies.rule_summaries())),
-    }
-    if lbgen::diag::has_errors(&diagnostics) {
+    let outcome = if lbgen::diag::has_errors(&diagnostics) {
         Outcome::Invalid
     } else {
         Outcome::Success
+    };
+    match args.output {
+        ReportFormat::Text => {
+            report::to_stderr(&diagnostics, &sources);
+            outcome
+        }
+        ReportFormat::Json => print(&json_report(&diagnostics), outcome),
+        ReportFormat::Sarif => print(
+            &sarif::log(&diagnostics, &policies.rule_summaries()),
+            outcome,
+        ),
     }
 }
 
-fn print(value: &serde_json::Value) {
-    let mut out = std::io::stdout().lock();
+/// Prints a JSON report; a failed stdout write is exit 2 (`output`).
+fn print(value: &serde_json::Value, outcome: Outcome) -> Outcome {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    let _ = writeln!(out, "{text}").and_then(|_| out.flush());
+    super::output::stdout_plain(&format!("{text}\n"), outcome)
 }
 
 /// The `-o json` schema: one flat record per finding plus counts. Field names are stable.
@@ -114,7 +120,7 @@ fn run_tests(dir: &std::path::Path, inputs: &SpecInputs) -> Outcome {
             return Outcome::Invalid;
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     let failed = results.iter().filter(|r| !r.passed()).count();
     for r in &results {
         let _ = writeln!(
@@ -147,9 +153,10 @@ fn run_tests(dir: &std::path::Path, inputs: &SpecInputs) -> Outcome {
         }
     }
     let _ = writeln!(out, "{} passed, {failed} failed", results.len() - failed);
-    if failed == 0 {
+    let outcome = if failed == 0 {
         Outcome::Success
     } else {
         Outcome::Differs
-    }
+    };
+    super::output::stdout_plain(&out, outcome)
 }

@@ -22,7 +22,13 @@ pub fn write_trees(report: &Report, live_dir: &Path, merged_dir: &Path) -> Resul
                 .transpose()?
                 .unwrap_or_default();
             let path = dir.join(&name);
-            std::fs::write(&path, text).map_err(|source| EmitError::Io { path, source })?;
+            // `create_new`: two objects never share a file unnoticed.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+                .map_err(|source| EmitError::Io { path, source })?;
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ pub mod external;
 pub mod semantic;
 pub mod warnings;
 
-use crate::emit::{self, EmitError, Object};
+use crate::emit::{self, EmitError, Object, ObjectId};
 use crate::live::normalize::{self, Extent, live_is_managed, normalise};
 use crate::live::{NEVER_READ, Scope};
 use crate::provider::changes::{AnnotationOwnership, ChangeRule};
@@ -63,17 +63,27 @@ pub struct ObjectDiff {
     /// The rendered object, if there is one.
     #[serde(skip)]
     pub rendered: Option<Object>,
+    /// The validated identity the file name is built from.
+    #[serde(skip)]
+    id: ObjectId,
 }
 
 impl ObjectDiff {
-    /// kubectl's file name for the object: `[<group>.]<version>.<Kind>.<namespace>.<name>`.
+    /// kubectl's file name for the object: `[<group>.]<version>.<Kind>.<namespace>.<name>`,
+    /// from the validated identity (no part can hold `/` or be `..`).
     pub fn file_name(&self) -> String {
+        let id = &self.id;
+        let group = if id.group().is_empty() {
+            String::new()
+        } else {
+            format!("{}.", id.group())
+        };
         format!(
-            "{}.{}.{}.{}",
-            self.api_version.replace('/', "."),
-            self.kind,
-            self.namespace,
-            self.name
+            "{group}{}.{}.{}.{}",
+            id.version(),
+            id.kind(),
+            id.namespace().unwrap_or_default(),
+            id.name()
         )
     }
 }
@@ -136,12 +146,18 @@ pub fn compare(
     live: &[Object],
     options: &Options,
 ) -> Result<Report, EmitError> {
-    let mut by_identity: HashMap<_, &Object> = live.iter().map(|o| (o.identity(), o)).collect();
+    // A Secret is never compared or printed, whatever a server or a snapshot hands over.
+    let is_secret = |o: &Object| o.api_version() == "v1" && o.kind() == NEVER_READ;
+    let mut by_identity: HashMap<_, &Object> = live
+        .iter()
+        .filter(|o| !is_secret(o))
+        .map(|o| (o.identity(), o))
+        .collect();
     let mut objects = Vec::new();
     for object in rendered {
         let counterpart = by_identity.remove(&object.identity());
-        objects.push(if object.kind() == NEVER_READ {
-            entry(object, State::NotRead, None, Some(object.clone()))
+        objects.push(if is_secret(object) {
+            entry(object, State::NotRead, None, Some(object.clone()))?
         } else {
             compare_one(object, counterpart, options)?
         });
@@ -154,7 +170,7 @@ pub fn compare(
             .collect();
         emit::sort(&mut gone);
         for object in gone {
-            let mut e = entry(&object, State::WouldBeRemoved, Some(object.clone()), None);
+            let mut e = entry(&object, State::WouldBeRemoved, Some(object.clone()), None)?;
             e.diff = unified(Some(&object), None, &e.file_name(), options.context_lines)?;
             objects.push(e);
         }
@@ -177,8 +193,11 @@ fn entry(
     state: State,
     live: Option<Object>,
     rendered: Option<Object>,
-) -> ObjectDiff {
-    ObjectDiff {
+) -> Result<ObjectDiff, EmitError> {
+    let id = object
+        .id()
+        .map_err(|e| EmitError::Identity(object.describe(), e))?;
+    Ok(ObjectDiff {
         api_version: object.api_version().to_string(),
         kind: object.kind().to_string(),
         namespace: object.namespace().to_string(),
@@ -189,7 +208,8 @@ fn entry(
         warnings: Vec::new(),
         live,
         rendered,
-    }
+        id,
+    })
 }
 
 fn compare_one(
@@ -204,7 +224,7 @@ fn compare_one(
     };
     let rendered = &desired;
     let Some(live) = live else {
-        let mut e = entry(rendered, State::Added, None, Some(rendered.clone()));
+        let mut e = entry(rendered, State::Added, None, Some(rendered.clone()))?;
         e.diff = unified(None, Some(rendered), &e.file_name(), options.context_lines)?;
         return Ok(e);
     };
@@ -214,7 +234,7 @@ fn compare_one(
     } else {
         State::Changed
     };
-    let mut e = entry(rendered, state, Some(live.clone()), Some(rendered.clone()));
+    let mut e = entry(rendered, state, Some(live.clone()), Some(rendered.clone()))?;
     if state == State::Changed {
         e.diff = unified(
             Some(&live),

@@ -4,11 +4,17 @@
 //! Ingresses), then namespace, then name, so the bytes never depend on file order. YAML
 //! is written by serde-saphyr, which quotes every string a YAML 1.1 reader (kubectl,
 //! Argo CD) would take for a boolean, number or null (`yes`, `on`, `0755`, `~`) and keeps
-//! every value on one line. Files are written to a temporary name and renamed, so a
-//! reader never sees half a file.
+//! every value on one line. File names are built from validated identities (`id`), and
+//! `--out-dir` is written as one transaction (`outdir`).
+
+mod id;
+mod outdir;
+
+pub use id::{IdError, ObjectId, check_namespace, is_namespace, is_subdomain};
+pub use outdir::write_files;
 
 use serde_json::Value;
-use std::io::Write;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A Kubernetes object ready to emit.
@@ -41,6 +47,28 @@ impl Object {
     /// `apiVersion`.
     pub fn api_version(&self) -> &str {
         self.field("/apiVersion")
+    }
+
+    /// The validated identity: what file names and URLs are built from.
+    pub fn id(&self) -> Result<ObjectId, IdError> {
+        ObjectId::of(&self.0)
+    }
+
+    /// `Kind namespace/name` as written (for messages about an invalid identity).
+    pub fn describe(&self) -> String {
+        match self.namespace() {
+            "" => format!(
+                "{} {}",
+                self.kind().escape_debug(),
+                self.name().escape_debug()
+            ),
+            ns => format!(
+                "{} {}/{}",
+                self.kind().escape_debug(),
+                ns.escape_debug(),
+                self.name().escape_debug()
+            ),
+        }
     }
 
     /// The identity two objects may not share: group/kind, namespace, name.
@@ -104,6 +132,19 @@ pub enum EmitError {
     /// serde-saphyr refused a value.
     #[error("cannot write YAML: {0}")]
     Yaml(String),
+    /// An object's apiVersion, kind, namespace or name cannot be a file name or URL part.
+    #[error("{0}: {1}")]
+    Identity(String, IdError),
+    /// Two objects would be written to one file.
+    #[error("{first} and {second} would both be written to `{path}`; rename one of them")]
+    Collision {
+        /// The shared relative path.
+        path: PathBuf,
+        /// The first object.
+        first: String,
+        /// The second object.
+        second: String,
+    },
     /// A file or directory could not be written.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -151,73 +192,77 @@ pub fn to_stream(objects: &[Object], format: Format) -> Result<String, EmitError
     }
 }
 
-/// The file an object is written to below an output directory:
-/// `<namespace>/<kind>-<name>.<ext>` (`_cluster/` for cluster-scoped objects).
-pub fn file_name(object: &Object, format: Format) -> PathBuf {
-    let ns = match object.namespace() {
-        "" => "_cluster",
-        ns => ns,
-    };
-    let ext = match format {
+/// The group a kind is written without in a file name: its usual group. Any other group
+/// is spelled out (`service.serving.knative.dev-NAME.yaml` beside `service-NAME.yaml`), so
+/// file names stay injective across groups and the names of lbgen's own output stay short.
+fn usual_group(kind: &str) -> &'static str {
+    match kind {
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ControllerRevision" => "apps",
+        "Ingress" | "IngressClass" | "NetworkPolicy" => "networking.k8s.io",
+        "Job" | "CronJob" => "batch",
+        "HorizontalPodAutoscaler" => "autoscaling",
+        "PodDisruptionBudget" => "policy",
+        "Role" | "RoleBinding" | "ClusterRole" | "ClusterRoleBinding" => {
+            "rbac.authorization.k8s.io"
+        }
+        "CustomResourceDefinition" => "apiextensions.k8s.io",
+        "AlbConfig" => "alibabacloud.com",
+        "TkeServiceConfig" => "cloud.tencent.com",
+        _ => "",
+    }
+}
+
+fn extension(format: Format) -> &'static str {
+    match format {
         Format::Yaml => "yaml",
         Format::Json => "json",
-    };
-    Path::new(ns).join(format!(
-        "{}-{}.{ext}",
-        object.kind().to_ascii_lowercase(),
-        object.name()
-    ))
+    }
 }
 
-/// Every object rendered to its file's bytes, keyed by relative path, sorted.
+/// The file an object is written to below an output directory:
+/// `<namespace>/<kind>[.<group>]-<name>.<ext>` (`_cluster/` for cluster-scoped objects;
+/// the group only when it is not the kind's usual one). Built from a validated identity
+/// only, so no part can be `..`, absolute or hold a `/`.
+pub fn file_name(id: &ObjectId, format: Format) -> PathBuf {
+    let ns = id.namespace().unwrap_or("_cluster");
+    let kind = id.kind().to_ascii_lowercase();
+    let kind = if id.group() == usual_group(id.kind()) {
+        kind
+    } else {
+        format!("{kind}.{}", id.group())
+    };
+    Path::new(ns).join(format!("{kind}-{}.{}", id.name(), extension(format)))
+}
+
+/// Every object rendered to its file's bytes, keyed by relative path, sorted. Two objects
+/// that would share a file (`ConfigMap` and `Configmap` of one name) are an error.
 pub fn to_files(objects: &[Object], format: Format) -> Result<Vec<(PathBuf, String)>, EmitError> {
-    let mut files = objects
-        .iter()
-        .map(|o| {
-            let text = match format {
-                Format::Yaml => to_yaml(o)?,
-                Format::Json => {
-                    let mut s = serde_json::to_string_pretty(&o.0)
-                        .map_err(|e| EmitError::Yaml(e.to_string()))?;
-                    s.push('\n');
-                    s
-                }
-            };
-            Ok((file_name(o, format), text))
-        })
-        .collect::<Result<Vec<_>, EmitError>>()?;
+    let mut seen: BTreeMap<PathBuf, ObjectId> = BTreeMap::new();
+    let mut files = Vec::new();
+    for o in objects {
+        let id = o.id().map_err(|e| EmitError::Identity(o.describe(), e))?;
+        let path = file_name(&id, format);
+        if let Some(first) = seen.get(&path) {
+            return Err(EmitError::Collision {
+                path,
+                first: first.to_string(),
+                second: id.to_string(),
+            });
+        }
+        let text = match format {
+            Format::Yaml => to_yaml(o)?,
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(&o.0)
+                    .map_err(|e| EmitError::Yaml(e.to_string()))?;
+                s.push('\n');
+                s
+            }
+        };
+        seen.insert(path.clone(), id);
+        files.push((path, text));
+    }
     files.sort();
     Ok(files)
-}
-
-/// Writes files below `dir`, each to a temporary file in its own directory first and then
-/// renamed over the target, so a crash leaves either the old file or the new one.
-pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| EmitError::Io { path, source }
-    };
-    // Stage every file before renaming any, so an error part-way leaves no new file.
-    let mut staged = Vec::new();
-    for (rel, text) in files {
-        let target = dir.join(rel);
-        let parent = target.parent().unwrap_or(dir).to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".lbgen-")
-            .tempfile_in(&parent)
-            .map_err(io(&parent))?;
-        tmp.write_all(text.as_bytes()).map_err(io(&target))?;
-        tmp.as_file().sync_all().map_err(io(&target))?;
-        staged.push((tmp, target));
-    }
-    for (tmp, target) in staged {
-        tmp.persist(&target).map_err(|e| EmitError::Io {
-            path: target.clone(),
-            source: e.error,
-        })?;
-    }
-    Ok(())
 }
 
 /// How a directory differs from a fresh rendering.
@@ -239,10 +284,7 @@ pub fn compare_dir(
     files: &[(PathBuf, String)],
     format: Format,
 ) -> Result<Vec<Drift>, EmitError> {
-    let ext = match format {
-        Format::Yaml => "yaml",
-        Format::Json => "json",
-    };
+    let ext = extension(format);
     let mut on_disk = Vec::new();
     collect(dir, dir, ext, &mut on_disk)?;
     let mut drift = Vec::new();
@@ -295,7 +337,10 @@ fn collect(root: &Path, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result
         {
             continue;
         }
-        if path.is_dir() {
+        // Symlinked directories are not followed: a link loop committed to the rendered
+        // directory must not recurse forever.
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        if is_dir {
             collect(root, &path, ext, out)?;
         } else if path.extension().and_then(|e| e.to_str()) == Some(ext) {
             out.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());

@@ -1,14 +1,13 @@
-//! The cluster source: kubeconfig loading as kubectl does it, and one LIST per scope.
+//! The cluster source: kubeconfig loading as kubectl does it, and one LIST per scope
+//! (URLs from `url`, built of validated, percent-encoded parts).
 //!
 //! kube retries 429/503 for minutes by default and has no read timeout: both would turn
 //! an unreachable cluster into a hang instead of exit 3, so retries are off and every
 //! request runs under a connect timeout, a read timeout and an overall deadline.
 
-use super::{LiveError, NEVER_READ, Scope, describe};
+use super::{LiveError, Scope, describe, url};
 use crate::emit::Object;
-use kube::api::{
-    Api, ApiResource, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams,
-};
+use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ObjectList};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use std::path::PathBuf;
@@ -119,30 +118,25 @@ impl Cluster {
         &self.default_namespace
     }
 
-    /// Lists every scope, one LIST each (following `continue` tokens if the server pages),
-    /// and returns the objects with `apiVersion` and `kind` set. The first failure stops
-    /// the read: a partial view of the cluster would give a wrong diff.
+    /// Lists every scope, one LIST each (following `continue` tokens, bounded, if the
+    /// server pages), and returns the objects with `apiVersion` and `kind` set. The first
+    /// failure stops the read: a partial view of the cluster would give a wrong diff.
     pub fn list(&self, scopes: &[Scope]) -> Result<Vec<Object>, LiveError> {
         let mut objects = Vec::new();
-        for scope in scopes.iter().filter(|s| s.kind != NEVER_READ) {
+        for scope in scopes {
             objects.extend(self.list_one(scope)?);
         }
         Ok(objects)
     }
 
-    /// The dynamic API of a scope, and its resource (for the plural in messages).
-    fn api(&self, scope: &Scope) -> (Api<DynamicObject>, ApiResource) {
-        let (group, version) = match scope.api_version.split_once('/') {
-            Some((g, v)) => (g, v),
-            None => ("", scope.api_version.as_str()),
-        };
-        let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, &scope.kind));
-        let api = if scope.namespace.is_empty() {
-            Api::all_with(self.client.clone(), &resource)
-        } else {
-            Api::namespaced_with(self.client.clone(), &scope.namespace, &resource)
-        };
-        (api, resource)
+    /// The plural of a scope's kind, as kube derives it (for the URL and for messages).
+    fn plural(scope: &Scope) -> String {
+        ApiResource::from_gvk(&GroupVersionKind::gvk(
+            scope.group(),
+            scope.version(),
+            scope.kind(),
+        ))
+        .plural
     }
 
     /// Runs one request under the overall deadline. Connect and read timeouts bound each
@@ -159,21 +153,27 @@ impl Cluster {
     }
 
     fn list_one(&self, scope: &Scope) -> Result<Vec<Object>, LiveError> {
-        let (api, resource) = self.api(scope);
+        let plural = Self::plural(scope);
         let fail = |reason: String| LiveError::List {
-            what: describe(scope, &resource.plural),
+            what: describe(scope, &plural),
             server: self.server.clone(),
             reason,
         };
         let mut objects = Vec::new();
-        let mut params = ListParams::default();
+        let mut pager = url::Pager::default();
+        let mut token: Option<String> = None;
         loop {
-            let page = self.run(api.list(&params)).map_err(fail)?;
+            let request = http::Request::get(url::list(scope, &plural, token.as_deref()))
+                .body(Vec::new())
+                .map_err(|e| fail(format!("cannot build the request: {e}")))?;
+            let page: ObjectList<DynamicObject> =
+                self.run(self.client.request(request)).map_err(fail)?;
+            let count = page.items.len();
             for item in page.items {
                 objects.push(typed(item, scope).map_err(fail)?);
             }
-            match page.metadata.continue_.filter(|c| !c.is_empty()) {
-                Some(token) => params = params.continue_token(&token),
+            match pager.next(count, page.metadata.continue_).map_err(fail)? {
+                Some(next) => token = Some(next),
                 None => break,
             }
         }
@@ -185,27 +185,30 @@ impl Cluster {
     /// other managers own (`force`), one PATCH per object. Secrets are never sent: they
     /// come back as they are, in place.
     pub fn dry_run_apply(&self, objects: &[Object]) -> Result<Vec<Object>, LiveError> {
-        let params = PatchParams::apply("kubectl-lbgen").force().dry_run();
         let mut stored = Vec::new();
         for object in objects {
-            if object.kind() == NEVER_READ {
+            let id = object.id().map_err(|e| LiveError::DryRun {
+                what: object.describe(),
+                server: self.server.clone(),
+                reason: e.to_string(),
+            })?;
+            let Some(scope) = Scope::of(&id) else {
                 stored.push(object.clone());
                 continue;
-            }
-            let scope = Scope {
-                api_version: object.api_version().to_string(),
-                kind: object.kind().to_string(),
-                namespace: object.namespace().to_string(),
             };
-            let (api, resource) = self.api(&scope);
+            let plural = Self::plural(&scope);
             let fail = |reason: String| LiveError::DryRun {
-                what: format!("{} {}", resource.plural, object.name()),
+                what: format!("{plural} {}", id.name()),
                 server: self.server.clone(),
                 reason,
             };
-            let result = self
-                .run(api.patch(object.name(), &params, &Patch::Apply(&object.0)))
-                .map_err(fail)?;
+            let body = serde_json::to_vec(&object.0)
+                .map_err(|e| fail(format!("cannot encode the object: {e}")))?;
+            let request = http::Request::patch(url::dry_run_apply(&scope, &plural, &id))
+                .header(http::header::CONTENT_TYPE, "application/apply-patch+yaml")
+                .body(body)
+                .map_err(|e| fail(format!("cannot build the request: {e}")))?;
+            let result: DynamicObject = self.run(self.client.request(request)).map_err(fail)?;
             stored.push(typed(result, &scope).map_err(fail)?);
         }
         Ok(stored)
@@ -217,8 +220,8 @@ fn typed(item: DynamicObject, scope: &Scope) -> Result<Object, String> {
     let mut value =
         serde_json::to_value(&item).map_err(|e| format!("cannot re-encode an item: {e}"))?;
     if let Some(map) = value.as_object_mut() {
-        map.insert("apiVersion".into(), scope.api_version.clone().into());
-        map.insert("kind".into(), scope.kind.clone().into());
+        map.insert("apiVersion".into(), scope.api_version().into());
+        map.insert("kind".into(), scope.kind().into());
     }
     Ok(Object(value))
 }

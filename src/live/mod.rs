@@ -9,65 +9,123 @@
 mod cluster;
 mod dir;
 pub mod normalize;
+mod url;
 
 pub use cluster::{Cluster, ClusterOptions};
 pub use dir::read_dir;
 
-use crate::emit::Object;
+use crate::emit::{Object, ObjectId};
 use std::path::PathBuf;
 
 /// The kind lbgen never reads, from a cluster or a snapshot.
 pub const NEVER_READ: &str = "Secret";
 
-/// One LIST: every object of a kind in one namespace (`""` for cluster-scoped kinds).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One LIST: every object of a kind in one namespace (`None`: cluster-scoped). Built only
+/// from a validated `ObjectId` (and a validated namespace), so every part that goes into a
+/// request URL is a DNS-1123 name, a kind or a version; never a Secret.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scope {
-    /// `apiVersion` of the kind, e.g. `networking.k8s.io/v1`.
-    pub api_version: String,
-    /// `kind`, e.g. `Ingress`.
-    pub kind: String,
-    /// Namespace, empty for cluster-scoped objects.
-    pub namespace: String,
+    group: String,
+    version: String,
+    kind: String,
+    namespace: Option<String>,
+}
+
+/// Sorted by `apiVersion` as written, then kind, then namespace (the order LISTs are sent).
+impl Ord for Scope {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let key = |s: &Scope| (s.api_version(), s.kind.clone(), s.namespace.clone());
+        key(self).cmp(&key(other))
+    }
+}
+
+impl PartialOrd for Scope {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Scope {
+    /// The scope an object lives in; `None` for a Secret, which is never read.
+    pub fn of(id: &ObjectId) -> Option<Scope> {
+        (!id.is_secret()).then(|| Scope {
+            group: id.group().to_string(),
+            version: id.version().to_string(),
+            kind: id.kind().to_string(),
+            namespace: id.namespace().map(str::to_string),
+        })
+    }
+
+    /// The same kind in another namespace (checked: a DNS-1123 label).
+    pub fn in_namespace(&self, namespace: &str) -> Result<Scope, String> {
+        crate::emit::check_namespace(namespace)?;
+        Ok(Scope {
+            namespace: Some(namespace.to_string()),
+            ..self.clone()
+        })
+    }
+
+    /// The API group (`""`: core).
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    /// The version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// `apiVersion`, e.g. `networking.k8s.io/v1`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// `kind`, e.g. `Ingress`.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The namespace, `None` for cluster-scoped kinds.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
     /// Whether a live object falls inside this scope.
     pub fn contains(&self, object: &Object) -> bool {
-        object.api_version() == self.api_version
+        object.api_version() == self.api_version()
             && object.kind() == self.kind
-            && object.namespace() == self.namespace
+            && object.namespace() == self.namespace.as_deref().unwrap_or_default()
     }
 }
 
 /// The scopes to read for `rendered`: one per (kind, namespace) they occupy, sorted, never
 /// a Secret. `extra_namespaces` adds namespaces to look in for every namespaced kind (where
-/// `--prune` should look even when nothing is rendered there any more).
-pub fn scopes(rendered: &[Object], extra_namespaces: &[String]) -> Vec<Scope> {
-    let mut out: Vec<Scope> = rendered
-        .iter()
-        .filter(|o| o.kind() != NEVER_READ)
-        .map(|o| Scope {
-            api_version: o.api_version().to_string(),
-            kind: o.kind().to_string(),
-            namespace: o.namespace().to_string(),
-        })
-        .collect();
+/// `--prune` should look even when nothing is rendered there any more). An invalid identity
+/// or namespace is an error (the pipeline has refused those already; this is the guard
+/// every URL goes through).
+pub fn scopes(rendered: &[Object], extra_namespaces: &[String]) -> Result<Vec<Scope>, String> {
+    let mut out = Vec::new();
+    for o in rendered {
+        let id = o.id().map_err(|e| format!("{}: {e}", o.describe()))?;
+        out.extend(Scope::of(&id));
+    }
     let namespaced: Vec<Scope> = out
         .iter()
-        .filter(|s| !s.namespace.is_empty())
+        .filter(|s| s.namespace.is_some())
         .cloned()
         .collect();
     for scope in namespaced {
         for ns in extra_namespaces {
-            out.push(Scope {
-                namespace: ns.clone(),
-                ..scope.clone()
-            });
+            out.push(scope.in_namespace(ns)?);
         }
     }
     out.sort();
     out.dedup();
-    out
+    Ok(out)
 }
 
 /// Why live state could not be read. Every variant is exit code 3 (docs/spec.md) and prints
@@ -118,13 +176,9 @@ pub enum LiveError {
 
 /// What a scope's LIST reads, for messages: `services in namespace "web"`.
 pub(crate) fn describe(scope: &Scope, plural: &str) -> String {
-    if scope.namespace.is_empty() {
-        format!("{plural} ({})", scope.api_version)
-    } else {
-        format!(
-            "{plural} ({}) in namespace \"{}\"",
-            scope.api_version, scope.namespace
-        )
+    match scope.namespace() {
+        None => format!("{plural} ({})", scope.api_version()),
+        Some(ns) => format!("{plural} ({}) in namespace \"{ns}\"", scope.api_version()),
     }
 }
 
@@ -147,9 +201,16 @@ mod tests {
             object("v1", "Secret", "web", "s"),
         ];
         let got: Vec<(String, String, String)> = scopes(&rendered, &["extra".into()])
+            .expect("valid")
             .into_iter()
-            .map(|s| (s.api_version, s.kind, s.namespace))
+            .map(|s| {
+                let ns = s.namespace().unwrap_or_default().to_string();
+                (s.api_version(), s.kind().to_string(), ns)
+            })
             .collect();
+        assert!(scopes(&rendered, &["default/secrets?x=".into()]).is_err());
+        let bad = [object("v1", "ConfigMap", "default/secrets?x=", "a")];
+        assert!(scopes(&bad, &[]).is_err());
         let want = [
             ("networking.k8s.io/v1", "Ingress", "extra"),
             ("networking.k8s.io/v1", "Ingress", "shop"),

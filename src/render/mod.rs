@@ -12,7 +12,7 @@ mod typed;
 
 use crate::provider::Manifest;
 use minijinja::{AutoEscape, Environment, Value as JinjaValue};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 /// Templates built into the binary.
 const BUILTIN: &[(&str, &str)] = &[
@@ -79,6 +79,51 @@ pub enum RenderError {
     },
 }
 
+/// A template of `--template-dir`, if it has one of this name. The name (from lbgen, or
+/// from an `include`/`import`/`extends` in a user's template) must be a plain relative path
+/// (`huawei/service.yaml`): absolute names, `..`, `.` and backslashes are refused, and a
+/// file reached through a symlink must still be inside the directory, so a template in a
+/// pull request cannot read `/etc/passwd` or the repo-server's credentials.
+fn read_override(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
+    // Not `TemplateNotFound`: minijinja replaces that one's message with its own.
+    let refuse = |why: &str| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!(
+                "template name `{}` {why}; use a plain relative path inside --template-dir such as `huawei/service.yaml`",
+                name.escape_debug()
+            ),
+        )
+    };
+    let plain = !name.is_empty()
+        && !name.contains('\\')
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        return Err(refuse("is not a plain relative path"));
+    }
+    let path = dir.join(name);
+    let cannot_read = |e: std::io::Error| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::TemplateNotFound,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    };
+    let real = match path.canonicalize() {
+        Ok(p) => p,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot_read(e)),
+    };
+    let root = dir.canonicalize().map_err(cannot_read)?;
+    if !real.starts_with(&root) {
+        return Err(refuse("leads outside --template-dir (through a symlink)"));
+    }
+    std::fs::read_to_string(&real)
+        .map(Some)
+        .map_err(cannot_read)
+}
+
 /// The template environment, built once per run.
 pub struct Renderer {
     env: Environment<'static>,
@@ -91,17 +136,10 @@ impl Renderer {
         env.set_auto_escape_callback(|_| AutoEscape::Json);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_loader(move |name| {
-            if let Some(dir) = &template_dir {
-                match std::fs::read_to_string(dir.join(name)) {
-                    Ok(text) => return Ok(Some(text)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(minijinja::Error::new(
-                            minijinja::ErrorKind::TemplateNotFound,
-                            format!("cannot read {}: {e}", dir.join(name).display()),
-                        ));
-                    }
-                }
+            if let Some(dir) = &template_dir
+                && let Some(text) = read_override(dir, name)?
+            {
+                return Ok(Some(text));
             }
             Ok(BUILTIN
                 .iter()
