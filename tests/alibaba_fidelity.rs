@@ -110,6 +110,19 @@ fn nlb_takes_wlc_and_http_health_checks() {
     assert!(!a.contains_key(&format!("{P}health-check-interval")));
 }
 
+/// The CCM's NLB e2e tests (test/e2e/testcase/service/nlbv2/backend.go) check UDP ports
+/// with `health-check-type: udp`; unlike a CLB, the type is written.
+#[test]
+fn nlb_checks_udp_ports_with_udp() {
+    let stream = render(
+        "  exposure: service\n  selector: {app: dns}\n  ports: [{port: 53, protocol: UDP}]\n  loadBalancer: {type: nlb, create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  healthCheck: {protocol: UDP, timeout: 5s, interval: 5s, retries: 4}\n",
+    );
+    let a = annotations(&stream, "Service");
+    assert_eq!(a[&format!("{P}health-check-flag")], "on");
+    assert_eq!(a[&format!("{P}health-check-type")], "udp");
+    assert_eq!(a[&format!("{P}health-check-connect-timeout")], "5");
+}
+
 /// ACK ALB dictionary: healthcheck-enabled defaults to false; lbgen writes only what the
 /// spec says: nothing without healthCheck, "false" for enabled: false.
 #[test]

@@ -208,17 +208,21 @@ fn clb_health(plan: &Plan, h: &HealthPlan, a: &mut Annotations) {
 }
 
 /// NLB server-group health checks (nlbv2/server_groups.go reads the flag as `on`, then the
-/// type `tcp`/`http`, uri, connect port, connect timeout, interval and thresholds).
+/// type `tcp`/`http`/`udp`, uri, connect port, connect timeout, interval and thresholds).
 fn nlb_health(h: &HealthPlan, a: &mut Annotations) {
     a.set(&key("health-check-flag"), on_off(h.enabled));
     if !h.enabled {
         return;
     }
-    match h.protocol {
-        Some(HealthProtocol::Http) => a.set(&key("health-check-type"), "http"),
-        Some(HealthProtocol::Tcp) => a.set(&key("health-check-type"), "tcp"),
-        // refused by `alibaba/health-protocol` (the page documents tcp and http)
-        Some(HealthProtocol::Udp) | None => {}
+    // tcp and http (nlb-usage.md); udp for UDP ports (test/e2e/testcase/service/nlbv2/backend.go)
+    let kind = match h.protocol {
+        Some(HealthProtocol::Http) => Some("http"),
+        Some(HealthProtocol::Tcp) => Some("tcp"),
+        Some(HealthProtocol::Udp) => Some("udp"),
+        None => None,
+    };
+    if let Some(kind) = kind {
+        a.set(&key("health-check-type"), kind);
     }
     probe_settings(h, "health-check-connect-timeout", a);
 }
