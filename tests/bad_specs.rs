@@ -176,7 +176,7 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("ali health path", asvc("  healthCheck:\n    protocol: HTTP\n    path: healthz\n"), 11, "start with '/'"),
         ("ali udp health", asvc("  healthCheck:\n    protocol: UDP\n"), 10, "checks UDP ports only"),
         ("ali local needs wrr", asvc("  trafficPolicy: local\n  algorithm: least-connections\n"), 10, "needs the wrr scheduler"),
-        ("ali persistence on http", asvc("  stickiness: {mode: source-ip, timeout: 10m}\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "TCP/UDP listeners only"),
+        ("ali persistence on http", asvc("  stickiness: {mode: source-ip, timeout: 10m}\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "applies to TCP listeners only"),
         ("ali cookie on tcp", asvc("  stickiness: {mode: cookie, timeout: 10m}\n"), 9, "HTTP/HTTPS ports only"),
         ("ali sch on http", asvc("  algorithm: source-ip\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "sch (source-IP hash)"),
         ("ali two certificates", raw("  provider: alibaba\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {port: 443, protocol: HTTPS, certificateId: a}\n    - {port: 8443, protocol: HTTPS, certificateId: b}\n"), 9, "one certificate"),
