@@ -123,6 +123,26 @@ fn nlb_checks_udp_ports_with_udp() {
     assert_eq!(a[&format!("{P}health-check-connect-timeout")], "5");
 }
 
+/// NLB annotation page, "Configure Server Group Type": `Ip` server groups register
+/// backends by address, the one IP-target mode of the pack; a CLB has none.
+#[test]
+fn ip_targets_are_an_nlb_server_group_type() {
+    let stream = render(
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer: {type: nlb, create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  ipTargets: true\n",
+    );
+    assert_eq!(
+        annotations(&stream, "Service")[&format!("{P}server-group-type")],
+        "Ip"
+    );
+    let d = errors(
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  ipTargets: true\n",
+    );
+    assert!(
+        d.iter().any(|d| d.rule == "alibaba/ip-targets-unsupported"),
+        "{d:#?}"
+    );
+}
+
 /// ACK ALB dictionary: healthcheck-enabled defaults to false; lbgen writes only what the
 /// spec says: nothing without healthCheck, "false" for enabled: false.
 #[test]

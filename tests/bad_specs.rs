@@ -166,7 +166,7 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("annotation lbgen sets", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/elb.lb-algorithm: SOURCE_IP\nspec: {provider: huawei, exposure: service, selector: {a: b}, ports: [{port: 80}]}\n".into(), 6, "set by lbgen from the spec"),
         ("health port on old cluster", svc("  cluster: {version: v1.21.7-r0}\n  healthCheck:\n    port: 8081\n"), 11, "v1.21.8-r0"),
         // --- Alibaba rules (policies/alibaba.yaml) ---------------------------------------------
-        ("ali ip targets", asvc("  ipTargets: true\n"), 9, "nearest: targets: pods"),
+        ("ali ip targets", asvc("  ipTargets: true\n"), 9, "CLB and ALB have no IP-target mode"),
         ("ali stickiness without timeout", asvc("  stickiness: {mode: source-ip}\n"), 9, "needs stickiness.timeout"),
         ("ali persistence over an hour", asvc("  stickiness: {mode: source-ip, timeout: 2h}\n"), 9, "1 to 3600 seconds"),
         ("ali cookie over a day", asvc("  stickiness: {mode: cookie, timeout: 48h}\n").replace("ports: [{port: 80}]", "ports: [{port: 80, protocol: HTTP}]"), 9, "1 to 86400 seconds"),

@@ -71,6 +71,11 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     if plan.targets == Targets::Pods {
         a.set(BACKEND_TYPE, "eni");
     }
+    if nlb && plan.ip_targets {
+        // NLB server groups of type Ip register nodes and ENIs by address (NLB annotation
+        // page, "Configure Server Group Type"; nlbv2/server_groups.go `IpServerGroupType`).
+        a.set(&key("server-group-type"), "Ip");
+    }
     // "rsp-...:<port>" pairs (clbv1/listeners.go `vgroup`); the policy checks the ids
     // (`alibaba/server-group-id`) and that each port is a number.
     let groups: Vec<String> = plan
