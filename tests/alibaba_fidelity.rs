@@ -143,6 +143,18 @@ fn ip_targets_are_an_nlb_server_group_type() {
     );
 }
 
+/// NLB annotation page, "Reuse an Existing Server Group" (existing NLB only), read by
+/// nlbv2/server_groups.go as `sgp-...:<port>` pairs with one weight.
+#[test]
+fn an_existing_nlb_reuses_server_groups() {
+    let stream = render(
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer: {type: nlb, id: nlb-wb7r6dlwetvt5j}\n  backends: [{serverGroup: sgp-2ze6j4phkw2xxxx, port: 80, weight: 60}]\n",
+    );
+    let a = annotations(&stream, "Service");
+    assert_eq!(a[&format!("{P}vgroup-port")], "sgp-2ze6j4phkw2xxxx:80");
+    assert_eq!(a[&format!("{P}weight")], "60");
+}
+
 /// ACK ALB dictionary: healthcheck-enabled defaults to false; lbgen writes only what the
 /// spec says: nothing without healthCheck, "false" for enabled: false.
 #[test]
