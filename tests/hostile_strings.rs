@@ -83,16 +83,27 @@ fn specs() -> String {
 /// annotations of both (Tencent's ids and names have formats its rules enforce).
 fn other_provider_specs() -> String {
     let mut out = String::new();
-    for (i, h) in HOSTILE.iter().enumerate() {
-        let h = q(h);
+    for (i, raw) in HOSTILE.iter().enumerate() {
+        let h = q(raw);
+        let cert = q(alibaba_certificate(raw));
         out.push_str(&format!(
-            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: ali-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: alibaba\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: {h}, hostname: {h}}}\n  passThrough: true\n  ports: [{{port: 443, protocol: HTTPS, certificateId: {h}}}]\n  backends: [{{serverGroup: {h}, port: 443, weight: 50}}]\n"
+            "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: ali-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: alibaba\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: lb-2zeo2m4j7rg5y0jv2xxxx, hostname: {h}}}\n  passThrough: true\n  ports: [{{port: 443, protocol: HTTPS, certificateId: {cert}}}]\n  backends: [{{serverGroup: rsp-2ze6j4phkw2xxxx, port: 443, weight: 50}}]\n"
         ));
         out.push_str(&format!(
             "---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: tke-{i}\n  annotations: {{example.com/note: {h}}}\nspec:\n  provider: tencent\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: lb-6c8w2k1a}}\n  ports: [{{port: 80}}]\n"
         ));
     }
     out
+}
+
+/// A hostile string as an Alibaba certificate id, unless the pack refuses it there (a
+/// comma or surrounding spaces: `alibaba/certificate-id-delimiter`).
+fn alibaba_certificate(h: &str) -> &str {
+    if h.contains(',') || h.trim() != h {
+        "1231579085529123-cn-hangzhou"
+    } else {
+        h
+    }
 }
 
 /// The rendered stream as PyYAML (YAML 1.1) reads it, as JSON.
@@ -217,17 +228,34 @@ fn hostile_strings_survive_in_the_alibaba_and_tencent_packs() {
             let h = Value::from(*h);
             let ali = &find(format!("ali-{i}"))["metadata"]["annotations"];
             let p = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
-            assert_eq!(ali[format!("{p}id")], h, "{reader}: alibaba id");
             assert_eq!(ali[format!("{p}hostname")], h, "{reader}: hostname");
-            assert_eq!(ali[format!("{p}cert-id")], h, "{reader}: cert-id");
             assert_eq!(
-                ali[format!("{p}vgroup-port")],
-                Value::from(format!("{}:443", h.as_str().unwrap_or_default())),
-                "{reader}: vgroup"
+                ali[format!("{p}cert-id")],
+                Value::from(alibaba_certificate(h.as_str().unwrap_or_default())),
+                "{reader}: cert-id"
             );
             assert_eq!(ali["example.com/note"], h, "{reader}: alibaba annotation");
             let tke = &find(format!("tke-{i}"))["metadata"]["annotations"];
             assert_eq!(tke["example.com/note"], h, "{reader}: tencent annotation");
+        }
+    }
+}
+
+/// Alibaba ids reach delimited annotations (`vgroup-port`, `zone-maps`): a hostile id is
+/// refused by the pack's shape rules instead of being written (policies/alibaba.yaml).
+#[test]
+fn hostile_alibaba_ids_are_refused() {
+    for h in HOSTILE {
+        let h = q(h);
+        let spec = format!(
+            "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: ali}}\nspec:\n  provider: alibaba\n  exposure: service\n  selector: {{app: web}}\n  loadBalancer: {{id: {h}}}\n  ports: [{{port: 80}}]\n  backends: [{{serverGroup: {h}, port: 80, weight: 50}}]\n"
+        );
+        let errors = common::compile(&spec).expect_err("hostile ids are refused");
+        for rule in ["alibaba/load-balancer-id", "alibaba/server-group-id"] {
+            assert!(
+                errors.iter().any(|d| d.rule == rule),
+                "{h}: {rule}: {errors:#?}"
+            );
         }
     }
 }

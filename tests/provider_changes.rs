@@ -59,9 +59,10 @@ fn warnings(report: &serde_json::Value) -> Vec<(String, String, String)> {
 #[test]
 fn alibaba_address_type_cannot_change_in_place() {
     let (code, report) = diff_after_live_edit(
-        "examples/alibaba/service-clb.yaml",
-        "alibaba-cloud-loadbalancer-address-type: internet",
+        // the internal NLB example: a public LB takes the CCM's default and writes none
+        "examples/alibaba/service-nlb.yaml",
         "alibaba-cloud-loadbalancer-address-type: intranet",
+        "alibaba-cloud-loadbalancer-address-type: internet",
     );
     assert_eq!(code, Some(1));
     assert!(warnings(&report).contains(&(

@@ -54,6 +54,9 @@ struct AlbInstance {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ZoneMapping {
     v_switch_id: String,
+    /// "Automatically specified" by the controller when absent (AlbConfig fields, ZoneMapping).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,0 +1,82 @@
+//! Changes the Alibaba cloud controller manager cannot apply to an existing load balancer,
+//! so `diff` can flag them before they are applied (kept apart from the mapping so each
+//! file stays about one thing).
+
+use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
+
+const SERVICE: &[&str] = &["Service"];
+
+/// Changes the CCM cannot apply to an existing LB (`clbv1/loadbalancer.go` refuses them).
+pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the CCM cannot change an existing CLB between internet and intranet; delete and recreate the Service",
+        source: "kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/loadbalancer.go (\"can not change LoadBalancer AddressType once created\")",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-ip-version",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the IP version of an existing CLB cannot change; delete and recreate the Service",
+        source: "kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/loadbalancer.go (\"can not change LoadBalancer AddressIPVersion once created\")",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-master-zoneid",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the zones of an existing CLB cannot change; delete and recreate the Service",
+        source: "kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/loadbalancer.go (\"can not change LoadBalancer master/slave zone id once created\")",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-slave-zoneid",
+        ),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the zones of an existing CLB cannot change; delete and recreate the Service",
+        source: "kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/loadbalancer.go (\"can not change LoadBalancer master/slave zone id once created\")",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "the zones of an existing NLB are fixed by lbgen's zone maps; changing them needs a new Service",
+        source: "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/configure-nlb-instances-by-using-annotations (zone-maps)",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Annotation("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "a Service cannot move to another CLB in place; delete and recreate it",
+        source: "kubernetes/cloud-provider-alibaba-cloud docs/usage.md, 6. Attach an exist LoadBalancer (a Service binds one CLB)",
+    },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: SERVICE,
+        field: Field::Pointer("/spec/loadBalancerClass"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: "loadBalancerClass cannot change: CLB and NLB cannot be converted into each other; delete and recreate the Service",
+        source: "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/configure-nlb-instances-by-using-annotations (spec.loadBalancerClass is immutable)",
+    },
+];

@@ -1,0 +1,274 @@
+//! ALB Ingresses: the Ingress with its `alb.ingress.kubernetes.io/` annotations and, unless
+//! the platform owns the class, the cluster-scoped `AlbConfig` and `IngressClass` it uses.
+//!
+//! Sources: the ACK pages "Customize the routing rules of an ALB Ingress" and the "ALB
+//! Ingress GlobalConfiguration dictionary" (`alibaba/alibaba-load-balancer-controller`
+//! docs/usage.md: health checks, session persistence, backend-scheduler, listen-ports,
+//! AlbConfig fields) and seed 003 (forward groups with a `use-annotation` backend).
+
+use super::ALB;
+use crate::diag::Diagnostic;
+use crate::plan::{BackendPlan, HealthPlan, Plan};
+use crate::provider::{
+    Annotations, Manifest, ingress_rules, labels, metadata, path_backend, path_type,
+};
+use crate::spec::model::{Algorithm, HealthProtocol, Network, StickyMode};
+use crate::spec::values::PortRef;
+use serde_json::{Map, Value, json};
+
+fn key(name: &str) -> String {
+    format!("{ALB}{name}")
+}
+
+/// A listener the routes need: port and whether it is HTTPS.
+type Port = (u16, bool);
+
+/// The Ingress of a plan with `exposure: ingress`, then its AlbConfig and IngressClass.
+pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Manifest> {
+    let mut a = Annotations::default();
+    let mut ports: Vec<Port> = Vec::new();
+    for r in &plan.routes {
+        let port = (r.port, r.certificate_id.is_some());
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    // The controller's default listener is HTTP 80: written only when the routes need
+    // others (docs/usage.md, "Configure custom listening ports").
+    if ports != [(80, false)] {
+        let listen: Vec<Value> = ports
+            .iter()
+            .map(|(p, tls)| json!({ if *tls { "HTTPS" } else { "HTTP" }: p }))
+            .collect();
+        a.set_json(&key("listen-ports"), &Value::Array(listen));
+    }
+    if let Some(h) = &plan.health_check {
+        health(h, &mut a);
+    }
+    let cookie = plan
+        .stickiness
+        .as_ref()
+        .filter(|s| s.mode == StickyMode::Cookie);
+    if let Some(s) = cookie {
+        a.set(&key("sticky-session"), "true");
+        a.set(&key("sticky-session-type"), "Insert");
+        if let Some(t) = s.timeout_seconds {
+            a.set(&key("cookie-timeout"), t.to_string());
+        }
+    }
+    // wrr is the controller's default (dictionary, "Load balancing"); the others are written.
+    match plan.algorithm {
+        Algorithm::RoundRobin => {}
+        Algorithm::LeastConnections => a.set(&key("backend-scheduler"), "wlc"),
+        Algorithm::SourceIp => a.set(&key("backend-scheduler"), "sch"),
+    }
+    for (i, route) in plan.routes.iter().enumerate() {
+        if route.split {
+            let sticky = cookie.and_then(|s| s.timeout_seconds);
+            a.set_json(
+                &key(&format!("actions.{}", action_name(plan, i))),
+                &forward_group(&route.backends, sticky),
+            );
+        }
+    }
+    let rules = ingress_rules(&plan.routes, |i, route| {
+        let backend = path_backend(route, &action_name(plan, i));
+        json!({"path": route.path, "pathType": path_type(route.path_match).unwrap_or("ImplementationSpecific"), "backend": backend})
+    });
+    let tls_hosts = tls_hosts(plan);
+    let class = plan
+        .load_balancer
+        .ingress_class
+        .clone()
+        .unwrap_or_else(|| class_name(plan));
+    let metadata = metadata(plan, a, diagnostics);
+    let mut out = vec![Manifest {
+        template: "alibaba/ingress.yaml".into(),
+        context: json!({
+            "metadata": metadata,
+            "ingressClassName": class,
+            "rules": rules,
+            "tls": if tls_hosts.is_empty() { Value::Null } else { json!([{"hosts": tls_hosts}]) },
+        }),
+    }];
+    if plan.load_balancer.ingress_class.is_none() {
+        out.extend(alb_objects(plan, &class, &ports));
+    }
+    out
+}
+
+/// Health checks as the spec says them: with no `healthCheck` nothing is written and the
+/// controller's default holds (off in the current ACK dictionary; the open-source
+/// controller's docs/usage.md says on), so lbgen never switches checks on by itself.
+fn health(h: &HealthPlan, a: &mut Annotations) {
+    a.set(&key("healthcheck-enabled"), h.enabled.to_string());
+    if !h.enabled {
+        return;
+    }
+    match h.protocol {
+        Some(HealthProtocol::Http) => a.set(&key("healthcheck-protocol"), "HTTP"),
+        Some(HealthProtocol::Tcp) => a.set(&key("healthcheck-protocol"), "TCP"),
+        // refused by `alibaba/health-protocol` (HTTP, HTTPS, TCP or GRPC on ALB)
+        Some(HealthProtocol::Udp) | None => {}
+    }
+    if let Some(path) = &h.path {
+        a.set(&key("healthcheck-path"), path.clone());
+    }
+    if let Some(port) = h.port {
+        a.set(&key("healthcheck-connect-port"), port.to_string());
+    }
+    if let Some(i) = h.interval_seconds {
+        a.set(&key("healthcheck-interval-seconds"), i.to_string());
+    }
+    if let Some(t) = h.timeout_seconds {
+        a.set(&key("healthcheck-timeout-seconds"), t.to_string());
+    }
+    if let Some(r) = h.retries {
+        a.set(&key("healthy-threshold-count"), r.to_string());
+        a.set(&key("unhealthy-threshold-count"), r.to_string());
+    }
+}
+
+/// The TLS hosts of the routes with a certificate, each once, in order of first appearance.
+fn tls_hosts(plan: &Plan) -> Vec<&str> {
+    let mut hosts: Vec<&str> = Vec::new();
+    for host in plan
+        .routes
+        .iter()
+        .filter(|r| r.certificate_id.is_some())
+        .filter_map(|r| r.host.as_deref())
+    {
+        if !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    hosts
+}
+
+/// The synthetic backend name of a forward action: `forward` as in seed 003 when one route
+/// needs an action, `forward-<route index>` when several do, so names never collide within
+/// an Ingress (the annotation is matched per Ingress).
+fn action_name(plan: &Plan, route: usize) -> String {
+    if plan.routes.iter().filter(|r| r.split).count() == 1 {
+        "forward".into()
+    } else {
+        format!("forward-{route}")
+    }
+}
+
+/// `[{"type":"ForwardGroup","ForwardConfig":{"ServerGroups":[...]}}]` (seed 003), numbers
+/// as JSON numbers; cookie stickiness across the groups (`ServerGroupStickySession`).
+fn forward_group(backends: &[BackendPlan], sticky: Option<u64>) -> Value {
+    let groups: Vec<Value> = backends
+        .iter()
+        .map(|b| match (&b.service, &b.server_group) {
+            (Some(name), _) => {
+                let port = match &b.port {
+                    Some(PortRef::Number(p)) => json!(p.0),
+                    Some(PortRef::Name(n)) => json!(n),
+                    None => Value::Null,
+                };
+                json!({"ServiceName": name, "ServicePort": port, "Weight": b.effective_weight})
+            }
+            (None, id) => json!({"ServerGroupID": id, "Weight": b.effective_weight}),
+        })
+        .collect();
+    let mut config = Map::new();
+    config.insert("ServerGroups".into(), Value::Array(groups));
+    if let Some(timeout) = sticky {
+        config.insert(
+            "ServerGroupStickySession".into(),
+            json!({"Enabled": true, "Timeout": timeout}),
+        );
+    }
+    json!([{"type": "ForwardGroup", "ForwardConfig": config}])
+}
+
+/// The cluster-scoped name of the AlbConfig and IngressClass lbgen owns for an Ingress:
+/// `<namespace>.<name>`. Both parts are DNS labels (no dots), so the dot separates them
+/// unambiguously and two different specs never share a name (`a-b/c` is `a-b.c`, `a/b-c`
+/// is `a.b-c`); at most 127 characters, a valid DNS-1123 subdomain, so nothing is cut.
+pub(super) fn class_name(plan: &Plan) -> String {
+    format!("{}.{}", plan.namespace, plan.name)
+}
+
+/// The `AlbConfig` and `IngressClass` the ALB controller needs (AlbConfig fields in the
+/// dictionary; IngressClass from "Associate an AlbConfig object with an Ingress").
+fn alb_objects(plan: &Plan, class: &str, ports: &[Port]) -> Vec<Manifest> {
+    let lb = &plan.load_balancer;
+    let config = match (&lb.id, &lb.create) {
+        (Some(id), _) => json!({"id": id, "forceOverride": lb.override_listeners}),
+        (None, create) => {
+            let create = create.clone().unwrap_or_default();
+            let mut c = Map::new();
+            if let Some(name) = &create.name {
+                c.insert("name".into(), json!(name));
+            }
+            c.insert(
+                "addressType".into(),
+                json!(match plan.network {
+                    Network::Public => "Internet",
+                    Network::Internal => "Intranet",
+                }),
+            );
+            // Absent: the controller's default edition (Standard).
+            if let Some(edition) = &create.l7_flavor {
+                c.insert("edition".into(), json!(edition));
+            }
+            let mappings: Vec<Value> = create
+                .subnet_ids
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match create.zones.get(i) {
+                    Some(zone) => json!({"vSwitchId": v, "zoneId": zone}),
+                    None => json!({"vSwitchId": v}),
+                })
+                .collect();
+            c.insert("zoneMappings".into(), Value::Array(mappings));
+            Value::Object(c)
+        }
+    };
+    let listeners: Vec<Value> = ports
+        .iter()
+        .map(|&(port, tls)| {
+            let certificates = certificates(plan, port);
+            match (tls, certificates.is_empty()) {
+                (true, false) => {
+                    json!({"port": port, "protocol": "HTTPS", "certificates": certificates})
+                }
+                _ => json!({"port": port, "protocol": "HTTP"}),
+            }
+        })
+        .collect();
+    let labels = labels(plan);
+    vec![
+        Manifest {
+            template: "alibaba/albconfig.yaml".into(),
+            context: json!({"name": class, "labels": labels, "config": config, "listeners": listeners}),
+        },
+        Manifest {
+            template: "alibaba/ingressclass.yaml".into(),
+            context: json!({"name": class, "labels": labels}),
+        },
+    ]
+}
+
+/// Every certificate of the HTTPS routes on `port`, each once in route order; the first is
+/// the listener's default (`IsDefault`: one default per listener, AlbConfig Certificate).
+fn certificates(plan: &Plan, port: u16) -> Vec<Value> {
+    let mut ids: Vec<&str> = Vec::new();
+    for id in plan
+        .routes
+        .iter()
+        .filter(|r| r.port == port)
+        .filter_map(|r| r.certificate_id.as_deref())
+    {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| json!({"CertificateId": id, "IsDefault": i == 0}))
+        .collect()
+}

@@ -1,0 +1,253 @@
+//! CLB and NLB Services: the annotations the CCM reads when it builds the load balancer,
+//! its listeners and its (v)server groups.
+//!
+//! CLB: `pkg/controller/service/clbv1/` (loadbalancer.go, listeners.go, vgroups.go) and the
+//! CCM's docs/usage.md; NLB: `pkg/controller/service/nlbv2/server_groups.go`
+//! (`setServerGroupAttributeFromAnno`) and the ACK page "Configure NLB instances by using
+//! annotations". Ids and zones reach delimited annotations (`zone-maps`, `vgroup-port`)
+//! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
+
+use super::{BACKEND_TYPE, P};
+use crate::diag::Diagnostic;
+use crate::plan::{HealthPlan, Plan};
+use crate::provider::{Annotations, Manifest, service_manifest};
+use crate::spec::model::{
+    Algorithm, ChargeMode, HealthProtocol, LbType, Network, Protocol, StickyMode, Targets,
+};
+use serde_json::{Value, json};
+
+fn key(name: &str) -> String {
+    format!("{P}{name}")
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+/// The Service of a plan with `exposure: service`.
+pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
+    let nlb = plan.load_balancer.lb_type == LbType::Nlb;
+    let mut a = Annotations::default();
+    load_balancer(plan, nlb, &mut a);
+    // Always written: the CCM sets a scheduler only when the annotation names one
+    // (clbv1/listeners.go `isNeedUpdate`, nlbv2/server_groups.go), so leaving it out
+    // would never undo an earlier choice.
+    a.set(&key("scheduler"), scheduler(plan.algorithm));
+    if let Some(s) = &plan.stickiness {
+        let seconds = s.timeout_seconds.unwrap_or_default().to_string();
+        match s.mode {
+            StickyMode::SourceIp => a.set(&key("persistence-timeout"), seconds),
+            StickyMode::Cookie => {
+                a.set(&key("sticky-session"), "on");
+                a.set(&key("sticky-session-type"), "insert");
+                a.set(&key("cookie-timeout"), seconds);
+            }
+        }
+    }
+    if let Some(h) = &plan.health_check {
+        if nlb {
+            nlb_health(h, &mut a);
+        } else {
+            clb_health(plan, h, &mut a);
+        }
+    }
+    let l7 = plan
+        .listeners
+        .iter()
+        .any(|l| matches!(l.protocol, Protocol::Http | Protocol::Https));
+    if l7 {
+        // "https:443,http:80" (docs/usage.md, 20. forward port): protocols from the enum,
+        // ports are numbers, so nothing user-written reaches the delimiters.
+        let protocol_port: Vec<String> = plan
+            .listeners
+            .iter()
+            .map(|l| format!("{}:{}", l.protocol.as_str().to_ascii_lowercase(), l.port))
+            .collect();
+        a.set(&key("protocol-port"), protocol_port.join(","));
+    }
+    if let Some(cert) = plan.listeners.iter().find_map(|l| l.certificate_id.clone()) {
+        a.set(&key("cert-id"), cert);
+    }
+    if plan.targets == Targets::Pods {
+        a.set(BACKEND_TYPE, "eni");
+    }
+    if nlb && plan.ip_targets {
+        // NLB server groups of type Ip register nodes and ENIs by address (NLB annotation
+        // page, "Configure Server Group Type"; nlbv2/server_groups.go `IpServerGroupType`).
+        a.set(&key("server-group-type"), "Ip");
+    }
+    // "rsp-...:<port>" pairs (clbv1/listeners.go `vgroup`); the policy checks the ids
+    // (`alibaba/server-group-id`) and that each port is a number.
+    let groups: Vec<String> = plan
+        .backends
+        .iter()
+        .filter_map(|b| Some(format!("{}:{}", b.server_group.as_ref()?, b.port.as_ref()?)))
+        .collect();
+    if !groups.is_empty() {
+        a.set(&key("vgroup-port"), groups.join(","));
+        if let Some(w) = plan.backends.iter().find_map(|b| b.weight) {
+            a.set(&key("weight"), w.to_string());
+        }
+    }
+    if let (true, Some(host)) = (plan.pass_through, &plan.load_balancer.hostname) {
+        a.set(&key("hostname"), host.clone());
+    }
+    let mut manifest = service_manifest(plan, "alibaba/service.yaml", a, diagnostics);
+    manifest.context["loadBalancerClass"] = if nlb {
+        json!("alibabacloud.com/nlb")
+    } else {
+        Value::Null
+    };
+    manifest
+}
+
+/// An existing LB, or the creation parameters of a new one.
+fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
+    let lb = &plan.load_balancer;
+    if let Some(id) = &lb.id {
+        a.set(&key("id"), id.clone());
+        a.set(
+            &key("force-override-listeners"),
+            lb.override_listeners.to_string(),
+        );
+        return;
+    }
+    let Some(create) = &lb.create else {
+        return;
+    };
+    // The CCM's default is internet (annotations.go `DefaultValue`), so only an internal LB
+    // needs the annotation; the address type cannot change after creation either way.
+    if plan.network == Network::Internal {
+        a.set(&key("address-type"), "intranet");
+    }
+    if nlb {
+        // "zone:vsw,zone:vsw" (NLB annotation page, zone-maps); zones and vSwitch ids are
+        // checked against their documented shapes first (`alibaba/zone-id`, `/vswitch-id`).
+        let maps: Vec<String> = create
+            .zones
+            .iter()
+            .zip(&create.subnet_ids)
+            .map(|(z, v)| format!("{z}:{v}"))
+            .collect();
+        a.set(&key("zone-maps"), maps.join(","));
+    } else {
+        if let Some(vsw) = &create.subnet_id {
+            a.set(&key("vswitch-id"), vsw.clone());
+        }
+        if let Some(spec) = &create.l4_flavor {
+            // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU
+            // (pkg/model/load_balancer.go `IsPayByCLCU`), which takes no spec.
+            a.set(&key("spec"), spec.clone());
+            a.set(&key("instance-charge-type"), "PayBySpec");
+        }
+        if let Some(z) = create.zones.first() {
+            a.set(&key("master-zoneid"), z.clone());
+        }
+        if let Some(z) = create.zones.get(1) {
+            a.set(&key("slave-zoneid"), z.clone());
+        }
+    }
+    if let Some(name) = &create.name {
+        a.set(&key("name"), name.clone());
+    }
+    if let Some(bw) = &create.bandwidth {
+        if let Some(mode) = bw.charge_mode {
+            let charge = match mode {
+                ChargeMode::Bandwidth => "paybybandwidth",
+                ChargeMode::Traffic => "paybytraffic",
+            };
+            a.set(&key("charge-type"), charge);
+        }
+        if let Some(size) = bw.size {
+            a.set(&key("bandwidth"), size.to_string());
+        }
+    }
+}
+
+/// CLB (docs/usage.md, 17. Setting scheduler) and NLB (NLB annotation page, "Specify the
+/// scheduling algorithm") spell the schedulers alike, in lower case.
+fn scheduler(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::RoundRobin => "wrr",
+        Algorithm::LeastConnections => "wlc",
+        Algorithm::SourceIp => "sch",
+    }
+}
+
+/// CLB health checks: TCP/UDP listeners switch with `health-check-switch`, HTTP/HTTPS
+/// listeners with `health-check-flag` (annotations.go comments). The type is for TCP
+/// listeners (clbv1/listeners.go applies it to TCP only): a UDP check has none ("Configure
+/// UDP health checks" on the ACK CLB annotation page).
+fn clb_health(plan: &Plan, h: &HealthPlan, a: &mut Annotations) {
+    let l4 = plan
+        .listeners
+        .iter()
+        .any(|l| matches!(l.protocol, Protocol::Tcp | Protocol::Udp));
+    let l7 = plan
+        .listeners
+        .iter()
+        .any(|l| matches!(l.protocol, Protocol::Http | Protocol::Https));
+    if l4 {
+        a.set(&key("health-check-switch"), on_off(h.enabled));
+    }
+    if l7 {
+        a.set(&key("health-check-flag"), on_off(h.enabled));
+    }
+    if !h.enabled {
+        return;
+    }
+    let http = h.protocol == Some(HealthProtocol::Http);
+    match h.protocol {
+        Some(HealthProtocol::Http) => a.set(&key("health-check-type"), "http"),
+        Some(HealthProtocol::Tcp) => a.set(&key("health-check-type"), "tcp"),
+        Some(HealthProtocol::Udp) | None => {}
+    }
+    // An HTTP check waits with health-check-timeout, TCP and UDP ones with
+    // health-check-connect-timeout (docs/usage.md, 16. a and b).
+    let timeout = if http {
+        "health-check-timeout"
+    } else {
+        "health-check-connect-timeout"
+    };
+    probe_settings(h, timeout, a);
+}
+
+/// NLB server-group health checks (nlbv2/server_groups.go reads the flag as `on`, then the
+/// type `tcp`/`http`/`udp`, uri, connect port, connect timeout, interval and thresholds).
+fn nlb_health(h: &HealthPlan, a: &mut Annotations) {
+    a.set(&key("health-check-flag"), on_off(h.enabled));
+    if !h.enabled {
+        return;
+    }
+    // tcp and http (nlb-usage.md); udp for UDP ports (test/e2e/testcase/service/nlbv2/backend.go)
+    let kind = match h.protocol {
+        Some(HealthProtocol::Http) => Some("http"),
+        Some(HealthProtocol::Tcp) => Some("tcp"),
+        Some(HealthProtocol::Udp) => Some("udp"),
+        None => None,
+    };
+    if let Some(kind) = kind {
+        a.set(&key("health-check-type"), kind);
+    }
+    probe_settings(h, "health-check-connect-timeout", a);
+}
+
+/// The settings CLB and NLB share: uri, connect port, interval, timeout and thresholds.
+fn probe_settings(h: &HealthPlan, timeout: &str, a: &mut Annotations) {
+    if let Some(path) = &h.path {
+        a.set(&key("health-check-uri"), path.clone());
+    }
+    if let Some(port) = h.port {
+        a.set(&key("health-check-connect-port"), port.to_string());
+    }
+    if let Some(i) = h.interval_seconds {
+        a.set(&key("health-check-interval"), i.to_string());
+    }
+    if let Some(t) = h.timeout_seconds {
+        a.set(&key(timeout), t.to_string());
+    }
+    if let Some(r) = h.retries {
+        a.set(&key("healthy-threshold"), r.to_string());
+        a.set(&key("unhealthy-threshold"), r.to_string());
+    }
+}
