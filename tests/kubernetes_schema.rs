@@ -92,7 +92,8 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             out.extend(walk(&path));
-        } else {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
+            // Rendered objects only, not lbgen's `.lbgen-files` inventory.
             out.push(path);
         }
     }

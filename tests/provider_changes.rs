@@ -21,7 +21,12 @@ fn diff_after_live_edit(example: &str, from: &str, to: &str) -> (Option<i32>, se
     );
     let mut edited = 0;
     for dir in std::fs::read_dir(live.path()).expect("dir") {
-        for file in std::fs::read_dir(dir.expect("entry").path()).expect("dir") {
+        let dir = dir.expect("entry").path();
+        // Namespace folders only (the out-dir also holds lbgen's inventory file).
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(dir).expect("dir") {
             let path = file.expect("entry").path();
             let text = std::fs::read_to_string(&path).expect("read");
             if text.contains(from) {

@@ -57,7 +57,10 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     match &args.out_dir {
         Some(dir) => {
             match files(&compiled, args.output).and_then(|files| emit::write_files(dir, &files)) {
-                Ok(()) => Outcome::Success,
+                Ok(removed) => {
+                    say_removed(dir, &removed);
+                    Outcome::Success
+                }
                 Err(e) => io_failure(&e),
             }
         }
@@ -65,6 +68,20 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
             Ok(text) => output::stdout_plain(&text, Outcome::Success),
             Err(e) => io_failure(&e),
         },
+    }
+}
+
+/// Names, on stderr, the files of an earlier rendering that this one removed (objects no
+/// spec renders any more): a GitOps directory must not keep them alive, and the user must
+/// see that they went.
+fn say_removed(dir: &std::path::Path, removed: &[PathBuf]) {
+    let mut err = anstream::stderr();
+    for path in removed {
+        let _ = writeln!(
+            err,
+            "removed: {} (no spec renders it any more)",
+            dir.join(path).display()
+        );
     }
 }
 

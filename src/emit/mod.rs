@@ -8,6 +8,7 @@
 //! `--out-dir` is written as one transaction (`outdir`).
 
 mod id;
+mod inventory;
 mod outdir;
 
 pub use id::{IdError, ObjectId, check_namespace, is_namespace, is_subdomain};
@@ -303,8 +304,13 @@ pub fn compare_dir(
             }
         }
     }
+    // Only a file lbgen wrote can be extra: the user's own manifests beside the rendering
+    // are not drift (the same ownership test as the out-dir transaction).
+    let listed = inventory::read(dir);
     for rel in on_disk {
-        if !files.iter().any(|(r, _)| *r == rel) {
+        if !files.iter().any(|(r, _)| *r == rel)
+            && inventory::is_ours(&rel, &dir.join(&rel), &listed)
+        {
             drift.push(Drift::Extra(rel));
         }
     }

@@ -11,7 +11,8 @@
 //! created with mode 0666 and directories 0777, both masked by the process umask, as
 //! every other tool does.
 
-use super::EmitError;
+use super::{EmitError, inventory};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// What names our sibling directories: `.<dir>.lbgen-new-<unique>` / `-old-`.
@@ -95,19 +96,16 @@ fn recover(parent: &Path, name: &str, dir: &Path) -> Result<(), EmitError> {
     Ok(())
 }
 
-/// Whether `--out-dir` owns a file of this name: a visible `*.yaml`/`*.json` that is not
-/// a kustomization. Everything else found in the old directory is carried over.
-fn is_ours(name: &str) -> bool {
-    !name.starts_with('.')
-        && !matches!(
-            name,
-            "kustomization.yaml" | "kustomization.yml" | "kustomization.json" | "Kustomization"
-        )
-        && (name.ends_with(".yaml") || name.ends_with(".json"))
-}
-
-/// Copies the user's own entries of `old` into `new`, keeping relative paths.
-fn carry_over(old: &Path, new: &Path) -> Result<(), EmitError> {
+/// Copies the user's own entries of `old` (below `root`) into `new`, keeping relative
+/// paths; files an earlier run of lbgen wrote are not carried (the new rendering replaces
+/// them), and those the new rendering no longer has are added to `removed`.
+fn carry_over(
+    root: &Path,
+    old: &Path,
+    new: &Path,
+    listed: &BTreeSet<PathBuf>,
+    removed: &mut Vec<PathBuf>,
+) -> Result<(), EmitError> {
     let entries = std::fs::read_dir(old).map_err(io(old))?;
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
@@ -119,18 +117,23 @@ fn carry_over(old: &Path, new: &Path) -> Result<(), EmitError> {
         else {
             continue;
         };
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let meta = path.symlink_metadata().map_err(io(&path))?;
         let target = new.join(&name);
         if meta.is_dir() && !name.starts_with('.') {
             std::fs::create_dir_all(&target).map_err(io(&target))?;
-            carry_over(&path, &target)?;
+            carry_over(root, &path, &target, listed, removed)?;
             // A directory of nothing but old renderings is not carried as an empty one.
             if std::fs::read_dir(&target).is_ok_and(|mut e| e.next().is_none()) {
                 std::fs::remove_dir(&target).map_err(io(&target))?;
             }
         } else if meta.is_dir() {
             copy_tree(&path, &target)?;
-        } else if !is_ours(&name) && target.symlink_metadata().is_err() {
+        } else if meta.is_file() && inventory::is_ours(&rel, &path, listed) {
+            if target.symlink_metadata().is_err() && rel != Path::new(inventory::FILE) {
+                removed.push(rel);
+            }
+        } else if target.symlink_metadata().is_err() {
             copy_entry(&path, &target, &meta)?;
         }
     }
@@ -181,7 +184,8 @@ fn write_all(new: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitError> {
         file.write_all(text.as_bytes()).map_err(io(&target))?;
         file.sync_all().map_err(io(&target))?;
     }
-    Ok(())
+    let listing = new.join(inventory::FILE);
+    std::fs::write(&listing, inventory::render(files)).map_err(io(&listing))
 }
 
 /// Swaps `new` in for `dir` (see the module comment).
@@ -206,7 +210,8 @@ fn swap(parent: &Path, name: &str, dir: &Path, new: &Path) -> Result<(), EmitErr
 
 /// Replaces `dir` with exactly `files` (plus the user's own files carried over), as one
 /// transaction. On error the old directory is as it was and nothing new is left behind.
-pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitError> {
+/// Returns the files of the old rendering that the new one no longer has (removed).
+pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, EmitError> {
     // A symlinked --out-dir is replaced where it points, and stays a symlink.
     let resolved;
     let dir = match dir.symlink_metadata() {
@@ -228,13 +233,16 @@ pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitEr
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
     recover(&parent, &name, dir)?;
     let new = fresh_sibling(&parent, &name, NEW)?;
+    let mut removed = Vec::new();
     let result = write_all(&new, files)
         .and_then(|()| match dir.is_dir() {
             // The old directory's own mode (a chmod the user made) is kept.
-            true => carry_over(dir, &new).and_then(|()| {
-                let mode = std::fs::metadata(dir).map_err(io(dir))?.permissions();
-                std::fs::set_permissions(&new, mode).map_err(io(dir))
-            }),
+            true => {
+                carry_over(dir, dir, &new, &inventory::read(dir), &mut removed).and_then(|()| {
+                    let mode = std::fs::metadata(dir).map_err(io(dir))?.permissions();
+                    std::fs::set_permissions(&new, mode).map_err(io(dir))
+                })
+            }
             false => Ok(()),
         })
         .and_then(|()| swap(&parent, &name, dir, &new));
@@ -242,7 +250,7 @@ pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), EmitEr
         let _ = std::fs::remove_dir_all(&new);
     }
     // Name the path the user knows, not the temporary one.
-    result.map_err(|e| match e {
+    result.map(|()| removed).map_err(|e| match e {
         EmitError::Io { path, source } => EmitError::Io {
             path: path
                 .strip_prefix(&new)
