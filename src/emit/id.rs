@@ -14,10 +14,12 @@
 //! Names" and "RFC 1123 Label Names": lowercase alphanumerics and `-` (`.` in subdomains),
 //! alphanumeric at both ends. The Chinese translation of that page says a subdomain must
 //! start with a letter; the English page (and apimachinery's `IsDNS1123Subdomain`) accept
-//! a digit, and that is what is accepted here. Kinds that only need "path segment names"
-//! (RBAC roles such as `system:aggregate-to-view`) are held to DNS-1123 too: a path segment
-//! name may hold `:`, spaces or upper case, which are not safe in every file name, so such
-//! an object must be applied without lbgen passing it through. Version format: "API versioning"
+//! a digit, and that is what is accepted here. The RBAC kinds (`rbac.authorization.k8s.io`)
+//! take "path segment names" instead (apimachinery `ValidatePathSegmentName`), and charts
+//! do name roles `system:aggregate-to-view`: for that group a name may also hold `:`, but
+//! only from the safe set `a-z0-9.-:`, starting with a letter or digit (so never `.`,
+//! `..`, a hidden file, `/` or `%`); `:` is a plain character in a Linux file name and is
+//! percent-encoded in URLs. Version format: "API versioning"
 //! (kubernetes.io/docs/reference/using-api/#api-versioning).
 
 use serde_json::Value;
@@ -78,6 +80,19 @@ fn is_label(s: &str) -> bool {
 /// A DNS-1123 subdomain: dot-separated labels, at most 253 characters.
 pub fn is_subdomain(s: &str) -> bool {
     !s.is_empty() && s.len() <= MAX_SUBDOMAIN && s.split('.').all(is_label)
+}
+
+/// The group whose kinds take path segment names (Role, ClusterRole and their bindings).
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// An RBAC object's name: like a subdomain, but `:` is allowed too (`system:auth-delegator`).
+fn is_rbac_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SUBDOMAIN
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.' | b':')
+        })
 }
 
 /// A namespace: a DNS-1123 label.
@@ -149,7 +164,7 @@ impl ObjectId {
             ));
         }
         let name = text(value, "/metadata/name", "metadata.name")?;
-        if !is_subdomain(name) {
+        if !(is_subdomain(name) || group == RBAC_GROUP && is_rbac_name(name)) {
             return Err(error(
                 "metadata.name",
                 format!(
@@ -238,6 +253,27 @@ mod tests {
     fn id(api: &str, kind: &str, ns: Value, name: &str) -> Result<ObjectId, IdError> {
         ObjectId::of(&json!({"apiVersion": api, "kind": kind,
             "metadata": {"name": name, "namespace": ns}}))
+    }
+
+    #[test]
+    fn rbac_objects_take_colons_in_their_names_and_nothing_unsafe() {
+        let rbac = "rbac.authorization.k8s.io/v1";
+        for ok in [
+            "system:aggregate-to-view",
+            "system:auth-delegator",
+            "a.b:c-d",
+        ] {
+            assert!(id(rbac, "ClusterRole", Value::Null, ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            ":x", ".", "..", "a/b", "a%2Fb", "A:b", "a b", ".hidden", "a?b", "",
+        ] {
+            assert!(id(rbac, "ClusterRole", Value::Null, bad).is_err(), "{bad}");
+        }
+        assert!(
+            id("v1", "ConfigMap", json!("web"), "system:x").is_err(),
+            "other groups keep DNS-1123 subdomains"
+        );
     }
 
     #[test]
