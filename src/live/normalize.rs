@@ -86,6 +86,7 @@ pub fn normalise(
                 keep_owned_annotations(&value, &mut out, ownership);
             }
             drop_controller_annotations(&mut out, &desired.0, ownership);
+            undo_controller_rewrites(&mut out, &desired.0, ownership);
             out
         }
     };
@@ -213,6 +214,31 @@ fn drop_controller_annotations(out: &mut Value, rendered: &Value, ownership: &An
     }
 }
 
+/// A value the controller wrote over lbgen's with the same meaning (CCE's `onlyLocal` for
+/// a rendered `"true"`) is shown as lbgen rendered it: not a difference to apply back.
+fn undo_controller_rewrites(out: &mut Value, rendered: &Value, ownership: &AnnotationOwnership) {
+    let rendered = rendered
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object);
+    let Some(live) = out
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for rewrite in &ownership.rewritten_by_controller {
+        let rendered_value = rendered
+            .and_then(|r| r.get(rewrite.key))
+            .and_then(Value::as_str);
+        if let Some(value) = live.get_mut(rewrite.key)
+            && value.as_str() == Some(rewrite.live)
+            && rendered_value == Some(rewrite.rendered)
+        {
+            *value = Value::String(rewrite.rendered.to_string());
+        }
+    }
+}
+
 /// A live annotation whose value and whose rendered counterpart both parse as JSON is
 /// written as lbgen writes JSON (sorted keys, no spaces): the rendered text itself when
 /// the two mean the same, so only a change of meaning is a difference.
@@ -266,6 +292,29 @@ mod tests {
 
     fn ownership() -> AnnotationOwnership {
         crate::provider::annotation_ownership()
+    }
+
+    #[test]
+    fn cce_only_local_for_a_rendered_true_is_no_difference() {
+        let managed = json!({"app.kubernetes.io/managed-by": "kubectl-lbgen"});
+        let rendered = Object(json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "a", "labels": managed,
+                "annotations": {"kubernetes.io/elb.pass-through": "true"}},
+            "spec": {"externalTrafficPolicy": "Local"},
+        }));
+        let mut live = rendered.clone();
+        live.0["metadata"]["annotations"]["kubernetes.io/elb.pass-through"] = json!("onlyLocal");
+        assert_eq!(
+            normalise(&live, Some(&rendered), &ownership(), Extent::Owned),
+            rendered
+        );
+        // Any other live value is still a difference.
+        live.0["metadata"]["annotations"]["kubernetes.io/elb.pass-through"] = json!("false");
+        assert_ne!(
+            normalise(&live, Some(&rendered), &ownership(), Extent::Owned),
+            rendered
+        );
     }
 
     #[test]

@@ -80,6 +80,22 @@ pub struct AnnotationOwnership {
     pub prefixes: Vec<&'static str>,
     /// Keys under those prefixes that the cloud's controller writes, never lbgen.
     pub written_by_controller: Vec<&'static str>,
+    /// Values the cloud's controller writes over lbgen's, meaning the same thing.
+    pub rewritten_by_controller: Vec<ControllerRewrite>,
+}
+
+/// The controller replaces the value lbgen rendered with another spelling of the same
+/// setting: a live `live` where lbgen rendered `rendered` is no difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControllerRewrite {
+    /// The annotation key.
+    pub key: &'static str,
+    /// What lbgen renders (what the provider's examples write).
+    pub rendered: &'static str,
+    /// What the controller writes in its place.
+    pub live: &'static str,
+    /// Where the fact comes from.
+    pub source: &'static str,
 }
 
 impl AnnotationOwnership {
@@ -104,5 +120,6 @@ pub fn annotation_ownership() -> AnnotationOwnership {
             super::tencent::changes::WRITTEN_BY_TKE,
         ]
         .concat(),
+        rewritten_by_controller: super::huawei::REWRITTEN_BY_CCE.to_vec(),
     }
 }
