@@ -3,6 +3,7 @@
 //! Knows no provider and no Kubernetes object type.
 
 pub mod de;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod node;

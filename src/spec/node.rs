@@ -7,7 +7,8 @@
 //! scalar's raw text and quoting style; `spec::de` then deserialises typed values from the
 //! tree and `Node::find` maps a field path back to its location.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use super::limits::AliasBudget;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
 
 /// A position in a source file, both 1-based, as editors and compilers print them.
@@ -58,26 +59,22 @@ pub struct SyntaxError {
 /// A document of a stream: its root node (`None` for an empty document).
 pub type Document = Option<Node>;
 
-/// The most nodes one stream may expand to (aliases count every time they are used), so
-/// that an alias bomb cannot exhaust memory. Scaled with the input size: a document can
-/// hardly have more nodes than bytes, aliases aside.
-fn node_budget(input_len: usize) -> usize {
-    input_len.saturating_mul(2).max(100_000)
-}
-
-/// The deepest nesting accepted; no Kubernetes object comes close.
+/// The deepest nesting accepted; no Kubernetes object comes close. The reader recurses
+/// only on nesting, never on the input's length.
 const MAX_DEPTH: usize = 128;
 
-/// Parses a YAML stream into documents.
+/// Parses a YAML stream into documents. What aliases may add is budgeted by
+/// [`AliasBudget::for_input`]; unknown tags are errors.
 pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
     let mut builder = Builder {
         anchors: HashMap::new(),
-        budget: node_budget(input.len()),
+        budget: AliasBudget::for_input(input.len()),
+        limit: AliasBudget::for_input(input.len()),
     };
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(input);
     loop {
-        let (event, span) = next(&mut parser)?;
+        let (event, _) = next(&mut parser)?;
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(..) => {
@@ -87,7 +84,7 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
                     docs.push(None);
                     continue;
                 }
-                let root = builder.node(&mut parser, first, first_span, 0)?;
+                let (root, _) = builder.node(&mut parser, first, first_span, 0)?;
                 let (end, end_span) = next(&mut parser)?;
                 if !matches!(end, Event::DocumentEnd) {
                     return Err(syntax(
@@ -99,35 +96,38 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
                 let empty = matches!(&root.value, NodeValue::Scalar { text, plain: true } if resolve_plain(text).is_null());
                 docs.push((!empty).then_some(root));
             }
-            _ => {
-                let _ = span;
-            }
+            _ => {}
         }
     }
     Ok(docs)
 }
 
-type Marked<'a> = (Event<'a>, serde_saphyr::granit_parser::Span);
+type RawSpan = serde_saphyr::granit_parser::Span;
+type Marked<'a> = (Event<'a>, RawSpan);
+type YamlParser<'a> = Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>;
 
-fn next<'a>(
-    parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-) -> Result<Marked<'a>, SyntaxError> {
-    match parser.next_event() {
-        // Comments are presentation, not data.
-        Some(Ok((Event::Comment(..), _))) => next(parser),
-        Some(Ok(ev)) => Ok(ev),
-        Some(Err(e)) => Err(SyntaxError {
-            message: e.info(),
-            span: Span {
-                line: e.marker().line(),
-                column: e.marker().col() + 1,
-            },
-        }),
-        None => Err(syntax("unexpected end of input", Span::default())),
+/// The next event that is not a comment (a loop: a file of comments must not recurse).
+fn next<'a>(parser: &mut YamlParser<'a>) -> Result<Marked<'a>, SyntaxError> {
+    loop {
+        match parser.next_event() {
+            // Comments are presentation, not data.
+            Some(Ok((Event::Comment(..), _))) => continue,
+            Some(Ok(ev)) => return Ok(ev),
+            Some(Err(e)) => {
+                return Err(SyntaxError {
+                    message: e.info(),
+                    span: Span {
+                        line: e.marker().line(),
+                        column: e.marker().col() + 1,
+                    },
+                });
+            }
+            None => return Err(syntax("unexpected end of input", Span::default())),
+        }
     }
 }
 
-fn to_span(s: &serde_saphyr::granit_parser::Span) -> Span {
+fn to_span(s: &RawSpan) -> Span {
     Span {
         line: s.start.line(),
         column: s.start.col() + 1,
@@ -141,107 +141,179 @@ fn syntax(message: &str, span: Span) -> SyntaxError {
     }
 }
 
+/// The size of a subtree: nodes and bytes of scalar text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Cost {
+    fn add(&mut self, other: Cost) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
 struct Builder {
-    anchors: HashMap<usize, Node>,
-    budget: usize,
+    /// Anchored nodes of the current document, with their cost.
+    anchors: HashMap<usize, (Node, Cost)>,
+    /// What aliases may still add.
+    budget: AliasBudget,
+    /// What they could add at the start (for the message).
+    limit: AliasBudget,
+}
+
+/// Whether a tag lets YAML resolution apply to a plain scalar: `Some(false)` for `!!str`,
+/// `Some(true)` for the other YAML core tags and no tag; `None` for anything else.
+fn tag_reading(tag: Option<&Tag>) -> Option<bool> {
+    let Some(tag) = tag else { return Some(true) };
+    match tag.core_suffix() {
+        Some("str") => Some(false),
+        Some("int" | "float" | "bool" | "null" | "map" | "seq") => Some(true),
+        _ => None,
+    }
+}
+
+fn check_tag(tag: Option<&Tag>, span: Span) -> Result<bool, SyntaxError> {
+    tag_reading(tag).ok_or_else(|| SyntaxError {
+        message: format!(
+            "unsupported YAML tag `{}`; Kubernetes objects use no tags: remove it (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are read)",
+            tag.map(Tag::original).unwrap_or_default()
+        ),
+        span,
+    })
+}
+
+/// A 64-bit hash of a key, for linear-time duplicate detection.
+fn key_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+        .hash_one(text)
 }
 
 impl Builder {
-    fn spend(&mut self, span: Span, count: usize) -> Result<(), SyntaxError> {
-        if count > self.budget {
-            return Err(syntax(
-                "the input expands to too many YAML nodes (alias bomb?); split it into smaller files",
+    fn spend(&mut self, span: Span, cost: Cost) -> Result<(), SyntaxError> {
+        if cost.nodes > self.budget.nodes || cost.bytes > self.budget.bytes {
+            return Err(SyntaxError {
+                message: format!(
+                    "YAML aliases expand this input beyond its budget (alias bomb?): aliases may add {} nodes and {} bytes to an input of this size; expand the aliases by hand, or raise the budget with {} and {}",
+                    self.limit.nodes,
+                    self.limit.bytes,
+                    super::limits::ENV_ALIAS_NODES,
+                    super::limits::ENV_ALIAS_BYTES
+                ),
                 span,
-            ));
+            });
         }
-        self.budget -= count;
+        self.budget.nodes -= cost.nodes;
+        self.budget.bytes -= cost.bytes;
         Ok(())
     }
 
     fn node<'a>(
         &mut self,
-        parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
+        parser: &mut YamlParser<'a>,
         event: Event<'a>,
-        raw_span: serde_saphyr::granit_parser::Span,
+        raw_span: RawSpan,
         depth: usize,
-    ) -> Result<Node, SyntaxError> {
+    ) -> Result<(Node, Cost), SyntaxError> {
         let span = to_span(&raw_span);
         if depth > MAX_DEPTH {
             return Err(syntax("the document is nested too deeply", span));
         }
-        self.spend(span, 1)?;
+        let mut cost = Cost { nodes: 1, bytes: 0 };
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let explicit_str = tag
-                    .as_ref()
-                    .is_some_and(|t| format!("{t}").ends_with("str"));
-                let plain = matches!(style, ScalarStyle::Plain) && !explicit_str;
-                (
-                    NodeValue::Scalar {
-                        text: text.into_owned(),
-                        plain,
-                    },
-                    anchor,
-                )
+                let resolvable = check_tag(tag.as_deref(), span)?;
+                let plain = matches!(style, ScalarStyle::Plain) && resolvable;
+                cost.bytes = text.len();
+                let text = text.into_owned();
+                (NodeValue::Scalar { text, plain }, anchor)
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, tag) => {
+                check_tag(tag.as_deref(), span)?;
                 let mut items = Vec::new();
                 loop {
                     let (ev, sp) = next(parser)?;
                     if matches!(ev, Event::SequenceEnd) {
                         break;
                     }
-                    items.push(self.node(parser, ev, sp, depth + 1)?);
+                    let (item, c) = self.node(parser, ev, sp, depth + 1)?;
+                    cost.add(c);
+                    items.push(item);
                 }
                 (NodeValue::Seq(items), anchor)
             }
-            Event::MappingStart(_, anchor, _) => {
-                let mut entries: Vec<(Node, Node)> = Vec::new();
-                loop {
-                    let (ev, sp) = next(parser)?;
-                    if matches!(ev, Event::MappingEnd) {
-                        break;
-                    }
-                    let key = self.node(parser, ev, sp, depth + 1)?;
-                    let key_text = match &key.value {
-                        NodeValue::Scalar { text, .. } => text.clone(),
-                        _ => return Err(syntax("mapping keys must be plain strings", key.span)),
-                    };
-                    let (ev, sp) = next(parser)?;
-                    let value = self.node(parser, ev, sp, depth + 1)?;
-                    if entries
-                        .iter()
-                        .any(|(k, _)| k.as_str() == Some(key_text.as_str()))
-                    {
-                        return Err(SyntaxError {
-                            message: format!("duplicate key `{key_text}`; remove one of them"),
-                            span: key.span,
-                        });
-                    }
-                    entries.push((key, value));
-                }
+            Event::MappingStart(_, anchor, tag) => {
+                check_tag(tag.as_deref(), span)?;
+                let (entries, c) = self.entries(parser, depth)?;
+                cost.add(c);
                 (NodeValue::Map(entries), anchor)
             }
             Event::Alias(id) => {
-                let target = self
+                let target_cost = self
                     .anchors
                     .get(&id)
-                    .cloned()
+                    .map(|(_, c)| *c)
                     .ok_or_else(|| syntax("alias to an unknown anchor", span))?;
-                let size = target.size();
-                self.spend(span, size)?;
-                return Ok(Node {
-                    span,
-                    value: target.value,
-                });
+                // The budget is checked before anything is copied.
+                self.spend(span, target_cost)?;
+                let value = self
+                    .anchors
+                    .get(&id)
+                    .map(|(t, _)| t.value.clone())
+                    .ok_or_else(|| syntax("alias to an unknown anchor", span))?;
+                return Ok((Node { span, value }, target_cost));
             }
             _ => return Err(syntax("unexpected YAML event", span)),
         };
         let node = Node { span, value };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            // Keeping the anchored subtree is a copy too: it counts against the budget.
+            self.spend(span, cost)?;
+            self.anchors.insert(anchor, (node.clone(), cost));
         }
-        Ok(node)
+        Ok((node, cost))
+    }
+
+    /// A mapping's entries up to its end; duplicate keys are found in linear time (key
+    /// hash to entry indices; a hash collision falls back to comparing the texts).
+    fn entries<'a>(
+        &mut self,
+        parser: &mut YamlParser<'a>,
+        depth: usize,
+    ) -> Result<(Vec<(Node, Node)>, Cost), SyntaxError> {
+        let mut cost = Cost::default();
+        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+        loop {
+            let (ev, sp) = next(parser)?;
+            if matches!(ev, Event::MappingEnd) {
+                break;
+            }
+            let (key, kc) = self.node(parser, ev, sp, depth + 1)?;
+            let Some(key_text) = key.as_str() else {
+                return Err(syntax("mapping keys must be plain strings", key.span));
+            };
+            let slot = seen.entry(key_hash(key_text)).or_default();
+            if slot
+                .iter()
+                .any(|&i| entries[i].0.as_str() == Some(key_text))
+            {
+                return Err(SyntaxError {
+                    message: format!("duplicate key `{key_text}`; remove one of them"),
+                    span: key.span,
+                });
+            }
+            slot.push(entries.len());
+            let (ev, sp) = next(parser)?;
+            let (value, vc) = self.node(parser, ev, sp, depth + 1)?;
+            cost.add(kc);
+            cost.add(vc);
+            entries.push((key, value));
+        }
+        Ok((entries, cost))
     }
 }
 
@@ -267,20 +339,6 @@ impl Node {
                 .find(|(k, _)| k.as_str() == Some(key))
                 .map(|(k, v)| (k, v)),
             _ => None,
-        }
-    }
-
-    /// How many nodes this subtree holds.
-    fn size(&self) -> usize {
-        match &self.value {
-            NodeValue::Scalar { .. } => 1,
-            NodeValue::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            NodeValue::Map(entries) => {
-                1 + entries
-                    .iter()
-                    .map(|(k, v)| k.size() + v.size())
-                    .sum::<usize>()
-            }
         }
     }
 
@@ -457,7 +515,7 @@ mod tests {
             y.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = parse_stream(&y).unwrap_err();
-        assert!(err.message.contains("too many"), "{}", err.message);
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
     }
 
     #[test]
