@@ -6,6 +6,7 @@
 //! so a broken rule is reported at its own file:line:column before any spec is judged.
 
 use super::rules::{LoadedRuleFile, Rule, RuleLocations};
+use super::{guard, watchdog};
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::plan::Plan;
 use crate::spec::values::ClusterVersion;
@@ -39,6 +40,8 @@ pub struct PolicySet {
 }
 
 struct CompiledRule {
+    /// The rule id, shared with the watchdog.
+    id: Arc<str>,
     rule: Rule,
     locations: RuleLocations,
     provider: Option<String>,
@@ -55,8 +58,7 @@ impl PolicySet {
         let mut errors = Vec::new();
         for file in files {
             for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
-                let mut compile = |source: &str, at: &Location| match cel::Program::compile(source)
-                {
+                let mut compile = |source: &str, at: &Location| match parse(source) {
                     Ok(p) => {
                         let references = p.references();
                         let unknown: Vec<&str> = references
@@ -81,9 +83,8 @@ impl PolicySet {
                             None
                         }
                     }
-                    Err(e) => {
-                        let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
-                        errors.push(bad_rule(&rule.id, format!("CEL syntax error: {first}"), at));
+                    Err(message) => {
+                        errors.push(bad_rule(&rule.id, message, at));
                         None
                     }
                 };
@@ -103,6 +104,7 @@ impl PolicySet {
                     continue;
                 };
                 rules.push(CompiledRule {
+                    id: Arc::from(rule.id.as_str()),
                     rule: rule.clone(),
                     locations: loc.clone(),
                     provider: file.content.provider.clone(),
@@ -155,7 +157,11 @@ impl PolicySet {
         self.rules
             .iter()
             .filter_map(|rule| {
-                let (message, at) = scopes.iter().find_map(|scope| rule.probe_one(scope))?;
+                let (message, at) = scopes.iter().find_map(|scope| {
+                    watchdog::bounded(&rule.id, &rule.locations.expression, || {
+                        rule.probe_one(scope)
+                    })
+                })?;
                 Some(bad_rule(&rule.rule.id, message, at))
             })
             .collect()
@@ -201,7 +207,10 @@ impl PolicySet {
             if rule.provider.as_deref().is_some_and(|p| p != provider) {
                 continue;
             }
-            if let Err(e) = rule.judge(&scope, provider, &mut out) {
+            let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
+                rule.judge(&scope, provider, &mut out)
+            });
+            if let Err(e) = judged {
                 out.push(Diagnostic {
                     severity: Severity::Error,
                     rule: rule.rule.id.clone(),
@@ -345,6 +354,39 @@ impl CompiledRule {
     }
 }
 
+/// The stack the CEL parser runs on: it recurses deeply (about 150 KiB per operator of a
+/// chain in a debug build), more than a main thread's 8 MiB allows at
+/// [`guard::MAX_OPERATORS`].
+const PARSER_STACK: usize = 64 * 1024 * 1024;
+
+/// Checks the bounds of [`guard`], then parses on a thread with a large stack.
+fn parse(source: &str) -> Result<cel::Program, String> {
+    guard::check(source).map_err(|r| {
+        format!(
+            "{} (at character {} of the expression)",
+            r.message,
+            r.at + 1
+        )
+    })?;
+    let parsed = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("cel-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || {
+                cel::Program::compile(source).map_err(|e| {
+                    let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
+                    format!("CEL syntax error: {first}")
+                })
+            })
+            .map(|h| h.join())
+    });
+    match parsed {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("the CEL parser failed on this expression; simplify it".into()),
+        Err(e) => Err(format!("cannot start the CEL parser: {e}")),
+    }
+}
+
 /// Errors that prove a rule wrong whatever the spec: a field the plan does not have, or an
 /// operator applied to the wrong types. Other runtime errors may depend on the spec.
 fn probe_error(e: cel::ExecutionError, at: &Location) -> Option<(String, &Location)> {
@@ -405,32 +447,44 @@ fn bound_by_macros(source: &str) -> Vec<&str> {
     names
 }
 
-/// Fills `{index}` and `{item.<field>}` in a field path.
+/// Fills `{index}` and `{item.<field>}` in a field path, in one pass over the template:
+/// inserted text is never scanned again (a value holding `{item.x}` stays as it is).
 fn fill(template: &str, item: Option<(usize, &cel::Value)>) -> String {
     let Some((index, item)) = item else {
         return template.to_string();
     };
-    let mut out = template.replace("{index}", &index.to_string());
-    while let Some(start) = out.find("{item.") {
-        let Some(len) = out[start..].find('}') else {
-            break;
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(len) = after.find('}') else {
+            out.push_str(after);
+            return out;
         };
-        let key = out[start + 6..start + len].to_string();
-        let value = match item {
-            cel::Value::Map(m) => m
-                .map
-                .get(&cel::objects::Key::String(Arc::new(key)))
-                .cloned(),
-            _ => None,
-        };
-        let text = match value {
-            Some(cel::Value::Int(i)) => i.to_string(),
-            Some(cel::Value::UInt(u)) => u.to_string(),
-            Some(cel::Value::String(s)) => s.to_string(),
-            _ => String::new(),
-        };
-        out.replace_range(start..start + len + 1, &text);
+        let placeholder = &after[1..len];
+        if placeholder == "index" {
+            out.push_str(&index.to_string());
+        } else if let Some(key) = placeholder.strip_prefix("item.") {
+            let value = match item {
+                cel::Value::Map(m) => m
+                    .map
+                    .get(&cel::objects::Key::String(Arc::new(key.to_string())))
+                    .cloned(),
+                _ => None,
+            };
+            match value {
+                Some(cel::Value::Int(i)) => out.push_str(&i.to_string()),
+                Some(cel::Value::UInt(u)) => out.push_str(&u.to_string()),
+                Some(cel::Value::String(s)) => out.push_str(&s),
+                _ => {}
+            }
+        } else {
+            out.push_str(&after[..=len]);
+        }
+        rest = &after[len + 1..];
     }
+    out.push_str(rest);
     out
 }
 

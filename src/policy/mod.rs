@@ -4,9 +4,11 @@
 //! `policies/` are compiled into the binary.
 
 pub mod engine;
+pub mod guard;
 mod probe;
 pub mod rules;
 pub mod testing;
+pub mod watchdog;
 
 use crate::diag::Diagnostic;
 use engine::PolicySet;
