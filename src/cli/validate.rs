@@ -145,6 +145,9 @@ fn run_tests(dir: &std::path::Path, inputs: &SpecInputs) -> Outcome {
                 r.unexpected.join(", ")
             );
         }
+        for why in &r.broken {
+            let _ = writeln!(out, "     the spec cannot be judged: {why}");
+        }
         if !r.passed() {
             let fired: Vec<&str> = r.fired.iter().map(String::as_str).collect();
             let _ = writeln!(
