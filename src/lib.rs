@@ -68,7 +68,7 @@ pub fn validate(
 
 /// The stack of each worker thread judging and rendering specs (address space only; what
 /// is not used is never committed).
-const WORKER_STACK: usize = 16 * 1024 * 1024;
+const WORKER_STACK: usize = 8 * 1024 * 1024;
 
 /// The pipeline; without a renderer it stops after the policies.
 fn run(

@@ -54,67 +54,7 @@ struct CompiledRule {
 impl PolicySet {
     /// Compiles every rule of `files`; all broken rules are reported together.
     pub fn compile(files: &[LoadedRuleFile]) -> Result<PolicySet, Vec<Diagnostic>> {
-        let mut rules = Vec::new();
-        let mut errors = Vec::new();
-        for file in files {
-            for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
-                let mut compile = |source: &str, at: &Location| match parse(source) {
-                    Ok(p) => {
-                        let references = p.references();
-                        let unknown: Vec<&str> = references
-                            .variables()
-                            .into_iter()
-                            .filter(|v| {
-                                !VARIABLES.contains(v) && !bound_by_macros(source).contains(v)
-                            })
-                            .collect();
-                        if unknown.is_empty() {
-                            Some(p)
-                        } else {
-                            errors.push(bad_rule(
-                                &rule.id,
-                                format!(
-                                    "unknown variable `{}`; rules can use {}",
-                                    unknown.join("`, `"),
-                                    VARIABLES.join(", ")
-                                ),
-                                at,
-                            ));
-                            None
-                        }
-                    }
-                    Err(message) => {
-                        errors.push(bad_rule(&rule.id, message, at));
-                        None
-                    }
-                };
-                let expression = compile(&rule.expression, &loc.expression);
-                let when = rule.when.as_deref().map(|s| compile(s, &loc.when));
-                let for_each = rule.for_each.as_deref().map(|s| compile(s, &loc.for_each));
-                let message_expression = rule
-                    .message_expression
-                    .as_deref()
-                    .map(|s| compile(s, &loc.message_expression));
-                let (Some(expression), Some(when), Some(for_each), Some(message_expression)) = (
-                    expression,
-                    when.map_or(Some(None), |w| w.map(Some)),
-                    for_each.map_or(Some(None), |w| w.map(Some)),
-                    message_expression.map_or(Some(None), |w| w.map(Some)),
-                ) else {
-                    continue;
-                };
-                rules.push(CompiledRule {
-                    id: Arc::from(rule.id.as_str()),
-                    rule: rule.clone(),
-                    locations: loc.clone(),
-                    provider: file.content.provider.clone(),
-                    expression,
-                    when,
-                    for_each,
-                    message_expression,
-                });
-            }
-        }
+        let (rules, mut errors) = compile_rules(files);
         let mut seen = std::collections::HashMap::new();
         for r in &rules {
             if let Some(first) = seen.insert(r.rule.id.clone(), r.locations.expression.clone()) {
@@ -354,37 +294,110 @@ impl CompiledRule {
     }
 }
 
-/// The stack the CEL parser runs on: it recurses deeply (about 150 KiB per operator of a
-/// chain in a debug build), more than a main thread's 8 MiB allows at
-/// [`guard::MAX_OPERATORS`].
-const PARSER_STACK: usize = 64 * 1024 * 1024;
+/// Parses and checks every rule of `files`: the compiled rules and the broken ones.
+fn compile_rules(files: &[LoadedRuleFile]) -> (Vec<CompiledRule>, Vec<Diagnostic>) {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
+            let mut compile = |source: &str, at: &Location| match parse(source) {
+                Ok(p) => {
+                    let references = p.references();
+                    let unknown: Vec<&str> = references
+                        .variables()
+                        .into_iter()
+                        .filter(|v| !VARIABLES.contains(v) && !bound_by_macros(source).contains(v))
+                        .collect();
+                    if unknown.is_empty() {
+                        Some(p)
+                    } else {
+                        errors.push(bad_rule(
+                            &rule.id,
+                            format!(
+                                "unknown variable `{}`; rules can use {}",
+                                unknown.join("`, `"),
+                                VARIABLES.join(", ")
+                            ),
+                            at,
+                        ));
+                        None
+                    }
+                }
+                Err(message) => {
+                    errors.push(bad_rule(&rule.id, message, at));
+                    None
+                }
+            };
+            let expression = compile(&rule.expression, &loc.expression);
+            let when = rule.when.as_deref().map(|s| compile(s, &loc.when));
+            let for_each = rule.for_each.as_deref().map(|s| compile(s, &loc.for_each));
+            let message_expression = rule
+                .message_expression
+                .as_deref()
+                .map(|s| compile(s, &loc.message_expression));
+            let (Some(expression), Some(when), Some(for_each), Some(message_expression)) = (
+                expression,
+                when.map_or(Some(None), |w| w.map(Some)),
+                for_each.map_or(Some(None), |w| w.map(Some)),
+                message_expression.map_or(Some(None), |w| w.map(Some)),
+            ) else {
+                continue;
+            };
+            rules.push(CompiledRule {
+                id: Arc::from(rule.id.as_str()),
+                rule: rule.clone(),
+                locations: loc.clone(),
+                provider: file.content.provider.clone(),
+                expression,
+                when,
+                for_each,
+                message_expression,
+            });
+        }
+    }
+    (rules, errors)
+}
 
-/// Checks the bounds of [`guard`], then parses on a thread with a large stack.
+/// Expressions with at most this many operators are parsed on the calling thread: the CEL
+/// parser recurses about 150 KiB deep per operator of a chain in a debug build, so a main
+/// thread's 8 MiB holds about 50 (built-in rules have up to 40).
+const INLINE_OPERATORS: usize = 40;
+
+/// The stack larger expressions (up to [`guard::MAX_OPERATORS`]) are parsed on. A thread
+/// only for them: a thread that allocates gets a malloc arena of its own, and the address
+/// space that reserves counts against a memory limit.
+const PARSER_STACK: usize = 16 * 1024 * 1024;
+
+/// Checks the bounds of [`guard`], then parses.
 fn parse(source: &str) -> Result<cel::Program, String> {
-    guard::check(source).map_err(|r| {
+    let operators = guard::check(source).map_err(|r| {
         format!(
             "{} (at character {} of the expression)",
             r.message,
             r.at + 1
         )
     })?;
-    let parsed = std::thread::scope(|scope| {
-        std::thread::Builder::new()
+    let compile = || {
+        cel::Program::compile(source).map_err(|e| {
+            let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
+            format!("CEL syntax error: {first}")
+        })
+    };
+    if operators <= INLINE_OPERATORS {
+        return compile();
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
             .name("cel-parser".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || {
-                cel::Program::compile(source).map_err(|e| {
-                    let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
-                    format!("CEL syntax error: {first}")
-                })
-            })
-            .map(|h| h.join())
-    });
-    match parsed {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err("the CEL parser failed on this expression; simplify it".into()),
-        Err(e) => Err(format!("cannot start the CEL parser: {e}")),
-    }
+            .spawn_scoped(scope, compile)
+        {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err("the CEL parser failed; simplify the expression".into())),
+            Err(e) => Err(format!("cannot start the CEL parser: {e}")),
+        }
+    })
 }
 
 /// Errors that prove a rule wrong whatever the spec: a field the plan does not have, or an

@@ -84,8 +84,10 @@ fn watch(limit: Duration) {
     let tick = (limit / 8).clamp(Duration::from_millis(5), Duration::from_millis(200));
     loop {
         std::thread::sleep(tick);
-        let slots = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        for slot in slots {
+        // Nothing is allocated here: a thread that allocates gets a malloc arena of its
+        // own, and the address space that reserves counts against a memory limit.
+        let slots = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
+        for slot in slots.iter() {
             let guard = slot.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(r) = guard.as_ref()
                 && r.started.elapsed() > limit
