@@ -72,7 +72,11 @@ pub fn run_dir(dir: &Path, policies: &PolicySet) -> Result<Vec<CaseResult>, Vec<
         })?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        })
         .collect();
     files.sort();
     let mut results = Vec::new();
@@ -109,7 +113,12 @@ fn read(path: &Path, name: &str) -> Result<TestFile, Diagnostic> {
             }),
         )
     };
-    let text = std::fs::read_to_string(path).map_err(|e| at(format!("cannot read: {e}"), 1, 1))?;
+    let text = crate::spec::load::read_file(path)
+        .map_err(|e| Diagnostic {
+            rule: "test/io".into(),
+            ..e
+        })?
+        .text;
     let docs = parse_stream(&text).map_err(|e| at(e.message, e.span.line, e.span.column))?;
     let Some(Some(root)) = docs.first() else {
         return Err(at("empty test file: expected `cases:`".into(), 1, 1));

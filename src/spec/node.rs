@@ -72,7 +72,11 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
         limit: AliasBudget::for_input(input.len()),
     };
     let mut docs = Vec::new();
-    let mut parser = Parser::new_from_str(input);
+    // Comments are presentation, not data: not capturing them keeps a huge comment from
+    // costing memory, and keeps the parser from refusing many comments between two keys.
+    let mut options = serde_saphyr::granit_parser::Options::default();
+    options.set_emit_comments(false);
+    let mut parser = Parser::new_from_str_with_options(input, options);
     loop {
         let (event, _) = next(&mut parser)?;
         match event {
