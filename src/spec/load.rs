@@ -11,6 +11,7 @@ use super::de::from_node;
 use super::limits;
 use super::model::{API_VERSION, KIND, LoadBalancerDoc};
 use super::node::{Node, NodeValue, parse_stream};
+use super::screen::{control_character, near};
 use crate::diag::{Diagnostic, Location};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -380,79 +381,9 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
     }
 }
 
-/// Whether `value` is within `max` edits of `wanted` (ignoring case) without being it.
-fn near(value: Option<&str>, wanted: &str, max: usize) -> bool {
-    let Some(value) = value else { return false };
-    value != wanted
-        && edit_distance(&value.to_ascii_lowercase(), &wanted.to_ascii_lowercase()) <= max
-}
-
-/// Levenshtein distance, one row at a time; inputs longer than 64 bytes are far anyway.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
-}
-
-/// The first scalar of a spec holding a control character (C0 other than tab and line
-/// breaks, DEL, C1), which no name, id or annotation may carry: reported at the field
-/// itself, not later at whatever template or object it would break. Walks with an explicit
-/// stack (no recursion on the input).
-fn control_character(root: &Node) -> Option<(super::node::Span, String)> {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            NodeValue::Scalar { text, .. } => {
-                if let Some(c) = text
-                    .chars()
-                    .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                {
-                    return Some((
-                        node.span,
-                        format!(
-                            "the value holds the control character U+{:04X}, which no Kubernetes name, id or annotation may contain; remove it",
-                            u32::from(c)
-                        ),
-                    ));
-                }
-            }
-            NodeValue::Seq(items) => stack.extend(items.iter().rev()),
-            NodeValue::Map(entries) => {
-                for (k, v) in entries.iter().rev() {
-                    stack.push(v);
-                    stack.push(k);
-                }
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("loadbalancer", "loadbalancer"), 0);
-        assert_eq!(edit_distance("loadbalancr", "loadbalancer"), 1);
-        assert_eq!(edit_distance("lbgen.dve/v1alpha", "lbgen.dev/v1alpha1"), 3);
-        assert!(near(Some("LoadBalancr"), KIND, 2));
-        assert!(!near(Some("ConfigMap"), KIND, 2));
-        assert!(!near(Some(KIND), KIND, 2));
-    }
 
     #[test]
     fn invalid_utf8_is_located() {

@@ -7,5 +7,7 @@ pub mod limits;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod reader;
 pub mod schema;
+mod screen;
 pub mod values;
