@@ -12,6 +12,18 @@ pub const ENV_MAX_INPUT: &str = "LBGEN_MAX_INPUT_BYTES";
 pub const ENV_ALIAS_NODES: &str = "LBGEN_YAML_ALIAS_NODES";
 /// `LBGEN_YAML_ALIAS_BYTES`: how many bytes of scalar text alias expansions may add.
 pub const ENV_ALIAS_BYTES: &str = "LBGEN_YAML_ALIAS_BYTES";
+/// `LBGEN_YAML_MAX_NODES`: how many nodes one stream may hold, aliases aside.
+pub const ENV_MAX_NODES: &str = "LBGEN_YAML_MAX_NODES";
+
+/// The most nodes a stream of `input_len` bytes may hold, aliases aside: `max(100,000,
+/// input/4)` (Kubernetes YAML has well over 4 bytes per node), unless raised by
+/// `LBGEN_YAML_MAX_NODES`. Each node costs about 100 bytes along the pipeline, so a file of
+/// one-letter list items would otherwise cost a hundred times its size.
+pub fn max_nodes(input_len: usize) -> usize {
+    env_u64(ENV_MAX_NODES)
+        .map(|v| usize::try_from(v).unwrap_or(usize::MAX))
+        .unwrap_or_else(|| (input_len / 4).max(100_000))
+}
 
 /// The default largest input: 32 MiB, far above any Kubernetes manifest (etcd refuses
 /// objects over 1.5 MiB).

@@ -24,6 +24,8 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
         anchors: HashMap::new(),
         budget: AliasBudget::for_input(input.len()),
         limit: AliasBudget::for_input(input.len()),
+        nodes_left: super::limits::max_nodes(input.len()),
+        nodes_limit: super::limits::max_nodes(input.len()),
     };
     let mut docs = Vec::new();
     // Comments are presentation, not data: not capturing them keeps a huge comment from
@@ -120,6 +122,10 @@ struct Builder {
     budget: AliasBudget,
     /// What they could add at the start (for the message).
     limit: AliasBudget,
+    /// Nodes the stream may still hold, aliases aside.
+    nodes_left: usize,
+    /// How many it could hold at the start (for the message).
+    nodes_limit: usize,
 }
 
 /// Whether a tag lets YAML resolution apply to a plain scalar: `Some(false)` for `!!str`,
@@ -179,6 +185,19 @@ impl Builder {
         let span = to_span(&raw_span);
         if depth > MAX_DEPTH {
             return Err(syntax("the document is nested too deeply", span));
+        }
+        if !matches!(event, Event::Alias(_)) {
+            if self.nodes_left == 0 {
+                return Err(SyntaxError {
+                    message: format!(
+                        "the input holds more than {} YAML nodes, too many for its size; split it into smaller files, or raise the limit with {}",
+                        self.nodes_limit,
+                        super::limits::ENV_MAX_NODES
+                    ),
+                    span,
+                });
+            }
+            self.nodes_left -= 1;
         }
         let mut cost = Cost { nodes: 1, bytes: 0 };
         let (value, anchor) = match event {

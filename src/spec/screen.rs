@@ -31,33 +31,49 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The first scalar of a spec holding a control character (C0 other than tab and line
-/// breaks, DEL, C1), which no name, id or annotation may carry: reported at the field
-/// itself, not later at whatever template or object it would break. Walks with an explicit
-/// stack (no recursion on the input).
+/// Whether the value under `key` is a name: `name`, `*Name`, or a label value (under
+/// `labels` or `selector`). Names end up in object names, label values and load-balancer
+/// names, where no control character is valid; free text (annotation values, paths, ids)
+/// is the provider's to judge and passes through as written.
+fn names_its_value(key: &str, parent: Option<&str>) -> bool {
+    key == "name" || key.ends_with("Name") || matches!(parent, Some("labels" | "selector"))
+}
+
+/// The first name or mapping key of a spec holding a control character (C0 other than
+/// tab and line breaks, DEL, C1): reported at the field itself, not later at whatever
+/// template or object it would break. Walks with an explicit stack (no recursion on the
+/// input).
 pub(crate) fn control_character(root: &Node) -> Option<(super::node::Span, String)> {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    let bad = |text: &str| {
+        text.chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    };
+    let report = |node: &Node, c: char| {
+        (
+            node.span,
+            format!(
+                "the name holds the control character U+{:04X}, which no Kubernetes name, label or key may contain; remove it",
+                u32::from(c)
+            ),
+        )
+    };
+    // (node, whether it is a name, the key of the mapping holding it)
+    let mut stack: Vec<(&Node, bool, Option<&str>)> = vec![(root, false, None)];
+    while let Some((node, is_name, holder)) = stack.pop() {
         match &node.value {
             NodeValue::Scalar { text, .. } => {
-                if let Some(c) = text
-                    .chars()
-                    .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                {
-                    return Some((
-                        node.span,
-                        format!(
-                            "the value holds the control character U+{:04X}, which no Kubernetes name, id or annotation may contain; remove it",
-                            u32::from(c)
-                        ),
-                    ));
+                if is_name && let Some(c) = bad(text) {
+                    return Some(report(node, c));
                 }
             }
-            NodeValue::Seq(items) => stack.extend(items.iter().rev()),
+            NodeValue::Seq(items) => {
+                stack.extend(items.iter().rev().map(|n| (n, is_name, holder)));
+            }
             NodeValue::Map(entries) => {
                 for (k, v) in entries.iter().rev() {
-                    stack.push(v);
-                    stack.push(k);
+                    let key = k.as_str().unwrap_or_default();
+                    stack.push((v, names_its_value(key, holder), Some(key)));
+                    stack.push((k, true, holder));
                 }
             }
         }
