@@ -71,6 +71,10 @@ pub fn validate(
     }
 }
 
+/// The stack of each worker thread judging and rendering specs (address space only; what
+/// is not used is never committed).
+const WORKER_STACK: usize = 8 * 1024 * 1024;
+
 /// The pipeline; without a renderer it stops after the policies.
 fn run(
     sources: &[Source],
@@ -86,11 +90,29 @@ fn run(
     let results: Vec<Batch> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(move || compile_items(part, overrides, policies, renderer)))
+            .map(|part| {
+                // Rules are evaluated recursively (policy::guard bounds the depth): give
+                // the workers the stack a main thread has, not the 2 MiB default.
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || {
+                        compile_items(part, overrides, policies, renderer)
+                    })
+            })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(e) => (
+                    Vec::new(),
+                    vec![Diagnostic::error(
+                        "load/thread",
+                        format!("cannot start a worker thread: {e}"),
+                        None,
+                    )],
+                ),
+            })
             .collect()
     });
     let mut objects: Vec<(Object, Document)> = Vec::new();

@@ -19,15 +19,25 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
+/// The bounds of check's numeric flags (README.md, "Limits"): each keeps one run's memory
+/// and time small (a simulated request takes about a microsecond, a client a few bytes).
+const MAX_REQUESTS: u64 = 10_000_000;
+const MAX_CLIENTS: i64 = 1_000_000;
+const MAX_PODS: i64 = 10_000;
+const MAX_SEQUENCE: u64 = 1_000_000;
+const MAX_ROUTES: usize = 10_000;
+const MAX_TIME_SECONDS: u64 = 24 * 3600;
+
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     inputs: SpecInputs,
-    /// Requests to simulate or send [default: 100000 simulated, 1000 against --target].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Requests to simulate or send, 1 to 10000000 [default: 100000 simulated, 1000
+    /// against --target].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_REQUESTS))]
     requests: Option<u64>,
-    /// Distinct simulated clients (source addresses 10.0.0.1 and up).
-    #[arg(long, value_name = "M", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Distinct simulated clients (source addresses 10.0.0.1 and up), 1 to 1000000.
+    #[arg(long, value_name = "M", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=MAX_CLIENTS))]
     clients: u32,
     /// Seed of the simulation; the same seed gives the same run.
     #[arg(long, value_name = "S", default_value_t = 1)]
@@ -36,13 +46,14 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "BACKEND@T", conflicts_with = "target")]
     fail: Vec<String>,
     /// Ingress: which route to check (0-based: the Nth entry of spec.routes).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = route_index)]
     route: usize,
-    /// Service: how many selected pods to assume (equal weight).
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Service: how many selected pods to assume (equal weight), 0 to 10000.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=MAX_PODS))]
     pods: u32,
-    /// Print the first N picks of a fresh scheduler, one backend per line, and stop.
-    #[arg(long, value_name = "N", conflicts_with = "target")]
+    /// Print the first N picks of a fresh scheduler, one backend per line, and stop (1 to
+    /// 1000000).
+    #[arg(long, value_name = "N", conflicts_with = "target", value_parser = clap::value_parser!(u64).range(1..=MAX_SEQUENCE))]
     sequence: Option<u64>,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
@@ -53,7 +64,7 @@ pub(crate) struct CheckArgs {
     /// Requests in flight at once against --target.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: u32,
-    /// Stop probing after this long (30s, 5m), whatever --requests says.
+    /// Stop probing after this long (1s to 24h, e.g. 30s, 5m), whatever --requests says.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = positive_duration)]
     max_time: Duration,
     /// Response header naming the backend (else the body's first line is used).
@@ -172,15 +183,27 @@ fn load(args: &CheckArgs) -> Result<(String, Pool), Outcome> {
     Ok((plan.name, pool))
 }
 
-/// `--max-time`: a spec duration above zero.
+/// `--max-time`: a spec duration from 1s to 24h.
 fn positive_duration(s: &str) -> Result<Duration, String> {
-    Duration::parse(s).and_then(|d| {
+    let too_long = || format!("`{s}` is too long: --max-time is at most 24h");
+    let d = Duration::parse(s).map_err(|e| if e.contains("at most") { too_long() } else { e })?;
+    Ok(d).and_then(|d| {
         if d.0 == 0 {
             Err("a probe needs some time: give 1s or more".into())
+        } else if d.0 > MAX_TIME_SECONDS {
+            Err(too_long())
         } else {
             Ok(d)
         }
     })
+}
+
+/// `--route`: a route index, 0 to 9999 (the spec says how many there are).
+fn route_index(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|n| *n < MAX_ROUTES)
+        .ok_or_else(|| format!("`{s}` is not a route index: give 0 to {}", MAX_ROUTES - 1))
 }
 
 fn error(message: String) -> Diagnostic {

@@ -69,10 +69,11 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         Some(n) => (n, 60),
         None => (text.strip_suffix('s').unwrap_or(text), 1),
     };
-    match number.parse::<u64>() {
-        Ok(n) if n > 0 => Ok(Duration::from_secs(n * unit)),
+    // 1s to 1h: a request to the API server that takes longer is not coming back.
+    match number.parse::<u64>().ok().and_then(|n| n.checked_mul(unit)) {
+        Some(n) if (1..=3600).contains(&n) => Ok(Duration::from_secs(n)),
         _ => Err(format!(
-            "`{text}` is not a timeout; write 30s, 2m or 30 (at least 1s)"
+            "`{text}` is not a timeout; write 30s, 2m or 30 (1s to 1h)"
         )),
     }
 }

@@ -3,10 +3,11 @@
 
 use super::{Outcome, report};
 use clap::Args;
+use lbgen::diag::Diagnostic;
 use lbgen::plan::Overrides;
 use lbgen::policy::engine::PolicySet;
 use lbgen::render::Renderer;
-use lbgen::spec::load::{Source, read_sources};
+use lbgen::spec::load::{Source, read_inputs};
 use lbgen::spec::model::Provider;
 use lbgen::spec::values::Namespace;
 use std::path::PathBuf;
@@ -63,23 +64,26 @@ impl SpecInputs {
     /// Loads rules first (a broken rule is reported before any spec is judged), then the
     /// sources. Problems are reported to stderr; `None` means exit 2.
     pub(crate) fn load(&self) -> Option<Loaded> {
-        let policies = match lbgen::policy::load(&self.policy_dirs) {
-            Ok(p) => p,
+        match self.try_load() {
+            Ok(loaded) => Some(loaded),
             Err(d) => {
-                report::to_stderr(&lbgen::diag::sorted(d), &[]);
-                return None;
+                report::to_stderr(&d, &[]);
+                None
             }
-        };
+        }
+    }
+
+    /// Like [`SpecInputs::load`], but hands the errors back, for reports in another format
+    /// (`validate -o json|sarif`). Notes about skipped files go to stderr.
+    pub(crate) fn try_load(&self) -> Result<Loaded, Vec<Diagnostic>> {
+        let policies = lbgen::policy::load(&self.policy_dirs).map_err(lbgen::diag::sorted)?;
         let files: Vec<String> = self.files.iter().chain(&self.paths).cloned().collect();
-        let sources = match read_sources(&files, &mut std::io::stdin()) {
-            Ok(s) => s,
-            Err(d) => {
-                report::to_stderr(&[d], &[]);
-                return None;
-            }
-        };
-        Some(Loaded {
-            sources,
+        let inputs = read_inputs(&files, &mut std::io::stdin()).map_err(|d| vec![d])?;
+        if !inputs.notes.is_empty() {
+            report::to_stderr(&inputs.notes, &[]);
+        }
+        Ok(Loaded {
+            sources: inputs.sources,
             policies,
             overrides: Overrides {
                 provider: self.provider,

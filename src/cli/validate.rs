@@ -38,13 +38,25 @@ pub(crate) fn execute(args: ValidateArgs) -> Outcome {
     if let Some(dir) = &args.test {
         return run_tests(dir, &args.inputs);
     }
-    let Some(Loaded {
+    let Loaded {
         sources,
         policies,
         overrides,
-    }) = args.inputs.load()
-    else {
-        return Outcome::Invalid;
+    } = match args.inputs.try_load() {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => {
+            // An unreadable file or a broken rule is a finding like any other: reported in
+            // the format asked for, so CI that reads stdout sees it.
+            let rules = lbgen::policy::builtin()
+                .map(|p| p.rule_summaries())
+                .unwrap_or_default();
+            match args.output {
+                ReportFormat::Text => report::to_stderr(&diagnostics, &[]),
+                ReportFormat::Json => print(&json_report(&diagnostics)),
+                ReportFormat::Sarif => print(&sarif::log(&diagnostics, &rules)),
+            }
+            return Outcome::Invalid;
+        }
     };
     let mut diagnostics = lbgen::validate(&sources, &overrides, &policies);
     if args.warnings_as_errors {
@@ -138,6 +150,9 @@ fn run_tests(dir: &std::path::Path, inputs: &SpecInputs) -> Outcome {
                 "     fired but listed under pass: {}",
                 r.unexpected.join(", ")
             );
+        }
+        for why in &r.broken {
+            let _ = writeln!(out, "     the spec cannot be judged: {why}");
         }
         if !r.passed() {
             let fired: Vec<&str> = r.fired.iter().map(String::as_str).collect();

@@ -5,11 +5,12 @@
 //! scope with `item` and `index`. Every expression is compiled when the rules are loaded,
 //! so a broken rule is reported at its own file:line:column before any spec is judged.
 
+use super::context::{fill, json_to_cel, root_context};
 use super::rules::{LoadedRuleFile, Rule, RuleLocations};
+use super::{guard, watchdog};
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::plan::Plan;
-use crate::spec::values::ClusterVersion;
-use kube_cel::{KubeCelExt, cel};
+use kube_cel::cel;
 use std::sync::Arc;
 
 /// Variables a rule may use.
@@ -39,6 +40,8 @@ pub struct PolicySet {
 }
 
 struct CompiledRule {
+    /// The rule id, shared with the watchdog.
+    id: Arc<str>,
     rule: Rule,
     locations: RuleLocations,
     provider: Option<String>,
@@ -51,68 +54,7 @@ struct CompiledRule {
 impl PolicySet {
     /// Compiles every rule of `files`; all broken rules are reported together.
     pub fn compile(files: &[LoadedRuleFile]) -> Result<PolicySet, Vec<Diagnostic>> {
-        let mut rules = Vec::new();
-        let mut errors = Vec::new();
-        for file in files {
-            for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
-                let mut compile = |source: &str, at: &Location| match cel::Program::compile(source)
-                {
-                    Ok(p) => {
-                        let references = p.references();
-                        let unknown: Vec<&str> = references
-                            .variables()
-                            .into_iter()
-                            .filter(|v| {
-                                !VARIABLES.contains(v) && !bound_by_macros(source).contains(v)
-                            })
-                            .collect();
-                        if unknown.is_empty() {
-                            Some(p)
-                        } else {
-                            errors.push(bad_rule(
-                                &rule.id,
-                                format!(
-                                    "unknown variable `{}`; rules can use {}",
-                                    unknown.join("`, `"),
-                                    VARIABLES.join(", ")
-                                ),
-                                at,
-                            ));
-                            None
-                        }
-                    }
-                    Err(e) => {
-                        let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
-                        errors.push(bad_rule(&rule.id, format!("CEL syntax error: {first}"), at));
-                        None
-                    }
-                };
-                let expression = compile(&rule.expression, &loc.expression);
-                let when = rule.when.as_deref().map(|s| compile(s, &loc.when));
-                let for_each = rule.for_each.as_deref().map(|s| compile(s, &loc.for_each));
-                let message_expression = rule
-                    .message_expression
-                    .as_deref()
-                    .map(|s| compile(s, &loc.message_expression));
-                let (Some(expression), Some(when), Some(for_each), Some(message_expression)) = (
-                    expression,
-                    when.map_or(Some(None), |w| w.map(Some)),
-                    for_each.map_or(Some(None), |w| w.map(Some)),
-                    message_expression.map_or(Some(None), |w| w.map(Some)),
-                ) else {
-                    continue;
-                };
-                rules.push(CompiledRule {
-                    rule: rule.clone(),
-                    locations: loc.clone(),
-                    provider: file.content.provider.clone(),
-                    expression,
-                    when,
-                    for_each,
-                    message_expression,
-                });
-            }
-        }
+        let (rules, mut errors) = compile_rules(files);
         let mut seen = std::collections::HashMap::new();
         for r in &rules {
             if let Some(first) = seen.insert(r.rule.id.clone(), r.locations.expression.clone()) {
@@ -155,7 +97,11 @@ impl PolicySet {
         self.rules
             .iter()
             .filter_map(|rule| {
-                let (message, at) = scopes.iter().find_map(|scope| rule.probe_one(scope))?;
+                let (message, at) = scopes.iter().find_map(|scope| {
+                    watchdog::bounded(&rule.id, &rule.locations.expression, || {
+                        rule.probe_one(scope)
+                    })
+                })?;
                 Some(bad_rule(&rule.rule.id, message, at))
             })
             .collect()
@@ -201,7 +147,10 @@ impl PolicySet {
             if rule.provider.as_deref().is_some_and(|p| p != provider) {
                 continue;
             }
-            if let Err(e) = rule.judge(&scope, provider, &mut out) {
+            let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
+                rule.judge(&scope, provider, &mut out)
+            });
+            if let Err(e) = judged {
                 out.push(Diagnostic {
                     severity: Severity::Error,
                     rule: rule.rule.id.clone(),
@@ -345,6 +294,112 @@ impl CompiledRule {
     }
 }
 
+/// Parses and checks every rule of `files`: the compiled rules and the broken ones.
+fn compile_rules(files: &[LoadedRuleFile]) -> (Vec<CompiledRule>, Vec<Diagnostic>) {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
+            let mut compile = |source: &str, at: &Location| match parse(source) {
+                Ok(p) => {
+                    let references = p.references();
+                    let unknown: Vec<&str> = references
+                        .variables()
+                        .into_iter()
+                        .filter(|v| !VARIABLES.contains(v) && !bound_by_macros(source).contains(v))
+                        .collect();
+                    if unknown.is_empty() {
+                        Some(p)
+                    } else {
+                        errors.push(bad_rule(
+                            &rule.id,
+                            format!(
+                                "unknown variable `{}`; rules can use {}",
+                                unknown.join("`, `"),
+                                VARIABLES.join(", ")
+                            ),
+                            at,
+                        ));
+                        None
+                    }
+                }
+                Err(message) => {
+                    errors.push(bad_rule(&rule.id, message, at));
+                    None
+                }
+            };
+            let expression = compile(&rule.expression, &loc.expression);
+            let when = rule.when.as_deref().map(|s| compile(s, &loc.when));
+            let for_each = rule.for_each.as_deref().map(|s| compile(s, &loc.for_each));
+            let message_expression = rule
+                .message_expression
+                .as_deref()
+                .map(|s| compile(s, &loc.message_expression));
+            let (Some(expression), Some(when), Some(for_each), Some(message_expression)) = (
+                expression,
+                when.map_or(Some(None), |w| w.map(Some)),
+                for_each.map_or(Some(None), |w| w.map(Some)),
+                message_expression.map_or(Some(None), |w| w.map(Some)),
+            ) else {
+                continue;
+            };
+            rules.push(CompiledRule {
+                id: Arc::from(rule.id.as_str()),
+                rule: rule.clone(),
+                locations: loc.clone(),
+                provider: file.content.provider.clone(),
+                expression,
+                when,
+                for_each,
+                message_expression,
+            });
+        }
+    }
+    (rules, errors)
+}
+
+/// Expressions with at most this many operators are parsed on the calling thread: the CEL
+/// parser recurses about 150 KiB deep per operator of a chain in a debug build, so a main
+/// thread's 8 MiB holds about 50 (built-in rules have up to 40).
+const INLINE_OPERATORS: usize = 40;
+
+/// The stack larger expressions (up to [`guard::MAX_OPERATORS`]) are parsed on. A thread
+/// only for them: a thread that allocates gets a malloc arena of its own, and the address
+/// space that reserves counts against a memory limit.
+const PARSER_STACK: usize = 16 * 1024 * 1024;
+
+/// Checks the bounds of [`guard`], then parses.
+fn parse(source: &str) -> Result<cel::Program, String> {
+    let operators = guard::check(source).map_err(|r| {
+        format!(
+            "{} (at character {} of the expression)",
+            r.message,
+            r.at + 1
+        )
+    })?;
+    let compile = || {
+        cel::Program::compile(source).map_err(|e| {
+            let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
+            format!("CEL syntax error: {first}")
+        })
+    };
+    if operators <= INLINE_OPERATORS {
+        return compile();
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("cel-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, compile)
+        {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err("the CEL parser failed; simplify the expression".into())),
+            Err(e) => Err(format!("cannot start the CEL parser: {e}")),
+        }
+    })
+}
+
 /// Errors that prove a rule wrong whatever the spec: a field the plan does not have, or an
 /// operator applied to the wrong types. Other runtime errors may depend on the spec.
 fn probe_error(e: cel::ExecutionError, at: &Location) -> Option<(String, &Location)> {
@@ -403,125 +458,4 @@ fn bound_by_macros(source: &str) -> Vec<&str> {
         }
     }
     names
-}
-
-/// Fills `{index}` and `{item.<field>}` in a field path.
-fn fill(template: &str, item: Option<(usize, &cel::Value)>) -> String {
-    let Some((index, item)) = item else {
-        return template.to_string();
-    };
-    let mut out = template.replace("{index}", &index.to_string());
-    while let Some(start) = out.find("{item.") {
-        let Some(len) = out[start..].find('}') else {
-            break;
-        };
-        let key = out[start + 6..start + len].to_string();
-        let value = match item {
-            cel::Value::Map(m) => m
-                .map
-                .get(&cel::objects::Key::String(Arc::new(key)))
-                .cloned(),
-            _ => None,
-        };
-        let text = match value {
-            Some(cel::Value::Int(i)) => i.to_string(),
-            Some(cel::Value::UInt(u)) => u.to_string(),
-            Some(cel::Value::String(s)) => s.to_string(),
-            _ => String::new(),
-        };
-        out.replace_range(start..start + len + 1, &text);
-    }
-    out
-}
-
-/// JSON to CEL with every integer an `int`, so rules compare against literals freely.
-fn json_to_cel(v: &serde_json::Value) -> cel::Value {
-    use serde_json::Value as J;
-    match v {
-        J::Null => cel::Value::Null,
-        J::Bool(b) => cel::Value::Bool(*b),
-        J::Number(n) => n
-            .as_i64()
-            .map(cel::Value::Int)
-            .unwrap_or_else(|| cel::Value::Float(n.as_f64().unwrap_or_default())),
-        J::String(s) => cel::Value::String(Arc::new(s.clone())),
-        J::Array(items) => cel::Value::List(Arc::new(items.iter().map(json_to_cel).collect())),
-        J::Object(map) => cel::Value::Map(cel::objects::Map {
-            map: Arc::new(
-                map.iter()
-                    .map(|(k, v)| {
-                        (
-                            cel::objects::Key::String(Arc::new(k.clone())),
-                            json_to_cel(v),
-                        )
-                    })
-                    .collect(),
-            ),
-        }),
-    }
-}
-
-/// The shared root context: Kubernetes' CEL libraries plus lbgen's version functions.
-fn root_context() -> cel::Context<'static> {
-    let mut ctx = cel::Context::default();
-    ctx.register_all();
-    // cel's own `matches` compiles its pattern on every call, which dominated the cost of
-    // judging a spec; patterns in rules are literals, so each is compiled once here.
-    ctx.add_function("matches", cached_matches);
-    // versionAtLeast('v1.28.15-r20', 'v1.21'): provider-style versions, compared by
-    // major, minor, patch and -rN release.
-    ctx.add_function(
-        "versionAtLeast",
-        |v: Arc<String>, min: Arc<String>| -> Result<cel::Value, cel::ExecutionError> {
-            let v = parse_version(&v)?;
-            let min = parse_version(&min)?;
-            Ok(cel::Value::Bool(v >= min))
-        },
-    );
-    // versionInTrains(v, ['v1.25.16-r30', 'v1.27.16-r30']): at or after the listed patch
-    // of its own minor, or any later minor (vendor release trains).
-    ctx.add_function(
-        "versionInTrains",
-        |v: Arc<String>, trains: Arc<Vec<cel::Value>>| -> Result<cel::Value, cel::ExecutionError> {
-            let v = parse_version(&v)?;
-            let trains = trains
-                .iter()
-                .map(|t| match t {
-                    cel::Value::String(s) => parse_version(s),
-                    _ => Err(cel::ExecutionError::function_error(
-                        "versionInTrains",
-                        "trains must be strings",
-                    )),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(cel::Value::Bool(v.in_trains(&trains)))
-        },
-    );
-    ctx
-}
-
-thread_local! {
-    static REGEXES: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
-        std::cell::RefCell::default();
-}
-
-/// `string.matches(pattern)` with each pattern compiled once per thread.
-fn cached_matches(
-    ftx: &cel::FunctionContext,
-    cel::extractors::This(this): cel::extractors::This<Arc<String>>,
-    pattern: Arc<String>,
-) -> Result<cel::Value, cel::ExecutionError> {
-    REGEXES.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if !cache.contains_key(pattern.as_str()) {
-            let re = regex::Regex::new(&pattern)
-                .map_err(|e| ftx.error(format!("'{pattern}' is not a valid regex: {e}")))?;
-            cache.insert(pattern.to_string(), re);
-        }
-        Ok(cel::Value::Bool(cache[pattern.as_str()].is_match(&this)))
-    })
-}
-
-fn parse_version(s: &str) -> Result<ClusterVersion, cel::ExecutionError> {
-    ClusterVersion::parse(s).map_err(|e| cel::ExecutionError::function_error("version", e))
 }

@@ -3,10 +3,13 @@
 //! Reads the Plan only (never rendered objects). The built-in rule files under
 //! `policies/` are compiled into the binary.
 
+mod context;
 pub mod engine;
+pub mod guard;
 mod probe;
 pub mod rules;
 pub mod testing;
+pub mod watchdog;
 
 use crate::diag::Diagnostic;
 use engine::PolicySet;
@@ -57,17 +60,16 @@ pub fn load_files(dirs: &[PathBuf]) -> Result<Vec<LoadedRuleFile>, Vec<Diagnosti
     let mut files = builtin_files()?;
     let mut errors = Vec::new();
     for path in user_rule_files(dirs)? {
-        let name = path.display().to_string();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match parse_rule_file(&name, &text) {
+        // The size limit and the UTF-8 check of spec files apply to rule files too.
+        match crate::spec::load::read_file(&path) {
+            Ok(source) => match parse_rule_file(&source.name, &source.text) {
                 Ok(f) => files.push(f),
                 Err(e) => errors.push(e),
             },
-            Err(e) => errors.push(Diagnostic::error(
-                "policy/io",
-                format!("cannot read `{name}`: {e}"),
-                None,
-            )),
+            Err(e) => errors.push(Diagnostic {
+                rule: "policy/io".into(),
+                ..e
+            }),
         }
     }
     if errors.is_empty() {
@@ -92,10 +94,10 @@ fn user_rule_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
         })?;
         for entry in entries.flatten() {
             let path = entry.path();
-            let yaml = matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml")
-            );
+            let yaml = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
             if yaml && path.is_file() {
                 files.push(path);
             }

@@ -47,12 +47,15 @@ pub struct CaseResult {
     pub unexpected: Vec<String>,
     /// Ids that fired.
     pub fired: BTreeSet<String>,
+    /// Why the spec could not be judged at all (it does not load or plan), unless the case
+    /// expects exactly that: a case whose spec is broken proves nothing about a rule.
+    pub broken: Vec<String>,
 }
 
 impl CaseResult {
     /// Whether the case holds.
     pub fn passed(&self) -> bool {
-        self.missing.is_empty() && self.unexpected.is_empty()
+        self.missing.is_empty() && self.unexpected.is_empty() && self.broken.is_empty()
     }
 }
 
@@ -69,7 +72,11 @@ pub fn run_dir(dir: &Path, policies: &PolicySet) -> Result<Vec<CaseResult>, Vec<
         })?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        })
         .collect();
     files.sort();
     let mut results = Vec::new();
@@ -106,7 +113,12 @@ fn read(path: &Path, name: &str) -> Result<TestFile, Diagnostic> {
             }),
         )
     };
-    let text = std::fs::read_to_string(path).map_err(|e| at(format!("cannot read: {e}"), 1, 1))?;
+    let text = crate::spec::load::read_file(path)
+        .map_err(|e| Diagnostic {
+            rule: "test/io".into(),
+            ..e
+        })?
+        .text;
     let docs = parse_stream(&text).map_err(|e| at(e.message, e.span.line, e.span.column))?;
     let Some(Some(root)) = docs.first() else {
         return Err(at("empty test file: expected `cases:`".into(), 1, 1));
@@ -122,10 +134,21 @@ fn run_case(file: &str, case: &TestCase, policies: &PolicySet) -> CaseResult {
         name: format!("{file}: {}", case.name),
         text: case.spec.clone(),
     };
-    let fired: BTreeSet<String> = crate::validate(&[source], &Overrides::default(), policies)
-        .into_iter()
-        .map(|d| d.rule)
+    let diagnostics = crate::validate(&[source], &Overrides::default(), policies);
+    let judged_nothing = |rule: &str| {
+        ["load/", "plan/", "policy/", "render/"]
+            .iter()
+            .any(|p| rule.starts_with(p))
+    };
+    let broken = diagnostics
+        .iter()
+        .filter(|d| judged_nothing(&d.rule) && !case.expect.contains(&d.rule))
+        .map(|d| match &d.location {
+            Some(l) => format!("{}:{}: {} [{}]", l.line, l.column, d.message, d.rule),
+            None => format!("{} [{}]", d.message, d.rule),
+        })
         .collect();
+    let fired: BTreeSet<String> = diagnostics.into_iter().map(|d| d.rule).collect();
     CaseResult {
         name: format!("{file}: {}", case.name),
         missing: case
@@ -141,5 +164,6 @@ fn run_case(file: &str, case: &TestCase, policies: &PolicySet) -> CaseResult {
             .cloned()
             .collect(),
         fired,
+        broken,
     }
 }

@@ -3,8 +3,11 @@
 //! Knows no provider and no Kubernetes object type.
 
 pub mod de;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod reader;
 pub mod schema;
+mod screen;
 pub mod values;

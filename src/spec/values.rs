@@ -198,6 +198,10 @@ impl<'de> Deserialize<'de> for Weight {
 pub struct Duration(pub u64);
 
 impl Duration {
+    /// The longest duration read: a year. Provider ranges are far shorter (the rules say
+    /// which); this bound keeps every duration a plain integer for the rules and the plan.
+    pub const MAX_SECONDS: u64 = 365 * 24 * 3600;
+
     /// Parses `30s`, `5m`, `1h`, `1h30m`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let err = || {
@@ -230,6 +234,11 @@ impl Duration {
         if !digits.is_empty() || !seen_unit {
             return Err(err());
         }
+        if total > Duration::MAX_SECONDS {
+            return Err(format!(
+                "`{s}` is longer than any load-balancer setting allows: durations are at most 8760h (a year); use a shorter one"
+            ));
+        }
         Ok(Duration(total))
     }
 }
@@ -252,6 +261,14 @@ mod tests {
         assert_eq!(Duration::parse("1h30m"), Ok(Duration(5400)));
         for bad in ["", "30", "m", "5 m", "1.5h", "-1s", "1d"] {
             assert!(Duration::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Duration::parse("8760h"), Ok(Duration(31_536_000)));
+        for huge in ["8761h", "18446744073709551615s", "9223372036854775807s"] {
+            let e = Duration::parse(huge).unwrap_err();
+            assert!(
+                e.contains("at most 8760h") || e.contains("not a duration"),
+                "{e}"
+            );
         }
     }
 
