@@ -111,6 +111,7 @@ fn run(
                         format!("cannot start a worker thread: {e}"),
                         None,
                     )],
+                    Vec::new(),
                 ),
             })
             .collect()

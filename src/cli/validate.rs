@@ -50,12 +50,14 @@ pub(crate) fn execute(args: ValidateArgs) -> Outcome {
             let rules = lbgen::policy::builtin()
                 .map(|p| p.rule_summaries())
                 .unwrap_or_default();
-            match args.output {
-                ReportFormat::Text => report::to_stderr(&diagnostics, &[]),
-                ReportFormat::Json => print(&json_report(&diagnostics)),
-                ReportFormat::Sarif => print(&sarif::log(&diagnostics, &rules)),
-            }
-            return Outcome::Invalid;
+            return match args.output {
+                ReportFormat::Text => {
+                    report::to_stderr(&diagnostics, &[]);
+                    Outcome::Invalid
+                }
+                ReportFormat::Json => print(&json_report(&diagnostics), Outcome::Invalid),
+                ReportFormat::Sarif => print(&sarif::log(&diagnostics, &rules), Outcome::Invalid),
+            };
         }
     };
     let mut diagnostics = lbgen::validate(&sources, &overrides, &policies);

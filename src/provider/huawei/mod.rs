@@ -10,7 +10,6 @@
 
 mod changes;
 
-pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE, WRITTEN_BY_CCE};
 use super::{
     Annotations, Manifest, Mapped, ingress_rules, metadata, path_backend, path_type,
     service_manifest, transport,
@@ -20,6 +19,7 @@ use crate::spec::model::{
     Algorithm, ChargeMode, Exposure, HealthProtocol, Network, Protocol, StickyMode, Tier,
 };
 use crate::spec::values::{ClusterVersion, PortRef};
+pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE, WRITTEN_BY_CCE};
 use serde_json::{Map, Value, json};
 
 const ELB_ID: &str = "kubernetes.io/elb.id";
@@ -51,7 +51,6 @@ const FIRST_CLASS_NAME_VERSION: ClusterVersion = ClusterVersion {
 
 /// The CCE-only path field (seed 000): not in the upstream Ingress schema.
 pub(crate) const URL_MATCH_MODE: &str = "ingress.beta.kubernetes.io/url-match-mode";
-
 
 /// Maps a plan to a CCE Service or Ingress.
 pub(super) fn map(plan: &Plan) -> Mapped {
