@@ -42,6 +42,26 @@ struct Origin {
     reference: Value,
 }
 
+/// The ResourceList as JSON: lbgen's own specs (and the functionConfig) as its loader reads
+/// a spec file (YAML 1.2), every other item as Kubernetes reads YAML, because it passes
+/// through to kubectl (`Node::to_kubernetes_json`: `0644` is 420 there).
+fn list_to_json(list: &crate::spec::node::Node) -> Value {
+    use crate::spec::node::NodeValue;
+    let mut value = list.to_json();
+    let item_nodes = match list.get("items").map(|n| &n.value) {
+        Some(NodeValue::Seq(nodes)) => nodes,
+        _ => return value,
+    };
+    if let Some(Value::Array(items)) = value.get_mut("items") {
+        for (item, node) in items.iter_mut().zip(item_nodes) {
+            if !is_spec(item) {
+                *item = node.to_kubernetes_json();
+            }
+        }
+    }
+    value
+}
+
 /// Runs the function over the text of a ResourceList.
 pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Outcome, InputError> {
     let docs = crate::spec::node::parse_stream(input).map_err(|e| {
@@ -54,7 +74,7 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
         .into_iter()
         .flatten()
         .next()
-        .map(|n| n.to_json())
+        .map(|n| list_to_json(&n))
         .ok_or_else(|| {
             InputError("stdin is empty: expected a config.kubernetes.io/v1 ResourceList".into())
         })?;

@@ -280,11 +280,14 @@ fn check_dir_gates_a_committed_rendering() {
         .expect("read")
         .replace("ROUND_ROBIN", "LEAST_CONNECTIONS");
     std::fs::write(&svc, text).expect("write");
+    // A file an earlier rendering wrote (it carries lbgen's label) that no spec renders now;
+    // a hand-written file beside it is the user's and is not drift.
     std::fs::write(
         dir.path().join("default/service-gone.yaml"),
-        "kind: Service\n",
+        "kind: Service\nmetadata:\n  labels:\n    app.kubernetes.io/managed-by: kubectl-lbgen\n",
     )
     .expect("write");
+    std::fs::write(dir.path().join("default/mine.yaml"), "kind: ConfigMap\n").expect("write");
     let stale = run(&["--check-dir"]);
     assert_eq!(stale.status.code(), Some(1));
     let err = String::from_utf8_lossy(&stale.stderr);
@@ -296,6 +299,7 @@ fn check_dir_gates_a_committed_rendering() {
         err.contains("extra:") && err.contains("service-gone.yaml"),
         "{err}"
     );
+    assert!(!err.contains("mine.yaml"), "{err}");
 }
 
 #[test]

@@ -333,7 +333,7 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
                 "every document needs apiVersion and kind; add `apiVersion: lbgen.dev/v1alpha1` and `kind: LoadBalancer`".into(),
             ));
         }
-        return Ok(Item::Passthrough(doc.root.to_json(), doc));
+        return Ok(Item::Passthrough(doc.root.to_kubernetes_json(), doc));
     }
     if api_version != Some(API_VERSION) {
         return Err(here(

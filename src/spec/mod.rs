@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod reader;
+pub mod resolve;
 pub mod schema;
 mod screen;
 pub mod values;

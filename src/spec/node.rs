@@ -111,18 +111,36 @@ impl Node {
     }
 
     /// Reads the node as JSON, resolving plain scalars by the YAML 1.2 core schema
-    /// (`true`, `3`, `1.5`, `null`); everything else stays a string. Used for documents
-    /// lbgen passes through untouched.
+    /// (`true`, `3`, `1.5`, `null`); everything else stays a string. Used for YAML lbgen
+    /// wrote itself (rendered templates) and for tests.
     pub fn to_json(&self) -> serde_json::Value {
+        self.to_json_with(resolve_plain)
+    }
+
+    /// Reads the node as JSON the way Kubernetes reads YAML (`super::resolve`: `0644` is
+    /// 420, `yes` is true). Used for documents lbgen passes through, so that what it
+    /// writes means to kubectl what the input meant.
+    pub fn to_kubernetes_json(&self) -> serde_json::Value {
+        self.to_json_with(super::resolve::resolve_plain_kubernetes)
+    }
+
+    fn to_json_with(&self, resolve: fn(&str) -> serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match &self.value {
             NodeValue::Scalar { text, plain: false } => Value::String(text.clone()),
-            NodeValue::Scalar { text, plain: true } => resolve_plain(text),
-            NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeValue::Scalar { text, plain: true } => resolve(text),
+            NodeValue::Seq(items) => {
+                Value::Array(items.iter().map(|n| n.to_json_with(resolve)).collect())
+            }
             NodeValue::Map(entries) => Value::Object(
                 entries
                     .iter()
-                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json()))
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().unwrap_or_default().to_string(),
+                            v.to_json_with(resolve),
+                        )
+                    })
                     .collect(),
             ),
         }
