@@ -331,21 +331,34 @@ fn check(name: &str, body: fn(&[u8]), input: &str) -> Result<(), String> {
     })
 }
 
-/// The inputs one target sees: every seed, then `MUTATIONS` mutated seeds.
-fn inputs(target: usize, seeds: &[String]) -> Vec<String> {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (target as u64 + 1).wrapping_mul(0x1234_5678_9ABC));
-    let mut out = seeds.to_vec();
-    for _ in 0..MUTATIONS {
-        let mut input = seeds[rng.below(seeds.len())].clone();
-        for _ in 0..=rng.below(3) {
-            input = match rng.below(3) {
-                0 => mutate_tree(&input, &mut rng).unwrap_or_else(|| mutate_text(&input, &mut rng)),
-                _ => mutate_text(&input, &mut rng),
-            };
-        }
-        out.push(input);
+/// Mutated inputs per target: [`MUTATIONS`], or `LBGEN_FUZZ_MUTATIONS` for a longer run
+/// (with `LBGEN_FUZZ_SEED` to try other inputs than CI does).
+fn mutations() -> usize {
+    std::env::var("LBGEN_FUZZ_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MUTATIONS)
+}
+
+/// The generator of one target's mutations.
+fn rng_for(target: usize) -> Rng {
+    let seed = std::env::var("LBGEN_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15_u64);
+    Rng((seed ^ (target as u64 + 1).wrapping_mul(0x1234_5678_9ABC)) | 1)
+}
+
+/// One mutated seed: one to three mutations stacked, a third of them structure-aware.
+fn mutant(seeds: &[String], rng: &mut Rng) -> String {
+    let mut input = seeds[rng.below(seeds.len())].clone();
+    for _ in 0..=rng.below(3) {
+        input = match rng.below(3) {
+            0 => mutate_tree(&input, rng).unwrap_or_else(|| mutate_text(&input, rng)),
+            _ => mutate_text(&input, rng),
+        };
     }
-    out
+    input
 }
 
 fn smoke(name: &str) {
@@ -355,14 +368,27 @@ fn smoke(name: &str) {
         .find(|(_, (n, _))| *n == name)
         .expect("a target of that name");
     let seeds = seeds();
-    let failures: Vec<String> = inputs(index, &seeds)
-        .iter()
-        .filter_map(|input| check(name, *body, input).err())
-        .collect();
+    let mut rng = rng_for(index);
+    let mut failures = Vec::new();
+    let count = mutations();
+    for i in 0..seeds.len() + count {
+        let input = match seeds.get(i) {
+            Some(seed) => seed.clone(),
+            None => mutant(&seeds, &mut rng),
+        };
+        if let Err(report) = check(name, *body, &input) {
+            // Kept whole for `fuzz/run replay` or a hostile case.
+            let dir = std::env::temp_dir().join("lbgen-fuzz-smoke");
+            let path = dir.join(format!("{name}-{i}.yaml"));
+            let saved = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &input));
+            failures.push(format!("{report}\n  saved: {} ({saved:?})", path.display()));
+        }
+    }
     assert!(
         failures.is_empty(),
-        "{} inputs failed:\n{}",
+        "{} of {} inputs failed:\n{}",
         failures.len(),
+        seeds.len() + count,
         failures.join("\n")
     );
 }
@@ -395,12 +421,15 @@ fn live_snapshot_survives_the_corpus() {
 #[test]
 fn the_harness_is_deterministic_and_can_fail() {
     let seeds = seeds();
-    let (a, b) = (inputs(2, &seeds), inputs(2, &seeds));
+    let run = |mut rng: Rng| {
+        (0..MUTATIONS)
+            .map(|_| mutant(&seeds, &mut rng))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (run(rng_for(2)), run(rng_for(2)));
     assert_eq!(a, b, "the same seed gives the same inputs");
-    let changed = a[seeds.len()..]
-        .iter()
-        .filter(|m| !seeds.contains(m))
-        .count();
+    assert_ne!(a, run(rng_for(3)), "each target gets its own inputs");
+    let changed = a.iter().filter(|m| !seeds.contains(m)).count();
     assert!(
         changed > MUTATIONS / 2,
         "mutations change the input ({changed})"
