@@ -20,7 +20,7 @@ pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
     // not rescan the file each time.
     let lines: HashMap<&str, Vec<&str>> = sources
         .iter()
-        .map(|s| (s.name.as_str(), s.text.lines().collect()))
+        .map(|s| (s.name.as_str(), yaml_lines(&s.text)))
         .collect();
     for d in diagnostics {
         let _ = writeln!(err, "{}", render(d, &lines, &renderer));
@@ -72,4 +72,32 @@ fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer)
             .path(&path)
             .annotation(AnnotationKind::Primary.span(start..end).label(&label)),
     )])
+}
+
+/// The lines of a source as the YAML reader counts them (YAML 1.2 line breaks: LF, CRLF
+/// and a lone CR), so a location's line is the line the snippet shows.
+fn yaml_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['\n', '\r']) {
+        lines.push(&rest[..i]);
+        let step = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[i + step..];
+    }
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yaml_lines;
+
+    #[test]
+    fn lines_break_where_yaml_breaks_them() {
+        assert_eq!(yaml_lines("a\rb\r\nc\nd"), ["a", "b", "c", "d"]);
+        assert_eq!(yaml_lines("a\n"), ["a"]);
+        assert_eq!(yaml_lines("a\n\nb"), ["a", "", "b"]);
+    }
 }

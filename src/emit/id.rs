@@ -62,7 +62,14 @@ fn text<'a>(value: &'a Value, pointer: &str, field: &'static str) -> Result<&'a 
         None | Some(Value::Null) => Err(error(field, format!("`{field}` is missing; set it"))),
         Some(other) => Err(error(
             field,
-            format!("`{field}` must be a string, not `{other}`"),
+            format!(
+                "`{field}` must be a string, not `{other}`{}",
+                if other.is_boolean() || other.is_number() {
+                    " (Kubernetes reads a plain y, yes, on, no, off or a number as that type, as kubectl does: quote the value)"
+                } else {
+                    ""
+                }
+            ),
         )),
     }
 }
