@@ -1,5 +1,6 @@
 //! The hostile-input corpus: bad and malicious inputs run through the real binary, each
-//! with the exit code, message and location it must produce. One data-driven test.
+//! with the exit code, message and location it must produce. One data-driven test, and a
+//! check that every built-in rule of `policies/*.yaml` is tripped by some case.
 //!
 //! Cases live in `tests/hostile/*.yaml`, one file per category, each a YAML list of cases:
 //!
