@@ -1,5 +1,6 @@
 //! The hostile-input corpus: bad and malicious inputs run through the real binary, each
-//! with the exit code, message and location it must produce. One data-driven test.
+//! with the exit code, message and location it must produce. One data-driven test, and a
+//! check that every built-in rule of `policies/*.yaml` is tripped by some case.
 //!
 //! Cases live in `tests/hostile/*.yaml`, one file per category, each a YAML list of cases:
 //!
@@ -324,4 +325,58 @@ fn the_marker_expands_and_the_runner_can_fail() {
     ] {
         assert!(report.contains(fragment), "{fragment} in {report}");
     }
+}
+
+/// The ids of the built-in rules: the `id` of each entry under `rules:` in `policies/*.yaml`.
+fn builtin_rule_ids() -> Vec<String> {
+    let dir = common::root().join("policies");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("policies")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    let mut ids = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("policy file");
+        let policy: serde_json::Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rules = policy["rules"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: a `rules:` list", path.display()));
+        for rule in rules {
+            let id = rule["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}: a rule without an `id`", path.display()));
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_builtin_rule_is_tripped_by_a_case() {
+    let ids = builtin_rule_ids();
+    assert!(!ids.is_empty(), "no built-in rules found in policies/");
+    let cases = load_cases();
+    let missing: Vec<&String> = ids
+        .iter()
+        .filter(|id| {
+            let tag = format!("[{id}]");
+            !cases
+                .iter()
+                .any(|(_, case)| case.stderr.iter().any(|f| f.contains(&tag)))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} built-in rules are tripped by no hostile case (no `[<id>]` in any case's stderr):\n{}",
+        missing.len(),
+        ids.len(),
+        missing
+            .iter()
+            .map(|id| format!("  {id}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
