@@ -70,18 +70,32 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
             e.message, e.span.line
         ))
     })?;
-    let list = docs
-        .into_iter()
-        .flatten()
-        .next()
-        .map(|n| list_to_json(&n))
-        .ok_or_else(|| {
-            InputError("stdin is empty: expected a config.kubernetes.io/v1 ResourceList".into())
-        })?;
-    if list.get("kind").and_then(Value::as_str) != Some("ResourceList") {
+    let mut documents = docs.into_iter().flatten();
+    let list = documents.next().map(|n| list_to_json(&n)).ok_or_else(|| {
+        InputError("stdin is empty: expected a config.kubernetes.io/v1 ResourceList".into())
+    })?;
+    // The KRM functions spec: stdin is exactly one ResourceList. A second document would
+    // be dropped from the output, and the orchestrator would delete what it held.
+    if documents.next().is_some() {
         return Err(InputError(
-            "expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin".into(),
+            "stdin holds more than one YAML document: a KRM function reads exactly one ResourceList (apiVersion: config.kubernetes.io/v1); put every resource in its `items`".into(),
         ));
+    }
+    let api_version = list.get("apiVersion").and_then(Value::as_str);
+    // kpt and kustomize send `config.kubernetes.io/v1`; the KRM functions spec's older
+    // examples show `v1beta1`, which kustomize still accepts.
+    let known_version = matches!(
+        api_version,
+        Some("config.kubernetes.io/v1" | "config.kubernetes.io/v1beta1")
+    );
+    if list.get("kind").and_then(Value::as_str) != Some("ResourceList") || !known_version {
+        return Err(InputError(format!(
+            "expected a ResourceList (apiVersion: config.kubernetes.io/v1) on stdin, not {} {}",
+            api_version.unwrap_or("(no apiVersion)"),
+            list.get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("(no kind)")
+        )));
     }
     let config = list.get("functionConfig").cloned().unwrap_or(Value::Null);
     let (items, mut refused) = match list.get("items") {
