@@ -27,13 +27,7 @@ fn a_loadbalancer_function_config_is_rendered_like_an_item() {
     let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: keep, namespace: web}}\nfunctionConfig:\n  apiVersion: lbgen.dev/v1alpha1\n  kind: LoadBalancer\n  metadata:\n    name: shop\n    namespace: web\n    annotations:\n      config.kubernetes.io/function: \"exec:\\n  path: ./lbgen-krm\\n\"\n  spec: {provider: huawei, exposure: service, loadBalancer: {id: lb-1}, selector: {app: shop}, ports: [{port: 80}]}\n";
     let (code, list, stderr) = krm(input);
     assert_eq!(code, Some(0), "{stderr}");
-    let kinds: Vec<&str> = list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["kind"].as_str().unwrap_or_default())
-        .collect();
-    assert_eq!(kinds, ["ConfigMap", "Service"]);
+    assert_eq!(common::item_kinds(&list), ["ConfigMap", "Service"]);
     let annotations = &list["items"][1]["metadata"]["annotations"];
     assert_eq!(annotations["kubernetes.io/elb.id"], "lb-1");
     assert!(

@@ -198,23 +198,6 @@ fn a_broken_rule_file_is_reported_at_its_own_locations() {
         );
 }
 
-fn check_jsonschema(schema: &std::path::Path, files: &[std::path::PathBuf]) {
-    let out = std::process::Command::new("check-jsonschema")
-        .arg("--schemafile")
-        .arg(schema)
-        .args(files)
-        .output()
-        .expect(
-            "check-jsonschema is installed (pip install check-jsonschema; scripts/test does it)",
-        );
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
     let out = lbgen()
@@ -240,7 +223,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("out.sarif.json");
     std::fs::write(&file, &out.stdout).expect("write");
-    check_jsonschema(
+    common::check_jsonschema(
         &common::root().join("tests/fixtures/sarif-2.1.0.json"),
         &[file],
     );
@@ -286,10 +269,10 @@ fn every_example_validates_against_the_generated_schemas() {
         }
     }
     assert!(specs.len() >= examples.len());
-    check_jsonschema(&dir.path().join("spec.json"), &specs);
+    common::check_jsonschema(&dir.path().join("spec.json"), &specs);
     let mut rules = list("examples/policies");
     rules.extend(list("policies"));
-    check_jsonschema(&dir.path().join("policy.json"), &rules);
+    common::check_jsonschema(&dir.path().join("policy.json"), &rules);
     // the schema can fail: a misspelt field is refused
     let bad = dir.path().join("bad.yaml");
     std::fs::write(&bad, "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: a}\nspec: {exposure: service, algoritm: x}\n").expect("write");

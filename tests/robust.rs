@@ -118,17 +118,9 @@ fn check_sarif(log: &[u8]) {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("log.sarif.json");
     std::fs::write(&file, log).expect("write");
-    let out = std::process::Command::new("check-jsonschema")
-        .arg("--schemafile")
-        .arg(common::root().join("tests/fixtures/sarif-2.1.0.json"))
-        .arg(&file)
-        .output()
-        .expect("check-jsonschema is installed (pip install check-jsonschema)");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    common::check_jsonschema(
+        &common::root().join("tests/fixtures/sarif-2.1.0.json"),
+        std::slice::from_ref(&file),
     );
 }
 

@@ -370,13 +370,7 @@ fn the_krm_function_warns_and_emits_no_partial_item_without_the_workload() {
         .expect("run");
     assert!(out.status.success());
     let list = yaml(&String::from_utf8_lossy(&out.stdout));
-    let kinds: Vec<&str> = list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["kind"].as_str().unwrap_or_default())
-        .collect();
-    assert_eq!(kinds, ["Service"]);
+    assert_eq!(common::item_kinds(&list), ["Service"]);
     let results = list["results"].as_array().expect("results");
     assert!(
         results.iter().any(|r| r["severity"] == "warning"

@@ -63,3 +63,32 @@ pub fn object(stream: &str, kind: &str) -> serde_json::Value {
 pub fn yaml(text: &str) -> serde_json::Value {
     serde_saphyr::from_str(text).expect("YAML")
 }
+
+/// Validates `files` against a JSON Schema with the real `check-jsonschema` (scripts/test
+/// installs it); a failure prints what it said.
+pub fn check_jsonschema(schema: &std::path::Path, files: &[std::path::PathBuf]) {
+    let out = std::process::Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(schema)
+        .args(files)
+        .output()
+        .expect(
+            "check-jsonschema is installed (pip install check-jsonschema; scripts/test does it)",
+        );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The kinds of a ResourceList's items, in order.
+pub fn item_kinds(list: &serde_json::Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
