@@ -1,5 +1,6 @@
-//! `diff` warns about changes the Alibaba and Tencent clouds cannot apply in place, from
-//! the data their packs expose (a committed snapshot stands in for the cluster).
+//! `diff` warns about changes the clouds cannot apply in place, and ignores what their
+//! controllers rewrite with the same meaning, from the data the packs expose (a committed
+//! snapshot stands in for the cluster).
 
 mod common;
 
@@ -101,4 +102,18 @@ fn unchanged_objects_raise_no_warning() {
     );
     assert_eq!(code, Some(0));
     assert!(warnings(&report).is_empty());
+}
+
+/// CCE writes `onlyLocal` over the rendered pass-through `"true"` when traffic stays
+/// local (seed 002): through the binary, `diff --live-dir` shows no difference, while
+/// any other live value still is one.
+#[test]
+fn cce_only_local_pass_through_is_no_difference() {
+    let example = "examples/huawei/service-pass-through.yaml";
+    let from = "kubernetes.io/elb.pass-through: \"true\"";
+    let (code, report) =
+        diff_after_live_edit(example, from, "kubernetes.io/elb.pass-through: onlyLocal");
+    assert_eq!(code, Some(0), "{report}");
+    let (code, _) = diff_after_live_edit(example, from, "kubernetes.io/elb.pass-through: 'false'");
+    assert_eq!(code, Some(1), "a real change is still a difference");
 }
