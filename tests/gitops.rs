@@ -1,7 +1,8 @@
 //! The GitOps and CI entry points, each through its real client where one runs here:
 //! Argo CD's CMP generate (as the repo-server runs it), the KRM function through real
 //! `kpt fn eval --exec`, kustomize's exec plugin through real `kubectl kustomize`, the Flux
-//! `--check-dir` gate, shell completions, the man page and the krew manifest.
+//! `--check-dir` gate, the krew manifest and the GitHub Actions workflow (completions and
+//! man pages: `tests/completion.rs`).
 
 mod common;
 
@@ -303,27 +304,6 @@ fn check_dir_gates_a_committed_rendering() {
 }
 
 #[test]
-fn completions_and_man_page_come_from_the_cli_definition() {
-    for shell in ["bash", "zsh", "fish"] {
-        let out = Command::new(common::binary())
-            .args(["completion", shell])
-            .output()
-            .expect("run");
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && text.contains("validate") && text.contains("policy-dir"),
-            "{shell}"
-        );
-    }
-    let out = Command::new(common::binary())
-        .arg("man")
-        .output()
-        .expect("run");
-    let page = String::from_utf8_lossy(&out.stdout);
-    assert!(page.contains(".TH kubectl-lbgen 1") && page.contains("render"));
-}
-
-#[test]
 fn krew_manifest_is_complete() {
     let text =
         std::fs::read_to_string(common::root().join("deploy/krew/lbgen.yaml")).expect("manifest");
@@ -361,5 +341,72 @@ fn krew_manifest_is_complete() {
                 .contains(m["spec"]["version"].as_str().expect("version"))
         );
         assert!(p["selector"]["matchLabels"]["os"].is_string());
+    }
+    let description = m["spec"]["description"].as_str().expect("description");
+    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    for cloud in provider_display_names() {
+        assert!(
+            description.contains(&cloud),
+            "the krew description names every provider the CLI offers, not `{cloud}`: {description}"
+        );
+    }
+}
+
+/// The clouds `render --provider` offers, as its help names them (`Huawei Cloud CCE (ELB)`
+/// gives `Huawei Cloud CCE`).
+fn provider_display_names() -> Vec<String> {
+    let out = Command::new(common::binary())
+        .args(["render", "--help"])
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let values = help
+        .split("--provider")
+        .nth(1)
+        .and_then(|s| s.split("Possible values:").nth(1))
+        .expect("--provider lists its values");
+    let names: Vec<String> = values
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| l.starts_with("- "))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(_, name)| name.split(" (").next().unwrap_or(name).trim().to_string())
+        .collect();
+    assert!(names.len() >= 3, "{help}");
+    names
+}
+
+#[test]
+fn github_actions_reads_the_kubeconfig_from_a_secret_without_pasting_it() {
+    let text = std::fs::read_to_string(common::root().join("deploy/ci/github-actions.yml"))
+        .expect("workflow");
+    let workflow: serde_json::Value = serde_saphyr::from_str(&text).expect("yaml");
+    let steps = workflow["jobs"]["lbgen"]["steps"]
+        .as_array()
+        .expect("steps");
+    let diff = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("kubectl-lbgen diff"))
+        })
+        .expect("a diff step");
+    assert_eq!(
+        diff["env"]["KUBECONFIG_B64"], "${{ secrets.KUBECONFIG_B64 }}",
+        "the kubeconfig is an encrypted secret"
+    );
+    assert!(
+        !text.contains("vars."),
+        "no plain repository variable holds credentials"
+    );
+    for step in steps {
+        if let Some(run) = step["run"].as_str() {
+            assert!(
+                !run.contains("${{"),
+                "expressions are passed through env, never pasted into a script: {run}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ mod completion;
 mod diff;
 mod diff_external;
 mod explain;
+mod help;
 mod inputs;
 mod krm;
 mod output;
@@ -32,24 +33,37 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Render specs into Kubernetes objects (stdout or --out-dir).
+    #[command(after_help = help::RENDER)]
     Render(render::RenderArgs),
     /// Check specs against the built-in and your rules; render nothing.
+    #[command(after_help = help::VALIDATE)]
     Validate(validate::ValidateArgs),
     /// Print the JSON Schema of lbgen.dev/v1alpha1 (or of rule files with --policy).
+    #[command(after_help = help::SCHEMA)]
     Schema(schema::SchemaArgs),
     /// Explain a spec field: meaning, limits per provider, what it becomes.
+    #[command(after_help = help::EXPLAIN)]
     Explain(explain::ExplainArgs),
     /// Argo CD config-management plugin steps (discover, generate).
+    #[command(after_help = help::CMP)]
     Cmp(cmp::CmpArgs),
     /// Run as a KRM function: ResourceList on stdin, rendered ResourceList on stdout.
+    #[command(after_help = help::KRM)]
     Krm,
-    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    /// Print shell completions (bash, zsh, fish, elvish, powershell, kubectl).
+    #[command(after_help = help::COMPLETION)]
     Completion(completion::CompletionArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write every page with --dir.
+    #[command(after_help = help::MAN)]
+    Man(completion::ManArgs),
+    /// Candidates for kubectl's plugin completion (the `kubectl_complete-lbgen` helper).
+    #[command(name = "__complete", hide = true)]
+    Complete(completion::CompleteArgs),
     /// Show what applying the rendered objects would change in the cluster.
+    #[command(after_help = help::DIFF)]
     Diff(diff::DiffArgs),
     /// Check that traffic flows as the spec promises: simulated, or against --target.
+    #[command(after_help = help::CHECK)]
     Check(check::CheckArgs),
 }
 
@@ -81,6 +95,7 @@ impl From<Outcome> for ExitCode {
 }
 
 pub(crate) fn main() -> ExitCode {
+    completion::answer_shell();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -97,7 +112,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Cmp(args) => cmp::execute(args),
         Command::Krm => krm::execute(),
         Command::Completion(args) => completion::completion(args),
-        Command::Man => completion::man(),
+        Command::Man(args) => completion::man(args),
+        Command::Complete(args) => completion::complete(args),
         Command::Diff(args) => diff::execute(args),
         Command::Check(args) => check::execute(args),
     };
