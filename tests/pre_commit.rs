@@ -152,7 +152,48 @@ fn system_hooks_use_the_installed_binary() {
     );
 }
 
+/// The building hooks through a `repo:` entry at this repository's HEAD commit, as a user
+/// configures them. pre-commit clones the repository once into `PRE_COMMIT_HOME` (kept
+/// under `target/`), so the hook compiles kubectl-lbgen on the first run only; `try-repo`
+/// would clone it anew, and compile it again, for every run. Committed hooks are what is
+/// tested here (CI runs on a clean checkout).
 #[test]
 fn building_hooks_build_with_the_lock_file() {
-    exercise(try_repo, "lbgen-validate", "lbgen-render-check");
+    let root = common::root();
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&root)
+        .output()
+        .expect("git");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: lbgen-validate\n      - id: lbgen-render-check\n",
+        root.display()
+    );
+    exercise(
+        |dir, hook| {
+            std::fs::write(dir.join(".pre-commit-config.yaml"), &config).expect("write");
+            git(dir, &["add", "-A"]);
+            pre_commit_cached(dir, &["run", hook])
+        },
+        "lbgen-validate",
+        "lbgen-render-check",
+    );
+}
+
+/// `pre_commit` with pre-commit's clone cache kept under `target/`.
+fn pre_commit_cached(dir: &Path, args: &[&str]) -> (Output, String) {
+    let home = common::root().join("target/pre-commit-home");
+    let out = Command::new("pre-commit")
+        .args(args)
+        .args(["--all-files", "--color", "never"])
+        .current_dir(dir)
+        .env("PATH", path_with_binary())
+        .env("CARGO_TARGET_DIR", common::root().join("target/pre-commit"))
+        .env("PRE_COMMIT_HOME", home)
+        .output()
+        .expect("pre-commit is installed (pip install pre-commit; scripts/test does it)");
+    let log =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out, log)
 }
