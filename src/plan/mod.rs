@@ -41,6 +41,10 @@ pub struct Plan {
     pub listeners: Vec<Listener>,
     /// Ingress routes, in spec order.
     pub routes: Vec<RoutePlan>,
+    /// The listeners an Ingress's routes need, derived once here for every pack. Not part
+    /// of the rule language (the rules see `routes[].port` and `certificateId`).
+    #[serde(skip)]
+    pub ingress_listeners: Vec<IngressListener>,
     /// A Service's extra backends.
     pub backends: Vec<BackendPlan>,
     /// Every backend of every route, flattened, for rules that look at all of them.
@@ -135,6 +139,16 @@ pub struct RoutePlan {
     /// Whether the route splits traffic: several backends, any weight or any server group.
     /// Providers then render a forward action instead of a plain path backend.
     pub split: bool,
+}
+
+/// A listener an Ingress needs: a port its routes use, and whether those routes carry a
+/// certificate (HTTPS) or not (HTTP). One per distinct pair, in order of first appearance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngressListener {
+    /// Listener port.
+    pub port: u16,
+    /// Whether its routes terminate TLS (HTTPS) or not (HTTP).
+    pub tls: bool,
 }
 
 /// A backend.
@@ -260,6 +274,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                     .any(|b| b.weight.is_some() || b.server_group.is_some()),
         })
         .collect();
+    let ingress_listeners = ingress_listeners(&routes);
     let extra = backends(&spec.backends, 0);
     let route_backends: Vec<BackendPlan> = routes.iter().flat_map(|r| r.backends.clone()).collect();
     let weighted = extra
@@ -318,6 +333,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         selector: spec.selector.clone(),
         listeners,
         routes,
+        ingress_listeners,
         backends: extra,
         route_backends,
         targets: spec.targets,
@@ -333,6 +349,21 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),
     })
+}
+
+/// The (port, TLS) pairs the routes listen on, each once, in order of first appearance.
+fn ingress_listeners(routes: &[RoutePlan]) -> Vec<IngressListener> {
+    let mut listeners: Vec<IngressListener> = Vec::new();
+    for route in routes {
+        let listener = IngressListener {
+            port: route.port,
+            tls: route.certificate_id.is_some(),
+        };
+        if !listeners.contains(&listener) {
+            listeners.push(listener);
+        }
+    }
+    listeners
 }
 
 /// Backends with their effective weights: explicit weights as given, unweighted backends

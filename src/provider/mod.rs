@@ -15,6 +15,7 @@ pub use changes::{annotation_ownership, change_rules};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{Plan, RoutePlan};
 use crate::spec::model::{PathMatch, Protocol, Provider, TrafficPolicy};
+use crate::spec::values::PortRef;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -69,7 +70,7 @@ pub fn map(plan: &Plan) -> Mapped {
 }
 
 /// Annotations a provider pack sets, in a sorted map; JSON-valued ones are serialised
-/// once from `serde_json::Value`, never concatenated.
+/// once from a typed value (`types.rs` of each pack), never concatenated.
 #[derive(Debug, Default)]
 pub(crate) struct Annotations(BTreeMap<String, String>);
 
@@ -78,7 +79,13 @@ impl Annotations {
         self.0.insert(key.to_string(), value.into());
     }
 
-    pub(crate) fn set_json(&mut self, key: &str, value: &Value) {
+    /// Sets `key` to the compact JSON of `value`. It goes through `serde_json::Value`
+    /// first, so object keys come out sorted whatever the struct's field order (the
+    /// spelling lbgen has always written). The packs' annotation values are plain structs
+    /// of strings, numbers and lists, which always serialise; were one ever to fail, the
+    /// value would be `null`, which the providers' policies and controllers refuse.
+    pub(crate) fn set_json(&mut self, key: &str, value: &impl Serialize) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
         self.0.insert(key.to_string(), value.to_string());
     }
 }
@@ -218,6 +225,24 @@ pub(crate) fn ingress_rules(
         .collect()
 }
 
+/// The one Service a plain route forwards to: its first backend's Service and port. `None`
+/// when that backend lacks either (the common rules refuse such a route, so a mapping
+/// never sees one): callers render a null backend then, never an invented name or port.
+pub(crate) fn route_service(route: &RoutePlan) -> Option<(&str, &PortRef)> {
+    let backend = route.backends.first()?;
+    Some((backend.service.as_deref()?, backend.port.as_ref()?))
+}
+
+/// How an Ingress spells a Service backend: `networking.k8s.io/v1`, or the `v1beta1` form
+/// older clusters serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IngressApi {
+    /// `{service: {name, port: {number | name}}}`.
+    V1,
+    /// `{serviceName, servicePort}`.
+    V1beta1,
+}
+
 /// The backend of an Ingress path: the route's one Service, or, when the route splits
 /// traffic, the synthetic `action` backend with port name `use-annotation` whose
 /// annotation holds the split (the pattern of Huawei's and Alibaba's controllers). A plain
@@ -227,19 +252,24 @@ pub(crate) fn path_backend(route: &RoutePlan, action: &str) -> Value {
     if route.split {
         return json!({"service": {"name": action, "port": {"name": "use-annotation"}}});
     }
-    match route
-        .backends
-        .first()
-        .and_then(|b| Some((b.service.as_deref()?, b.port.as_ref()?)))
-    {
-        Some((name, port)) => service_backend(name, port),
-        None => Value::Null,
+    plain_backend(route, IngressApi::V1)
+}
+
+/// The backend of a route that never splits (its pack's policy refuses splits), in the
+/// given API's spelling; a null backend when the route names no Service and port.
+pub(crate) fn plain_backend(route: &RoutePlan, api: IngressApi) -> Value {
+    match (route_service(route), api) {
+        (Some((name, port)), IngressApi::V1) => service_backend(name, port),
+        (Some((name, port)), IngressApi::V1beta1) => {
+            json!({"serviceName": name, "servicePort": port})
+        }
+        (None, _) => Value::Null,
     }
 }
 
-/// A plain Ingress backend for a Service port given by number or name.
-pub(crate) fn service_backend(name: &str, port: &crate::spec::values::PortRef) -> Value {
-    use crate::spec::values::PortRef;
+/// A plain `networking.k8s.io/v1` Ingress backend for a Service port given by number or
+/// name.
+pub(crate) fn service_backend(name: &str, port: &PortRef) -> Value {
     let port = match port {
         PortRef::Number(n) => json!({"number": n.0}),
         PortRef::Name(n) => json!({"name": n}),
