@@ -10,8 +10,11 @@ use crate::spec::model::{
     PathMatch, Protocol, Provider, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
+use derived::{backends, ingress_listeners};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+mod derived;
 
 /// One load balancer, ready for policies and rendering.
 #[derive(Debug, Clone, Serialize)]
@@ -349,46 +352,4 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),
     })
-}
-
-/// The (port, TLS) pairs the routes listen on, each once, in order of first appearance.
-fn ingress_listeners(routes: &[RoutePlan]) -> Vec<IngressListener> {
-    let mut listeners: Vec<IngressListener> = Vec::new();
-    for route in routes {
-        let listener = IngressListener {
-            port: route.port,
-            tls: route.certificate_id.is_some(),
-        };
-        if !listeners.contains(&listener) {
-            listeners.push(listener);
-        }
-    }
-    listeners
-}
-
-/// Backends with their effective weights: explicit weights as given, unweighted backends
-/// share what is left of 100 equally (all unweighted: equal shares).
-fn backends(list: &[crate::spec::model::Backend], route: usize) -> Vec<BackendPlan> {
-    let explicit: u32 = list
-        .iter()
-        .filter_map(|b| b.weight)
-        .map(|w| u32::from(w.0))
-        .sum();
-    let unweighted = list.iter().filter(|b| b.weight.is_none()).count() as u32;
-    let share = 100u32
-        .saturating_sub(explicit)
-        .checked_div(unweighted)
-        .map_or(0, |s| s.max(1));
-    list.iter()
-        .enumerate()
-        .map(|(index, b)| BackendPlan {
-            route,
-            index,
-            service: b.service.as_ref().map(|s| s.0.clone()),
-            server_group: b.server_group.clone(),
-            port: b.port.clone(),
-            weight: b.weight.map(|w| w.0),
-            effective_weight: b.weight.map(|w| w.0).unwrap_or(share.min(100) as u8),
-        })
-        .collect()
 }
