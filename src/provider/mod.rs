@@ -13,7 +13,7 @@ pub(crate) mod tencent;
 pub use changes::{annotation_ownership, change_rules};
 
 use crate::diag::{Diagnostic, Severity};
-use crate::plan::{Plan, RoutePlan};
+use crate::plan::{BackendPlan, Plan, RoutePlan};
 use crate::spec::model::{PathMatch, Protocol, Provider, TrafficPolicy};
 use crate::spec::values::PortRef;
 use serde::Serialize;
@@ -265,6 +265,23 @@ pub(crate) fn plain_backend(route: &RoutePlan, api: IngressApi) -> Value {
         }
         (None, _) => Value::Null,
     }
+}
+
+/// The shares of a split route in a pack's spelling of its forward action: `service(name,
+/// port, weight)` for an in-cluster Service, `group(id, weight)` for an external server
+/// group, each with the backend's effective weight, in spec order.
+pub(crate) fn split_shares<'a, T>(
+    backends: &'a [BackendPlan],
+    service: impl Fn(&'a str, Option<&'a PortRef>, u8) -> T,
+    group: impl Fn(Option<&'a str>, u8) -> T,
+) -> Vec<T> {
+    backends
+        .iter()
+        .map(|b| match &b.service {
+            Some(name) => service(name, b.port.as_ref(), b.effective_weight),
+            None => group(b.server_group.as_deref(), b.effective_weight),
+        })
+        .collect()
 }
 
 /// A plain `networking.k8s.io/v1` Ingress backend for a Service port given by number or

@@ -16,7 +16,7 @@ use super::types::{
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, HealthPlan, IngressListener, Plan};
 use crate::provider::{
-    Annotations, Manifest, ingress_rules, labels, metadata, path_backend, path_type,
+    Annotations, Manifest, ingress_rules, labels, metadata, path_backend, path_type, split_shares,
 };
 use crate::spec::model::{Algorithm, HealthProtocol, Network, StickyMode};
 use serde_json::{Map, Value, json};
@@ -162,20 +162,11 @@ fn action_name(plan: &Plan, route: usize) -> String {
 /// `[{"type":"ForwardGroup","ForwardConfig":{"ServerGroups":[...]}}]` (seed 003); cookie
 /// stickiness across the groups when `sticky` gives a timeout.
 fn forward_group(backends: &[BackendPlan], sticky: Option<u64>) -> [ForwardGroup<'_>; 1] {
-    let server_groups = backends
-        .iter()
-        .map(|b| match &b.service {
-            Some(name) => ServerGroup::Service {
-                service_name: name,
-                service_port: b.port.as_ref(),
-                weight: b.effective_weight,
-            },
-            None => ServerGroup::Group {
-                server_group_id: b.server_group.as_deref(),
-                weight: b.effective_weight,
-            },
-        })
-        .collect();
+    let server_groups = split_shares(
+        backends,
+        |name, port, weight| ServerGroup::Service { name, port, weight },
+        |id, weight| ServerGroup::Group { id, weight },
+    );
     [ForwardGroup {
         kind: "ForwardGroup",
         forward_config: ForwardConfig {

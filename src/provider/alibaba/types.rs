@@ -131,16 +131,18 @@ pub(super) struct ForwardConfig<'a> {
 #[serde(untagged)]
 pub(super) enum ServerGroup<'a> {
     /// `{"ServiceName","ServicePort","Weight"}`.
-    #[serde(rename_all = "PascalCase")]
     Service {
-        service_name: &'a str,
-        service_port: Option<&'a PortRef>,
+        #[serde(rename = "ServiceName")]
+        name: &'a str,
+        #[serde(rename = "ServicePort")]
+        port: Option<&'a PortRef>,
+        #[serde(rename = "Weight")]
         weight: u8,
     },
     /// `{"ServerGroupID","Weight"}`.
     Group {
         #[serde(rename = "ServerGroupID")]
-        server_group_id: Option<&'a str>,
+        id: Option<&'a str>,
         #[serde(rename = "Weight")]
         weight: u8,
     },

@@ -11,7 +11,9 @@ use super::types::{
 use super::{load_balancer, persistence_option};
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, Plan};
-use crate::provider::{Annotations, Manifest, ingress_rules, metadata, path_backend, path_type};
+use crate::provider::{
+    Annotations, Manifest, ingress_rules, metadata, path_backend, path_type, split_shares,
+};
 use serde_json::{Value, json};
 
 /// The synthetic backend name of a forward action: the route's `action` when the spec
@@ -31,20 +33,11 @@ fn action_name(plan: &Plan, route: usize) -> String {
 
 /// `[{"type":"ForwardPool","forwardConfig":[...]}]` (cce_10_0949).
 fn forward_action(backends: &[BackendPlan]) -> [ForwardAction<'_>; 1] {
-    let forward_config = backends
-        .iter()
-        .map(|b| match &b.service {
-            Some(service) => ForwardTarget::Service {
-                service_name: service,
-                service_port: b.port.as_ref(),
-                weight: b.effective_weight,
-            },
-            None => ForwardTarget::Pool {
-                pool_id: b.server_group.as_deref(),
-                weight: b.effective_weight,
-            },
-        })
-        .collect();
+    let forward_config = split_shares(
+        backends,
+        |name, port, weight| ForwardTarget::Service { name, port, weight },
+        |id, weight| ForwardTarget::Pool { id, weight },
+    );
     [ForwardAction {
         kind: "ForwardPool",
         forward_config,

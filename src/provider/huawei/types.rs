@@ -123,15 +123,15 @@ pub(super) enum ForwardTarget<'a> {
     /// `{"type":"service","serviceName","servicePort","weight"}`.
     Service {
         #[serde(rename = "serviceName")]
-        service_name: &'a str,
+        name: &'a str,
         #[serde(rename = "servicePort")]
-        service_port: Option<&'a PortRef>,
+        port: Option<&'a PortRef>,
         weight: u8,
     },
     /// `{"type":"pool","poolID","weight"}`.
     Pool {
         #[serde(rename = "poolID")]
-        pool_id: Option<&'a str>,
+        id: Option<&'a str>,
         weight: u8,
     },
 }
