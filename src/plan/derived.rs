@@ -51,3 +51,45 @@ pub(super) fn backends(list: &[Backend], route: usize) -> Vec<BackendPlan> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ingress_listeners;
+    use crate::plan::{IngressListener, RoutePlan};
+    use crate::spec::model::PathMatch;
+
+    fn route(port: u16, certificate: Option<&str>) -> RoutePlan {
+        RoutePlan {
+            host: None,
+            path: "/".into(),
+            path_match: PathMatch::Prefix,
+            port,
+            certificate_id: certificate.map(String::from),
+            sni_certificate_ids: Vec::new(),
+            action: None,
+            backends: Vec::new(),
+            split: false,
+        }
+    }
+
+    #[test]
+    fn listeners_are_each_port_and_tls_pair_once_in_route_order() {
+        let routes = [
+            route(443, Some("a")),
+            route(80, None),
+            route(443, Some("b")),
+            route(443, None),
+            route(80, None),
+        ];
+        let listener = |port, tls| IngressListener { port, tls };
+        assert_eq!(
+            ingress_listeners(&routes),
+            [
+                listener(443, true),
+                listener(80, false),
+                listener(443, false)
+            ]
+        );
+        assert!(ingress_listeners(&[]).is_empty());
+    }
+}

@@ -293,3 +293,78 @@ pub(crate) fn service_backend(name: &str, port: &PortRef) -> Value {
     };
     json!({"service": {"name": name, "port": port}})
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Annotations, IngressApi, path_backend, plain_backend};
+    use crate::plan::{BackendPlan, RoutePlan};
+    use crate::spec::model::PathMatch;
+    use crate::spec::values::{Port, PortRef};
+    use serde_json::json;
+
+    fn route(service: Option<&str>, port: Option<PortRef>, split: bool) -> RoutePlan {
+        RoutePlan {
+            host: None,
+            path: "/".into(),
+            path_match: PathMatch::Prefix,
+            port: 80,
+            certificate_id: None,
+            sni_certificate_ids: Vec::new(),
+            action: None,
+            backends: vec![BackendPlan {
+                route: 0,
+                index: 0,
+                service: service.map(String::from),
+                server_group: None,
+                port,
+                weight: None,
+                effective_weight: 100,
+            }],
+            split,
+        }
+    }
+
+    #[test]
+    fn backends_are_spelt_per_api_and_never_invented() {
+        let named = route(Some("web"), Some(PortRef::Name("http".into())), false);
+        let numbered = route(Some("web"), Some(PortRef::Number(Port(8080))), false);
+        assert_eq!(
+            plain_backend(&named, IngressApi::V1),
+            json!({"service": {"name": "web", "port": {"name": "http"}}})
+        );
+        assert_eq!(
+            plain_backend(&numbered, IngressApi::V1beta1),
+            json!({"serviceName": "web", "servicePort": 8080})
+        );
+        let split = route(Some("web"), Some(PortRef::Number(Port(80))), true);
+        assert_eq!(
+            path_backend(&split, "act"),
+            json!({"service": {"name": "act", "port": {"name": "use-annotation"}}})
+        );
+        // No Service or no port: a null backend, not `""` or `http`.
+        for api in [IngressApi::V1, IngressApi::V1beta1] {
+            assert!(
+                plain_backend(&route(None, Some(PortRef::Number(Port(80))), false), api).is_null()
+            );
+            assert!(plain_backend(&route(Some("web"), None, false), api).is_null());
+        }
+    }
+
+    #[test]
+    fn json_values_come_out_with_sorted_keys_whatever_the_field_order() {
+        #[derive(serde::Serialize)]
+        struct Unsorted {
+            zeta: u8,
+            alpha: &'static str,
+        }
+        let mut a = Annotations::default();
+        a.set_json(
+            "k",
+            &[Unsorted {
+                zeta: 1,
+                alpha: "x",
+            }],
+        );
+        assert_eq!(a.0["k"], r#"[{"alpha":"x","zeta":1}]"#);
+    }
+}
