@@ -14,7 +14,7 @@ pub use changes::{annotation_ownership, change_rules};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{BackendPlan, Plan, RoutePlan};
-use crate::spec::model::{PathMatch, Protocol, Provider, TrafficPolicy};
+use crate::spec::model::{ChargeMode, Create, PathMatch, Protocol, Provider, TrafficPolicy};
 use crate::spec::values::PortRef;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -143,6 +143,26 @@ pub(crate) fn service_manifest(
     }
 }
 
+/// The public bandwidth of a new load balancer as two plain annotations (Alibaba's and
+/// Tencent's form): the charge mode in the pack's spelling (`charge`) under `charge_key`,
+/// the size in Mbit/s under `size_key`, each only when the spec gives it.
+pub(crate) fn bandwidth(
+    a: &mut Annotations,
+    create: &Create,
+    (charge_key, size_key): (&str, &str),
+    charge: impl Fn(ChargeMode) -> &'static str,
+) {
+    let Some(bw) = &create.bandwidth else {
+        return;
+    };
+    if let Some(mode) = bw.charge_mode {
+        a.set(charge_key, charge(mode));
+    }
+    if let Some(size) = bw.size {
+        a.set(size_key, size.to_string());
+    }
+}
+
 /// The labels of every emitted object: the spec's plus lbgen's managed-by label.
 pub(crate) fn labels(plan: &Plan) -> BTreeMap<String, String> {
     let mut labels = plan.labels.clone();
@@ -181,14 +201,19 @@ pub(crate) fn transport(p: Protocol) -> &'static str {
     }
 }
 
-/// The Ingress `pathType` for a match mode; `None` for modes the API has no type for
-/// (the provider then says how it spells them).
-pub(crate) fn path_type(m: PathMatch) -> Option<&'static str> {
+/// The Ingress `pathType` for a match mode: the API's types, `ImplementationSpecific` for
+/// modes it has none for (the provider then says how it spells them).
+pub(crate) fn path_type(m: PathMatch) -> &'static str {
     match m {
-        PathMatch::Prefix => Some("Prefix"),
-        PathMatch::Exact => Some("Exact"),
-        PathMatch::Regex => None,
+        PathMatch::Prefix => "Prefix",
+        PathMatch::Exact => "Exact",
+        PathMatch::Regex => "ImplementationSpecific",
     }
+}
+
+/// A `networking.k8s.io/v1` Ingress path: the route's path and `pathType`, and `backend`.
+pub(crate) fn ingress_path(route: &RoutePlan, backend: Value) -> Value {
+    json!({"path": route.path, "pathType": path_type(route.path_match), "backend": backend})
 }
 
 /// Ingress rules (`{host, http: {paths}}`, no host for a catch-all): one per host in order

@@ -16,7 +16,8 @@ use super::types::{
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, HealthPlan, IngressListener, Plan};
 use crate::provider::{
-    Annotations, Manifest, ingress_rules, labels, metadata, path_backend, path_type, split_shares,
+    Annotations, Manifest, ingress_path, ingress_rules, labels, metadata, path_backend,
+    split_shares,
 };
 use crate::spec::model::{Algorithm, HealthProtocol, Network, StickyMode};
 use serde_json::{Map, Value, json};
@@ -76,7 +77,7 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Man
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
         let backend = path_backend(route, &action_name(plan, i));
-        json!({"path": route.path, "pathType": path_type(route.path_match).unwrap_or("ImplementationSpecific"), "backend": backend})
+        ingress_path(route, backend)
     });
     let tls_hosts = tls_hosts(plan);
     let class = plan

@@ -18,7 +18,7 @@ use super::types::{
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
-use crate::provider::{Annotations, Manifest, service_manifest};
+use crate::provider::{Annotations, Manifest, bandwidth, service_manifest};
 use crate::spec::model::{
     Algorithm, ChargeMode, HealthProtocol, LbType, Network, Protocol, StickyMode, Targets,
 };
@@ -151,18 +151,10 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     if let Some(name) = &create.name {
         a.set(LB_NAME, name.clone());
     }
-    if let Some(bw) = &create.bandwidth {
-        if let Some(mode) = bw.charge_mode {
-            let charge = match mode {
-                ChargeMode::Bandwidth => "paybybandwidth",
-                ChargeMode::Traffic => "paybytraffic",
-            };
-            a.set(CHARGE_TYPE, charge);
-        }
-        if let Some(size) = bw.size {
-            a.set(BANDWIDTH, size.to_string());
-        }
-    }
+    bandwidth(a, create, (CHARGE_TYPE, BANDWIDTH), |mode| match mode {
+        ChargeMode::Bandwidth => "paybybandwidth",
+        ChargeMode::Traffic => "paybytraffic",
+    });
 }
 
 /// CLB (docs/usage.md, 17. Setting scheduler) and NLB (NLB annotation page, "Specify the

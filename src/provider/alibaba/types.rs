@@ -134,6 +134,7 @@ pub(super) enum ServerGroup<'a> {
     Service {
         #[serde(rename = "ServiceName")]
         name: &'a str,
+        /// `null` only for a backend without port, which the common rules refuse.
         #[serde(rename = "ServicePort")]
         port: Option<&'a PortRef>,
         #[serde(rename = "Weight")]

@@ -12,8 +12,9 @@ use super::{load_balancer, persistence_option};
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, Plan};
 use crate::provider::{
-    Annotations, Manifest, ingress_rules, metadata, path_backend, path_type, split_shares,
+    Annotations, Manifest, ingress_path, ingress_rules, metadata, path_backend, split_shares,
 };
+use crate::spec::model::PathMatch;
 use serde_json::{Value, json};
 
 /// The synthetic backend name of a forward action: the route's `action` when the spec
@@ -80,16 +81,12 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
         let backend = path_backend(route, &action_name(plan, i));
-        match path_type(route.path_match) {
-            Some(t) => json!({"path": route.path, "pathType": t, "backend": backend}),
+        let mut path = ingress_path(route, backend);
+        if route.path_match == PathMatch::Regex {
             // seed 000: the CCE-only `property` field carries the match mode.
-            None => json!({
-                "path": route.path,
-                "pathType": "ImplementationSpecific",
-                "backend": backend,
-                "property": {URL_MATCH_MODE: "REGEX"},
-            }),
+            path["property"] = json!({URL_MATCH_MODE: "REGEX"});
         }
+        path
     });
     // cce_10_0252: the class annotation only for clusters of v1.21 or earlier.
     let legacy_class = plan

@@ -1,7 +1,8 @@
 //! CCE's annotation keys and the typed JSON values some of them carry, in one place: the
 //! mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only through
 //! these consts, and every JSON value is one of these structs, serialised once by
-//! `Annotations::set_json` (fields left out are CCE's defaults, never `null`).
+//! `Annotations::set_json` (a field the spec leaves out is left out, so CCE's default
+//! applies).
 //!
 //! Keys, JSON types and units from the CCE user guide "LoadBalancer" (seed 001, tables
 //! 1-5) and cce_10_0684, cce_10_0687, cce_10_0695, cce_10_0949; each struct cites its table.
@@ -124,6 +125,7 @@ pub(super) enum ForwardTarget<'a> {
     Service {
         #[serde(rename = "serviceName")]
         name: &'a str,
+        /// `null` only for a backend without port, which the common rules refuse.
         #[serde(rename = "servicePort")]
         port: Option<&'a PortRef>,
         weight: u8,

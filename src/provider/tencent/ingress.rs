@@ -19,7 +19,7 @@ use super::{certificate_secret, secret_warning};
 use crate::diag::Diagnostic;
 use crate::plan::{Plan, RoutePlan};
 use crate::provider::{
-    Annotations, IngressApi, Manifest, ingress_rules, metadata, path_type, plain_backend,
+    Annotations, IngressApi, Manifest, ingress_path, ingress_rules, metadata, plain_backend,
     route_service,
 };
 use crate::spec::values::PortRef;
@@ -149,11 +149,7 @@ pub(super) fn ingress(
             // v1beta1 backend; no pathType (the policy refuses `exact` here).
             json!({"path": route.path, "backend": plain_backend(route, IngressApi::V1beta1)})
         } else {
-            json!({
-                "path": route.path,
-                "pathType": path_type(route.path_match).unwrap_or("ImplementationSpecific"),
-                "backend": plain_backend(route, IngressApi::V1),
-            })
+            ingress_path(route, plain_backend(route, IngressApi::V1))
         }
     });
     if mixed {

@@ -22,7 +22,7 @@ pub(crate) mod types;
 
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, WRITTEN_BY_TKE};
 
-use super::{Annotations, Manifest, Mapped, labels};
+use super::{Annotations, Manifest, Mapped, bandwidth, labels};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
 use crate::spec::model::{ChargeMode, Exposure, Network, Targets};
@@ -85,18 +85,15 @@ fn load_balancer(plan: &Plan, keys: &Keys, a: &mut Annotations) {
     {
         a.set(keys.subnet, subnet.clone());
     }
-    if let Some(bw) = &create.bandwidth {
-        if let Some(mode) = bw.charge_mode {
-            let charge = match mode {
-                ChargeMode::Traffic => "TRAFFIC_POSTPAID_BY_HOUR",
-                ChargeMode::Bandwidth => "BANDWIDTH_POSTPAID_BY_HOUR",
-            };
-            a.set(keys.charge_type, charge);
-        }
-        if let Some(size) = bw.size {
-            a.set(keys.bandwidth, size.to_string());
-        }
-    }
+    bandwidth(
+        a,
+        create,
+        (keys.charge_type, keys.bandwidth),
+        |mode| match mode {
+            ChargeMode::Traffic => "TRAFFIC_POSTPAID_BY_HOUR",
+            ChargeMode::Bandwidth => "BANDWIDTH_POSTPAID_BY_HOUR",
+        },
+    );
     let extensive = ExtensiveValue {
         load_balancer_name: create.name.as_deref(),
         zone_id: create.zones.first().map(String::as_str),
