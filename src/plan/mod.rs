@@ -10,8 +10,11 @@ use crate::spec::model::{
     PathMatch, Protocol, Provider, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
+use derived::{backends, ingress_listeners};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+mod derived;
 
 /// One load balancer, ready for policies and rendering.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +44,10 @@ pub struct Plan {
     pub listeners: Vec<Listener>,
     /// Ingress routes, in spec order.
     pub routes: Vec<RoutePlan>,
+    /// The listeners an Ingress's routes need, derived once here for every pack. Not part
+    /// of the rule language (the rules see `routes[].port` and `certificateId`).
+    #[serde(skip)]
+    pub ingress_listeners: Vec<IngressListener>,
     /// A Service's extra backends.
     pub backends: Vec<BackendPlan>,
     /// Every backend of every route, flattened, for rules that look at all of them.
@@ -135,6 +142,16 @@ pub struct RoutePlan {
     /// Whether the route splits traffic: several backends, any weight or any server group.
     /// Providers then render a forward action instead of a plain path backend.
     pub split: bool,
+}
+
+/// A listener an Ingress needs: a port its routes use, and whether those routes carry a
+/// certificate (HTTPS) or not (HTTP). One per distinct pair, in order of first appearance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngressListener {
+    /// Listener port.
+    pub port: u16,
+    /// Whether its routes terminate TLS (HTTPS) or not (HTTP).
+    pub tls: bool,
 }
 
 /// A backend.
@@ -260,6 +277,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                     .any(|b| b.weight.is_some() || b.server_group.is_some()),
         })
         .collect();
+    let ingress_listeners = ingress_listeners(&routes);
     let extra = backends(&spec.backends, 0);
     let route_backends: Vec<BackendPlan> = routes.iter().flat_map(|r| r.backends.clone()).collect();
     let weighted = extra
@@ -318,6 +336,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         selector: spec.selector.clone(),
         listeners,
         routes,
+        ingress_listeners,
         backends: extra,
         route_backends,
         targets: spec.targets,
@@ -333,31 +352,4 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),
     })
-}
-
-/// Backends with their effective weights: explicit weights as given, unweighted backends
-/// share what is left of 100 equally (all unweighted: equal shares).
-fn backends(list: &[crate::spec::model::Backend], route: usize) -> Vec<BackendPlan> {
-    let explicit: u32 = list
-        .iter()
-        .filter_map(|b| b.weight)
-        .map(|w| u32::from(w.0))
-        .sum();
-    let unweighted = list.iter().filter(|b| b.weight.is_none()).count() as u32;
-    let share = 100u32
-        .saturating_sub(explicit)
-        .checked_div(unweighted)
-        .map_or(0, |s| s.max(1));
-    list.iter()
-        .enumerate()
-        .map(|(index, b)| BackendPlan {
-            route,
-            index,
-            service: b.service.as_ref().map(|s| s.0.clone()),
-            server_group: b.server_group.clone(),
-            port: b.port.clone(),
-            weight: b.weight.map(|w| w.0),
-            effective_weight: b.weight.map(|w| w.0).unwrap_or(share.min(100) as u8),
-        })
-        .collect()
 }

@@ -66,7 +66,7 @@ pub fn change_rules() -> Vec<ChangeRule> {
     [
         super::huawei::CHANGE_RULES,
         super::alibaba::CHANGE_RULES,
-        super::tencent::changes::CHANGE_RULES,
+        super::tencent::CHANGE_RULES,
     ]
     .concat()
 }
@@ -112,12 +112,12 @@ pub fn annotation_ownership() -> AnnotationOwnership {
         prefixes: [
             super::huawei::OWNED_PREFIXES,
             super::alibaba::OWNED_PREFIXES,
-            super::tencent::changes::OWNED_PREFIXES,
+            super::tencent::OWNED_PREFIXES,
         ]
         .concat(),
         written_by_controller: [
             super::huawei::WRITTEN_BY_CCE,
-            super::tencent::changes::WRITTEN_BY_TKE,
+            super::tencent::WRITTEN_BY_TKE,
         ]
         .concat(),
         rewritten_by_controller: super::huawei::REWRITTEN_BY_CCE.to_vec(),

@@ -3,18 +3,23 @@
 //! The mapping here is only what differs between clouds (annotation keys, value
 //! spellings, units). What every provider shares lives once in this module: object
 //! metadata, lbgen's managed-by label, merging the user's annotations (a key lbgen sets
-//! itself is an error), and Service port / Ingress rule layout.
+//! itself is an error), Service ports, and (in `ingress`) Ingress rules and backends.
 
 mod alibaba;
 pub mod changes;
 mod huawei;
+mod ingress;
 pub(crate) mod tencent;
 
 pub use changes::{annotation_ownership, change_rules};
+pub(crate) use ingress::{
+    IngressApi, ingress_path, ingress_rules, path_backend, plain_backend, route_service,
+    split_shares,
+};
 
 use crate::diag::{Diagnostic, Severity};
-use crate::plan::{Plan, RoutePlan};
-use crate::spec::model::{PathMatch, Protocol, Provider, TrafficPolicy};
+use crate::plan::Plan;
+use crate::spec::model::{ChargeMode, Create, Protocol, Provider, TrafficPolicy};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -69,7 +74,7 @@ pub fn map(plan: &Plan) -> Mapped {
 }
 
 /// Annotations a provider pack sets, in a sorted map; JSON-valued ones are serialised
-/// once from `serde_json::Value`, never concatenated.
+/// once from a typed value (`types.rs` of each pack), never concatenated.
 #[derive(Debug, Default)]
 pub(crate) struct Annotations(BTreeMap<String, String>);
 
@@ -78,7 +83,13 @@ impl Annotations {
         self.0.insert(key.to_string(), value.into());
     }
 
-    pub(crate) fn set_json(&mut self, key: &str, value: &Value) {
+    /// Sets `key` to the compact JSON of `value`. It goes through `serde_json::Value`
+    /// first, so object keys come out sorted whatever the struct's field order (the
+    /// spelling lbgen has always written). The packs' annotation values are plain structs
+    /// of strings, numbers and lists, which always serialise; were one ever to fail, the
+    /// value would be `null`, which the providers' policies and controllers refuse.
+    pub(crate) fn set_json(&mut self, key: &str, value: &impl Serialize) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
         self.0.insert(key.to_string(), value.to_string());
     }
 }
@@ -136,6 +147,26 @@ pub(crate) fn service_manifest(
     }
 }
 
+/// The public bandwidth of a new load balancer as two plain annotations (Alibaba's and
+/// Tencent's form): the charge mode in the pack's spelling (`charge`) under `charge_key`,
+/// the size in Mbit/s under `size_key`, each only when the spec gives it.
+pub(crate) fn bandwidth(
+    a: &mut Annotations,
+    create: &Create,
+    (charge_key, size_key): (&str, &str),
+    charge: impl Fn(ChargeMode) -> &'static str,
+) {
+    let Some(bw) = &create.bandwidth else {
+        return;
+    };
+    if let Some(mode) = bw.charge_mode {
+        a.set(charge_key, charge(mode));
+    }
+    if let Some(size) = bw.size {
+        a.set(size_key, size.to_string());
+    }
+}
+
 /// The labels of every emitted object: the spec's plus lbgen's managed-by label.
 pub(crate) fn labels(plan: &Plan) -> BTreeMap<String, String> {
     let mut labels = plan.labels.clone();
@@ -174,75 +205,25 @@ pub(crate) fn transport(p: Protocol) -> &'static str {
     }
 }
 
-/// The Ingress `pathType` for a match mode; `None` for modes the API has no type for
-/// (the provider then says how it spells them).
-pub(crate) fn path_type(m: PathMatch) -> Option<&'static str> {
-    match m {
-        PathMatch::Prefix => Some("Prefix"),
-        PathMatch::Exact => Some("Exact"),
-        PathMatch::Regex => None,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::Annotations;
 
-/// Ingress rules (`{host, http: {paths}}`, no host for a catch-all): one per host in order
-/// of first appearance, paths in spec order. Each path's backend and extra fields come from
-/// the provider (`path_of`).
-pub(crate) fn ingress_rules(
-    routes: &[RoutePlan],
-    mut path_of: impl FnMut(usize, &RoutePlan) -> Value,
-) -> Vec<Value> {
-    let mut hosts: Vec<Option<&str>> = Vec::new();
-    let mut paths: Vec<Vec<Value>> = Vec::new();
-    for (i, route) in routes.iter().enumerate() {
-        let host = route.host.as_deref();
-        let slot = match hosts.iter().position(|h| *h == host) {
-            Some(s) => s,
-            None => {
-                hosts.push(host);
-                paths.push(Vec::new());
-                hosts.len() - 1
-            }
-        };
-        paths[slot].push(path_of(i, route));
+    #[test]
+    fn json_values_come_out_with_sorted_keys_whatever_the_field_order() {
+        #[derive(serde::Serialize)]
+        struct Unsorted {
+            zeta: u8,
+            alpha: &'static str,
+        }
+        let mut a = Annotations::default();
+        a.set_json(
+            "k",
+            &[Unsorted {
+                zeta: 1,
+                alpha: "x",
+            }],
+        );
+        assert_eq!(a.0["k"], r#"[{"alpha":"x","zeta":1}]"#);
     }
-    hosts
-        .into_iter()
-        .zip(paths)
-        .map(|(host, paths)| {
-            let mut rule = json!({"http": {"paths": paths}});
-            if let Some(h) = host {
-                rule["host"] = json!(h);
-            }
-            rule
-        })
-        .collect()
-}
-
-/// The backend of an Ingress path: the route's one Service, or, when the route splits
-/// traffic, the synthetic `action` backend with port name `use-annotation` whose
-/// annotation holds the split (the pattern of Huawei's and Alibaba's controllers). A plain
-/// route without Service and port (refused by the common rules) renders a null backend,
-/// which the typed check then rejects: nothing is invented.
-pub(crate) fn path_backend(route: &RoutePlan, action: &str) -> Value {
-    if route.split {
-        return json!({"service": {"name": action, "port": {"name": "use-annotation"}}});
-    }
-    match route
-        .backends
-        .first()
-        .and_then(|b| Some((b.service.as_deref()?, b.port.as_ref()?)))
-    {
-        Some((name, port)) => service_backend(name, port),
-        None => Value::Null,
-    }
-}
-
-/// A plain Ingress backend for a Service port given by number or name.
-pub(crate) fn service_backend(name: &str, port: &crate::spec::values::PortRef) -> Value {
-    use crate::spec::values::PortRef;
-    let port = match port {
-        PortRef::Number(n) => json!({"number": n.0}),
-        PortRef::Name(n) => json!({"name": n}),
-    };
-    json!({"service": {"name": name, "port": port}})
 }

@@ -1,8 +1,15 @@
-//! Changes the Alibaba cloud controller manager cannot apply to an existing load balancer,
-//! so `diff` can flag them before they are applied (kept apart from the mapping so each
-//! file stays about one thing).
+//! What `diff` must know about ACK objects, as data: the annotation keys this pack owns and
+//! the changes the Alibaba cloud controller manager cannot apply to an existing load
+//! balancer, so `diff` can flag them before they are applied.
 
+use super::types::{
+    ADDRESS_TYPE, ALB_PREFIX, BACKEND_TYPE, CCM_PREFIX, IP_VERSION, LB_ID, MASTER_ZONE, SLAVE_ZONE,
+    ZONE_MAPS,
+};
 use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
+
+/// Every annotation this pack writes starts with one of these.
+pub(crate) const OWNED_PREFIXES: &[&str] = &[CCM_PREFIX, ALB_PREFIX, BACKEND_TYPE];
 
 const SERVICE: &[&str] = &["Service"];
 
@@ -11,9 +18,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "alibaba",
         kinds: SERVICE,
-        field: Field::Annotation(
-            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
-        ),
+        field: Field::Annotation(ADDRESS_TYPE),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "the CCM cannot change an existing CLB between internet and intranet; delete and recreate the Service",
@@ -22,9 +27,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "alibaba",
         kinds: SERVICE,
-        field: Field::Annotation(
-            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-ip-version",
-        ),
+        field: Field::Annotation(IP_VERSION),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "the IP version of an existing CLB cannot change; delete and recreate the Service",
@@ -33,9 +36,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "alibaba",
         kinds: SERVICE,
-        field: Field::Annotation(
-            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-master-zoneid",
-        ),
+        field: Field::Annotation(MASTER_ZONE),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "the zones of an existing CLB cannot change; delete and recreate the Service",
@@ -44,9 +45,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "alibaba",
         kinds: SERVICE,
-        field: Field::Annotation(
-            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-slave-zoneid",
-        ),
+        field: Field::Annotation(SLAVE_ZONE),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "the zones of an existing CLB cannot change; delete and recreate the Service",
@@ -55,7 +54,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "alibaba",
         kinds: SERVICE,
-        field: Field::Annotation("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps"),
+        field: Field::Annotation(ZONE_MAPS),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "the zones of an existing NLB are fixed by lbgen's zone maps; changing them needs a new Service",
@@ -64,7 +63,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "alibaba",
         kinds: SERVICE,
-        field: Field::Annotation("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id"),
+        field: Field::Annotation(LB_ID),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "a Service cannot move to another CLB in place; delete and recreate it",

@@ -6,41 +6,45 @@
 //! docs/usage.md: health checks, session persistence, backend-scheduler, listen-ports,
 //! AlbConfig fields) and seed 003 (forward groups with a `use-annotation` backend).
 
-use super::ALB;
+use super::types::{
+    ALB_ACTIONS, ALB_BACKEND_SCHEDULER, ALB_COOKIE_TIMEOUT, ALB_HEALTH_ENABLED,
+    ALB_HEALTH_INTERVAL, ALB_HEALTH_PATH, ALB_HEALTH_PORT, ALB_HEALTH_PROTOCOL, ALB_HEALTH_TIMEOUT,
+    ALB_HEALTHY_THRESHOLD, ALB_LISTEN_PORTS, ALB_STICKY_SESSION, ALB_STICKY_SESSION_TYPE,
+    ALB_UNHEALTHY_THRESHOLD, ForwardConfig, ForwardGroup, GroupStickySession, ListenPort,
+    ServerGroup,
+};
 use crate::diag::Diagnostic;
-use crate::plan::{BackendPlan, HealthPlan, Plan};
+use crate::plan::{BackendPlan, HealthPlan, IngressListener, Plan};
 use crate::provider::{
-    Annotations, Manifest, ingress_rules, labels, metadata, path_backend, path_type,
+    Annotations, Manifest, ingress_path, ingress_rules, labels, metadata, path_backend,
+    split_shares,
 };
 use crate::spec::model::{Algorithm, HealthProtocol, Network, StickyMode};
-use crate::spec::values::PortRef;
 use serde_json::{Map, Value, json};
 
-fn key(name: &str) -> String {
-    format!("{ALB}{name}")
-}
-
-/// A listener the routes need: port and whether it is HTTPS.
-type Port = (u16, bool);
+/// The controller's default listener (docs/usage.md, "Configure custom listening ports").
+const DEFAULT_LISTENER: IngressListener = IngressListener {
+    port: 80,
+    tls: false,
+};
 
 /// The Ingress of a plan with `exposure: ingress`, then its AlbConfig and IngressClass.
 pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Manifest> {
     let mut a = Annotations::default();
-    let mut ports: Vec<Port> = Vec::new();
-    for r in &plan.routes {
-        let port = (r.port, r.certificate_id.is_some());
-        if !ports.contains(&port) {
-            ports.push(port);
-        }
-    }
-    // The controller's default listener is HTTP 80: written only when the routes need
-    // others (docs/usage.md, "Configure custom listening ports").
-    if ports != [(80, false)] {
-        let listen: Vec<Value> = ports
+    // Written only when the routes need other listeners than the default.
+    if plan.ingress_listeners != [DEFAULT_LISTENER] {
+        let listen: Vec<ListenPort> = plan
+            .ingress_listeners
             .iter()
-            .map(|(p, tls)| json!({ if *tls { "HTTPS" } else { "HTTP" }: p }))
+            .map(|l| {
+                if l.tls {
+                    ListenPort::Https(l.port)
+                } else {
+                    ListenPort::Http(l.port)
+                }
+            })
             .collect();
-        a.set_json(&key("listen-ports"), &Value::Array(listen));
+        a.set_json(ALB_LISTEN_PORTS, &listen);
     }
     if let Some(h) = &plan.health_check {
         health(h, &mut a);
@@ -50,30 +54,30 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Man
         .as_ref()
         .filter(|s| s.mode == StickyMode::Cookie);
     if let Some(s) = cookie {
-        a.set(&key("sticky-session"), "true");
-        a.set(&key("sticky-session-type"), "Insert");
+        a.set(ALB_STICKY_SESSION, "true");
+        a.set(ALB_STICKY_SESSION_TYPE, "Insert");
         if let Some(t) = s.timeout_seconds {
-            a.set(&key("cookie-timeout"), t.to_string());
+            a.set(ALB_COOKIE_TIMEOUT, t.to_string());
         }
     }
     // wrr is the controller's default (dictionary, "Load balancing"); the others are written.
     match plan.algorithm {
         Algorithm::RoundRobin => {}
-        Algorithm::LeastConnections => a.set(&key("backend-scheduler"), "wlc"),
-        Algorithm::SourceIp => a.set(&key("backend-scheduler"), "sch"),
+        Algorithm::LeastConnections => a.set(ALB_BACKEND_SCHEDULER, "wlc"),
+        Algorithm::SourceIp => a.set(ALB_BACKEND_SCHEDULER, "sch"),
     }
     for (i, route) in plan.routes.iter().enumerate() {
         if route.split {
             let sticky = cookie.and_then(|s| s.timeout_seconds);
             a.set_json(
-                &key(&format!("actions.{}", action_name(plan, i))),
+                &format!("{ALB_ACTIONS}{}", action_name(plan, i)),
                 &forward_group(&route.backends, sticky),
             );
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {
         let backend = path_backend(route, &action_name(plan, i));
-        json!({"path": route.path, "pathType": path_type(route.path_match).unwrap_or("ImplementationSpecific"), "backend": backend})
+        ingress_path(route, backend)
     });
     let tls_hosts = tls_hosts(plan);
     let class = plan
@@ -92,7 +96,7 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Man
         }),
     }];
     if plan.load_balancer.ingress_class.is_none() {
-        out.extend(alb_objects(plan, &class, &ports));
+        out.extend(alb_objects(plan, &class));
     }
     out
 }
@@ -101,31 +105,31 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Man
 /// controller's default holds (off in the current ACK dictionary; the open-source
 /// controller's docs/usage.md says on), so lbgen never switches checks on by itself.
 fn health(h: &HealthPlan, a: &mut Annotations) {
-    a.set(&key("healthcheck-enabled"), h.enabled.to_string());
+    a.set(ALB_HEALTH_ENABLED, h.enabled.to_string());
     if !h.enabled {
         return;
     }
     match h.protocol {
-        Some(HealthProtocol::Http) => a.set(&key("healthcheck-protocol"), "HTTP"),
-        Some(HealthProtocol::Tcp) => a.set(&key("healthcheck-protocol"), "TCP"),
+        Some(HealthProtocol::Http) => a.set(ALB_HEALTH_PROTOCOL, "HTTP"),
+        Some(HealthProtocol::Tcp) => a.set(ALB_HEALTH_PROTOCOL, "TCP"),
         // refused by `alibaba/health-protocol` (HTTP, HTTPS, TCP or GRPC on ALB)
         Some(HealthProtocol::Udp) | None => {}
     }
     if let Some(path) = &h.path {
-        a.set(&key("healthcheck-path"), path.clone());
+        a.set(ALB_HEALTH_PATH, path.clone());
     }
     if let Some(port) = h.port {
-        a.set(&key("healthcheck-connect-port"), port.to_string());
+        a.set(ALB_HEALTH_PORT, port.to_string());
     }
     if let Some(i) = h.interval_seconds {
-        a.set(&key("healthcheck-interval-seconds"), i.to_string());
+        a.set(ALB_HEALTH_INTERVAL, i.to_string());
     }
     if let Some(t) = h.timeout_seconds {
-        a.set(&key("healthcheck-timeout-seconds"), t.to_string());
+        a.set(ALB_HEALTH_TIMEOUT, t.to_string());
     }
     if let Some(r) = h.retries {
-        a.set(&key("healthy-threshold-count"), r.to_string());
-        a.set(&key("unhealthy-threshold-count"), r.to_string());
+        a.set(ALB_HEALTHY_THRESHOLD, r.to_string());
+        a.set(ALB_UNHEALTHY_THRESHOLD, r.to_string());
     }
 }
 
@@ -156,32 +160,24 @@ fn action_name(plan: &Plan, route: usize) -> String {
     }
 }
 
-/// `[{"type":"ForwardGroup","ForwardConfig":{"ServerGroups":[...]}}]` (seed 003), numbers
-/// as JSON numbers; cookie stickiness across the groups (`ServerGroupStickySession`).
-fn forward_group(backends: &[BackendPlan], sticky: Option<u64>) -> Value {
-    let groups: Vec<Value> = backends
-        .iter()
-        .map(|b| match (&b.service, &b.server_group) {
-            (Some(name), _) => {
-                let port = match &b.port {
-                    Some(PortRef::Number(p)) => json!(p.0),
-                    Some(PortRef::Name(n)) => json!(n),
-                    None => Value::Null,
-                };
-                json!({"ServiceName": name, "ServicePort": port, "Weight": b.effective_weight})
-            }
-            (None, id) => json!({"ServerGroupID": id, "Weight": b.effective_weight}),
-        })
-        .collect();
-    let mut config = Map::new();
-    config.insert("ServerGroups".into(), Value::Array(groups));
-    if let Some(timeout) = sticky {
-        config.insert(
-            "ServerGroupStickySession".into(),
-            json!({"Enabled": true, "Timeout": timeout}),
-        );
-    }
-    json!([{"type": "ForwardGroup", "ForwardConfig": config}])
+/// `[{"type":"ForwardGroup","ForwardConfig":{"ServerGroups":[...]}}]` (seed 003); cookie
+/// stickiness across the groups when `sticky` gives a timeout.
+fn forward_group(backends: &[BackendPlan], sticky: Option<u64>) -> [ForwardGroup<'_>; 1] {
+    let server_groups = split_shares(
+        backends,
+        |name, port, weight| ServerGroup::Service { name, port, weight },
+        |id, weight| ServerGroup::Group { id, weight },
+    );
+    [ForwardGroup {
+        kind: "ForwardGroup",
+        forward_config: ForwardConfig {
+            server_groups,
+            server_group_sticky_session: sticky.map(|timeout| GroupStickySession {
+                enabled: true,
+                timeout,
+            }),
+        },
+    }]
 }
 
 /// The cluster-scoped name of the AlbConfig and IngressClass lbgen owns for an Ingress:
@@ -194,7 +190,7 @@ pub(super) fn class_name(plan: &Plan) -> String {
 
 /// The `AlbConfig` and `IngressClass` the ALB controller needs (AlbConfig fields in the
 /// dictionary; IngressClass from "Associate an AlbConfig object with an Ingress").
-fn alb_objects(plan: &Plan, class: &str, ports: &[Port]) -> Vec<Manifest> {
+fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
     let lb = &plan.load_balancer;
     let config = match (&lb.id, &lb.create) {
         (Some(id), _) => json!({"id": id, "forceOverride": lb.override_listeners}),
@@ -228,9 +224,10 @@ fn alb_objects(plan: &Plan, class: &str, ports: &[Port]) -> Vec<Manifest> {
             Value::Object(c)
         }
     };
-    let listeners: Vec<Value> = ports
+    let listeners: Vec<Value> = plan
+        .ingress_listeners
         .iter()
-        .map(|&(port, tls)| {
+        .map(|&IngressListener { port, tls }| {
             let certificates = certificates(plan, port);
             match (tls, certificates.is_empty()) {
                 (true, false) => {

@@ -1,7 +1,10 @@
 //! Alibaba Cloud ACK: CLB/NLB Services for the cloud controller manager (CCM) and ALB
-//! Ingresses. One module a product, because each reads its own annotations:
-//! `service` (CLB and NLB), `ingress` (ALB with its AlbConfig and IngressClass) and
-//! `changes` (what the CCM cannot change in place). Checks live in `policies/alibaba.yaml`.
+//! Ingresses. Checks live in `policies/alibaba.yaml`; this module assumes they passed.
+//!
+//! The pack's shape is every pack's: `service` (CLB and NLB) and `ingress` (ALB with its
+//! AlbConfig and IngressClass) map a plan, `types` holds the keys and typed JSON values,
+//! `changes` what `diff` must know (what the CCM cannot change in place, the keys this pack
+//! owns). A Service and an Ingress share no annotation here: each product reads its own.
 //!
 //! Sources: annotation keys from `kubernetes/cloud-provider-alibaba-cloud`
 //! `pkg/controller/service/reconcile/annotation/annotations.go`; how the CCM reads them from
@@ -11,26 +14,16 @@
 //! and the forward groups of ALB seed 003. Every value is a string; CCM switches are
 //! "on"/"off" except force-override-listeners and the ALB booleans ("true"/"false").
 
-mod changes;
+pub(crate) mod changes;
 mod ingress;
 mod service;
+mod types;
 
-pub(crate) use changes::CHANGE_RULES;
+pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES};
 
 use super::Mapped;
 use crate::plan::Plan;
 use crate::spec::model::Exposure;
-
-/// The CCM's annotation prefix (`annotations.go`: `AnnotationPrefix` + `loadbalancer-`).
-const P: &str = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
-/// The ALB Ingress controller's annotation prefix.
-const ALB: &str = "alb.ingress.kubernetes.io/";
-/// ENI backends: no `alibaba-cloud-loadbalancer-` part (`helper.BackendType`; CCM
-/// docs/usage.md, 23. Add pod eni to slb backend in terway network mode).
-const BACKEND_TYPE: &str = "service.beta.kubernetes.io/backend-type";
-
-/// Every annotation this pack writes starts with one of these.
-pub(crate) const OWNED_PREFIXES: &[&str] = &[P, ALB, BACKEND_TYPE];
 
 /// Maps a plan to a CLB/NLB Service, or to an ALB Ingress (with its AlbConfig and
 /// IngressClass unless the platform owns them).

@@ -7,18 +7,22 @@
 //! annotations". Ids and zones reach delimited annotations (`zone-maps`, `vgroup-port`)
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
-use super::{BACKEND_TYPE, P};
+use super::types::{
+    ADDRESS_TYPE, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE,
+    HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
+    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
+    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME,
+    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE,
+    SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID,
+    WEIGHT, ZONE_MAPS,
+};
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
-use crate::provider::{Annotations, Manifest, service_manifest};
+use crate::provider::{Annotations, Manifest, bandwidth, service_manifest};
 use crate::spec::model::{
     Algorithm, ChargeMode, HealthProtocol, LbType, Network, Protocol, StickyMode, Targets,
 };
 use serde_json::{Value, json};
-
-fn key(name: &str) -> String {
-    format!("{P}{name}")
-}
 
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
@@ -32,15 +36,15 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     // Always written: the CCM sets a scheduler only when the annotation names one
     // (clbv1/listeners.go `isNeedUpdate`, nlbv2/server_groups.go), so leaving it out
     // would never undo an earlier choice.
-    a.set(&key("scheduler"), scheduler(plan.algorithm));
+    a.set(SCHEDULER, scheduler(plan.algorithm));
     if let Some(s) = &plan.stickiness {
         let seconds = s.timeout_seconds.unwrap_or_default().to_string();
         match s.mode {
-            StickyMode::SourceIp => a.set(&key("persistence-timeout"), seconds),
+            StickyMode::SourceIp => a.set(PERSISTENCE_TIMEOUT, seconds),
             StickyMode::Cookie => {
-                a.set(&key("sticky-session"), "on");
-                a.set(&key("sticky-session-type"), "insert");
-                a.set(&key("cookie-timeout"), seconds);
+                a.set(STICKY_SESSION, "on");
+                a.set(STICKY_SESSION_TYPE, "insert");
+                a.set(COOKIE_TIMEOUT, seconds);
             }
         }
     }
@@ -63,10 +67,10 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
             .iter()
             .map(|l| format!("{}:{}", l.protocol.as_str().to_ascii_lowercase(), l.port))
             .collect();
-        a.set(&key("protocol-port"), protocol_port.join(","));
+        a.set(PROTOCOL_PORT, protocol_port.join(","));
     }
     if let Some(cert) = plan.listeners.iter().find_map(|l| l.certificate_id.clone()) {
-        a.set(&key("cert-id"), cert);
+        a.set(CERT_ID, cert);
     }
     if plan.targets == Targets::Pods {
         a.set(BACKEND_TYPE, "eni");
@@ -74,7 +78,7 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     if nlb && plan.ip_targets {
         // NLB server groups of type Ip register nodes and ENIs by address (NLB annotation
         // page, "Configure Server Group Type"; nlbv2/server_groups.go `IpServerGroupType`).
-        a.set(&key("server-group-type"), "Ip");
+        a.set(SERVER_GROUP_TYPE, "Ip");
     }
     // "rsp-...:<port>" pairs (clbv1/listeners.go `vgroup`); the policy checks the ids
     // (`alibaba/server-group-id`) and that each port is a number.
@@ -84,13 +88,13 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         .filter_map(|b| Some(format!("{}:{}", b.server_group.as_ref()?, b.port.as_ref()?)))
         .collect();
     if !groups.is_empty() {
-        a.set(&key("vgroup-port"), groups.join(","));
+        a.set(VGROUP_PORT, groups.join(","));
         if let Some(w) = plan.backends.iter().find_map(|b| b.weight) {
-            a.set(&key("weight"), w.to_string());
+            a.set(WEIGHT, w.to_string());
         }
     }
     if let (true, Some(host)) = (plan.pass_through, &plan.load_balancer.hostname) {
-        a.set(&key("hostname"), host.clone());
+        a.set(HOSTNAME, host.clone());
     }
     let mut manifest = service_manifest(plan, "alibaba/service.yaml", a, diagnostics);
     manifest.context["loadBalancerClass"] = if nlb {
@@ -105,11 +109,8 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
 fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let lb = &plan.load_balancer;
     if let Some(id) = &lb.id {
-        a.set(&key("id"), id.clone());
-        a.set(
-            &key("force-override-listeners"),
-            lb.override_listeners.to_string(),
-        );
+        a.set(LB_ID, id.clone());
+        a.set(FORCE_OVERRIDE, lb.override_listeners.to_string());
         return;
     }
     let Some(create) = &lb.create else {
@@ -118,7 +119,7 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     // The CCM's default is internet (annotations.go `DefaultValue`), so only an internal LB
     // needs the annotation; the address type cannot change after creation either way.
     if plan.network == Network::Internal {
-        a.set(&key("address-type"), "intranet");
+        a.set(ADDRESS_TYPE, "intranet");
     }
     if nlb {
         // "zone:vsw,zone:vsw" (NLB annotation page, zone-maps); zones and vSwitch ids are
@@ -129,39 +130,31 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
             .zip(&create.subnet_ids)
             .map(|(z, v)| format!("{z}:{v}"))
             .collect();
-        a.set(&key("zone-maps"), maps.join(","));
+        a.set(ZONE_MAPS, maps.join(","));
     } else {
         if let Some(vsw) = &create.subnet_id {
-            a.set(&key("vswitch-id"), vsw.clone());
+            a.set(VSWITCH_ID, vsw.clone());
         }
         if let Some(spec) = &create.l4_flavor {
             // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU
             // (pkg/model/load_balancer.go `IsPayByCLCU`), which takes no spec.
-            a.set(&key("spec"), spec.clone());
-            a.set(&key("instance-charge-type"), "PayBySpec");
+            a.set(SPEC, spec.clone());
+            a.set(INSTANCE_CHARGE_TYPE, "PayBySpec");
         }
         if let Some(z) = create.zones.first() {
-            a.set(&key("master-zoneid"), z.clone());
+            a.set(MASTER_ZONE, z.clone());
         }
         if let Some(z) = create.zones.get(1) {
-            a.set(&key("slave-zoneid"), z.clone());
+            a.set(SLAVE_ZONE, z.clone());
         }
     }
     if let Some(name) = &create.name {
-        a.set(&key("name"), name.clone());
+        a.set(LB_NAME, name.clone());
     }
-    if let Some(bw) = &create.bandwidth {
-        if let Some(mode) = bw.charge_mode {
-            let charge = match mode {
-                ChargeMode::Bandwidth => "paybybandwidth",
-                ChargeMode::Traffic => "paybytraffic",
-            };
-            a.set(&key("charge-type"), charge);
-        }
-        if let Some(size) = bw.size {
-            a.set(&key("bandwidth"), size.to_string());
-        }
-    }
+    bandwidth(a, create, (CHARGE_TYPE, BANDWIDTH), |mode| match mode {
+        ChargeMode::Bandwidth => "paybybandwidth",
+        ChargeMode::Traffic => "paybytraffic",
+    });
 }
 
 /// CLB (docs/usage.md, 17. Setting scheduler) and NLB (NLB annotation page, "Specify the
@@ -188,26 +181,26 @@ fn clb_health(plan: &Plan, h: &HealthPlan, a: &mut Annotations) {
         .iter()
         .any(|l| matches!(l.protocol, Protocol::Http | Protocol::Https));
     if l4 {
-        a.set(&key("health-check-switch"), on_off(h.enabled));
+        a.set(HEALTH_CHECK_SWITCH, on_off(h.enabled));
     }
     if l7 {
-        a.set(&key("health-check-flag"), on_off(h.enabled));
+        a.set(HEALTH_CHECK_FLAG, on_off(h.enabled));
     }
     if !h.enabled {
         return;
     }
     let http = h.protocol == Some(HealthProtocol::Http);
     match h.protocol {
-        Some(HealthProtocol::Http) => a.set(&key("health-check-type"), "http"),
-        Some(HealthProtocol::Tcp) => a.set(&key("health-check-type"), "tcp"),
+        Some(HealthProtocol::Http) => a.set(HEALTH_CHECK_TYPE, "http"),
+        Some(HealthProtocol::Tcp) => a.set(HEALTH_CHECK_TYPE, "tcp"),
         Some(HealthProtocol::Udp) | None => {}
     }
     // An HTTP check waits with health-check-timeout, TCP and UDP ones with
     // health-check-connect-timeout (docs/usage.md, 16. a and b).
     let timeout = if http {
-        "health-check-timeout"
+        HEALTH_CHECK_TIMEOUT
     } else {
-        "health-check-connect-timeout"
+        HEALTH_CHECK_CONNECT_TIMEOUT
     };
     probe_settings(h, timeout, a);
 }
@@ -215,7 +208,7 @@ fn clb_health(plan: &Plan, h: &HealthPlan, a: &mut Annotations) {
 /// NLB server-group health checks (nlbv2/server_groups.go reads the flag as `on`, then the
 /// type `tcp`/`http`/`udp`, uri, connect port, connect timeout, interval and thresholds).
 fn nlb_health(h: &HealthPlan, a: &mut Annotations) {
-    a.set(&key("health-check-flag"), on_off(h.enabled));
+    a.set(HEALTH_CHECK_FLAG, on_off(h.enabled));
     if !h.enabled {
         return;
     }
@@ -227,27 +220,28 @@ fn nlb_health(h: &HealthPlan, a: &mut Annotations) {
         None => None,
     };
     if let Some(kind) = kind {
-        a.set(&key("health-check-type"), kind);
+        a.set(HEALTH_CHECK_TYPE, kind);
     }
-    probe_settings(h, "health-check-connect-timeout", a);
+    probe_settings(h, HEALTH_CHECK_CONNECT_TIMEOUT, a);
 }
 
-/// The settings CLB and NLB share: uri, connect port, interval, timeout and thresholds.
-fn probe_settings(h: &HealthPlan, timeout: &str, a: &mut Annotations) {
+/// The settings CLB and NLB share: uri, connect port, interval, timeout (under the key
+/// `timeout_key`) and thresholds.
+fn probe_settings(h: &HealthPlan, timeout_key: &str, a: &mut Annotations) {
     if let Some(path) = &h.path {
-        a.set(&key("health-check-uri"), path.clone());
+        a.set(HEALTH_CHECK_URI, path.clone());
     }
     if let Some(port) = h.port {
-        a.set(&key("health-check-connect-port"), port.to_string());
+        a.set(HEALTH_CHECK_CONNECT_PORT, port.to_string());
     }
     if let Some(i) = h.interval_seconds {
-        a.set(&key("health-check-interval"), i.to_string());
+        a.set(HEALTH_CHECK_INTERVAL, i.to_string());
     }
     if let Some(t) = h.timeout_seconds {
-        a.set(&key(timeout), t.to_string());
+        a.set(timeout_key, t.to_string());
     }
     if let Some(r) = h.retries {
-        a.set(&key("healthy-threshold"), r.to_string());
-        a.set(&key("unhealthy-threshold"), r.to_string());
+        a.set(HEALTHY_THRESHOLD, r.to_string());
+        a.set(UNHEALTHY_THRESHOLD, r.to_string());
     }
 }

@@ -1,26 +1,26 @@
 //! What `diff` must know about TKE objects, as data: the annotation keys this pack owns,
 //! the keys TKE's controllers write themselves, and changes the CLB cannot take in place.
 
-use super::{INGRESS_KEYS, SERVICE_KEYS};
+use super::types::{
+    INGRESS_CLOUD_PREFIX, INGRESS_EXISTING_LB, INGRESS_LB_ID, INGRESS_PREFIX, INGRESS_SUBNET,
+    LOCAL_BIND, QCLOUD_PREFIX, SERVICE_CLOUD_PREFIX, SERVICE_EXISTING_LB, SERVICE_EXTENSIVE,
+    SERVICE_LB_ID, SERVICE_LB_NAT_IPV6, SERVICE_SUBNET, TKE_PREFIX,
+};
 use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
 
 /// Every annotation this pack writes starts with one of these (providers.md, Tencent).
 pub(crate) const OWNED_PREFIXES: &[&str] = &[
-    "service.kubernetes.io/tke-",
-    "service.kubernetes.io/qcloud-",
-    "service.kubernetes.io/service.extensiveParameters",
-    "service.kubernetes.io/local-svc-only-bind-node-with-pod",
-    "service.cloud.tencent.com/",
-    "ingress.cloud.tencent.com/",
-    "kubernetes.io/ingress.",
+    TKE_PREFIX,
+    QCLOUD_PREFIX,
+    SERVICE_EXTENSIVE,
+    LOCAL_BIND,
+    SERVICE_CLOUD_PREFIX,
+    INGRESS_CLOUD_PREFIX,
+    INGRESS_PREFIX,
 ];
 
 /// Written by TKE's controllers, never by lbgen (providers.md "never emit").
-pub(crate) const WRITTEN_BY_TKE: &[&str] = &[
-    "service.kubernetes.io/loadbalance-id",
-    "service.kubernetes.io/loadbalance-nat-ipv6",
-    "kubernetes.io/ingress.qcloud-loadbalance-id",
-];
+pub(crate) const WRITTEN_BY_TKE: &[&str] = &[SERVICE_LB_ID, SERVICE_LB_NAT_IPV6, INGRESS_LB_ID];
 
 const SERVICE: &[&str] = &["Service"];
 const INGRESS: &[&str] = &["Ingress"];
@@ -32,7 +32,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "tencent",
         kinds: SERVICE,
-        field: Field::Annotation(SERVICE_KEYS.existing_lb),
+        field: Field::Annotation(SERVICE_EXISTING_LB),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "TKE does not move a Service to another CLB in place; delete and recreate the Service",
@@ -41,7 +41,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "tencent",
         kinds: INGRESS,
-        field: Field::Annotation(INGRESS_KEYS.existing_lb),
+        field: Field::Annotation(INGRESS_EXISTING_LB),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "TKE does not move an Ingress to another CLB in place; delete and recreate the Ingress",
@@ -50,7 +50,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "tencent",
         kinds: SERVICE,
-        field: Field::Annotation(SERVICE_KEYS.subnet),
+        field: Field::Annotation(SERVICE_SUBNET),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "a CLB's network (public, or internal in a subnet) is fixed at creation; delete and recreate the Service",
@@ -59,7 +59,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
     ChangeRule {
         provider: "tencent",
         kinds: INGRESS,
-        field: Field::Annotation(INGRESS_KEYS.subnet),
+        field: Field::Annotation(INGRESS_SUBNET),
         trigger: Trigger::AnyChange,
         impact: Impact::NotInPlace,
         message: "a CLB's network (public, or internal in a subnet) is fixed at creation; delete and recreate the Ingress",

@@ -122,27 +122,21 @@ pub(super) fn service_spec(plan: &Plan) -> TkeServiceConfigSpec {
 /// (`""` for routes without a host), one rule per route path. `passThrough` becomes
 /// `keepaliveEnable: 1` (providers.md, passThrough row, Ingress column).
 pub(super) fn ingress_spec(plan: &Plan) -> TkeServiceConfigSpec {
-    let mut listeners: Vec<L7Listener> = Vec::new();
+    let mut listeners: Vec<L7Listener> = plan
+        .ingress_listeners
+        .iter()
+        .map(|l| L7Listener {
+            protocol: if l.tls { "HTTPS" } else { "HTTP" }.to_string(),
+            port: l.port,
+            keepalive_enable: plan.pass_through.then_some(1),
+            domains: Vec::new(),
+        })
+        .collect();
     for route in &plan.routes {
-        let protocol = if route.certificate_id.is_some() {
-            "HTTPS"
-        } else {
-            "HTTP"
-        };
-        let at = match listeners
-            .iter()
-            .position(|l| l.protocol == protocol && l.port == route.port)
-        {
-            Some(i) => i,
-            None => {
-                listeners.push(L7Listener {
-                    protocol: protocol.to_string(),
-                    port: route.port,
-                    keepalive_enable: plan.pass_through.then_some(1),
-                    domains: Vec::new(),
-                });
-                listeners.len() - 1
-            }
+        // The plan holds every route's listener.
+        let listener = route.listener();
+        let Some(at) = plan.ingress_listeners.iter().position(|l| *l == listener) else {
+            continue;
         };
         let domains = &mut listeners[at].domains;
         let host = route.host.clone().unwrap_or_default();

@@ -11,78 +11,66 @@
 //! document/product/457/45693 "Ingress mixed HTTP and HTTPS"): `kubernetes.io/ingress.rule-mix:
 //! "true"` and every rule listed in `kubernetes.io/ingress.http-rules` or `.../https-rules`.
 
+use super::types::{
+    FIRST_V1_INGRESS_VERSION, HTTP_RULES, HTTPS_RULES, INGRESS_CLASS, MixBackendValue,
+    MixRuleValue, RULE_MIX,
+};
 use super::{certificate_secret, secret_warning};
 use crate::diag::Diagnostic;
 use crate::plan::{Plan, RoutePlan};
-use crate::provider::{Annotations, Manifest, ingress_rules, metadata, path_type, service_backend};
-use crate::spec::values::{ClusterVersion, PortRef};
+use crate::provider::{
+    Annotations, IngressApi, Manifest, ingress_path, ingress_rules, metadata, plain_backend,
+    route_service,
+};
+use crate::spec::values::PortRef;
 use serde_json::{Value, json};
-
-const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
-const RULE_MIX: &str = "kubernetes.io/ingress.rule-mix";
-const HTTP_RULES: &str = "kubernetes.io/ingress.http-rules";
-const HTTPS_RULES: &str = "kubernetes.io/ingress.https-rules";
 
 /// Whether the cluster predates `networking.k8s.io/v1` Ingress (1.19). Unknown versions
 /// get `v1`.
 fn legacy(plan: &Plan) -> bool {
-    let v1 = ClusterVersion::parse("v1.19");
     plan.cluster
         .version
         .as_ref()
-        .zip(v1.ok())
-        .is_some_and(|(v, v1)| v.version() < v1)
+        .is_some_and(|v| v.version() < FIRST_V1_INGRESS_VERSION)
 }
 
-/// The route's single Service backend (the policy refuses splits and server groups).
-fn backend(route: &RoutePlan) -> (&str, PortRef) {
-    let b = route.backends.first();
-    (
-        b.and_then(|b| b.service.as_deref()).unwrap_or_default(),
-        b.and_then(|b| b.port.clone())
-            .unwrap_or(PortRef::Name("http".into())),
-    )
-}
-
-/// Whether the routes mix HTTP (no TLS) and HTTPS (TLS) rules.
+/// Whether the routes mix HTTP (no TLS) and HTTPS (TLS) rules: the plan's listeners hold
+/// both kinds.
 fn mixed(plan: &Plan) -> bool {
-    let tls = plan
-        .routes
-        .iter()
-        .filter(|r| r.certificate_id.is_some())
-        .count();
-    tls > 0 && tls < plan.routes.len()
+    let tls = |want: bool| plan.ingress_listeners.iter().any(|l| l.tls == want);
+    tls(true) && tls(false)
 }
 
-/// One entry of `http-rules` / `https-rules`: `{"host","path","backend":{"serviceName",
-/// "servicePort"}}`, the port a JSON string as in the page's format and example
-/// (`"servicePort":"80"`); no `host` for a route without one (the controller then
-/// matches the CLB's VIP, "Host defaults to VIP").
-fn mix_rule(route: &RoutePlan) -> Value {
-    let (service, port) = backend(route);
-    let port = match port {
-        PortRef::Number(n) => n.0.to_string(),
-        PortRef::Name(n) => n,
-    };
-    let mut rule = json!({
-        "path": route.path,
-        "backend": {"serviceName": service, "servicePort": port},
-    });
-    if let Some(host) = &route.host {
-        rule["host"] = json!(host);
+/// One entry of `http-rules` / `https-rules`.
+fn mix_rule(route: &RoutePlan) -> MixRuleValue<'_> {
+    MixRuleValue {
+        host: route.host.as_deref(),
+        path: &route.path,
+        backend: route_service(route).map(|(service_name, port)| MixBackendValue {
+            service_name,
+            service_port: match port {
+                PortRef::Number(n) => n.0.to_string(),
+                PortRef::Name(n) => n.clone(),
+            },
+        }),
     }
-    rule
 }
 
 /// The mixed-protocol annotations: each route goes to the rule set of its protocol (a
 /// rule the controller finds in neither set would go to HTTPS, so every route is listed).
 fn rule_mix(plan: &Plan, a: &mut Annotations) {
-    let (https, http): (Vec<&RoutePlan>, Vec<&RoutePlan>) =
-        plan.routes.iter().partition(|r| r.certificate_id.is_some());
-    let list = |routes: Vec<&RoutePlan>| Value::Array(routes.into_iter().map(mix_rule).collect());
+    let (mut http, mut https): (Vec<MixRuleValue>, Vec<MixRuleValue>) = (Vec::new(), Vec::new());
+    for route in &plan.routes {
+        let rules = if route.certificate_id.is_some() {
+            &mut https
+        } else {
+            &mut http
+        };
+        rules.push(mix_rule(route));
+    }
     a.set(RULE_MIX, "true");
-    a.set_json(HTTP_RULES, &list(http));
-    a.set_json(HTTPS_RULES, &list(https));
+    a.set_json(HTTP_RULES, &http);
+    a.set_json(HTTPS_RULES, &https);
 }
 
 /// A route served on both protocols is two spec routes with the same host, path and
@@ -157,20 +145,11 @@ pub(super) fn ingress(
     }
     let legacy = legacy(plan);
     let mut rules = ingress_rules(&plan.routes, |_, route| {
-        let (service, port) = backend(route);
         if legacy {
             // v1beta1 backend; no pathType (the policy refuses `exact` here).
-            let port = match port {
-                PortRef::Number(n) => json!(n.0),
-                PortRef::Name(n) => json!(n),
-            };
-            json!({"path": route.path, "backend": {"serviceName": service, "servicePort": port}})
+            json!({"path": route.path, "backend": plain_backend(route, IngressApi::V1beta1)})
         } else {
-            json!({
-                "path": route.path,
-                "pathType": path_type(route.path_match).unwrap_or("ImplementationSpecific"),
-                "backend": service_backend(service, &port),
-            })
+            ingress_path(route, plain_backend(route, IngressApi::V1))
         }
     });
     if mixed {

@@ -7,54 +7,27 @@
 //! Never the open-source `tencentcloud-cloud-controller-manager` dialect
 //! (`service.beta.kubernetes.io/tencentcloud-loadbalancer-*`): TKE ignores it. Checks live
 //! in `policies/tencent.yaml`; this module assumes they passed.
+//!
+//! The pack's shape is every pack's: `service` and `ingress` map a plan, `types` holds the
+//! keys and typed values, `changes` what `diff` must know; this file the entry point and
+//! what a Service and an Ingress share. Two objects only TKE needs have a file each:
+//! `config` (the TkeServiceConfig) and `eni` (the workload patch).
 
 pub(crate) mod changes;
 mod config;
 mod eni;
 mod ingress;
+mod service;
 pub(crate) mod types;
 
-use super::{Annotations, Manifest, Mapped, labels, service_manifest};
+pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, WRITTEN_BY_TKE};
+
+use super::{Annotations, Manifest, Mapped, bandwidth, labels};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
-use crate::spec::model::{ChargeMode, Exposure, Network, Protocol, Targets, TrafficPolicy};
-use serde_json::{Map, Value, json};
-
-/// The annotation keys that differ only in spelling between a Service and an Ingress
-/// (providers.md, "What a spec becomes").
-struct Keys {
-    existing_lb: &'static str,
-    subnet: &'static str,
-    charge_type: &'static str,
-    bandwidth: &'static str,
-    extensive: &'static str,
-    direct_access: &'static str,
-    service_config: &'static str,
-}
-
-const SERVICE_KEYS: Keys = Keys {
-    existing_lb: "service.kubernetes.io/tke-existed-lbid",
-    subnet: "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid",
-    charge_type: "service.kubernetes.io/qcloud-loadbalancer-internet-charge-type",
-    bandwidth: "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out",
-    extensive: "service.kubernetes.io/service.extensiveParameters",
-    direct_access: "service.cloud.tencent.com/direct-access",
-    service_config: "service.cloud.tencent.com/tke-service-config",
-};
-
-const INGRESS_KEYS: Keys = Keys {
-    existing_lb: "kubernetes.io/ingress.existLbId",
-    subnet: "kubernetes.io/ingress.subnetId",
-    charge_type: "kubernetes.io/ingress.internetChargeType",
-    bandwidth: "kubernetes.io/ingress.internetMaxBandwidthOut",
-    extensive: "kubernetes.io/ingress.extensiveParameters",
-    direct_access: "ingress.cloud.tencent.com/direct-access",
-    service_config: "ingress.cloud.tencent.com/tke-service-config",
-};
-
-const SPECIFY_PROTOCOL: &str = "service.cloud.tencent.com/specify-protocol";
-const PREVENT_LOOPBACK: &str = "service.cloud.tencent.com/prevent-loopback";
-const LOCAL_BIND: &str = "service.kubernetes.io/local-svc-only-bind-node-with-pod";
+use crate::spec::model::{ChargeMode, Exposure, Network, Targets};
+use serde_json::json;
+use types::{ExtensiveValue, INGRESS_KEYS, Keys, SERVICE_KEYS};
 
 /// Maps a plan to a TKE Service or Ingress, its TkeServiceConfig when one is needed, and
 /// the ENI patch of the pods' owner when direct access names one.
@@ -71,7 +44,7 @@ pub(super) fn map(plan: &Plan) -> Mapped {
         a.set(keys.service_config, name.clone());
     }
     let mut manifests = vec![match plan.exposure {
-        Exposure::Service => service(plan, a, &mut diagnostics),
+        Exposure::Service => service::service(plan, a, &mut diagnostics),
         Exposure::Ingress => ingress::ingress(plan, a, &mut diagnostics),
     }];
     if let Some(name) = config {
@@ -112,28 +85,21 @@ fn load_balancer(plan: &Plan, keys: &Keys, a: &mut Annotations) {
     {
         a.set(keys.subnet, subnet.clone());
     }
-    if let Some(bw) = &create.bandwidth {
-        if let Some(mode) = bw.charge_mode {
-            let charge = match mode {
-                ChargeMode::Traffic => "TRAFFIC_POSTPAID_BY_HOUR",
-                ChargeMode::Bandwidth => "BANDWIDTH_POSTPAID_BY_HOUR",
-            };
-            a.set(keys.charge_type, charge);
-        }
-        if let Some(size) = bw.size {
-            a.set(keys.bandwidth, size.to_string());
-        }
-    }
-    // Keys of the CLB CreateLoadBalancer API (providers.md, "other create parameters").
-    let mut params = Map::new();
-    if let Some(name) = &create.name {
-        params.insert("LoadBalancerName".into(), json!(name));
-    }
-    if let Some(zone) = create.zones.first() {
-        params.insert("ZoneId".into(), json!(zone));
-    }
-    if !params.is_empty() {
-        a.set_json(keys.extensive, &Value::Object(params));
+    bandwidth(
+        a,
+        create,
+        (keys.charge_type, keys.bandwidth),
+        |mode| match mode {
+            ChargeMode::Traffic => "TRAFFIC_POSTPAID_BY_HOUR",
+            ChargeMode::Bandwidth => "BANDWIDTH_POSTPAID_BY_HOUR",
+        },
+    );
+    let extensive = ExtensiveValue {
+        load_balancer_name: create.name.as_deref(),
+        zone_id: create.zones.first().map(String::as_str),
+    };
+    if extensive.load_balancer_name.is_some() || extensive.zone_id.is_some() {
+        a.set_json(keys.extensive, &extensive);
     }
 }
 
@@ -188,74 +154,6 @@ pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic
         provider: Some(plan.provider.as_str().into()),
         location: None,
     }
-}
-
-/// `service.cloud.tencent.com/specify-protocol` for HTTP/HTTPS ports: keyed by the port as
-/// a string, `protocol` a list, `tls` the Secret's name (providers.md; Tencent 457/39141).
-/// No `hosts`: a spec port has none, so the CLB's default domain serves it (*unverified*:
-/// the policy warns).
-///
-/// TCP and UDP ports on one Service (direct access only; the policy refuses them in
-/// NodePort mode) follow the page's example (457/39141 "Case description"): every Service
-/// port is declared TCP, because Kubernetes' service controller takes one protocol per
-/// LoadBalancer Service, and specify-protocol names each port's real protocol.
-fn specify_protocol(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
-    let mut by_port = Map::new();
-    let mut warned: Vec<&str> = Vec::new();
-    let mixed = mixed_transports(plan);
-    for (i, l) in plan.listeners.iter().enumerate() {
-        let entry = match l.protocol {
-            Protocol::Tcp if mixed => json!({"protocol": ["TCP"]}),
-            Protocol::Udp if mixed => json!({"protocol": ["UDP"]}),
-            Protocol::Http => json!({"protocol": ["HTTP"]}),
-            Protocol::Https => {
-                let id = l.certificate_id.as_deref().unwrap_or_default();
-                if !warned.contains(&id) {
-                    warned.push(id);
-                    diagnostics.push(secret_warning(
-                        plan,
-                        id,
-                        format!("spec.ports[{i}].certificateId"),
-                    ));
-                }
-                json!({"protocol": ["HTTPS"], "tls": certificate_secret(id)})
-            }
-            Protocol::Tcp | Protocol::Udp => continue,
-        };
-        by_port.insert(l.port.to_string(), entry);
-    }
-    (!by_port.is_empty()).then_some(Value::Object(by_port))
-}
-
-/// Whether the Service has UDP ports beside TCP (or HTTP/HTTPS) ones.
-fn mixed_transports(plan: &Plan) -> bool {
-    let udp = plan
-        .listeners
-        .iter()
-        .filter(|l| l.protocol == Protocol::Udp)
-        .count();
-    udp > 0 && udp < plan.listeners.len()
-}
-
-fn service(plan: &Plan, mut a: Annotations, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
-    if let Some(spec) = specify_protocol(plan, diagnostics) {
-        a.set_json(SPECIFY_PROTOCOL, &spec);
-    }
-    if plan.pass_through {
-        a.set(PREVENT_LOOPBACK, "true");
-    }
-    if plan.traffic_policy == TrafficPolicy::Local {
-        a.set(LOCAL_BIND, "true");
-    }
-    let mut manifest = service_manifest(plan, "tencent/service.yaml", a, diagnostics);
-    if mixed_transports(plan)
-        && let Some(ports) = manifest.context["ports"].as_array_mut()
-    {
-        for port in ports {
-            port["protocol"] = json!("TCP");
-        }
-    }
-    manifest
 }
 
 #[cfg(test)]

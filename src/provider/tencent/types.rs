@@ -1,16 +1,142 @@
-//! Typed shapes of the Tencent objects that k8s-openapi does not model: the
-//! `TkeServiceConfig` CRD, the `networking.k8s.io/v1beta1` Ingress of clusters older than
-//! 1.19, and the strategic-merge patch that makes a workload's pods ENI pods.
+//! TKE's annotation keys and typed values, in one place, and the typed shapes of the
+//! Tencent objects that k8s-openapi does not model: the `TkeServiceConfig` CRD, the
+//! `networking.k8s.io/v1beta1` Ingress of clusters older than 1.19, and the
+//! strategic-merge patch that makes a workload's pods ENI pods.
+//!
+//! The mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only
+//! through the consts here; every JSON annotation value is one of the `*Value` structs,
+//! serialised once by `Annotations::set_json`.
 //!
 //! The mapping builds the TkeServiceConfig spec from these structs (so the output has one
 //! spelling), and the renderer reads every rendered object of these kinds back into them
 //! with `deny_unknown_fields`: a misspelt field in a template is an error, not a field
 //! TKE silently ignores (providers.md: "Field spelling is `enable` (not `enabled`)").
 
+use crate::spec::values::ClusterVersion;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+// What the keys this pack writes start with (providers.md, Tencent).
+pub(super) const TKE_PREFIX: &str = "service.kubernetes.io/tke-";
+pub(super) const QCLOUD_PREFIX: &str = "service.kubernetes.io/qcloud-";
+pub(super) const SERVICE_CLOUD_PREFIX: &str = "service.cloud.tencent.com/";
+pub(super) const INGRESS_CLOUD_PREFIX: &str = "ingress.cloud.tencent.com/";
+pub(super) const INGRESS_PREFIX: &str = "kubernetes.io/ingress.";
+
+// The load balancer of a Service (providers.md, "What a spec becomes", Service column).
+pub(super) const SERVICE_EXISTING_LB: &str = "service.kubernetes.io/tke-existed-lbid";
+pub(super) const SERVICE_SUBNET: &str =
+    "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid";
+pub(super) const SERVICE_CHARGE_TYPE: &str =
+    "service.kubernetes.io/qcloud-loadbalancer-internet-charge-type";
+pub(super) const SERVICE_BANDWIDTH: &str =
+    "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out";
+pub(super) const SERVICE_EXTENSIVE: &str = "service.kubernetes.io/service.extensiveParameters";
+pub(super) const SERVICE_DIRECT_ACCESS: &str = "service.cloud.tencent.com/direct-access";
+pub(super) const SERVICE_CONFIG: &str = "service.cloud.tencent.com/tke-service-config";
+pub(super) const SPECIFY_PROTOCOL: &str = "service.cloud.tencent.com/specify-protocol";
+pub(super) const PREVENT_LOOPBACK: &str = "service.cloud.tencent.com/prevent-loopback";
+pub(super) const LOCAL_BIND: &str = "service.kubernetes.io/local-svc-only-bind-node-with-pod";
+
+// The load balancer of an Ingress (providers.md, Ingress column).
+pub(super) const INGRESS_EXISTING_LB: &str = "kubernetes.io/ingress.existLbId";
+pub(super) const INGRESS_SUBNET: &str = "kubernetes.io/ingress.subnetId";
+pub(super) const INGRESS_CHARGE_TYPE: &str = "kubernetes.io/ingress.internetChargeType";
+pub(super) const INGRESS_BANDWIDTH: &str = "kubernetes.io/ingress.internetMaxBandwidthOut";
+pub(super) const INGRESS_EXTENSIVE: &str = "kubernetes.io/ingress.extensiveParameters";
+pub(super) const INGRESS_DIRECT_ACCESS: &str = "ingress.cloud.tencent.com/direct-access";
+pub(super) const INGRESS_CONFIG: &str = "ingress.cloud.tencent.com/tke-service-config";
+pub(super) const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
+pub(super) const RULE_MIX: &str = "kubernetes.io/ingress.rule-mix";
+pub(super) const HTTP_RULES: &str = "kubernetes.io/ingress.http-rules";
+pub(super) const HTTPS_RULES: &str = "kubernetes.io/ingress.https-rules";
+
+// Written by TKE's controllers, never by lbgen (providers.md "never emit").
+pub(super) const SERVICE_LB_ID: &str = "service.kubernetes.io/loadbalance-id";
+pub(super) const SERVICE_LB_NAT_IPV6: &str = "service.kubernetes.io/loadbalance-nat-ipv6";
+pub(super) const INGRESS_LB_ID: &str = "kubernetes.io/ingress.qcloud-loadbalance-id";
+
+/// The keys of the rows that a Service and an Ingress spell differently (providers.md,
+/// "What a spec becomes"): which of the consts above an object's annotations use.
+pub(super) struct Keys {
+    pub existing_lb: &'static str,
+    pub subnet: &'static str,
+    pub charge_type: &'static str,
+    pub bandwidth: &'static str,
+    pub extensive: &'static str,
+    pub direct_access: &'static str,
+    pub service_config: &'static str,
+}
+
+pub(super) const SERVICE_KEYS: Keys = Keys {
+    existing_lb: SERVICE_EXISTING_LB,
+    subnet: SERVICE_SUBNET,
+    charge_type: SERVICE_CHARGE_TYPE,
+    bandwidth: SERVICE_BANDWIDTH,
+    extensive: SERVICE_EXTENSIVE,
+    direct_access: SERVICE_DIRECT_ACCESS,
+    service_config: SERVICE_CONFIG,
+};
+
+pub(super) const INGRESS_KEYS: Keys = Keys {
+    existing_lb: INGRESS_EXISTING_LB,
+    subnet: INGRESS_SUBNET,
+    charge_type: INGRESS_CHARGE_TYPE,
+    bandwidth: INGRESS_BANDWIDTH,
+    extensive: INGRESS_EXTENSIVE,
+    direct_access: INGRESS_DIRECT_ACCESS,
+    service_config: INGRESS_CONFIG,
+};
+
+/// TKE serves `networking.k8s.io/v1` Ingresses from Kubernetes 1.19; older clusters get
+/// the `v1beta1` form (seed 004's sample).
+pub(super) const FIRST_V1_INGRESS_VERSION: ClusterVersion = ClusterVersion {
+    major: 1,
+    minor: 19,
+    patch: 0,
+    release: 0,
+};
+
+/// `extensiveParameters`: keys of the CLB CreateLoadBalancer API (providers.md, "other
+/// create parameters"); written only when one is set.
+#[derive(Debug, Serialize)]
+pub(super) struct ExtensiveValue<'a> {
+    #[serde(rename = "LoadBalancerName", skip_serializing_if = "Option::is_none")]
+    pub load_balancer_name: Option<&'a str>,
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<&'a str>,
+}
+
+/// One port's entry of `specify-protocol` (keyed by the port as a string): `protocol` a
+/// one-element list, `tls` the certificate Secret's name for HTTPS (Tencent 457/39141).
+#[derive(Debug, Serialize)]
+pub(super) struct SpecifyProtocolValue {
+    pub protocol: [&'static str; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<String>,
+}
+
+/// One entry of `http-rules` / `https-rules` (457/45693 "Ingress mixed HTTP and HTTPS"):
+/// no `host` for a route without one (the controller then matches the CLB's VIP).
+#[derive(Debug, Serialize)]
+pub(super) struct MixRuleValue<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<&'a str>,
+    pub path: &'a str,
+    /// `null` only for a route without Service and port, which the common rules refuse.
+    pub backend: Option<MixBackendValue<'a>>,
+}
+
+/// The backend of a mixed-protocol rule: the port a JSON string, as in the page's format
+/// and example (`"servicePort":"80"`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MixBackendValue<'a> {
+    pub service_name: &'a str,
+    pub service_port: String,
+}
 
 /// `cloud.tencent.com/v1alpha1` `TkeServiceConfig` (providers.md, TkeServiceConfig;
 /// tencentcloud.com/document/product/457/36834 and 37015).

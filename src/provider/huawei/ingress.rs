@@ -1,0 +1,109 @@
+//! The CCE LoadBalancer Ingress: listener port, certificates, cookie affinity, forward
+//! actions for split routes, the CCE-only `property` of regex paths, and the class by
+//! field or, on clusters before v1.22, by annotation (cce_10_0252, cce_10_0687,
+//! cce_10_0695, cce_10_0736, cce_10_0949; seed 000).
+
+use super::types::{
+    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_PORT, ELB_TLS_CERTIFICATES,
+    FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget, INGRESS_CLASS_ANNOTATION,
+    URL_MATCH_MODE,
+};
+use super::{load_balancer, persistence_option};
+use crate::diag::Diagnostic;
+use crate::plan::{BackendPlan, Plan};
+use crate::provider::{
+    Annotations, Manifest, ingress_path, ingress_rules, metadata, path_backend, split_shares,
+};
+use crate::spec::model::PathMatch;
+use serde_json::{Value, json};
+
+/// The synthetic backend name of a forward action: the route's `action` when the spec
+/// names one (the policies keep it unique, short enough and unlike any backend Service),
+/// else one derived from the Ingress, unique per route and short enough that
+/// `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63).
+fn action_name(plan: &Plan, route: usize) -> String {
+    if let Some(action) = plan.routes.get(route).and_then(|r| r.action.clone()) {
+        return action;
+    }
+    let ingress = &plan.name;
+    let suffix = format!("-r{route}");
+    let room = 63 - "elb.actions.".len() - suffix.len();
+    let base: String = ingress.chars().take(room).collect();
+    format!("{}{suffix}", base.trim_end_matches('-'))
+}
+
+/// `[{"type":"ForwardPool","forwardConfig":[...]}]` (cce_10_0949).
+fn forward_action(backends: &[BackendPlan]) -> [ForwardAction<'_>; 1] {
+    let forward_config = split_shares(
+        backends,
+        |name, port, weight| ForwardTarget::Service { name, port, weight },
+        |id, weight| ForwardTarget::Pool { id, weight },
+    );
+    [ForwardAction {
+        kind: "ForwardPool",
+        forward_config,
+    }]
+}
+
+/// The Ingress of a plan with `exposure: ingress`.
+pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
+    let mut a = Annotations::default();
+    load_balancer(plan, &mut a);
+    let port = plan.ingress_listeners.first().map_or(80, |l| l.port);
+    // cce_10_0695: the listener port, a String.
+    a.set(ELB_PORT, port.to_string());
+    if let Some(route) = plan.routes.iter().find(|r| r.certificate_id.is_some()) {
+        // cce_10_0687 "Configuring an HTTPS Certificate for a LoadBalancer Ingress", "Using
+        // kubectl to Configure a Certificate Created on the ELB Console": a comma-separated
+        // list of ELB certificate ids, the server certificate first, then the SNI
+        // certificates. The policies (huawei/ingress-certificate-id-format,
+        // huawei/ingress-sni-certificate-id-format) admit only 32 hex digits, so an id can
+        // never smuggle a ',' into the list; all routes carry the same list
+        // (huawei/ingress-single-certificate).
+        let ids: Vec<&str> = route
+            .certificate_id
+            .iter()
+            .chain(&route.sni_certificate_ids)
+            .map(String::as_str)
+            .collect();
+        a.set(ELB_TLS_CERTIFICATES, ids.join(","));
+    }
+    if let Some(s) = &plan.stickiness {
+        // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids source-ip).
+        a.set(ELB_AFFINITY_MODE, "HTTP_COOKIE");
+        a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
+    }
+    for (i, route) in plan.routes.iter().enumerate() {
+        if route.split {
+            let key = format!("{ELB_ACTIONS}{}", action_name(plan, i));
+            a.set_json(&key, &forward_action(&route.backends));
+        }
+    }
+    let rules = ingress_rules(&plan.routes, |i, route| {
+        let backend = path_backend(route, &action_name(plan, i));
+        let mut path = ingress_path(route, backend);
+        if route.path_match == PathMatch::Regex {
+            // seed 000: the CCE-only `property` field carries the match mode.
+            path["property"] = json!({URL_MATCH_MODE: "REGEX"});
+        }
+        path
+    });
+    // cce_10_0252: the class annotation only for clusters of v1.21 or earlier.
+    let legacy_class = plan
+        .cluster
+        .version
+        .as_ref()
+        .is_some_and(|v| v.version() < FIRST_CLASS_NAME_VERSION);
+    if legacy_class {
+        a.set(INGRESS_CLASS_ANNOTATION, "cce");
+    }
+    let metadata = metadata(plan, a, diagnostics);
+    Manifest {
+        template: "huawei/ingress.yaml".into(),
+        context: json!({
+            "metadata": metadata,
+            "ingressClassName": if legacy_class { Value::Null } else { json!("cce") },
+            "rules": rules,
+        }),
+    }
+}

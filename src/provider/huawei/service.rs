@@ -1,0 +1,116 @@
+//! The CCE LoadBalancer Service: algorithm, session affinity, health checks (single-port
+//! and per-port), L7 listeners by `elb.protocol-port` and pass-through (seed 001, seed 002,
+//! cce_10_0684).
+
+use super::types::{
+    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_HEALTH_FLAG,
+    ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT, HealthOption,
+};
+use super::{load_balancer, persistence_option};
+use crate::diag::Diagnostic;
+use crate::plan::{HealthPlan, Plan};
+use crate::provider::{Annotations, Manifest, service_manifest, transport};
+use crate::spec::model::{Algorithm, HealthProtocol, Protocol, StickyMode};
+
+/// The health-check fields of seed 001 table 3; every value a String. Fields the spec
+/// leaves out are left out, so CCE's defaults apply.
+fn health_option(h: &HealthPlan) -> HealthOption {
+    HealthOption {
+        delay: h.interval_seconds.map(|i| i.to_string()),
+        timeout: h.timeout_seconds.map(|t| t.to_string()),
+        max_retries: h.retries.map(|r| r.to_string()),
+        protocol: h.protocol.map(|p| match p {
+            HealthProtocol::Tcp => "TCP",
+            HealthProtocol::Udp => "UDP_CONNECT",
+            HealthProtocol::Http => "HTTP",
+        }),
+        path: h.path.clone(),
+        target_service_port: None,
+        monitor_port: None,
+    }
+}
+
+/// `elb.health-check-flag` and the single- or per-port options.
+fn health(plan: &Plan, h: &HealthPlan, a: &mut Annotations) {
+    if !h.enabled {
+        a.set(ELB_HEALTH_FLAG, "off");
+    } else if let Some(monitor) = h.port {
+        // cce_10_0684 "Configuring Health Check on Multiple LoadBalancer Service
+        // Ports": one object per Service port, keyed by "<PROTOCOL>:<port>", with the
+        // monitor port; never together with the single-port option. CCE's check is off
+        // by default (seed 001 table 1), and the page's example sets the flag beside
+        // the options: without it the check stays off.
+        // target_service_port is built from the listener's transport and port number
+        // only (no user text), so it can never carry an extra ':' or ','.
+        a.set(ELB_HEALTH_FLAG, "on");
+        let per_port: Vec<HealthOption> = plan
+            .listeners
+            .iter()
+            .map(|l| HealthOption {
+                target_service_port: Some(format!("{}:{}", transport(l.protocol), l.port)),
+                monitor_port: Some(monitor.to_string()),
+                ..health_option(h)
+            })
+            .collect();
+        a.set_json(ELB_HEALTH_OPTIONS, &per_port);
+    } else {
+        a.set(ELB_HEALTH_FLAG, "on");
+        a.set_json(ELB_HEALTH_OPTION, &health_option(h));
+    }
+}
+
+/// The Service of a plan with `exposure: service`.
+pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
+    let mut a = Annotations::default();
+    load_balancer(plan, &mut a);
+    a.set(
+        ELB_ALGORITHM,
+        match plan.algorithm {
+            Algorithm::RoundRobin => "ROUND_ROBIN",
+            Algorithm::LeastConnections => "LEAST_CONNECTIONS",
+            Algorithm::SourceIp => "SOURCE_IP",
+        },
+    );
+    if let Some(s) = &plan.stickiness {
+        let mode = match s.mode {
+            StickyMode::SourceIp => "SOURCE_IP",
+            StickyMode::Cookie => "HTTP_COOKIE",
+        };
+        a.set(ELB_AFFINITY_MODE, mode);
+        a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
+    }
+    if let Some(h) = &plan.health_check {
+        health(plan, h, &mut a);
+    }
+    // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order. Only
+    // fixed protocol words and port numbers go in, never user text, so no entry can carry
+    // the list's ',' or ':' delimiters.
+    let l7: Vec<String> = plan
+        .listeners
+        .iter()
+        .filter_map(|l| match l.protocol {
+            Protocol::Http => Some(format!("http:{}", l.port)),
+            Protocol::Https => Some(format!("https:{}", l.port)),
+            _ => None,
+        })
+        .collect();
+    if !l7.is_empty() {
+        a.set(ELB_PROTOCOL_PORT, l7.join(","));
+    }
+    if let Some(cert) = plan
+        .listeners
+        .iter()
+        .find(|l| l.protocol == Protocol::Https)
+        .and_then(|l| l.certificate_id.clone())
+    {
+        a.set(ELB_CERT_ID, cert);
+    }
+    if plan.pass_through {
+        // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and
+        // seed 001's fix for externalTrafficPolicy: Local): both examples write "true",
+        // also with Local. The prose says CCE itself turns the value into onlyLocal with
+        // node-level affinity; the examples are what users write, so lbgen writes "true".
+        a.set(ELB_PASS_THROUGH, "true");
+    }
+    service_manifest(plan, "huawei/service.yaml", a, diagnostics)
+}

@@ -1,0 +1,139 @@
+//! CCE's annotation keys and the typed JSON values some of them carry, in one place: the
+//! mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only through
+//! these consts, and every JSON value is one of these structs, serialised once by
+//! `Annotations::set_json` (a field the spec leaves out is left out, so CCE's default
+//! applies).
+//!
+//! Keys, JSON types and units from the CCE user guide "LoadBalancer" (seed 001, tables
+//! 1-5) and cce_10_0684, cce_10_0687, cce_10_0695, cce_10_0949; each struct cites its table.
+
+use crate::spec::values::{ClusterVersion, PortRef};
+use serde::Serialize;
+
+pub(super) const ELB_ID: &str = "kubernetes.io/elb.id";
+pub(super) const ELB_CLASS: &str = "kubernetes.io/elb.class";
+pub(super) const ELB_AUTOCREATE: &str = "kubernetes.io/elb.autocreate";
+pub(super) const ELB_IP_TARGET: &str = "kubernetes.io/elb.ip-target-enabled";
+pub(super) const ELB_ALGORITHM: &str = "kubernetes.io/elb.lb-algorithm";
+pub(super) const ELB_AFFINITY_MODE: &str = "kubernetes.io/elb.session-affinity-mode";
+pub(super) const ELB_AFFINITY_OPTION: &str = "kubernetes.io/elb.session-affinity-option";
+pub(super) const ELB_HEALTH_FLAG: &str = "kubernetes.io/elb.health-check-flag";
+pub(super) const ELB_HEALTH_OPTION: &str = "kubernetes.io/elb.health-check-option";
+pub(super) const ELB_HEALTH_OPTIONS: &str = "kubernetes.io/elb.health-check-options";
+pub(super) const ELB_PROTOCOL_PORT: &str = "kubernetes.io/elb.protocol-port";
+pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
+pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
+pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
+pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
+/// Followed by the forward action's name (cce_10_0949).
+pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
+pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+/// Written by CCE itself (cce_10_0385, cce_10_0695, cce_10_0687).
+pub(super) const ELB_MARK: &str = "kubernetes.io/elb.mark";
+pub(super) const ELB_LISTENER_PORT: &str = "kubernetes.io/elb.listener-port";
+pub(super) const ELB_LISTENER_MASTER_INGRESS: &str = "kubernetes.io/elb.listener-master-ingress";
+/// What every key above starts with.
+pub(super) const ELB_PREFIX: &str = "kubernetes.io/elb.";
+
+/// The CCE-only path field (seed 000): not in the upstream Ingress schema.
+pub(super) const URL_MATCH_MODE: &str = "ingress.beta.kubernetes.io/url-match-mode";
+
+/// From v1.22 CCE Ingresses name their class in `spec.ingressClassName`; before, by
+/// annotation (cce_10_0252 and cce_10_0695: `kubernetes.io/ingress.class: cce` only for
+/// clusters of v1.21 or earlier).
+pub(super) const FIRST_CLASS_NAME_VERSION: ClusterVersion = ClusterVersion {
+    major: 1,
+    minor: 22,
+    patch: 0,
+    release: 0,
+};
+
+/// `elb.autocreate` (seed 001 table 5): strings except `bandwidth_size` (Integer) and the
+/// two arrays.
+#[derive(Debug, Serialize)]
+pub(super) struct Autocreate<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'a str>,
+    /// `public` or `inner`.
+    #[serde(rename = "type")]
+    pub network: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_chargemode: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_sharetype: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vip_subnet_cidr_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub available_zone: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l4_flavor_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l7_flavor_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub elb_virsubnet_ids: &'a [String],
+}
+
+/// `elb.session-affinity-option` (seed 001 table 2): a String of minutes.
+#[derive(Debug, Serialize)]
+pub(super) struct PersistenceOption {
+    pub persistence_timeout: String,
+}
+
+/// `elb.health-check-option`, and each entry of `elb.health-check-options` with the two
+/// per-port fields (seed 001 table 3, cce_10_0684); every value a String.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(super) struct HealthOption {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `<PROTOCOL>:<port>` of the Service port (multi-port form only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_service_port: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitor_port: Option<String>,
+}
+
+/// One entry of `elb.actions.<name>` (cce_10_0949, "Forward to a custom backend server
+/// group"): lower-case keys, numbers as JSON numbers.
+#[derive(Debug, Serialize)]
+pub(super) struct ForwardAction<'a> {
+    /// Always `ForwardPool`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(rename = "forwardConfig")]
+    pub forward_config: Vec<ForwardTarget<'a>>,
+}
+
+/// A weighted target of a forward action: an in-cluster Service or an ELB pool.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub(super) enum ForwardTarget<'a> {
+    /// `{"type":"service","serviceName","servicePort","weight"}`.
+    Service {
+        #[serde(rename = "serviceName")]
+        name: &'a str,
+        /// `null` only for a backend without port, which the common rules refuse.
+        #[serde(rename = "servicePort")]
+        port: Option<&'a PortRef>,
+        weight: u8,
+    },
+    /// `{"type":"pool","poolID","weight"}`.
+    Pool {
+        #[serde(rename = "poolID")]
+        id: Option<&'a str>,
+        weight: u8,
+    },
+}
