@@ -119,13 +119,13 @@ fn read(path: &Path, name: &str) -> Result<TestFile, Diagnostic> {
             ..e
         })?
         .text;
-    let docs = parse_stream(&text).map_err(|e| at(e.message, e.span.line, e.span.column))?;
+    let docs = parse_stream(&text).map_err(|e| at(e.message, e.span.line(), e.span.column()))?;
     let Some(Some(root)) = docs.first() else {
         return Err(at("empty test file: expected `cases:`".into(), 1, 1));
     };
     from_node(root).map_err(|e| {
         let span = e.span.unwrap_or(root.span);
-        at(e.message, span.line, span.column)
+        at(e.message, span.line(), span.column())
     })
 }
 

@@ -15,6 +15,7 @@ use super::screen::{control_character, near};
 use crate::diag::{Diagnostic, Location};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One input file's text.
 #[derive(Debug, Clone)]
@@ -25,13 +26,14 @@ pub struct Source {
     pub text: String,
 }
 
-/// A document of a source, with its parsed tree.
+/// A document of a source, with its parsed tree (shared: every object a spec produces
+/// keeps its document, to locate diagnostics).
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The file's display name.
     pub file: String,
     /// The root node (a mapping).
-    pub root: Node,
+    pub root: Arc<Node>,
 }
 
 impl Document {
@@ -40,8 +42,8 @@ impl Document {
         let span = self.root.find(field);
         Location {
             file: self.file.clone(),
-            line: span.line,
-            column: span.column,
+            line: span.line(),
+            column: span.column(),
         }
     }
 }
@@ -51,9 +53,13 @@ impl Document {
 pub enum Item {
     /// A `lbgen.dev/v1alpha1` `LoadBalancer`, typed.
     LoadBalancer(Box<LoadBalancerDoc>, Document),
-    /// Any other Kubernetes object, passed through unchanged.
+    /// Any other Kubernetes object, passed through unchanged. The document keeps only
+    /// [`IDENTITY_FIELDS`]: all its diagnostics point at.
     Passthrough(serde_json::Value, Document),
 }
+
+/// The fields of a passed-through document that diagnostics locate (`emit::ObjectId`).
+pub const IDENTITY_FIELDS: [&str; 3] = ["apiVersion", "kind", "metadata"];
 
 /// What reading the `-f` arguments gives: the sources, and notes about files skipped.
 #[derive(Debug, Clone, Default)]
@@ -272,8 +278,8 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
                     format!("invalid YAML: {}", e.message),
                     Some(Location {
                         file: source.name.clone(),
-                        line: e.span.line,
-                        column: e.span.column,
+                        line: e.span.line(),
+                        column: e.span.column(),
                     }),
                 ));
                 continue;
@@ -282,7 +288,7 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
         for root in docs.into_iter().flatten() {
             let doc = Document {
                 file: source.name.clone(),
-                root,
+                root: Arc::new(root),
             };
             if specs_only && !is_lbgen(&doc.root) {
                 continue;
@@ -333,7 +339,9 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
                 "every document needs apiVersion and kind; add `apiVersion: lbgen.dev/v1alpha1` and `kind: LoadBalancer`".into(),
             ));
         }
-        return Ok(Item::Passthrough(doc.root.to_kubernetes_json(), doc));
+        let value = doc.root.to_kubernetes_json();
+        let root = Arc::new(doc.root.with_only(&IDENTITY_FIELDS));
+        return Ok(Item::Passthrough(value, Document { root, ..doc }));
     }
     if api_version != Some(API_VERSION) {
         return Err(here(
@@ -359,8 +367,8 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
             message,
             Some(Location {
                 file: doc.file.clone(),
-                line: span.line,
-                column: span.column,
+                line: span.line(),
+                column: span.column(),
             }),
         ));
     }
@@ -373,8 +381,8 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
                 e.message,
                 Some(Location {
                     file: doc.file.clone(),
-                    line: span.line,
-                    column: span.column,
+                    line: span.line(),
+                    column: span.column(),
                 }),
             ))
         }

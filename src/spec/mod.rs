@@ -11,4 +11,5 @@ pub mod reader;
 pub mod resolve;
 pub mod schema;
 mod screen;
+pub mod text;
 pub mod values;
