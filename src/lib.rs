@@ -26,6 +26,7 @@ pub mod provider;
 pub mod render;
 pub mod shell;
 pub mod spec;
+pub mod yaml;
 
 use diag::{Diagnostic, Location, Severity};
 use emit::Object;

@@ -13,7 +13,7 @@ use lbgen::live::normalize::{Extent, normalise, strip};
 use lbgen::policy::engine::PolicySet;
 use lbgen::render::Renderer;
 use lbgen::spec::load::{Source, parse_sources};
-use lbgen::spec::node::{Node, NodeValue, parse_stream};
+use lbgen::yaml::node::{Node, NodeValue, parse_stream};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -136,7 +136,7 @@ fn walk(lines: usize, node: &Node, depth: usize) {
     }
 }
 
-/// The spanned YAML reader (`spec::node`): a tree or a located syntax error.
+/// The spanned YAML reader (`yaml::node`): a tree or a located syntax error.
 pub fn yaml_node(data: &[u8]) {
     let Some(input) = text(data) else { return };
     timed("parse_stream", input, || match parse_stream(input) {

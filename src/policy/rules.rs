@@ -7,8 +7,8 @@
 //! binary) and users' rules use the same format and the same engine.
 
 use crate::diag::{Diagnostic, Location, Severity};
-use crate::spec::de::from_node;
-use crate::spec::node::parse_stream;
+use crate::yaml::de::from_node;
+use crate::yaml::node::parse_stream;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -5,9 +5,9 @@
 use super::engine::PolicySet;
 use crate::diag::{Diagnostic, Location};
 use crate::plan::Overrides;
-use crate::spec::de::from_node;
 use crate::spec::load::Source;
-use crate::spec::node::parse_stream;
+use crate::yaml::de::from_node;
+use crate::yaml::node::parse_stream;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -7,12 +7,12 @@
 //! is not UTF-8 are refused with a location. Every `LoadBalancer` document is read into the typed spec; documents of other
 //! kinds pass through unchanged.
 
-use super::de::from_node;
-use super::limits;
 use super::model::{API_VERSION, KIND, LoadBalancerDoc};
-use super::node::{Node, NodeValue, parse_stream};
 use super::screen::{control_character, near};
 use crate::diag::{Diagnostic, Location};
+use crate::yaml::de::from_node;
+use crate::yaml::limits;
+use crate::yaml::node::{Node, NodeValue, parse_stream};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! the typed spec needs both: precise locations for every field (diagnostics blame
 //! `file:line:col`) and typed values. So each document is first read into this tree from
 //! the parser's event stream (serde-saphyr's own parser, `granit_parser`), keeping every
-//! scalar's raw text and quoting style (`spec::reader`); `spec::de` then deserialises typed
+//! scalar's raw text and quoting style (`yaml::reader`); `yaml::de` then deserialises typed
 //! values from the tree and `Node::find` maps a field path back to its location.
 
 pub use super::reader::parse_stream;
