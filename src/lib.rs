@@ -24,6 +24,7 @@ pub mod plan;
 pub mod policy;
 pub mod provider;
 pub mod render;
+pub mod rule_test;
 pub mod shell;
 pub mod spec;
 pub mod yaml;

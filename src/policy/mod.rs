@@ -8,7 +8,6 @@ pub mod engine;
 pub mod guard;
 mod probe;
 pub mod rules;
-pub mod testing;
 pub mod watchdog;
 
 use crate::diag::Diagnostic;

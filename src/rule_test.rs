@@ -1,10 +1,13 @@
 //! The rule test harness behind `validate --test DIR`, in the spirit of `kyverno test` and
 //! `opa test`: each case is a spec and the rule ids that must fire (`expect`) and must not
 //! (`pass`), so teams can test their own rules the way the built-in ones are tested.
+//!
+//! It runs whole validations (`crate::validate`), so it lives beside the pipeline rather
+//! than in `policy`, which the pipeline calls and which must not call back into it.
 
-use super::engine::PolicySet;
 use crate::diag::{Diagnostic, Location};
 use crate::plan::Overrides;
+use crate::policy::engine::PolicySet;
 use crate::spec::load::Source;
 use crate::yaml::de::from_node;
 use crate::yaml::node::parse_stream;
