@@ -3,8 +3,11 @@
 //!
 //! Knows no provider and no Kubernetes object type.
 
+mod choices;
+pub mod files;
 pub mod load;
 pub mod model;
 pub mod schema;
 mod screen;
 pub mod values;
+pub mod version;
