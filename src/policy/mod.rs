@@ -3,6 +3,7 @@
 //! Reads the Plan only (never rendered objects). The built-in rule files under
 //! `policies/` are compiled into the binary.
 
+mod compile;
 mod context;
 pub mod engine;
 pub mod guard;
