@@ -45,8 +45,8 @@ struct Origin {
 /// The ResourceList as JSON: lbgen's own specs (and the functionConfig) as its loader reads
 /// a spec file (YAML 1.2), every other item as Kubernetes reads YAML, because it passes
 /// through to kubectl (`Node::to_kubernetes_json`: `0644` is 420 there).
-fn list_to_json(list: &crate::spec::node::Node) -> Value {
-    use crate::spec::node::NodeValue;
+fn list_to_json(list: &crate::yaml::node::Node) -> Value {
+    use crate::yaml::node::NodeValue;
     let mut value = list.to_json();
     let item_nodes = match list.get("items").map(|n| &n.value) {
         Some(NodeValue::Seq(nodes)) => nodes,
@@ -64,7 +64,7 @@ fn list_to_json(list: &crate::spec::node::Node) -> Value {
 
 /// Runs the function over the text of a ResourceList.
 pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Outcome, InputError> {
-    let docs = crate::spec::node::parse_stream(input).map_err(|e| {
+    let docs = crate::yaml::node::parse_stream(input).map_err(|e| {
         InputError(format!(
             "stdin is not YAML: {} at line {}",
             e.message, e.span.line

@@ -24,8 +24,10 @@ pub mod plan;
 pub mod policy;
 pub mod provider;
 pub mod render;
+pub mod rule_test;
 pub mod shell;
 pub mod spec;
+pub mod yaml;
 
 use diag::{Diagnostic, Location, Severity};
 use emit::Object;
@@ -88,8 +90,13 @@ fn run(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = items.len().div_ceil(workers).max(64);
     let results: Vec<Batch> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
+        // Each worker owns its items, so passed-through values move into the output.
+        let mut items = items.into_iter();
+        let parts = std::iter::from_fn(|| {
+            let part: Vec<Item> = items.by_ref().take(chunk).collect();
+            (!part.is_empty()).then_some(part)
+        });
+        let handles: Vec<_> = parts
             .map(|part| {
                 // Rules are evaluated recursively (policy::guard bounds the depth): give
                 // the workers the stack a main thread has, not the 2 MiB default.
@@ -193,7 +200,7 @@ type Batch = (
 
 /// Compiles a run of items: passthrough objects as they are, specs through the pipeline.
 fn compile_items(
-    items: &[Item],
+    items: Vec<Item>,
     overrides: &Overrides,
     policies: &PolicySet,
     renderer: Option<&Renderer>,
@@ -203,10 +210,10 @@ fn compile_items(
     let mut patches = Vec::new();
     for item in items {
         match item {
-            Item::Passthrough(value, doc) => objects.push((Object(value.clone()), doc.clone())),
+            Item::Passthrough(value, doc) => objects.push((Object(value), doc)),
             Item::LoadBalancer(lb, doc) => {
                 let (produced, ps) =
-                    compile_one(lb, doc, overrides, policies, renderer, &mut diagnostics);
+                    compile_one(&lb, &doc, overrides, policies, renderer, &mut diagnostics);
                 objects.extend(produced.into_iter().map(|o| (o, doc.clone())));
                 patches.extend(ps);
             }

@@ -24,7 +24,7 @@ spec:
 /// The rendered Service as the API server holds it, JSON annotation keys reordered.
 fn live_service() -> Value {
     let (yaml, _) = common::compile(SPEC).expect("spec compiles");
-    let mut service = lbgen::spec::node::parse_stream(&yaml)
+    let mut service = lbgen::yaml::node::parse_stream(&yaml)
         .expect("YAML")
         .into_iter()
         .flatten()

@@ -276,7 +276,7 @@ fn pointers(value: &serde_json::Value, here: String, out: &mut Vec<String>) {
 /// One structure-aware mutation: a document read as a value, one node replaced, removed
 /// or duplicated, written back as YAML. `None` when the text is not a YAML mapping.
 fn mutate_tree(text: &str, rng: &mut Rng) -> Option<String> {
-    let docs = lbgen::spec::node::parse_stream(text).ok()?;
+    let docs = lbgen::yaml::node::parse_stream(text).ok()?;
     let mut values: Vec<serde_json::Value> = docs.iter().flatten().map(|d| d.to_json()).collect();
     if values.is_empty() {
         return None;

@@ -13,7 +13,7 @@ use lbgen::live::normalize::{Extent, normalise, strip};
 use lbgen::policy::engine::PolicySet;
 use lbgen::render::Renderer;
 use lbgen::spec::load::{Source, parse_sources};
-use lbgen::spec::node::{Node, NodeValue, parse_stream};
+use lbgen::yaml::node::{Node, NodeValue, parse_stream};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -119,7 +119,7 @@ fn assert_located(input: &str, diagnostics: &[Diagnostic]) {
 /// Walks a parsed tree: every node's span inside the input.
 fn walk(lines: usize, node: &Node, depth: usize) {
     assert!(depth <= 200, "a tree deeper than the parser's own limit");
-    assert_within(lines, node.span.line, node.span.column, "node span");
+    assert_within(lines, node.span.line(), node.span.column(), "node span");
     match &node.value {
         NodeValue::Map(entries) => {
             for (key, value) in entries {
@@ -136,7 +136,7 @@ fn walk(lines: usize, node: &Node, depth: usize) {
     }
 }
 
-/// The spanned YAML reader (`spec::node`): a tree or a located syntax error.
+/// The spanned YAML reader (`yaml::node`): a tree or a located syntax error.
 pub fn yaml_node(data: &[u8]) {
     let Some(input) = text(data) else { return };
     timed("parse_stream", input, || match parse_stream(input) {
@@ -162,7 +162,7 @@ pub fn yaml_node(data: &[u8]) {
                 let _ = serde_json::to_string(&doc.to_json()).expect("a tree is JSON");
             }
         }
-        Err(e) => assert_inside(input, e.span.line, e.span.column, &e.message),
+        Err(e) => assert_inside(input, e.span.line(), e.span.column(), &e.message),
     });
 }
 

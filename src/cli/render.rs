@@ -14,7 +14,7 @@ pub(crate) struct RenderArgs {
     inputs: SpecInputs,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
-    output: Format,
+    output: OutputFormat,
     /// Write one file per object below DIR (NAMESPACE/KIND-NAME.yaml) instead of stdout.
     #[arg(long, value_name = "DIR", conflicts_with = "check_dir")]
     out_dir: Option<PathBuf>,
@@ -27,13 +27,31 @@ pub(crate) struct RenderArgs {
     template_dir: Option<PathBuf>,
 }
 
+/// `--output`: the flag's values for [`Format`] (the library knows no clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// A `---` separated YAML stream.
+    Yaml,
+    /// A `v1` `List` (pretty JSON), as `kubectl get -o json` prints several objects.
+    Json,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(format: OutputFormat) -> Format {
+        match format {
+            OutputFormat::Yaml => Format::Yaml,
+            OutputFormat::Json => Format::Json,
+        }
+    }
+}
+
 impl RenderArgs {
     /// Render `inputs` as one YAML stream on stdout, the built-in templates, nothing else:
     /// what the GitOps entry points run.
     pub(crate) fn stream(inputs: SpecInputs) -> Self {
         RenderArgs {
             inputs,
-            output: Format::Yaml,
+            output: OutputFormat::Yaml,
             out_dir: None,
             check_dir: None,
             template_dir: None,
@@ -42,6 +60,7 @@ impl RenderArgs {
 }
 
 pub(crate) fn execute(args: RenderArgs) -> Outcome {
+    let format = Format::from(args.output);
     let Some(loaded) = args.inputs.load() else {
         return Outcome::Invalid;
     };
@@ -50,13 +69,13 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     if let Some(dir) = &args.check_dir {
-        return check_dir(dir, &compiled, args.output);
+        return check_dir(dir, &compiled, format);
     }
     // Pending patches never go to stdout (a partial object there would be applied as a
     // whole one); below --out-dir they are files of their own (lbgen::patch).
     match &args.out_dir {
         Some(dir) => {
-            match files(&compiled, args.output).and_then(|files| emit::write_files(dir, &files)) {
+            match files(&compiled, format).and_then(|files| emit::write_files(dir, &files)) {
                 Ok(removed) => {
                     say_removed(dir, &removed);
                     Outcome::Success
@@ -64,7 +83,7 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
                 Err(e) => io_failure(&e),
             }
         }
-        None => match emit::to_stream(&compiled.objects, args.output) {
+        None => match emit::to_stream(&compiled.objects, format) {
             Ok(text) => output::stdout_plain(&text, Outcome::Success),
             Err(e) => io_failure(&e),
         },

@@ -127,7 +127,7 @@ fn run_tests(dir: &std::path::Path, inputs: &SpecInputs) -> Outcome {
             return Outcome::Invalid;
         }
     };
-    let results = match lbgen::policy::testing::run_dir(dir, &policies) {
+    let results = match lbgen::rule_test::run_dir(dir, &policies) {
         Ok(r) => r,
         Err(d) => {
             report::to_stderr(&d, &[]);

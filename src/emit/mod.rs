@@ -119,7 +119,7 @@ pub fn sort(objects: &mut [Object]) {
 }
 
 /// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A `---` separated YAML stream.
     Yaml,

@@ -7,7 +7,7 @@
 
 use super::{LiveError, NEVER_READ};
 use crate::emit::Object;
-use crate::spec::node::parse_stream;
+use crate::yaml::node::parse_stream;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@
 //! clusters"). The one other request is opt-in (`--server-side`): a server-side apply
 //! with `dryRun=All`, which the API server never persists.
 
+mod annotations;
 mod cluster;
 mod dir;
 pub mod normalize;

@@ -3,12 +3,12 @@
 //! Reads the Plan only (never rendered objects). The built-in rule files under
 //! `policies/` are compiled into the binary.
 
+mod compile;
 mod context;
 pub mod engine;
 pub mod guard;
 mod probe;
 pub mod rules;
-pub mod testing;
 pub mod watchdog;
 
 use crate::diag::Diagnostic;

@@ -7,9 +7,9 @@
 //! the rule's own file:line:column before any spec is judged.
 
 use crate::plan::{Overrides, Plan, build};
-use crate::spec::de::from_node;
 use crate::spec::model::LoadBalancerDoc;
-use crate::spec::node::parse_stream;
+use crate::yaml::de::from_node;
+use crate::yaml::node::parse_stream;
 
 /// Two specs with every field set between them: a Service and an Ingress.
 const SAMPLES: &str = r#"

@@ -7,8 +7,8 @@
 //! binary) and users' rules use the same format and the same engine.
 
 use crate::diag::{Diagnostic, Location, Severity};
-use crate::spec::de::from_node;
-use crate::spec::node::parse_stream;
+use crate::yaml::de::from_node;
+use crate::yaml::node::parse_stream;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -109,7 +109,7 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<LoadedRuleFile, Diagnos
             }),
         )
     };
-    let docs = parse_stream(text).map_err(|e| err(e.message, e.span.line, e.span.column))?;
+    let docs = parse_stream(text).map_err(|e| err(e.message, e.span.line(), e.span.column()))?;
     let root = docs
         .into_iter()
         .flatten()
@@ -117,14 +117,14 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<LoadedRuleFile, Diagnos
         .ok_or_else(|| err("empty rule file: expected `rules:`".into(), 1, 1))?;
     let content: RuleFile = from_node(&root).map_err(|e| {
         let span = e.span.unwrap_or(root.span);
-        err(e.message, span.line, span.column)
+        err(e.message, span.line(), span.column())
     })?;
     let at = |path: String| {
         let span = root.find(&path);
         Location {
             file: file.to_string(),
-            line: span.line,
-            column: span.column,
+            line: span.line(),
+            column: span.column(),
         }
     };
     let locations = (0..content.rules.len())

@@ -166,7 +166,7 @@ impl Renderer {
             template: manifest.template.clone(),
             message,
         };
-        let docs = crate::spec::node::parse_stream(&text)
+        let docs = crate::yaml::node::parse_stream(&text)
             .map_err(|e| invalid(format!("not YAML at line {}: {}", e.span.line, e.message)))?;
         let [Some(root)] = docs.as_slice() else {
             return Err(invalid("expected exactly one document".into()));

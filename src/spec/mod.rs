@@ -1,14 +1,13 @@
-//! The `lbgen.dev/v1alpha1` input: reading files, the spanned YAML tree, the typed model.
+//! The `lbgen.dev/v1alpha1` input: reading files and the typed model (YAML itself is
+//! read by the neutral `crate::yaml`).
 //!
 //! Knows no provider and no Kubernetes object type.
 
-pub mod de;
-pub mod limits;
+mod choices;
+pub mod files;
 pub mod load;
 pub mod model;
-pub mod node;
-pub mod reader;
-pub mod resolve;
 pub mod schema;
 mod screen;
 pub mod values;
+pub mod version;

@@ -3,7 +3,7 @@
 //! characters (blamed on the field that holds them, not on whatever template or object
 //! they would break later).
 
-use super::node::{Node, NodeValue};
+use crate::yaml::node::{Node, NodeValue};
 
 /// Whether `value` is within `max` edits of `wanted` (ignoring case) without being it.
 pub(crate) fn near(value: Option<&str>, wanted: &str, max: usize) -> bool {
@@ -43,7 +43,7 @@ fn names_its_value(key: &str, parent: Option<&str>) -> bool {
 /// tab and line breaks, DEL, C1): reported at the field itself, not later at whatever
 /// template or object it would break. Walks with an explicit stack (no recursion on the
 /// input).
-pub(crate) fn control_character(root: &Node) -> Option<(super::node::Span, String)> {
+pub(crate) fn control_character(root: &Node) -> Option<(crate::yaml::node::Span, String)> {
     let bad = |text: &str| {
         text.chars()
             .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))

@@ -36,7 +36,7 @@ spec:
 /// The objects lbgen renders for `text` (one file), as JSON values.
 pub fn rendered(text: &str) -> Vec<Value> {
     let (yaml, _) = common::compile(text).expect("spec compiles");
-    lbgen::spec::node::parse_stream(&yaml)
+    lbgen::yaml::node::parse_stream(&yaml)
         .expect("rendered YAML parses")
         .into_iter()
         .flatten()

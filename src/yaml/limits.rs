@@ -15,14 +15,17 @@ pub const ENV_ALIAS_BYTES: &str = "LBGEN_YAML_ALIAS_BYTES";
 /// `LBGEN_YAML_MAX_NODES`: how many nodes one stream may hold, aliases aside.
 pub const ENV_MAX_NODES: &str = "LBGEN_YAML_MAX_NODES";
 
-/// The most nodes a stream of `input_len` bytes may hold, aliases aside: `max(100,000,
-/// input/4)` (Kubernetes YAML has well over 4 bytes per node), unless raised by
-/// `LBGEN_YAML_MAX_NODES`. Each node costs about 100 bytes along the pipeline, so a file of
-/// one-letter list items would otherwise cost a hundred times its size.
+/// The most nodes a stream of `input_len` bytes may hold, aliases aside: `max(250,000,
+/// input/8)`, unless raised by `LBGEN_YAML_MAX_NODES`. Real Kubernetes YAML has 10 to 16
+/// bytes per node (measured over examples/ and tests/conformance/); the floor admits
+/// denser files up to etcd's object size (a 1 MiB ConfigMap of `KEY: v` lines has ~6
+/// bytes a node) and costs at most 10 MB of tree. A node costs 40 bytes in the tree
+/// (`node::Node`), so a large file of one-letter list items is refused with its tree at
+/// about 5 times its size, instead of being read at more than 50 times.
 pub fn max_nodes(input_len: usize) -> usize {
     env_u64(ENV_MAX_NODES)
         .map(|v| usize::try_from(v).unwrap_or(usize::MAX))
-        .unwrap_or_else(|| (input_len / 4).max(100_000))
+        .unwrap_or_else(|| (input_len / 8).max(250_000))
 }
 
 /// The default largest input: 32 MiB, far above any Kubernetes manifest (etcd refuses
@@ -81,6 +84,12 @@ impl AliasBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_node_budget_has_a_floor_then_grows_with_the_input() {
+        assert_eq!(max_nodes(100), 250_000);
+        assert_eq!(max_nodes(10_000_000), 1_250_000);
+    }
 
     #[test]
     fn budgets_scale_with_the_input() {

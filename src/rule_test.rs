@@ -1,13 +1,16 @@
 //! The rule test harness behind `validate --test DIR`, in the spirit of `kyverno test` and
 //! `opa test`: each case is a spec and the rule ids that must fire (`expect`) and must not
 //! (`pass`), so teams can test their own rules the way the built-in ones are tested.
+//!
+//! It runs whole validations (`crate::validate`), so it lives beside the pipeline rather
+//! than in `policy`, which the pipeline calls and which must not call back into it.
 
-use super::engine::PolicySet;
 use crate::diag::{Diagnostic, Location};
 use crate::plan::Overrides;
-use crate::spec::de::from_node;
+use crate::policy::engine::PolicySet;
 use crate::spec::load::Source;
-use crate::spec::node::parse_stream;
+use crate::yaml::de::from_node;
+use crate::yaml::node::parse_stream;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -119,13 +122,13 @@ fn read(path: &Path, name: &str) -> Result<TestFile, Diagnostic> {
             ..e
         })?
         .text;
-    let docs = parse_stream(&text).map_err(|e| at(e.message, e.span.line, e.span.column))?;
+    let docs = parse_stream(&text).map_err(|e| at(e.message, e.span.line(), e.span.column()))?;
     let Some(Some(root)) = docs.first() else {
         return Err(at("empty test file: expected `cases:`".into(), 1, 1));
     };
     from_node(root).map_err(|e| {
         let span = e.span.unwrap_or(root.span);
-        at(e.message, span.line, span.column)
+        at(e.message, span.line(), span.column())
     })
 }
 

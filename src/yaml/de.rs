@@ -340,7 +340,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::node::parse_stream;
+    use crate::yaml::node::parse_stream;
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

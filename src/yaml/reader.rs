@@ -6,7 +6,7 @@
 //! it recurses only on nesting (at most [`MAX_DEPTH`]), never on the input's length.
 
 use super::limits::AliasBudget;
-use super::node::{Node, NodeValue, Span, SyntaxError, resolve_plain};
+use super::node::{Node, NodeValue, Span, SyntaxError, Text, resolve_plain};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
 
@@ -76,10 +76,7 @@ fn next<'a>(parser: &mut YamlParser<'a>) -> Result<Marked<'a>, SyntaxError> {
             Some(Err(e)) => {
                 return Err(SyntaxError {
                     message: e.info(),
-                    span: Span {
-                        line: e.marker().line(),
-                        column: e.marker().col() + 1,
-                    },
+                    span: Span::at(e.marker().line(), e.marker().col() + 1),
                 });
             }
             None => return Err(syntax("unexpected end of input", Span::default())),
@@ -88,10 +85,7 @@ fn next<'a>(parser: &mut YamlParser<'a>) -> Result<Marked<'a>, SyntaxError> {
 }
 
 fn to_span(s: &RawSpan) -> Span {
-    Span {
-        line: s.start.line(),
-        column: s.start.col() + 1,
-    }
+    Span::at(s.start.line(), s.start.col() + 1)
 }
 
 fn syntax(message: &str, span: Span) -> SyntaxError {
@@ -205,7 +199,10 @@ impl Builder {
                 let resolvable = check_tag(tag.as_deref(), span)?;
                 let plain = matches!(style, ScalarStyle::Plain) && resolvable;
                 cost.bytes = text.len();
-                let text = text.into_owned();
+                let text = match text {
+                    std::borrow::Cow::Borrowed(t) => Text::from(t),
+                    std::borrow::Cow::Owned(t) => Text::from(t),
+                };
                 (NodeValue::Scalar { text, plain }, anchor)
             }
             Event::SequenceStart(_, anchor, tag) => {
@@ -220,6 +217,8 @@ impl Builder {
                     cost.add(c);
                     items.push(item);
                 }
+                // Growth leaves up to half a long list's buffer unused: give it back.
+                items.shrink_to_fit();
                 (NodeValue::Seq(items), anchor)
             }
             Event::MappingStart(_, anchor, tag) => {
@@ -290,6 +289,7 @@ impl Builder {
             cost.add(vc);
             entries.push((key, value));
         }
+        entries.shrink_to_fit();
         Ok((entries, cost))
     }
 }

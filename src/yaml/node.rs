@@ -4,21 +4,50 @@
 //! the typed spec needs both: precise locations for every field (diagnostics blame
 //! `file:line:col`) and typed values. So each document is first read into this tree from
 //! the parser's event stream (serde-saphyr's own parser, `granit_parser`), keeping every
-//! scalar's raw text and quoting style (`spec::reader`); `spec::de` then deserialises typed
+//! scalar's raw text and quoting style (`yaml::reader`); `yaml::de` then deserialises typed
 //! values from the tree and `Node::find` maps a field path back to its location.
 
 pub use super::reader::parse_stream;
+pub use super::text::Text;
 
 /// A position in a source file, both 1-based, as editors and compilers print them.
+/// 32-bit, because every node carries one: inputs are far below 4 GiB (`limits`), and a
+/// position beyond saturates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
     /// 1-based line.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column, counted in characters.
-    pub column: usize,
+    pub column: u32,
 }
 
-/// One YAML node with its location.
+impl Span {
+    /// The span at a line and column as the parser counts them (`usize`), saturating.
+    pub fn at(line: usize, column: usize) -> Span {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            line: narrow(line),
+            column: narrow(column),
+        }
+    }
+
+    /// The line as a `usize` (for diagnostics' locations).
+    pub fn line(&self) -> usize {
+        widen(self.line)
+    }
+
+    /// The column as a `usize` (for diagnostics' locations).
+    pub fn column(&self) -> usize {
+        widen(self.column)
+    }
+}
+
+fn widen(n: u32) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// One YAML node with its location: 40 bytes, short scalars included (a test guards it),
+/// because a hostile file of one-letter list items is mostly nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// Where the node starts.
@@ -34,7 +63,7 @@ pub enum NodeValue {
     /// A scalar; `plain` is false when it was quoted or a block scalar (always a string).
     Scalar {
         /// The text after escapes are processed.
-        text: String,
+        text: Text,
         /// Written without quotes (so YAML resolution applies to it).
         plain: bool,
     },
@@ -78,6 +107,26 @@ impl Node {
                 .find(|(k, _)| k.as_str() == Some(key))
                 .map(|(k, v)| (k, v)),
             _ => None,
+        }
+    }
+
+    /// A copy of this mapping with only the entries under `keys` (anything else as it is).
+    /// A document passed through keeps only the fields diagnostics may point at, so its
+    /// tree does not stay in memory beside the JSON read from it.
+    pub fn with_only(&self, keys: &[&str]) -> Node {
+        let value = match &self.value {
+            NodeValue::Map(entries) => NodeValue::Map(
+                entries
+                    .iter()
+                    .filter(|(k, _)| k.as_str().is_some_and(|k| keys.contains(&k)))
+                    .cloned()
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Node {
+            span: self.span,
+            value,
         }
     }
 
@@ -127,7 +176,7 @@ impl Node {
     fn to_json_with(&self, resolve: fn(&str) -> serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match &self.value {
-            NodeValue::Scalar { text, plain: false } => Value::String(text.clone()),
+            NodeValue::Scalar { text, plain: false } => Value::String(text.to_string()),
             NodeValue::Scalar { text, plain: true } => resolve(text),
             NodeValue::Seq(items) => {
                 Value::Array(items.iter().map(|n| n.to_json_with(resolve)).collect())
@@ -283,6 +332,27 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let err = parse_stream("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.span, Span { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn with_only_keeps_the_named_entries_and_their_locations() {
+        let docs = parse_stream("kind: A\nbig: [x, y]\nmetadata: {name: n}\n").unwrap();
+        let root = docs[0].as_ref().unwrap();
+        let kept = root.with_only(&["kind", "metadata"]);
+        assert_eq!(
+            kept.to_json(),
+            serde_json::json!({"kind": "A", "metadata": {"name": "n"}})
+        );
+        assert_eq!(kept.find("metadata.name"), root.find("metadata.name"));
+        assert_eq!(kept.find("big"), kept.span);
+    }
+
+    #[test]
+    fn a_node_with_a_short_scalar_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 40);
+        let docs = parse_stream("[a, 'b']\n").unwrap();
+        let root = docs[0].as_ref().unwrap();
+        assert_eq!(root.to_json(), serde_json::json!(["a", "b"]));
     }
 
     #[test]

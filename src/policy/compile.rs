@@ -1,0 +1,164 @@
+//! Turning loaded rule files into CEL programs, once, before any spec is judged.
+//!
+//! Every expression is bounded (`guard`), parsed (on a thread with a larger stack when it
+//! is long) and checked for unknown variables, so a broken rule is reported at its own
+//! file:line:column.
+
+use super::guard;
+use super::rules::{LoadedRuleFile, Rule, RuleLocations};
+use crate::diag::{Diagnostic, Location, Severity};
+use kube_cel::cel;
+use std::sync::Arc;
+
+/// Variables a rule may use.
+const VARIABLES: &[&str] = &["lb", "item", "index"];
+
+/// A rule with its expressions compiled.
+pub(super) struct CompiledRule {
+    /// The rule id, shared with the watchdog.
+    pub(super) id: Arc<str>,
+    pub(super) rule: Rule,
+    pub(super) locations: RuleLocations,
+    pub(super) provider: Option<String>,
+    pub(super) expression: cel::Program,
+    pub(super) when: Option<cel::Program>,
+    pub(super) for_each: Option<cel::Program>,
+    pub(super) message_expression: Option<cel::Program>,
+}
+
+/// Parses and checks every rule of `files`: the compiled rules and the broken ones.
+pub(super) fn compile_rules(files: &[LoadedRuleFile]) -> (Vec<CompiledRule>, Vec<Diagnostic>) {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
+            let mut compile = |source: &str, at: &Location| match parse(source) {
+                Ok(p) => {
+                    let references = p.references();
+                    let unknown: Vec<&str> = references
+                        .variables()
+                        .into_iter()
+                        .filter(|v| !VARIABLES.contains(v) && !bound_by_macros(source).contains(v))
+                        .collect();
+                    if unknown.is_empty() {
+                        Some(p)
+                    } else {
+                        errors.push(bad_rule(
+                            &rule.id,
+                            format!(
+                                "unknown variable `{}`; rules can use {}",
+                                unknown.join("`, `"),
+                                VARIABLES.join(", ")
+                            ),
+                            at,
+                        ));
+                        None
+                    }
+                }
+                Err(message) => {
+                    errors.push(bad_rule(&rule.id, message, at));
+                    None
+                }
+            };
+            let expression = compile(&rule.expression, &loc.expression);
+            let when = rule.when.as_deref().map(|s| compile(s, &loc.when));
+            let for_each = rule.for_each.as_deref().map(|s| compile(s, &loc.for_each));
+            let message_expression = rule
+                .message_expression
+                .as_deref()
+                .map(|s| compile(s, &loc.message_expression));
+            let (Some(expression), Some(when), Some(for_each), Some(message_expression)) = (
+                expression,
+                when.map_or(Some(None), |w| w.map(Some)),
+                for_each.map_or(Some(None), |w| w.map(Some)),
+                message_expression.map_or(Some(None), |w| w.map(Some)),
+            ) else {
+                continue;
+            };
+            rules.push(CompiledRule {
+                id: Arc::from(rule.id.as_str()),
+                rule: rule.clone(),
+                locations: loc.clone(),
+                provider: file.content.provider.clone(),
+                expression,
+                when,
+                for_each,
+                message_expression,
+            });
+        }
+    }
+    (rules, errors)
+}
+
+/// Expressions with at most this many operators are parsed on the calling thread: the CEL
+/// parser recurses about 150 KiB deep per operator of a chain in a debug build, so a main
+/// thread's 8 MiB holds about 50 (built-in rules have up to 40).
+const INLINE_OPERATORS: usize = 40;
+
+/// The stack larger expressions (up to [`guard::MAX_OPERATORS`]) are parsed on. A thread
+/// only for them: a thread that allocates gets a malloc arena of its own, and the address
+/// space that reserves counts against a memory limit.
+const PARSER_STACK: usize = 16 * 1024 * 1024;
+
+/// Checks the bounds of [`guard`], then parses.
+fn parse(source: &str) -> Result<cel::Program, String> {
+    let operators = guard::check(source).map_err(|r| {
+        format!(
+            "{} (at character {} of the expression)",
+            r.message,
+            r.at + 1
+        )
+    })?;
+    let compile = || {
+        cel::Program::compile(source).map_err(|e| {
+            let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
+            format!("CEL syntax error: {first}")
+        })
+    };
+    if operators <= INLINE_OPERATORS {
+        return compile();
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("cel-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, compile)
+        {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err("the CEL parser failed; simplify the expression".into())),
+            Err(e) => Err(format!("cannot start the CEL parser: {e}")),
+        }
+    })
+}
+
+/// A rule that cannot be used, at its own location.
+pub(super) fn bad_rule(id: &str, message: String, at: &Location) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        rule: "policy/syntax".into(),
+        message: format!("rule `{id}`: {message}"),
+        field: None,
+        provider: None,
+        location: Some(at.clone()),
+    }
+}
+
+/// Names bound by CEL's comprehension macros (`list.all(x, ...)`, `exists`,
+/// `exists_one`, `map`, `filter`): the parser reports them as variables too.
+fn bound_by_macros(source: &str) -> Vec<&str> {
+    const MACROS: &[&str] = &[".all(", ".exists(", ".exists_one(", ".map(", ".filter("];
+    let mut names = Vec::new();
+    for m in MACROS {
+        for (at, _) in source.match_indices(m) {
+            let rest = &source[at + m.len()..];
+            if let Some((name, _)) = rest.split_once(',') {
+                let name = name.trim();
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}

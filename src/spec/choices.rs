@@ -1,0 +1,63 @@
+//! The closed sets of spellings a spec field accepts (`exposure: ingress`, `protocol:
+//! HTTPS`), each an enum that reads and writes exactly its documented spelling and lists
+//! the allowed ones when a value is wrong.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+macro_rules! spec_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default, JsonSchema)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $text)] $variant,)+
+        }
+        impl $name {
+            /// The spelling used in specs and policies.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+    };
+}
+
+spec_enum!(
+    /// How the application is exposed.
+    Exposure { #[default] /** LoadBalancer Service. */ Service = "service", /** L7 Ingress. */ Ingress = "ingress" }
+);
+spec_enum!(
+    /// Address reachability.
+    Network { #[default] /** Private address. */ Internal = "internal", /** Public address. */ Public = "public" }
+);
+spec_enum!(
+    /// Shared or dedicated LB.
+    Tier { #[default] /** Shared. */ Shared = "shared", /** Dedicated. */ Dedicated = "dedicated" }
+);
+spec_enum!(
+    /// Where the LB sends traffic.
+    Targets { #[default] /** Nodes via NodePort. */ Nodes = "nodes", /** Pod IPs directly. */ Pods = "pods" }
+);
+spec_enum!(
+    /// Scheduling algorithm.
+    Algorithm { #[default] /** Weighted round robin. */ RoundRobin = "round-robin", /** Weighted least connections. */ LeastConnections = "least-connections", /** Source-IP hash. */ SourceIp = "source-ip" }
+);
+spec_enum!(
+    /// Stickiness mode.
+    StickyMode { #[default] /** By client address. */ SourceIp = "source-ip", /** By cookie. */ Cookie = "cookie" }
+);
+spec_enum!(
+    /// externalTrafficPolicy.
+    TrafficPolicy { #[default] /** Cluster. */ Cluster = "cluster", /** Local. */ Local = "local" }
+);
+spec_enum!(
+    /// Listener protocol.
+    Protocol { #[default] /** TCP. */ Tcp = "TCP", /** UDP. */ Udp = "UDP", /** HTTP. */ Http = "HTTP", /** HTTPS. */ Https = "HTTPS" }
+);
+spec_enum!(
+    /// Health-check protocol.
+    HealthProtocol { #[default] /** TCP connect. */ Tcp = "TCP", /** HTTP GET. */ Http = "HTTP", /** UDP. */ Udp = "UDP" }
+);
+spec_enum!(
+    /// Route path matching.
+    PathMatch { #[default] /** Prefix. */ Prefix = "prefix", /** Exact. */ Exact = "exact", /** Regular expression. */ Regex = "regex" }
+);
