@@ -66,12 +66,76 @@ fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer)
         .map_or(line_text.len(), |n| start + n)
         .max((start + 1).min(line_text.len()));
     let label = d.field.clone().unwrap_or_default();
+    if line_text.len() > LONG_LINE {
+        return render_window(d, &title, line_text, start..end, &label);
+    }
     renderer.render(&[level.primary_title(&title).element(
         Snippet::source(line_text)
             .line_start(loc.line)
             .path(&path)
             .annotation(AnnotationKind::Primary.span(start..end).label(&label)),
     )])
+}
+
+/// Lines longer than this (bytes) are quoted as a window around the caret: the renderer
+/// lays out every character it is given (about 16 bytes each), so quoting a 10 MB
+/// one-line flow list whole would cost 160 MB to print one error.
+const LONG_LINE: usize = 1024;
+
+/// Characters of context quoted on each side of the caret on a long line, and the widest
+/// caret there.
+const WINDOW: usize = 40;
+
+/// A diagnostic on a long line, laid out as the renderer lays out the others: the
+/// location stated exactly (file, line, column), then the part of the line around the
+/// caret between `...` marks, the caret at most [`WINDOW`] characters wide.
+fn render_window(
+    d: &Diagnostic,
+    title: &str,
+    line_text: &str,
+    span: std::ops::Range<usize>,
+    label: &str,
+) -> String {
+    let Some(loc) = &d.location else {
+        return String::new();
+    };
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let byte_after = |from: usize, chars: usize| {
+        line_text[from..]
+            .char_indices()
+            .nth(chars)
+            .map_or(line_text.len(), |(i, _)| from + i)
+    };
+    let end = span.end.min(byte_after(span.start, WINDOW)).max(span.start);
+    let from = line_text[..span.start]
+        .char_indices()
+        .rev()
+        .nth(WINDOW.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let to = byte_after(end, WINDOW);
+    let head = if from > 0 { "..." } else { "" };
+    let tail = if to < line_text.len() { "..." } else { "" };
+    let pad = head.len() + line_text[from..span.start].chars().count();
+    let carets = line_text[span.start..end].chars().count().max(1);
+    let number = loc.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let label = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {label}")
+    };
+    format!(
+        "{level}: {title}\n{gutter}--> {}:{}:{}\n{gutter} |\n{number} | {head}{}{tail}\n{gutter} | {}{}{label}",
+        loc.file,
+        loc.line,
+        loc.column,
+        &line_text[from..to],
+        " ".repeat(pad),
+        "^".repeat(carets),
+    )
 }
 
 /// The lines of a source as the YAML reader counts them (YAML 1.2 line breaks: LF, CRLF
@@ -93,6 +157,39 @@ fn yaml_lines(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::yaml_lines;
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_caret_with_its_exact_location() {
+        use lbgen::diag::{Diagnostic, Location};
+        let line = format!("l: [{}x]", "a,".repeat(5000));
+        let column = line.len() - 1; // 1-based: the `x`
+        let d = Diagnostic::error(
+            "load/yaml",
+            "too many nodes",
+            Some(Location {
+                file: "in.yaml".into(),
+                line: 4,
+                column,
+            }),
+        );
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\n{line}\n");
+        let lines = std::collections::HashMap::from([("in.yaml", yaml_lines(&text))]);
+        let shown = super::render(&d, &lines, &annotate_snippets::Renderer::plain());
+        assert!(shown.contains(&format!("in.yaml:4:{column}")), "{shown}");
+        assert!(
+            shown.contains("| ...") && shown.contains("a,a,x]"),
+            "{shown}"
+        );
+        assert!(
+            shown.len() < 400,
+            "a window, not the line: {} bytes",
+            shown.len()
+        );
+        let caret_line = shown.lines().find(|l| l.contains('^')).expect("caret");
+        let quoted = shown.lines().find(|l| l.contains("| ...")).expect("quote");
+        let caret_at = caret_line.find('^').expect("caret");
+        assert_eq!(quoted.as_bytes()[caret_at], b'x', "{shown}");
+    }
 
     #[test]
     fn lines_break_where_yaml_breaks_them() {
