@@ -5,19 +5,22 @@
 //! which every optional field is set and every list has an element: a type slip or a
 //! misspelt field shows up as a non-boolean result or a "no such key" error, reported at
 //! the rule's own file:line:column before any spec is judged.
+//!
+//! The samples name no provider (rules are probed whatever provider they are for): the
+//! plans get the first registered one, and no rule's probe depends on which.
 
 use crate::plan::{Overrides, Plan, build};
 use crate::spec::de::from_node;
 use crate::spec::model::LoadBalancerDoc;
 use crate::spec::node::parse_stream;
 
-/// Two specs with every field set between them: a Service and an Ingress.
+/// One spec with every field set, provider-neutral: the Service sample, and with Ingress
+/// exposure the Ingress one.
 const SAMPLES: &str = r#"
 apiVersion: lbgen.dev/v1alpha1
 kind: LoadBalancer
 metadata: {name: probe, namespace: probe, labels: {a: b}, annotations: {a/b: c}}
 spec:
-  provider: huawei
   cluster: {version: v1.30.1-r0, flavor: turbo}
   exposure: service
   network: public
@@ -62,7 +65,14 @@ pub(super) fn sample_plans() -> Vec<Plan> {
     let Ok(doc) = from_node::<LoadBalancerDoc>(root) else {
         return Vec::new();
     };
-    let Ok(service) = build(&doc, &Overrides::default()) else {
+    let overrides = Overrides {
+        provider: crate::provider::registry()
+            .ids()
+            .first()
+            .and_then(|id| crate::provider::ProviderId::parse(id)),
+        ..Overrides::default()
+    };
+    let Ok(service) = build(&doc, &overrides) else {
         return Vec::new();
     };
     let mut ingress = service.clone();

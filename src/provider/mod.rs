@@ -8,13 +8,17 @@
 mod alibaba;
 pub mod changes;
 mod huawei;
-pub(crate) mod tencent;
+mod id;
+pub mod registry;
+mod tencent;
 
 pub use changes::{annotation_ownership, change_rules};
+pub use id::ProviderId;
+pub use registry::{Pack, Registry, registry};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::{Plan, RoutePlan};
-use crate::spec::model::{PathMatch, Protocol, Provider, TrafficPolicy};
+use crate::spec::model::{PathMatch, Protocol, TrafficPolicy};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -61,11 +65,7 @@ pub struct Patch {
 
 /// Maps a plan with its provider's pack.
 pub fn map(plan: &Plan) -> Mapped {
-    match plan.provider {
-        Provider::Huawei => huawei::map(plan),
-        Provider::Alibaba => alibaba::map(plan),
-        Provider::Tencent => tencent::map(plan),
-    }
+    plan.provider.pack().map(plan)
 }
 
 /// Annotations a provider pack sets, in a sorted map; JSON-valued ones are serialised

@@ -13,6 +13,8 @@
 
 mod changes;
 mod ingress;
+mod kinds;
+pub(super) mod pack;
 mod service;
 
 pub(crate) use changes::CHANGE_RULES;

@@ -9,6 +9,8 @@
 //! CCE ignores it. Checks live in `policies/huawei.yaml`; this module assumes they passed.
 
 mod changes;
+mod kinds;
+pub(super) mod pack;
 
 use super::{
     Annotations, Manifest, Mapped, ingress_rules, metadata, path_backend, path_type,

@@ -12,6 +12,8 @@ pub(crate) mod changes;
 mod config;
 mod eni;
 mod ingress;
+mod kinds;
+pub(super) mod pack;
 pub(crate) mod types;
 
 use super::{Annotations, Manifest, Mapped, labels, service_manifest};
