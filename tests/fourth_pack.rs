@@ -46,7 +46,12 @@ fn leak(s: String) -> &'static str {
 }
 
 fn leak_all(v: Vec<String>) -> &'static [&'static str] {
-    Box::leak(v.into_iter().map(leak).collect::<Vec<_>>().into_boxed_slice())
+    Box::leak(
+        v.into_iter()
+            .map(leak)
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
 }
 
 /// The fourth pack: everything from the fixture's files.
@@ -194,8 +199,14 @@ fn the_fourth_provider_is_registered_beside_the_built_in_ones() {
     install();
     let ids = lbgen::provider::registry().ids();
     assert_eq!(ids, ["huawei", "alibaba", "tencent", "fourth"]);
-    assert_eq!(ProviderId::parse("fourth").map(ProviderId::as_str), Some("fourth"));
-    assert!(Registry::builtin().install().is_err(), "a registry in use stays");
+    assert_eq!(
+        ProviderId::parse("fourth").map(ProviderId::as_str),
+        Some("fourth")
+    );
+    assert!(
+        Registry::builtin().install().is_err(),
+        "a registry in use stays"
+    );
     let schema = serde_json::to_value(schemars::schema_for!(lbgen::spec::model::LoadBalancerDoc))
         .expect("schema");
     let consts: Vec<&str> = schema["$defs"]["Provider"]["oneOf"]
@@ -258,7 +269,10 @@ fn the_fourth_providers_rules_judge_its_specs_only() {
         ..Overrides::default()
     };
     let other = lbgen::validate(&spec("  algorithm: source-ip\n"), &huawei, &policies);
-    assert!(other.iter().all(|d| !d.rule.starts_with("fourth/")), "{other:?}");
+    assert!(
+        other.iter().all(|d| !d.rule.starts_with("fourth/")),
+        "{other:?}"
+    );
 }
 
 #[test]
@@ -266,7 +280,9 @@ fn a_spec_naming_an_unregistered_provider_lists_the_fourth_too() {
     install();
     let policies = lbgen::policy::builtin().expect("rules");
     let mut sources = spec("");
-    sources[0].text = sources[0].text.replace("provider: fourth", "provider: fifth");
+    sources[0].text = sources[0]
+        .text
+        .replace("provider: fourth", "provider: fifth");
     let diagnostics = lbgen::validate(&sources, &Overrides::default(), &policies);
     assert_eq!(
         diagnostics.first().map(|d| d.message.as_str()),
@@ -318,7 +334,21 @@ fn diff_uses_the_fourth_packs_change_rules_and_ownership() {
         .map(|w| (w.provider.as_str(), w.field.as_str()))
         .collect();
     assert_eq!(warnings, [("fourth", "lb.fourth.example/network")]);
-    assert!(object.diff.contains("-    lb.fourth.example/id: lb-old"), "{}", object.diff);
-    assert!(object.diff.contains("+    lb.fourth.example/network: public"), "{}", object.diff);
-    assert!(!object.diff.contains("lb.fourth.example/status"), "{}", object.diff);
+    assert!(
+        object.diff.contains("-    lb.fourth.example/id: lb-old"),
+        "{}",
+        object.diff
+    );
+    assert!(
+        object
+            .diff
+            .contains("+    lb.fourth.example/network: public"),
+        "{}",
+        object.diff
+    );
+    assert!(
+        !object.diff.contains("lb.fourth.example/status"),
+        "{}",
+        object.diff
+    );
 }

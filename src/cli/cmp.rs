@@ -155,7 +155,12 @@ fn json_parameters(text: &str) -> Result<Vec<(String, String)>, Diagnostic> {
         Diagnostic::error(
             "cmp/parameters",
             format!(
-                "ARGOCD_APP_PARAMETERS {why}; expected a JSON array like [{{\"name\":\"provider\",\"string\":\"huawei\"}}]"
+                "ARGOCD_APP_PARAMETERS {why}; expected a JSON array like [{{\"name\":\"provider\",\"string\":\"{}\"}}]",
+                lbgen::provider::registry()
+                    .ids()
+                    .first()
+                    .copied()
+                    .unwrap_or("PROVIDER")
             ),
             None,
         )

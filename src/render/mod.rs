@@ -39,7 +39,7 @@ pub enum RenderError {
 
 /// A template of `--template-dir`, if it has one of this name. The name (from lbgen, or
 /// from an `include`/`import`/`extends` in a user's template) must be a plain relative path
-/// (`huawei/service.yaml`): absolute names, `..`, `.` and backslashes are refused, and a
+/// (`<provider>/service.yaml`): absolute names, `..`, `.` and backslashes are refused, and a
 /// file reached through a symlink must still be inside the directory, so a template in a
 /// pull request cannot read `/etc/passwd` or the repo-server's credentials.
 fn read_override(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
@@ -48,8 +48,13 @@ fn read_override(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Er
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             format!(
-                "template name `{}` {why}; use a plain relative path inside --template-dir such as `huawei/service.yaml`",
-                name.escape_debug()
+                "template name `{}` {why}; use a plain relative path inside --template-dir such as `{}/service.yaml`",
+                name.escape_debug(),
+                crate::provider::registry()
+                    .ids()
+                    .first()
+                    .copied()
+                    .unwrap_or("PROVIDER")
             ),
         )
     };

@@ -88,26 +88,4 @@ mod tests {
             "field `spec.typo` is not part of the Kubernetes object (misspelt or misplaced in the template)"
         );
     }
-
-    #[test]
-    fn tke_service_config_rejects_unknown_fields() {
-        let config = |health: Value| {
-            json!({"apiVersion": "cloud.tencent.com/v1alpha1", "kind": "TkeServiceConfig",
-                "metadata": {"name": "a-lbgen-svc", "namespace": "default"},
-                "spec": {"loadBalancer": {"l4Listeners": [{"protocol": "TCP", "port": 80,
-                "healthCheck": health}]}}})
-        };
-        assert!(check(config(json!({"enable": true, "intervalTime": 10}))).is_ok());
-        let err = check(config(json!({"enabled": true}))).unwrap_err();
-        assert!(err.contains("unknown field `enabled`"), "{err}");
-    }
-
-    #[test]
-    fn cce_property_is_allowed_on_ingress_paths_only() {
-        let ing = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "a"},
-            "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "ImplementationSpecific",
-            "backend": {"service": {"name": "s", "port": {"number": 80}}},
-            "property": {"ingress.beta.kubernetes.io/url-match-mode": "REGEX"}}]}}]}});
-        assert!(check(ing).is_ok());
-    }
 }

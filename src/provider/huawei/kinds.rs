@@ -37,6 +37,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_ingress_with_property_passes_the_check_once_it_is_set_aside() {
+        use k8s_openapi::api::networking::v1::Ingress;
+        let ing = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "a"},
+            "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "ImplementationSpecific",
+            "backend": {"service": {"name": "s", "port": {"number": 80}}},
+            "property": {"ingress.beta.kubernetes.io/url-match-mode": "REGEX"}}]}}]}});
+        assert!(crate::render::round_trip::<Ingress>(&ing).is_err());
+        let mut copy = ing.clone();
+        (super::EXTENSION_FIELDS[0].strip)(&mut copy);
+        assert!(crate::render::round_trip::<Ingress>(&copy).is_ok());
+    }
+
+    #[test]
     fn property_is_removed_from_every_path_only() {
         let mut ing = json!({"spec": {"rules": [{"http": {"paths": [
             {"path": "/", "property": {"a": "b"}}, {"path": "/x"}]}}]}});

@@ -37,3 +37,22 @@ pub(super) const CUSTOM_KINDS: &[CustomKind] = &[
     workload_patch("StatefulSet"),
     workload_patch("DaemonSet"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    #[test]
+    fn tke_service_config_rejects_unknown_fields() {
+        let config = |health: Value| {
+            json!({"apiVersion": "cloud.tencent.com/v1alpha1", "kind": "TkeServiceConfig",
+                "metadata": {"name": "a-lbgen-svc", "namespace": "default"},
+                "spec": {"loadBalancer": {"l4Listeners": [{"protocol": "TCP", "port": 80,
+                "healthCheck": health}]}}})
+        };
+        let check = super::CUSTOM_KINDS[0].check;
+        assert!(check(&config(json!({"enable": true, "intervalTime": 10}))).is_ok());
+        let err = check(&config(json!({"enabled": true}))).unwrap_err();
+        assert!(err.contains("unknown field `enabled`"), "{err}");
+    }
+}
