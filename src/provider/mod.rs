@@ -3,7 +3,8 @@
 //! The mapping here is only what differs between clouds (annotation keys, value
 //! spellings, units). What every provider shares lives once in this module: object
 //! metadata, lbgen's managed-by label, merging the user's annotations (a key lbgen sets
-//! itself is an error), and Service port / Ingress rule layout.
+//! itself is an error), and Service port / Ingress rule layout. Which packs exist, and
+//! everything else the rest of lbgen knows about them, is the `registry`'s.
 
 mod alibaba;
 pub mod changes;
