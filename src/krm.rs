@@ -329,17 +329,16 @@ fn overrides_from(config: &Value) -> Result<Overrides, Value> {
     let provider = match data("provider")? {
         None => None,
         Some(p) => Some(
-            <crate::spec::model::Provider as clap::ValueEnum>::from_str(&p, true).map_err(
-                |_| {
-                    error_result(
-                        format!(
-                            "functionConfig `data.provider: {}` is not a provider; use huawei, alibaba or tencent",
-                            p.escape_debug()
-                        ),
-                        "data.provider",
-                    )
-                },
-            )?,
+            crate::provider::ProviderId::parse_ignore_case(&p).ok_or_else(|| {
+                error_result(
+                    format!(
+                        "functionConfig `data.provider: {}` is not a provider; use {}",
+                        p.escape_debug(),
+                        crate::provider::registry().ids_sentence()
+                    ),
+                    "data.provider",
+                )
+            })?,
         ),
     };
     let namespace = match data("namespace")? {

@@ -221,15 +221,16 @@ mod tests {
     use crate::emit::Object;
     use serde_json::json;
 
+    /// A provider-neutral workload patch: an annotation and a per-pod resource.
     fn patch(container: &str) -> Object {
         Object(json!({
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": "web", "namespace": "default"},
             "spec": {"template": {
-                "metadata": {"annotations": {"tke.cloud.tencent.com/networks": "tke-route-eni"}},
+                "metadata": {"annotations": {"example.com/networks": "route-eni"}},
                 "spec": {"containers": [{"name": container, "resources": {
-                    "requests": {"tke.cloud.tencent.com/eni-ip": "1"},
-                    "limits": {"tke.cloud.tencent.com/eni-ip": "1"}}}]}}}
+                    "requests": {"example.com/eni-ip": "1"},
+                    "limits": {"example.com/eni-ip": "1"}}}]}}}
         }))
     }
 
@@ -257,21 +258,15 @@ mod tests {
         let t = &d["spec"]["template"];
         assert_eq!(t["metadata"]["annotations"]["keep"], "me");
         assert_eq!(
-            t["metadata"]["annotations"]["tke.cloud.tencent.com/networks"],
-            "tke-route-eni"
+            t["metadata"]["annotations"]["example.com/networks"],
+            "route-eni"
         );
         let c = &t["spec"]["containers"];
         assert_eq!(c.as_array().map(Vec::len), Some(2));
         assert_eq!(c[0]["image"], "nginx");
         assert_eq!(c[0]["resources"]["limits"]["cpu"], "1");
-        assert_eq!(
-            c[0]["resources"]["limits"]["tke.cloud.tencent.com/eni-ip"],
-            "1"
-        );
-        assert_eq!(
-            c[0]["resources"]["requests"]["tke.cloud.tencent.com/eni-ip"],
-            "1"
-        );
+        assert_eq!(c[0]["resources"]["limits"]["example.com/eni-ip"], "1");
+        assert_eq!(c[0]["resources"]["requests"]["example.com/eni-ip"], "1");
         assert!(c[1].get("resources").is_none());
     }
 
@@ -283,13 +278,10 @@ mod tests {
             Ok(true)
         );
         let c = &objects[0]["spec"]["template"]["spec"]["containers"];
-        assert_eq!(
-            c[1]["resources"]["limits"]["tke.cloud.tencent.com/eni-ip"],
-            "1"
-        );
+        assert_eq!(c[1]["resources"]["limits"]["example.com/eni-ip"], "1");
         assert!(
             c[0]["resources"]["limits"]
-                .get("tke.cloud.tencent.com/eni-ip")
+                .get("example.com/eni-ip")
                 .is_none()
         );
         let err = apply_to(&patch("nope"), false, &mut [deployment()], "default");

@@ -6,9 +6,13 @@ mod common;
 use std::process::Command;
 
 fn examples() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = ["examples/huawei", "examples/alibaba", "examples/tencent"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(common::root().join(dir)).expect("examples dir"))
+    // One examples folder per registered provider.
+    let mut files: Vec<_> = lbgen::provider::Registry::builtin()
+        .ids()
+        .into_iter()
+        .flat_map(|id| {
+            std::fs::read_dir(common::root().join("examples").join(id)).expect("examples dir")
+        })
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();

@@ -11,8 +11,8 @@ use super::render::{self, RenderArgs};
 use super::{Outcome, report};
 use clap::{Args, Subcommand};
 use lbgen::diag::Diagnostic;
+use lbgen::provider::ProviderId;
 use lbgen::spec::load::spec_files_in;
-use lbgen::spec::model::Provider;
 use lbgen::spec::values::Namespace;
 use std::path::{Path, PathBuf};
 
@@ -80,12 +80,13 @@ fn invalid(d: Diagnostic) -> Outcome {
     Outcome::Invalid
 }
 
-fn parse_provider(s: &str) -> Result<Provider, Diagnostic> {
-    <Provider as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+fn parse_provider(s: &str) -> Result<ProviderId, Diagnostic> {
+    ProviderId::parse_ignore_case(s).ok_or_else(|| {
         Diagnostic::error(
             "cmp/provider",
             format!(
-                "unknown provider `{s}` in the plugin parameters; use huawei, alibaba or tencent"
+                "unknown provider `{s}` in the plugin parameters; use {}",
+                lbgen::provider::registry().ids_sentence()
             ),
             None,
         )
@@ -154,7 +155,12 @@ fn json_parameters(text: &str) -> Result<Vec<(String, String)>, Diagnostic> {
         Diagnostic::error(
             "cmp/parameters",
             format!(
-                "ARGOCD_APP_PARAMETERS {why}; expected a JSON array like [{{\"name\":\"provider\",\"string\":\"huawei\"}}]"
+                "ARGOCD_APP_PARAMETERS {why}; expected a JSON array like [{{\"name\":\"provider\",\"string\":\"{}\"}}]",
+                lbgen::provider::registry()
+                    .ids()
+                    .first()
+                    .copied()
+                    .unwrap_or("PROVIDER")
             ),
             None,
         )

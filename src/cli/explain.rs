@@ -4,7 +4,7 @@
 use super::{Outcome, report};
 use clap::Args;
 use lbgen::diag::Diagnostic;
-use lbgen::spec::model::Provider;
+use lbgen::provider::ProviderId;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -12,8 +12,8 @@ pub(crate) struct ExplainArgs {
     /// Field path, e.g. spec.stickiness.timeout.
     field: String,
     /// Only this provider's mapping and rules.
-    #[arg(long, value_enum)]
-    provider: Option<Provider>,
+    #[arg(long, value_parser = super::inputs::provider_parser())]
+    provider: Option<ProviderId>,
     /// Also show the rules in these directories.
     #[arg(long = "policy-dir", value_name = "DIR")]
     policy_dirs: Vec<PathBuf>,
@@ -27,7 +27,7 @@ pub(crate) fn execute(args: ExplainArgs) -> Outcome {
             return Outcome::Invalid;
         }
     };
-    let provider = args.provider.map(Provider::as_str);
+    let provider = args.provider.map(ProviderId::as_str);
     let Some(e) = lbgen::explain::explain(&args.field, provider, &files) else {
         let d = Diagnostic::error(
             "explain/field",

@@ -6,9 +6,9 @@ use clap::Args;
 use lbgen::diag::Diagnostic;
 use lbgen::plan::Overrides;
 use lbgen::policy::engine::PolicySet;
+use lbgen::provider::ProviderId;
 use lbgen::render::Renderer;
 use lbgen::spec::load::{Source, read_inputs};
-use lbgen::spec::model::Provider;
 use lbgen::spec::values::Namespace;
 use std::path::PathBuf;
 
@@ -26,14 +26,24 @@ pub(crate) struct SpecInputs {
     #[arg(long)]
     pub(crate) specs_only: bool,
     /// Provider for every spec, overriding spec.provider.
-    #[arg(long, value_enum)]
-    pub(crate) provider: Option<Provider>,
+    #[arg(long, value_parser = provider_parser())]
+    pub(crate) provider: Option<ProviderId>,
     /// Namespace for specs that do not set metadata.namespace (default: "default").
     #[arg(short = 'n', long, value_parser = |s: &str| Namespace::parse(s))]
     pub(crate) namespace: Option<Namespace>,
     /// Directory of extra rule files (*.yaml), judged beside the built-in rules; repeatable.
     #[arg(long = "policy-dir", value_name = "DIR")]
     pub(crate) policy_dirs: Vec<PathBuf>,
+}
+
+/// `--provider`: the registered providers' ids, with their display names in `--help`.
+pub(crate) fn provider_parser() -> impl clap::builder::TypedValueParser<Value = ProviderId> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = lbgen::provider::registry()
+        .packs()
+        .map(|p| PossibleValue::new(p.id()).help(p.display_name()));
+    PossibleValuesParser::new(values)
+        .try_map(|id| ProviderId::parse(&id).ok_or("not a registered provider"))
 }
 
 /// Everything a subcommand needs to run the pipeline.

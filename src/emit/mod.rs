@@ -14,6 +14,7 @@ mod outdir;
 pub use id::{IdError, ObjectId, check_namespace, is_namespace, is_subdomain};
 pub use outdir::write_files;
 
+use crate::provider::registry::EmitRank;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,24 +85,41 @@ impl Object {
     }
 }
 
-/// Where a kind goes in the output: what others depend on comes first.
+/// Where a kind goes in the output: what others depend on comes first. The provider
+/// packs' configuration kinds (`EmitRank::Configuration`) go after IngressClasses and
+/// before workloads, in registry order.
 fn kind_rank(kind: &str) -> usize {
-    const ORDER: &[&str] = &[
+    const BEFORE: &[&str] = &[
         "Namespace",
         "ServiceAccount",
         "Secret",
         "ConfigMap",
         "CustomResourceDefinition",
         "IngressClass",
-        "AlbConfig",
-        "TkeServiceConfig",
+    ];
+    const AFTER: &[&str] = &[
         "Deployment",
         "StatefulSet",
         "DaemonSet",
         "Service",
         "Ingress",
     ];
-    ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
+    if let Some(i) = BEFORE.iter().position(|k| *k == kind) {
+        return i;
+    }
+    let configuration: Vec<&str> = crate::provider::registry()
+        .custom_kinds()
+        .filter(|k| k.rank == EmitRank::Configuration)
+        .map(|k| k.kind)
+        .collect();
+    if let Some(i) = configuration.iter().position(|k| *k == kind) {
+        return BEFORE.len() + i;
+    }
+    let after = BEFORE.len() + configuration.len();
+    AFTER
+        .iter()
+        .position(|k| *k == kind)
+        .map_or(after + AFTER.len(), |i| after + i)
 }
 
 /// Sorts objects into emit order (kind rank, kind, namespace, name, then the whole value
@@ -193,7 +211,8 @@ pub fn to_stream(objects: &[Object], format: Format) -> Result<String, EmitError
     }
 }
 
-/// The group a kind is written without in a file name: its usual group. Any other group
+/// The group a kind is written without in a file name: its usual group (for a provider
+/// pack's configuration kind, the group it registered). Any other group
 /// is spelled out (`service.serving.knative.dev-NAME.yaml` beside `service-NAME.yaml`), so
 /// file names stay injective across groups and the names of lbgen's own output stay short.
 fn usual_group(kind: &str) -> &'static str {
@@ -207,9 +226,11 @@ fn usual_group(kind: &str) -> &'static str {
             "rbac.authorization.k8s.io"
         }
         "CustomResourceDefinition" => "apiextensions.k8s.io",
-        "AlbConfig" => "alibabacloud.com",
-        "TkeServiceConfig" => "cloud.tencent.com",
-        _ => "",
+        // A provider pack's own kind: its registered group.
+        other => crate::provider::registry()
+            .custom_kinds()
+            .find(|k| k.kind == other && k.rank == EmitRank::Configuration)
+            .map_or("", |k| k.group),
     }
 }
 
@@ -353,4 +374,22 @@ fn collect(root: &Path, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn packs_configuration_kinds_go_between_ingress_classes_and_workloads() {
+        let order = [
+            "IngressClass",
+            "AlbConfig",
+            "TkeServiceConfig",
+            "Deployment",
+            "Ingress",
+        ];
+        let ranks: Vec<usize> = order.iter().map(|k| super::kind_rank(k)).collect();
+        assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{ranks:?}");
+        assert!(super::kind_rank("Unknown") > super::kind_rank("Ingress"));
+        assert_eq!(super::usual_group("AlbConfig"), "alibabacloud.com");
+    }
 }

@@ -7,7 +7,7 @@
 
 use crate::spec::model::{
     Algorithm, Create, Exposure, Flavor, HealthProtocol, LbType, LoadBalancerDoc, Network,
-    PathMatch, Protocol, Provider, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    PathMatch, Protocol, ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -29,7 +29,7 @@ pub struct Plan {
     /// The user's extra annotations.
     pub annotations: BTreeMap<String, String>,
     /// The cloud.
-    pub provider: Provider,
+    pub provider: ProviderId,
     /// Target-cluster facts.
     pub cluster: ClusterFacts,
     /// Service or Ingress.
@@ -208,7 +208,7 @@ pub struct HealthPlan {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// `--provider`.
-    pub provider: Option<Provider>,
+    pub provider: Option<ProviderId>,
     /// `--namespace`: the default namespace when a spec has none.
     pub namespace: Option<String>,
     /// `--specs-only`: ignore documents that are not lbgen specs instead of passing them
@@ -220,7 +220,7 @@ pub struct Overrides {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     /// Neither the spec nor `--provider` names a provider.
-    #[error("no provider: set spec.provider (huawei, alibaba or tencent) or pass --provider")]
+    #[error("no provider: set spec.provider ({}) or pass --provider", crate::provider::registry().ids_sentence())]
     NoProvider,
 }
 

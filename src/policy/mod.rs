@@ -1,7 +1,7 @@
 //! Policies: provider capabilities, ranges, version gates and users' rules, as data.
 //!
 //! Reads the Plan only (never rendered objects). The built-in rule files under
-//! `policies/` are compiled into the binary.
+//! `policies/` (the common one and each provider pack's) are compiled into the binary.
 
 mod compile;
 mod context;
@@ -16,30 +16,23 @@ use engine::PolicySet;
 use rules::{LoadedRuleFile, parse_rule_file};
 use std::path::PathBuf;
 
-/// The built-in rule files, embedded at build time.
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "policies/common.yaml",
-        include_str!("../../policies/common.yaml"),
-    ),
-    (
-        "policies/huawei.yaml",
-        include_str!("../../policies/huawei.yaml"),
-    ),
-    (
-        "policies/alibaba.yaml",
-        include_str!("../../policies/alibaba.yaml"),
-    ),
-    (
-        "policies/tencent.yaml",
-        include_str!("../../policies/tencent.yaml"),
-    ),
-];
+/// The built-in rule files: `policies/common.yaml`, then each registered pack's, in
+/// registry order (embedded at build time by directory, see `build.rs`).
+fn builtin_sources() -> Vec<(&'static str, &'static str)> {
+    crate::provider::registry::assets::rule_file("policies/common.yaml")
+        .into_iter()
+        .chain(
+            crate::provider::registry()
+                .packs()
+                .filter_map(|p| p.rule_file()),
+        )
+        .collect()
+}
 
 /// The built-in rule files, parsed.
 pub fn builtin_files() -> Result<Vec<LoadedRuleFile>, Vec<Diagnostic>> {
-    BUILTIN
-        .iter()
+    builtin_sources()
+        .into_iter()
         .map(|(name, text)| parse_rule_file(name, text).map_err(|e| vec![e]))
         .collect()
 }

@@ -5,79 +5,176 @@
 //! which every optional field is set and every list has an element: a type slip or a
 //! misspelt field shows up as a non-boolean result or a "no such key" error, reported at
 //! the rule's own file:line:column before any spec is judged.
+//!
+//! The sample is a plan, written field by field (a field added to `Plan` does not compile
+//! here until the probe sets it), and provider-neutral: rules are probed whatever provider
+//! they are for, so it carries the first registered provider and no rule depends on which.
 
-use crate::plan::{Overrides, Plan, build};
-use crate::spec::model::LoadBalancerDoc;
-use crate::yaml::de::from_node;
-use crate::yaml::node::parse_stream;
+use crate::plan::{
+    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, LoadBalancerPlan, Plan,
+    RoutePlan, StickinessPlan,
+};
+use crate::provider::{ProviderId, registry};
+use crate::spec::model::{
+    Algorithm, Bandwidth, ChargeMode, Create, Exposure, Flavor, HealthProtocol, LbType, Network,
+    PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+};
+use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
+use std::collections::BTreeMap;
 
-/// Two specs with every field set between them: a Service and an Ingress.
-const SAMPLES: &str = r#"
-apiVersion: lbgen.dev/v1alpha1
-kind: LoadBalancer
-metadata: {name: probe, namespace: probe, labels: {a: b}, annotations: {a/b: c}}
-spec:
-  provider: huawei
-  cluster: {version: v1.30.1-r0, flavor: turbo}
-  exposure: service
-  network: public
-  loadBalancer:
-    id: lb-1
-    tier: dedicated
-    create:
-      name: probe
-      bandwidth: {name: bw, size: 5, chargeMode: traffic, shareType: PER}
-      eipType: 5_bgp
-      zones: [z1]
-      l4Flavor: l4
-      l7Flavor: l7
-      subnetId: s1
-      backendSubnetIds: [s2]
-  selector: {app: probe}
-  ports: [{name: https, port: 443, targetPort: 8443, protocol: HTTPS, certificateId: c1}]
-  routes:
-    - host: probe.example.com
-      path: /
-      match: prefix
-      port: 443
-      tls: {certificateId: c1}
-      backends: [{service: web, port: 80, weight: 50}, {serverGroup: sg-1, port: 80, weight: 50}]
-  backends: [{serverGroup: sg-2, port: 80, weight: 10}]
-  targets: pods
-  ipTargets: true
-  algorithm: least-connections
-  stickiness: {mode: cookie, timeout: 30m}
-  healthCheck: {enabled: true, protocol: HTTP, port: 8081, path: /healthz, interval: 5s, timeout: 3s, retries: 3}
-  passThrough: true
-  trafficPolicy: local
-  workload: {kind: Deployment, name: web, container: app}
-"#;
+fn text(s: &str) -> Option<String> {
+    Some(s.to_string())
+}
+
+fn map(key: &str, value: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(key.to_string(), value.to_string())])
+}
+
+fn backend(route: usize, index: usize, service: bool) -> BackendPlan {
+    BackendPlan {
+        route,
+        index,
+        service: service.then(|| "web".to_string()),
+        server_group: (!service).then(|| "sg-1".to_string()),
+        port: Some(PortRef::Number(Port(80))),
+        weight: Some(50),
+        effective_weight: 50,
+    }
+}
+
+/// A Service plan with every field set; `None` only without a registered provider.
+fn service_plan() -> Option<Plan> {
+    let provider = ProviderId::parse(registry().ids().first()?)?;
+    let route_backends = vec![backend(0, 0, true), backend(0, 1, false)];
+    Some(Plan {
+        name: "probe".into(),
+        namespace: "probe".into(),
+        labels: map("a", "b"),
+        annotations: map("a/b", "c"),
+        provider,
+        cluster: ClusterFacts {
+            version: Some(VersionText("v1.30.1-r0".into())),
+            flavor: Some(Flavor::Turbo),
+        },
+        exposure: Exposure::Service,
+        network: Network::Public,
+        load_balancer: LoadBalancerPlan {
+            id: text("lb-1"),
+            tier: Tier::Dedicated,
+            create: Some(Create {
+                name: text("probe"),
+                bandwidth: Some(Bandwidth {
+                    name: text("bw"),
+                    size: Some(5),
+                    charge_mode: Some(ChargeMode::Traffic),
+                    share_type: text("PER"),
+                }),
+                eip_type: text("5_bgp"),
+                zones: vec!["z1".into()],
+                l4_flavor: text("l4"),
+                l7_flavor: text("l7"),
+                subnet_id: text("s1"),
+                subnet_ids: vec!["s1".into()],
+                backend_subnet_ids: vec!["s2".into()],
+            }),
+            lb_type: LbType::Clb,
+            override_listeners: true,
+            hostname: text("probe.example.com"),
+            ingress_class: text("probe"),
+        },
+        selector: map("app", "probe"),
+        listeners: vec![Listener {
+            name: "https".into(),
+            port: 443,
+            target_port: PortRef::Number(Port(8443)),
+            protocol: Protocol::Https,
+            certificate_id: text("c1"),
+        }],
+        // Not visible to rules (`#[serde(skip)]`), set for completeness.
+        ingress_listeners: vec![IngressListener {
+            port: 443,
+            tls: true,
+        }],
+        routes: vec![RoutePlan {
+            host: text("probe.example.com"),
+            path: "/".into(),
+            path_match: PathMatch::Prefix,
+            port: 443,
+            certificate_id: text("c1"),
+            sni_certificate_ids: vec!["c2".into()],
+            action: text("probe-r0"),
+            backends: route_backends.clone(),
+            split: true,
+        }],
+        backends: vec![BackendPlan {
+            weight: Some(10),
+            effective_weight: 10,
+            server_group: text("sg-2"),
+            service: None,
+            ..backend(0, 0, false)
+        }],
+        route_backends,
+        targets: Targets::Pods,
+        ip_targets: true,
+        algorithm: Algorithm::LeastConnections,
+        weighted: true,
+        stickiness: Some(StickinessPlan {
+            mode: StickyMode::Cookie,
+            timeout_seconds: Some(1800),
+        }),
+        health_check: Some(HealthPlan {
+            enabled: true,
+            protocol: Some(HealthProtocol::Http),
+            port: Some(8081),
+            path: text("/healthz"),
+            interval_seconds: Some(5),
+            timeout_seconds: Some(3),
+            retries: Some(3),
+        }),
+        pass_through: true,
+        traffic_policy: TrafficPolicy::Local,
+        workload: Some(Workload {
+            kind: WorkloadKind::Deployment,
+            name: DnsLabel("web".into()),
+            container: Some(DnsLabel("app".into())),
+        }),
+    })
+}
 
 /// The sample plans rules are probed against (Service and Ingress exposure).
 pub(super) fn sample_plans() -> Vec<Plan> {
-    let docs = parse_stream(SAMPLES).unwrap_or_default();
-    let Some(Some(root)) = docs.first() else {
-        return Vec::new();
-    };
-    let Ok(doc) = from_node::<LoadBalancerDoc>(root) else {
-        return Vec::new();
-    };
-    let Ok(service) = build(&doc, &Overrides::default()) else {
+    let Some(service) = service_plan() else {
         return Vec::new();
     };
     let mut ingress = service.clone();
-    ingress.exposure = crate::spec::model::Exposure::Ingress;
+    ingress.exposure = Exposure::Ingress;
     vec![service, ingress]
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn samples_build() {
+    fn samples_set_every_optional_field() {
         let plans = super::sample_plans();
         assert_eq!(plans.len(), 2);
-        let p = &plans[0];
-        assert!(p.stickiness.is_some() && p.health_check.is_some() && p.workload.is_some());
-        assert!(!p.routes.is_empty() && !p.listeners.is_empty() && !p.backends.is_empty());
+        let lb = serde_json::to_value(&plans[0]).expect("a plan serialises");
+        fn nulls(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Null => out.push(at.to_string()),
+                serde_json::Value::Object(m) => m
+                    .iter()
+                    .for_each(|(k, v)| nulls(v, &format!("{at}.{k}"), out)),
+                serde_json::Value::Array(a) if a.is_empty() => out.push(format!("{at}[]")),
+                serde_json::Value::Array(a) => a.iter().for_each(|v| nulls(v, at, out)),
+                _ => {}
+            }
+        }
+        let mut unset = Vec::new();
+        nulls(&lb, "lb", &mut unset);
+        // A backend is a Service or a server group, never both.
+        unset.retain(|p| !p.ends_with(".service") && !p.ends_with(".serverGroup"));
+        assert!(unset.is_empty(), "unset in the probe: {unset:?}");
+        let ingress = serde_json::to_value(&plans[1]).expect("a plan serialises");
+        assert_eq!(ingress["exposure"], "ingress");
     }
 }

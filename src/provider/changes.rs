@@ -61,14 +61,12 @@ pub struct ChangeRule {
     pub source: &'static str,
 }
 
-/// Every provider's change rules.
+/// Every provider's change rules, in registry order.
 pub fn change_rules() -> Vec<ChangeRule> {
-    [
-        super::huawei::CHANGE_RULES,
-        super::alibaba::CHANGE_RULES,
-        super::tencent::CHANGE_RULES,
-    ]
-    .concat()
+    super::registry()
+        .packs()
+        .flat_map(|p| p.change_rules().iter().copied())
+        .collect()
 }
 
 /// The annotation keys a pack writes. On a live object that carries lbgen's managed-by
@@ -106,20 +104,17 @@ impl AnnotationOwnership {
     }
 }
 
-/// Every provider's annotation ownership, merged.
+/// Every provider's annotation ownership, merged in registry order.
 pub fn annotation_ownership() -> AnnotationOwnership {
-    AnnotationOwnership {
-        prefixes: [
-            super::huawei::OWNED_PREFIXES,
-            super::alibaba::OWNED_PREFIXES,
-            super::tencent::OWNED_PREFIXES,
-        ]
-        .concat(),
-        written_by_controller: [
-            super::huawei::WRITTEN_BY_CCE,
-            super::tencent::WRITTEN_BY_TKE,
-        ]
-        .concat(),
-        rewritten_by_controller: super::huawei::REWRITTEN_BY_CCE.to_vec(),
+    let mut merged = AnnotationOwnership::default();
+    for own in super::registry().packs().map(|p| p.ownership()) {
+        merged.prefixes.extend(own.prefixes);
+        merged
+            .written_by_controller
+            .extend(own.written_by_controller);
+        merged
+            .rewritten_by_controller
+            .extend(own.rewritten_by_controller);
     }
+    merged
 }

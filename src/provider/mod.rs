@@ -4,22 +4,28 @@
 //! spellings, units). What every provider shares lives once in this module: object
 //! metadata, lbgen's managed-by label, merging the user's annotations (a key lbgen sets
 //! itself is an error), Service ports, and (in `ingress`) Ingress rules and backends.
+//! Which packs exist, and everything else the rest of lbgen knows about them, is the
+//! `registry`'s.
 
 mod alibaba;
 pub mod changes;
 mod huawei;
+mod id;
 mod ingress;
-pub(crate) mod tencent;
+pub mod registry;
+mod tencent;
 
 pub use changes::{annotation_ownership, change_rules};
+pub use id::ProviderId;
 pub(crate) use ingress::{
     IngressApi, ingress_path, ingress_rules, path_backend, plain_backend, route_service,
     split_shares,
 };
+pub use registry::{Pack, Registry, registry};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
-use crate::spec::model::{ChargeMode, Create, Protocol, Provider, TrafficPolicy};
+use crate::spec::model::{ChargeMode, Create, Protocol, TrafficPolicy};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -66,11 +72,7 @@ pub struct Patch {
 
 /// Maps a plan with its provider's pack.
 pub fn map(plan: &Plan) -> Mapped {
-    match plan.provider {
-        Provider::Huawei => huawei::map(plan),
-        Provider::Alibaba => alibaba::map(plan),
-        Provider::Tencent => tencent::map(plan),
-    }
+    plan.provider.pack().map(plan)
 }
 
 /// Annotations a provider pack sets, in a sorted map; JSON-valued ones are serialised

@@ -1,62 +1,20 @@
 //! Templates -> Kubernetes objects, checked against the upstream types.
 //!
-//! Templates are compiled into the binary (`templates/<provider>/<kind>.yaml`); with
-//! `--template-dir` a file of the same name there wins. Every interpolated value is
+//! Templates are compiled into the binary (`templates/<provider>/<kind>.yaml`, found
+//! through the provider registry); with `--template-dir` a file of the same name there
+//! wins. Every interpolated value is
 //! JSON-encoded by the auto-escape callback, user overrides included, so a label holding
 //! `\n` or `: ` stays one string. The rendered YAML is parsed back, read into the
 //! `k8s-openapi` type of its kind and written out again: a field the type does not know
 //! (a template typo) is an error, not a silently dropped setting.
 
-mod crd;
 mod typed;
+
+pub(crate) use typed::round_trip;
 
 use crate::provider::Manifest;
 use minijinja::{AutoEscape, Environment, Value as JinjaValue};
 use std::path::{Component, Path, PathBuf};
-
-/// Templates built into the binary.
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "huawei/service.yaml",
-        include_str!("../../templates/huawei/service.yaml"),
-    ),
-    (
-        "huawei/ingress.yaml",
-        include_str!("../../templates/huawei/ingress.yaml"),
-    ),
-    (
-        "alibaba/service.yaml",
-        include_str!("../../templates/alibaba/service.yaml"),
-    ),
-    (
-        "alibaba/ingress.yaml",
-        include_str!("../../templates/alibaba/ingress.yaml"),
-    ),
-    (
-        "alibaba/albconfig.yaml",
-        include_str!("../../templates/alibaba/albconfig.yaml"),
-    ),
-    (
-        "alibaba/ingressclass.yaml",
-        include_str!("../../templates/alibaba/ingressclass.yaml"),
-    ),
-    (
-        "tencent/service.yaml",
-        include_str!("../../templates/tencent/service.yaml"),
-    ),
-    (
-        "tencent/ingress.yaml",
-        include_str!("../../templates/tencent/ingress.yaml"),
-    ),
-    (
-        "tencent/tke-service-config.yaml",
-        include_str!("../../templates/tencent/tke-service-config.yaml"),
-    ),
-    (
-        "tencent/eni-patch.yaml",
-        include_str!("../../templates/tencent/eni-patch.yaml"),
-    ),
-];
 
 /// Why an object could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,7 +39,7 @@ pub enum RenderError {
 
 /// A template of `--template-dir`, if it has one of this name. The name (from lbgen, or
 /// from an `include`/`import`/`extends` in a user's template) must be a plain relative path
-/// (`huawei/service.yaml`): absolute names, `..`, `.` and backslashes are refused, and a
+/// (`<provider>/service.yaml`): absolute names, `..`, `.` and backslashes are refused, and a
 /// file reached through a symlink must still be inside the directory, so a template in a
 /// pull request cannot read `/etc/passwd` or the repo-server's credentials.
 fn read_override(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
@@ -90,8 +48,13 @@ fn read_override(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Er
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             format!(
-                "template name `{}` {why}; use a plain relative path inside --template-dir such as `huawei/service.yaml`",
-                name.escape_debug()
+                "template name `{}` {why}; use a plain relative path inside --template-dir such as `{}/service.yaml`",
+                name.escape_debug(),
+                crate::provider::registry()
+                    .ids()
+                    .first()
+                    .copied()
+                    .unwrap_or("PROVIDER")
             ),
         )
     };
@@ -141,10 +104,9 @@ impl Renderer {
             {
                 return Ok(Some(text));
             }
-            Ok(BUILTIN
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t.to_string()))
+            Ok(crate::provider::registry()
+                .template(name)
+                .map(str::to_string))
         });
         Renderer { env }
     }

@@ -2,13 +2,12 @@
 //!
 //! k8s-openapi silently drops fields it does not know, so the object is read into its
 //! type, written back, and compared with what the template produced: any difference is
-//! a field the API server would not store. CCE documents one non-standard field, the
-//! Ingress path `property` (seed 000), which is set aside before the check and kept.
-//! Objects k8s-openapi does not model (Tencent's `TkeServiceConfig`, the `v1beta1`
-//! Ingress of old TKE clusters, and workload patches, which lbgen renders only as partial
-//! objects) go through lbgen's own structs with `deny_unknown_fields` the same way.
+//! a field the API server would not store. A field a pack's controller reads beyond the
+//! upstream type (its registered extension fields) is set aside before the check and kept.
+//! Kinds k8s-openapi does not model are checked by the pack that registered them, with its
+//! own structs (`deny_unknown_fields`), the same way.
 
-use crate::provider::tencent::types::{IngressV1beta1, TkeServiceConfig, WorkloadPatch};
+use crate::provider::registry;
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use serde::{Serialize, de::DeserializeOwned};
@@ -24,20 +23,30 @@ pub(super) fn check(object: Value) -> Result<Value, String> {
         .get("apiVersion")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    if let Some(custom) = registry().custom_kind(api_version, kind) {
+        (custom.check)(&object)?;
+        return Ok(object);
+    }
     match kind {
         "Service" => round_trip::<Service>(&object)?,
-        "Ingress" if api_version.ends_with("/v1beta1") => round_trip::<IngressV1beta1>(&object)?,
-        "Ingress" => round_trip::<Ingress>(&without_cce_path_property(&object))?,
+        "Ingress" => round_trip::<Ingress>(&without_extension_fields(&object, kind))?,
         "IngressClass" => round_trip::<IngressClass>(&object)?,
-        "AlbConfig" => round_trip::<super::crd::AlbConfig>(&object)?,
-        "TkeServiceConfig" => round_trip::<TkeServiceConfig>(&object)?,
-        "Deployment" | "StatefulSet" | "DaemonSet" => round_trip::<WorkloadPatch>(&object)?,
         other => return Err(format!("lbgen does not know how to check kind `{other}`")),
     }
     Ok(object)
 }
 
-pub(super) fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<(), String> {
+/// A copy of `object` without the fields packs read beyond the upstream type of `kind`.
+fn without_extension_fields(object: &Value, kind: &str) -> Value {
+    let mut copy = object.clone();
+    for field in registry().extension_fields(kind) {
+        (field.strip)(&mut copy);
+    }
+    copy
+}
+
+/// Reads `object` into `T` and back; `Err` names the first field that did not survive.
+pub(crate) fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<(), String> {
     let typed: T = serde_json::from_value(object.clone()).map_err(|e| e.to_string())?;
     let back = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
     match first_difference(object, &back, String::new()) {
@@ -46,30 +55,6 @@ pub(super) fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Res
             "field `{path}` is not part of the Kubernetes object (misspelt or misplaced in the template)"
         )),
     }
-}
-
-/// A copy of an Ingress without CCE's `property` on each path (seed 000: a CCE-only
-/// field the upstream type does not have).
-fn without_cce_path_property(object: &Value) -> Value {
-    let mut copy = object.clone();
-    if let Some(rules) = copy
-        .pointer_mut("/spec/rules")
-        .and_then(Value::as_array_mut)
-    {
-        for rule in rules {
-            if let Some(paths) = rule
-                .pointer_mut("/http/paths")
-                .and_then(Value::as_array_mut)
-            {
-                for path in paths {
-                    if let Some(p) = path.as_object_mut() {
-                        p.remove("property");
-                    }
-                }
-            }
-        }
-    }
-    copy
 }
 
 /// The first path where `a` has something `b` lacks or holds differently.
@@ -102,27 +87,5 @@ mod tests {
             check(svc).unwrap_err(),
             "field `spec.typo` is not part of the Kubernetes object (misspelt or misplaced in the template)"
         );
-    }
-
-    #[test]
-    fn tke_service_config_rejects_unknown_fields() {
-        let config = |health: Value| {
-            json!({"apiVersion": "cloud.tencent.com/v1alpha1", "kind": "TkeServiceConfig",
-                "metadata": {"name": "a-lbgen-svc", "namespace": "default"},
-                "spec": {"loadBalancer": {"l4Listeners": [{"protocol": "TCP", "port": 80,
-                "healthCheck": health}]}}})
-        };
-        assert!(check(config(json!({"enable": true, "intervalTime": 10}))).is_ok());
-        let err = check(config(json!({"enabled": true}))).unwrap_err();
-        assert!(err.contains("unknown field `enabled`"), "{err}");
-    }
-
-    #[test]
-    fn cce_property_is_allowed_on_ingress_paths_only() {
-        let ing = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "a"},
-            "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "ImplementationSpecific",
-            "backend": {"service": {"name": "s", "port": {"number": 80}}},
-            "property": {"ingress.beta.kubernetes.io/url-match-mode": "REGEX"}}]}}]}});
-        assert!(check(ing).is_ok());
     }
 }

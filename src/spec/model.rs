@@ -8,6 +8,7 @@ pub use super::choices::{
     TrafficPolicy,
 };
 use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+pub use crate::provider::ProviderId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,38 +50,13 @@ pub struct Metadata {
     pub annotations: BTreeMap<String, String>,
 }
 
-/// The cloud whose controller reads the output.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    /// Huawei Cloud CCE (ELB).
-    Huawei,
-    /// Alibaba Cloud ACK (CLB/NLB, ALB).
-    Alibaba,
-    /// Tencent Cloud TKE (CLB).
-    Tencent,
-}
-
-impl Provider {
-    /// The spelling used in specs, policies and templates.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Huawei => "huawei",
-            Provider::Alibaba => "alibaba",
-            Provider::Tencent => "tencent",
-        }
-    }
-}
-
 /// The load-balancer spec.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Spec {
     /// The cloud whose controller reads the output: huawei (CCE), alibaba (ACK) or tencent
     /// (TKE). `--provider` overrides it.
-    pub provider: Option<Provider>,
+    pub provider: Option<ProviderId>,
     /// Facts about the target cluster (version, flavour) that gate version-dependent
     /// features; rules that need a fact skip when it is not given.
     pub cluster: Option<Cluster>,

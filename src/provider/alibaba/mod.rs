@@ -16,6 +16,8 @@
 
 pub(crate) mod changes;
 mod ingress;
+mod kinds;
+pub(super) mod pack;
 mod service;
 mod types;
 

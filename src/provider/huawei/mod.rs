@@ -14,6 +14,8 @@
 
 pub(crate) mod changes;
 mod ingress;
+mod kinds;
+pub(super) mod pack;
 mod service;
 mod types;
 

@@ -17,10 +17,10 @@ pub(crate) mod changes;
 mod config;
 mod eni;
 mod ingress;
+mod kinds;
+pub(super) mod pack;
 mod service;
 pub(crate) mod types;
-
-pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, WRITTEN_BY_TKE};
 
 use super::{Annotations, Manifest, Mapped, bandwidth, labels};
 use crate::diag::{Diagnostic, Severity};

@@ -1,14 +1,25 @@
-//! Typed output structs of provider CRDs, so rendered custom objects get the same
-//! round-trip check as Services and Ingresses (k8s-openapi has no types for them). Every
-//! struct denies unknown fields; optional fields are skipped when absent.
+//! The custom kind ACK's ALB Ingresses come with: `alibabacloud.com/v1` `AlbConfig`, as a
+//! typed struct, so a rendered AlbConfig gets the same round-trip check as Services and
+//! Ingresses (k8s-openapi has no type for it). Every struct denies unknown fields;
+//! optional fields are skipped when absent.
 
+use crate::provider::registry::{CustomKind, EmitRank};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// ACK's custom kinds, for the registry.
+pub(super) const CUSTOM_KINDS: &[CustomKind] = &[CustomKind {
+    group: "alibabacloud.com",
+    version: None,
+    kind: "AlbConfig",
+    rank: EmitRank::Configuration,
+    check: crate::render::round_trip::<AlbConfig>,
+}];
 
 /// Object metadata of a cluster-scoped custom object.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ClusterMeta {
+struct ClusterMeta {
     name: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     labels: BTreeMap<String, String>,
@@ -17,7 +28,7 @@ pub(super) struct ClusterMeta {
 /// `alibabacloud.com/v1` `AlbConfig` (ACK "ALB Ingress configuration dictionary").
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub(super) struct AlbConfig {
+struct AlbConfig {
     api_version: String,
     kind: String,
     metadata: ClusterMeta,

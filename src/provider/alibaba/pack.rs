@@ -1,0 +1,39 @@
+//! Alibaba ACK's registration in the provider registry: id, name, mapping, what `diff`
+//! must know and the `AlbConfig` kind its ALB Ingresses come with.
+
+use crate::plan::Plan;
+use crate::provider::Mapped;
+use crate::provider::changes::ChangeRule;
+use crate::provider::registry::{CustomKind, Ownership, Pack};
+
+/// The Alibaba Cloud ACK pack.
+pub(crate) struct Alibaba;
+
+impl Pack for Alibaba {
+    fn id(&self) -> &'static str {
+        "alibaba"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Alibaba Cloud ACK (CLB/NLB, ALB)"
+    }
+
+    fn map(&self, plan: &Plan) -> Mapped {
+        super::map(plan)
+    }
+
+    fn change_rules(&self) -> &'static [ChangeRule] {
+        super::CHANGE_RULES
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership {
+            prefixes: super::OWNED_PREFIXES,
+            ..Ownership::default()
+        }
+    }
+
+    fn custom_kinds(&self) -> &'static [CustomKind] {
+        super::kinds::CUSTOM_KINDS
+    }
+}

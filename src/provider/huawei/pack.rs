@@ -1,0 +1,40 @@
+//! Huawei CCE's registration in the provider registry: id, name, mapping, what `diff`
+//! must know and the Ingress field CCE reads beyond the upstream type.
+
+use crate::plan::Plan;
+use crate::provider::Mapped;
+use crate::provider::changes::ChangeRule;
+use crate::provider::registry::{ExtensionField, Ownership, Pack};
+
+/// The Huawei Cloud CCE pack.
+pub(crate) struct Huawei;
+
+impl Pack for Huawei {
+    fn id(&self) -> &'static str {
+        "huawei"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Huawei Cloud CCE (ELB)"
+    }
+
+    fn map(&self, plan: &Plan) -> Mapped {
+        super::map(plan)
+    }
+
+    fn change_rules(&self) -> &'static [ChangeRule] {
+        super::CHANGE_RULES
+    }
+
+    fn ownership(&self) -> Ownership {
+        Ownership {
+            prefixes: super::OWNED_PREFIXES,
+            written_by_controller: super::WRITTEN_BY_CCE,
+            rewritten_by_controller: super::REWRITTEN_BY_CCE,
+        }
+    }
+
+    fn extension_fields(&self) -> &'static [ExtensionField] {
+        super::kinds::EXTENSION_FIELDS
+    }
+}
