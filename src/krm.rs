@@ -204,7 +204,7 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
     let (objects, diagnostics, ok) = if sources.is_empty() {
         (Vec::new(), Vec::new(), true)
     } else {
-        match crate::compile(&sources, &overrides, policies, renderer) {
+        match crate::compile::compile(&sources, &overrides, policies, renderer) {
             Ok(c) => {
                 let namespace = overrides.namespace.as_deref().unwrap_or("default");
                 let (diagnostics, ok) = patch_items(c.patches, c.diagnostics, &mut kept, namespace);

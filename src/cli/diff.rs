@@ -3,13 +3,12 @@
 //! 2 invalid input, 3 cluster unreachable or unreadable; an external diff program's own
 //! code above 1 is passed on, as kubectl does).
 
-use super::Outcome;
 use super::inputs::SpecInputs;
+use super::outcome::{Ended, Failure, ReportFormat, differs_if};
 use clap::{Args, ValueEnum};
 use lbgen::diff::{self, ObjectDiff, Report, State};
 use lbgen::live::{self, Cluster, ClusterOptions};
 use lbgen::render::Renderer;
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -78,69 +77,60 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// Says why the diff could not be made, in one line on stderr, and ends with `outcome`.
-pub(super) fn fail(message: &str, outcome: Outcome) -> Outcome {
-    const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
-    // Library errors can nest multi-line causes (a YAML error in a kubeconfig quotes the
-    // source): the first line says what and where; keep the message to it.
-    let message = message.lines().next().unwrap_or_default().trim_end();
-    let _ = writeln!(anstream::stderr(), "{ERROR}error{ERROR:#}: {message}");
-    outcome
+impl DiffArgs {
+    /// The format failures are reported in: JSON with `-o json`, else text.
+    pub(crate) fn report_format(&self) -> ReportFormat {
+        match self.output {
+            Output::Diff => ReportFormat::Text,
+            Output::Json => ReportFormat::Json,
+        }
+    }
 }
 
-pub(crate) fn execute(args: DiffArgs) -> Outcome {
-    let Some(mut loaded) = args.inputs.load() else {
-        return Outcome::Invalid;
-    };
+/// A cluster, snapshot or report that cannot be used: said in one line, as kubectl does.
+pub(super) fn fail(cause: impl Into<Failure>) -> Failure {
+    cause.into().in_one_line()
+}
+
+pub(crate) fn execute(args: DiffArgs) -> Ended {
+    let mut loaded = args.inputs.load()?;
     // Connecting makes no request: it only reads the kubeconfig, whose context namespace
     // is the default for `-n` when rendering.
     let origin = match &args.live_dir {
         Some(dir) => LiveOrigin::Snapshot(dir.clone()),
-        None => match Cluster::connect(&ClusterOptions {
-            kubeconfig: args.kubeconfig.clone(),
-            context: args.context.clone(),
-            server: args.server.clone(),
-            request_timeout: args.request_timeout,
-        }) {
-            Ok(c) => LiveOrigin::Cluster(c),
-            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
-        },
+        None => LiveOrigin::Cluster(
+            Cluster::connect(&ClusterOptions {
+                kubeconfig: args.kubeconfig.clone(),
+                context: args.context.clone(),
+                server: args.server.clone(),
+                request_timeout: args.request_timeout,
+            })
+            .map_err(fail)?,
+        ),
     };
     // Without -n, specs without a namespace go to the kubeconfig context's namespace.
     // It is checked like `-n`: it becomes part of file names and request URLs.
     if let (None, LiveOrigin::Cluster(c)) = (&loaded.overrides.namespace, &origin) {
         if let Err(e) = lbgen::emit::check_namespace(c.default_namespace()) {
-            return fail(
-                &format!("the kubeconfig context's {e}; fix the context or give -n"),
-                Outcome::Invalid,
-            );
+            return Err(fail(Failure::error(
+                "diff/namespace",
+                format!("the kubeconfig context's {e}; fix the context or give -n"),
+            )));
         }
         loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
     let namespace = loaded.overrides.namespace.clone();
-    let compiled = match loaded.compile(&Renderer::new(args.template_dir.clone())) {
-        Ok(c) => c,
-        Err(outcome) => return outcome,
-    };
+    let mut compiled = loaded.compile(&Renderer::new(args.template_dir.clone()))?;
     let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
-    let scopes = match live::scopes(&compiled.objects, &extra) {
-        Ok(s) => s,
-        Err(e) => return fail(&e, Outcome::Invalid),
-    };
+    let scopes = live::scopes(&compiled.objects, &extra).map_err(fail)?;
     let live_objects = match &origin {
         LiveOrigin::Cluster(c) => c.list(&scopes),
         LiveOrigin::Snapshot(dir) => live::read_dir(dir),
-    };
-    let live_objects = match live_objects {
-        Ok(o) => o,
-        Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
-    };
+    }
+    .map_err(fail)?;
     let desired = match (&origin, args.server_side) {
-        (LiveOrigin::Cluster(c), true) => match c.dry_run_apply(&compiled.objects) {
-            Ok(stored) => stored,
-            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
-        },
-        _ => compiled.objects.clone(),
+        (LiveOrigin::Cluster(c), true) => c.dry_run_apply(&compiled.objects).map_err(fail)?,
+        _ => std::mem::take(&mut compiled.objects),
     };
     let options = diff::Options {
         context_lines: 3,
@@ -150,28 +140,24 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         ownership: lbgen::provider::annotation_ownership(),
         server_side: args.server_side,
     };
-    let report = match diff::compare(&desired, &live_objects, &options) {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string(), Outcome::Invalid),
-    };
-    let differs = if report.has_differences() {
-        Outcome::Differs
-    } else {
-        Outcome::Success
-    };
+    let report = diff::compare(&desired, &live_objects, &options)
+        .map_err(|e| fail(Failure::from(e).named("diff/compare")))?;
     match args.output {
-        Output::Json => match serde_json::to_string_pretty(&report) {
-            Ok(text) => super::output::stdout_plain(&format!("{text}\n"), differs),
-            Err(e) => fail(
-                &format!("cannot write the JSON report: {e}"),
-                Outcome::Invalid,
-            ),
-        },
+        Output::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| {
+                fail(Failure::error(
+                    "diff/report",
+                    format!("cannot write the JSON report: {e}"),
+                ))
+            })?;
+            super::output::stdout_plain(&format!("{text}\n"))?;
+        }
         Output::Diff => match external_program() {
-            Some(program) => super::diff_external::run(&report, &program),
-            None => super::output::stdout(&text_report(&report), differs),
+            Some(program) => return super::diff_external::run(&report, &program),
+            None => super::output::stdout(&text_report(&report))?,
         },
     }
+    differs_if(report.has_differences())
 }
 
 /// `KUBECTL_EXTERNAL_DIFF` split as kubectl splits it: the program, then only the

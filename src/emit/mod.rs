@@ -107,7 +107,13 @@ fn kind_rank(kind: &str) -> usize {
 /// Sorts objects into emit order (kind rank, kind, namespace, name, then the whole value
 /// as a tie-break so even look-alike objects have one order).
 pub fn sort(objects: &mut [Object]) {
-    objects.sort_by_cached_key(|o| {
+    sort_by(objects, |o| o);
+}
+
+/// Sorts items that each hold an object into the emit order of their objects (`sort`).
+pub fn sort_by<T>(items: &mut [T], object: impl Fn(&T) -> &Object) {
+    items.sort_by_cached_key(|item| {
+        let o = object(item);
         (
             kind_rank(o.kind()),
             o.kind().to_string(),
