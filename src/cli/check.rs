@@ -3,15 +3,17 @@
 //! after). The spec goes through the same loading, plan and policy stages as `render`,
 //! so a spec render would refuse is refused here too (exit 2).
 
-use super::inputs::SpecInputs;
+use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, Success, differs_if};
-use super::{check_view, output};
+use super::{check_view, output, report, sarif};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lbgen::dataplane::judge::{Verdict, judge};
 use lbgen::dataplane::probe::{Target, probe};
 use lbgen::dataplane::simulate::{self, Traffic, run};
 use lbgen::dataplane::{Pool, Selection, scheduler};
+use lbgen::diag::{Diagnostic, Location};
+use lbgen::policy::engine::RuleSummary;
 use lbgen::render::Renderer;
 use lbgen::spec::values::Duration;
 use serde::Serialize;
@@ -74,10 +76,14 @@ pub(crate) struct CheckArgs {
     id_map: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Output {
     Text,
     Json,
+    /// The compilation's warnings and every broken promise as SARIF 2.1.0, at the spec
+    /// (hidden until the help text may change: `-o` lists text and json today).
+    #[value(hide = true)]
+    Sarif,
 }
 
 /// What `-o json` prints: the check's inputs and its verdict.
@@ -97,12 +103,19 @@ impl CheckArgs {
         match self.output {
             Output::Text => ReportFormat::Text,
             Output::Json => ReportFormat::Json,
+            Output::Sarif => ReportFormat::Sarif,
         }
     }
 }
 
 pub(crate) fn execute(args: CheckArgs) -> Ended {
-    let (name, pool) = load(&args)?;
+    let Checked {
+        name,
+        pool,
+        location,
+        warnings,
+        rules,
+    } = load(&args)?;
     if let Some(n) = args.sequence {
         let mut picks = String::new();
         for b in scheduler::sequence(&pool, n) {
@@ -112,10 +125,12 @@ pub(crate) fn execute(args: CheckArgs) -> Ended {
         output::stdout_plain(&picks)?;
         return Ok(Success::Clean);
     }
-    let (verdict, requests, mode) = match &args.target {
-        Some(url) => live(&args, &pool, url)?,
-        None => simulated(&args, &pool).map_err(|message| Failure::error(INPUT, message))?,
+    let run = match &args.target {
+        Some(url) => live(&args, &pool, url),
+        None => simulated(&args, &pool).map_err(|message| Failure::error(INPUT, message)),
     };
+    // Under -o sarif the warnings are in the log, whatever happens next.
+    let (verdict, requests, mode) = run.map_err(|failure| failure.after(&warnings))?;
     let report = Report {
         name: &name,
         mode,
@@ -128,14 +143,37 @@ pub(crate) fn execute(args: CheckArgs) -> Ended {
         Output::Json => {
             serde_json::to_string_pretty(&report).map_or_else(|e| e.to_string(), |j| j + "\n")
         }
+        Output::Sarif => {
+            report::print_json(&sarif_log(&verdict, warnings, &location, &rules))?;
+            return differs_if(!verdict.holds);
+        }
     };
     output::stdout_plain(&text)?;
     differs_if(!verdict.holds)
 }
 
+/// The one spec, compiled: what the check runs on.
+struct Checked {
+    name: String,
+    pool: Pool,
+    /// Where the spec is (its `metadata.name`).
+    location: Location,
+    /// The compilation's warnings, when `-o sarif` reports them (else they are on stderr).
+    warnings: Vec<Diagnostic>,
+    /// The rules a SARIF log describes (`-o sarif` only).
+    rules: Vec<RuleSummary>,
+}
+
 /// Runs the one spec through render's stages and builds its pool from the plan they made.
-fn load(args: &CheckArgs) -> Result<(String, Pool), Failure> {
-    let compiled = args.inputs.load()?.compile(&Renderer::new(None))?;
+fn load(args: &CheckArgs) -> Result<Checked, Failure> {
+    let loaded = args.inputs.load()?;
+    let sarif = args.output == Output::Sarif;
+    let (rules, warnings) = if sarif {
+        (loaded.policies.rule_summaries(), Warnings::Kept)
+    } else {
+        (Vec::new(), Warnings::ToStderr)
+    };
+    let compiled = loaded.compile_with(&Renderer::new(None), warnings)?;
     let count = compiled.specs.len();
     let Some(spec) = compiled.specs.into_iter().next().filter(|_| count == 1) else {
         return Err(Failure::error(
@@ -149,7 +187,30 @@ fn load(args: &CheckArgs) -> Result<(String, Pool), Failure> {
     };
     let pool =
         Pool::from_plan(&spec.plan, selection).map_err(|e| Failure::error(INPUT, e.to_string()))?;
-    Ok((spec.plan.name, pool))
+    Ok(Checked {
+        name: spec.plan.name,
+        pool,
+        location: spec.location,
+        warnings: compiled.diagnostics.into_iter().filter(|_| sarif).collect(),
+        rules,
+    })
+}
+
+/// `-o sarif`: the warnings, then every broken promise as an error at the spec.
+fn sarif_log(
+    verdict: &Verdict,
+    mut diagnostics: Vec<Diagnostic>,
+    location: &Location,
+    rules: &[RuleSummary],
+) -> serde_json::Value {
+    for p in verdict.promises.iter().filter(|p| p.holds == Some(false)) {
+        diagnostics.push(Diagnostic::error(
+            &format!("check/{}", p.id),
+            format!("promise `{}` broken: {}", p.id, p.detail),
+            Some(location.clone()),
+        ));
+    }
+    sarif::log(&diagnostics, rules)
 }
 
 /// `--max-time`: a spec duration from 1s to 24h.

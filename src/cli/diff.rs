@@ -3,12 +3,13 @@
 //! 2 invalid input, 3 cluster unreachable or unreadable; an external diff program's own
 //! code above 1 is passed on, as kubectl does).
 
-use super::inputs::SpecInputs;
+use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, differs_if};
 use clap::{Args, ValueEnum};
 use lbgen::diff::{self, ObjectDiff, Report, State};
 use lbgen::live::{self, Cluster, ClusterOptions};
 use lbgen::render::Renderer;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -52,6 +53,10 @@ enum Output {
     Diff,
     /// The report as JSON.
     Json,
+    /// The compilation's and the changes' warnings as SARIF 2.1.0 (hidden until the help
+    /// text may change: `-o` lists diff and json today).
+    #[value(hide = true)]
+    Sarif,
 }
 
 /// Where the live objects come from.
@@ -83,6 +88,7 @@ impl DiffArgs {
         match self.output {
             Output::Diff => ReportFormat::Text,
             Output::Json => ReportFormat::Json,
+            Output::Sarif => ReportFormat::Sarif,
         }
     }
 }
@@ -120,15 +126,69 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
         loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
     let namespace = loaded.overrides.namespace.clone();
-    let mut compiled = loaded.compile(&Renderer::new(args.template_dir.clone()))?;
+    let sarif = args.output == Output::Sarif;
+    let rules = if sarif {
+        loaded.policies.rule_summaries()
+    } else {
+        Vec::new()
+    };
+    let warnings = if sarif {
+        Warnings::Kept
+    } else {
+        Warnings::ToStderr
+    };
+    let mut compiled = loaded.compile_with(&Renderer::new(args.template_dir.clone()), warnings)?;
+    let located = if sarif {
+        super::diff_sarif::locations(&compiled)
+    } else {
+        HashMap::new()
+    };
+    // Under -o sarif the warnings are in the log, whatever happens next.
+    let warnings = if sarif {
+        std::mem::take(&mut compiled.diagnostics)
+    } else {
+        Vec::new()
+    };
+    let report = compare_live(&args, &origin, compiled, namespace)
+        .map_err(|failure| failure.after(&warnings))?;
+    match args.output {
+        Output::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| {
+                fail(Failure::error(
+                    "diff/report",
+                    format!("cannot write the JSON report: {e}"),
+                ))
+            })?;
+            super::output::stdout_plain(&format!("{text}\n"))?;
+        }
+        Output::Sarif => {
+            let log = super::diff_sarif::log(&report, &warnings, &located, &rules);
+            super::report::print_json(&log)?;
+        }
+        Output::Diff => match external_program() {
+            Some(program) => return super::diff_external::run(&report, &program),
+            None => super::output::stdout(&text_report(&report))?,
+        },
+    }
+    differs_if(report.has_differences())
+}
+
+/// Reads the live counterparts of the compiled objects (or what the server would store,
+/// with `--server-side`) and compares.
+fn compare_live(
+    args: &DiffArgs,
+    origin: &LiveOrigin,
+    mut compiled: lbgen::Compiled,
+    namespace: Option<String>,
+) -> Result<Report, Failure> {
     let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
     let scopes = live::scopes(&compiled.objects, &extra).map_err(fail)?;
-    let live_objects = match &origin {
+    let live_objects = match origin {
         LiveOrigin::Cluster(c) => c.list(&scopes),
         LiveOrigin::Snapshot(dir) => live::read_dir(dir),
     }
     .map_err(fail)?;
-    let desired = match (&origin, args.server_side) {
+    let desired = match (origin, args.server_side) {
         (LiveOrigin::Cluster(c), true) => c.dry_run_apply(&compiled.objects).map_err(fail)?,
         _ => std::mem::take(&mut compiled.objects),
     };
@@ -140,24 +200,8 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
         ownership: lbgen::provider::annotation_ownership(),
         server_side: args.server_side,
     };
-    let report = diff::compare(&desired, &live_objects, &options)
-        .map_err(|e| fail(Failure::from(e).named("diff/compare")))?;
-    match args.output {
-        Output::Json => {
-            let text = serde_json::to_string_pretty(&report).map_err(|e| {
-                fail(Failure::error(
-                    "diff/report",
-                    format!("cannot write the JSON report: {e}"),
-                ))
-            })?;
-            super::output::stdout_plain(&format!("{text}\n"))?;
-        }
-        Output::Diff => match external_program() {
-            Some(program) => return super::diff_external::run(&report, &program),
-            None => super::output::stdout(&text_report(&report))?,
-        },
-    }
-    differs_if(report.has_differences())
+    diff::compare(&desired, &live_objects, &options)
+        .map_err(|e| fail(Failure::from(e).named("diff/compare")))
 }
 
 /// `KUBECTL_EXTERNAL_DIFF` split as kubectl splits it: the program, then only the

@@ -43,16 +43,38 @@ pub(crate) struct Loaded {
     pub(crate) overrides: Overrides,
 }
 
+/// Where a compilation's warnings go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Warnings {
+    /// Reported on stderr as they are found, before any output.
+    ToStderr,
+    /// Left in [`lbgen::Compiled::diagnostics`] for a report on stdout (`-o sarif`).
+    Kept,
+}
+
 impl Loaded {
     /// Runs the whole pipeline; warnings are reported on stderr as they are found (before
     /// any output), and any error is the subcommand's failure (exit 2, nothing else done).
     pub(crate) fn compile(self, renderer: &Renderer) -> Result<lbgen::Compiled, Failure> {
+        self.compile_with(renderer, Warnings::ToStderr)
+    }
+
+    /// [`Loaded::compile`], with the warnings sent where `warnings` says.
+    pub(crate) fn compile_with(
+        self,
+        renderer: &Renderer,
+        warnings: Warnings,
+    ) -> Result<lbgen::Compiled, Failure> {
         match lbgen::compile(&self.sources, &self.overrides, &self.policies, renderer) {
             Ok(compiled) => {
-                report::to_stderr(&compiled.diagnostics, &self.sources);
+                if warnings == Warnings::ToStderr {
+                    report::to_stderr(&compiled.diagnostics, &self.sources);
+                }
                 Ok(compiled)
             }
-            Err(diagnostics) => Err(Failure::invalid(diagnostics).quoting(self.sources)),
+            Err(diagnostics) => Err(Failure::invalid(diagnostics)
+                .with_rules(self.policies.rule_summaries())
+                .quoting(self.sources)),
         }
     }
 }

@@ -7,6 +7,7 @@ mod cmp;
 mod completion;
 mod diff;
 mod diff_external;
+mod diff_sarif;
 mod explain;
 mod inputs;
 mod krm;

@@ -124,6 +124,16 @@ impl Failure {
         self
     }
 
+    /// With the warnings found before the failure (the ones a report on stdout carries).
+    pub(crate) fn after(mut self, warnings: &[Diagnostic]) -> Self {
+        if !warnings.is_empty() {
+            let errors = std::mem::take(&mut self.diagnostics);
+            self.diagnostics =
+                lbgen::diag::sorted(warnings.iter().cloned().chain(errors).collect());
+        }
+        self
+    }
+
     /// Every diagnostic under rule `rule` instead.
     pub(crate) fn named(mut self, rule: &str) -> Self {
         for d in &mut self.diagnostics {
