@@ -279,3 +279,56 @@ pub(crate) fn differs_if(differs: bool) -> Ended {
         Success::Clean
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_library_error_keeps_its_cause_and_exit() {
+        let live = LiveError::Snapshot {
+            path: "snap".into(),
+            reason: "not a directory".into(),
+        };
+        let failure = Failure::from(live).in_one_line();
+        assert_eq!(failure.exit, Exit::Unreachable);
+        assert_eq!(failure.diagnostics[0].rule, "live/snapshot");
+        assert_eq!(
+            failure.diagnostics[0].message,
+            "cannot read live state from `snap`: not a directory"
+        );
+        let cause = failure.source().expect("the cause is kept");
+        assert!(matches!(
+            cause.downcast_ref::<LiveError>(),
+            Some(LiveError::Snapshot { .. })
+        ));
+        let bad_url = ProbeError::BadUrl {
+            url: "ftp://x".into(),
+            reason: "not http",
+        };
+        assert_eq!(Failure::from(bad_url).exit, Exit::Invalid);
+    }
+
+    #[test]
+    fn warnings_found_before_a_failure_join_it_in_order() {
+        let warning = Diagnostic {
+            severity: lbgen::diag::Severity::Warning,
+            ..Diagnostic::error(
+                "w",
+                "late",
+                Some(lbgen::diag::Location {
+                    file: "a".into(),
+                    line: 2,
+                    column: 1,
+                }),
+            )
+        };
+        let failure = Failure::error("e", "boom").after(std::slice::from_ref(&warning));
+        let rules: Vec<&str> = failure
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect();
+        assert_eq!(rules, ["e", "w"]);
+    }
+}

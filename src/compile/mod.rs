@@ -184,3 +184,81 @@ fn into_chunks(mut items: Vec<Item>, size: usize) -> Vec<Vec<Item>> {
     }
     chunks
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: web}
+---
+apiVersion: lbgen.dev/v1alpha1
+kind: LoadBalancer
+metadata: {name: web}
+spec:
+  provider: huawei
+  exposure: service
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: lbgen.dev/v1alpha1
+kind: LoadBalancer
+metadata: {name: shop}
+spec:
+  provider: alibaba
+  exposure: service
+  selector: {app: shop}
+  ports: [{port: 443}]
+";
+
+    #[test]
+    fn the_product_carries_each_specs_plan_objects_and_location() {
+        let sources = [Source {
+            name: "in.yaml".into(),
+            text: SPECS.into(),
+        }];
+        let policies = crate::policy::builtin().expect("built-in rules");
+        let compiled = compile(
+            &sources,
+            &Overrides::default(),
+            &policies,
+            &Renderer::new(None),
+        )
+        .expect("compiles");
+        assert_eq!(compiled.origins.len(), compiled.objects.len());
+        let names: Vec<(&str, usize)> = compiled
+            .specs
+            .iter()
+            .map(|s| (s.plan.name.as_str(), s.location.line))
+            .collect();
+        assert_eq!(
+            names,
+            [("web", 7), ("shop", 16)],
+            "input order, at metadata.name"
+        );
+        for (index, spec) in compiled.specs.iter().enumerate() {
+            let objects: Vec<&Object> = compiled.objects_of(index).collect();
+            assert!(!objects.is_empty(), "{} rendered something", spec.plan.name);
+            assert!(objects.iter().all(|o| o.name() == spec.plan.name));
+        }
+        let passed: Vec<(&str, usize)> = compiled
+            .passthrough()
+            .map(|(o, origin)| (o.name(), origin.location.line))
+            .collect();
+        assert_eq!(passed, [("settings", 3)]);
+    }
+
+    #[test]
+    fn chunks_keep_every_item_in_order() {
+        let sources = [Source {
+            name: "in.yaml".into(),
+            text: SPECS.into(),
+        }];
+        let (items, _) = parse_sources(&sources, false);
+        let sizes: Vec<usize> = into_chunks(items, 2).iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 1]);
+        assert!(into_chunks(Vec::new(), 2).is_empty());
+    }
+}
