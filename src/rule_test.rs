@@ -2,7 +2,7 @@
 //! `opa test`: each case is a spec and the rule ids that must fire (`expect`) and must not
 //! (`pass`), so teams can test their own rules the way the built-in ones are tested.
 //!
-//! It runs whole validations (`crate::validate`), so it lives beside the pipeline rather
+//! It runs whole validations (`crate::compile::validate`), so it lives beside the pipeline rather
 //! than in `policy`, which the pipeline calls and which must not call back into it.
 
 use crate::diag::{Diagnostic, Location};
@@ -137,7 +137,7 @@ fn run_case(file: &str, case: &TestCase, policies: &PolicySet) -> CaseResult {
         name: format!("{file}: {}", case.name),
         text: case.spec.clone(),
     };
-    let diagnostics = crate::validate(&[source], &Overrides::default(), policies);
+    let diagnostics = crate::compile::validate(&[source], &Overrides::default(), policies);
     let judged_nothing = |rule: &str| {
         ["load/", "plan/", "policy/", "render/"]
             .iter()

@@ -3,21 +3,22 @@
 //! after). The spec goes through the same loading, plan and policy stages as `render`,
 //! so a spec render would refuse is refused here too (exit 2).
 
-use super::inputs::SpecInputs;
-use super::{Outcome, check_view, report};
+use super::inputs::{SpecInputs, Warnings};
+use super::outcome::{Ended, Failure, ReportFormat, Success, differs_if};
+use super::{check_view, output, report, sarif};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lbgen::dataplane::judge::{Verdict, judge};
-use lbgen::dataplane::probe::{ProbeError, Target, probe};
-use lbgen::dataplane::simulate::{Failure, Traffic, run};
+use lbgen::dataplane::probe::{Target, probe};
+use lbgen::dataplane::simulate::{self, Traffic, run};
 use lbgen::dataplane::{Pool, Selection, scheduler};
-use lbgen::diag::Diagnostic;
+use lbgen::diag::{Diagnostic, Location};
+use lbgen::policy::engine::RuleSummary;
 use lbgen::render::Renderer;
-use lbgen::spec::load::{Item, Source, parse_sources};
 use lbgen::spec::values::Duration;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 /// The bounds of check's numeric flags (README.md, "Limits"): each keeps one run's memory
 /// and time small (a simulated request takes about a microsecond, a client a few bytes).
@@ -75,10 +76,14 @@ pub(crate) struct CheckArgs {
     id_map: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Output {
     Text,
     Json,
+    /// The compilation's warnings and every broken promise as SARIF 2.1.0, at the spec
+    /// (hidden until the help text may change: `-o` lists text and json today).
+    #[value(hide = true)]
+    Sarif,
 }
 
 /// What `-o json` prints: the check's inputs and its verdict.
@@ -92,33 +97,40 @@ pub(crate) struct Report<'a> {
     pub(crate) verdict: &'a Verdict,
 }
 
-pub(crate) fn execute(args: CheckArgs) -> Outcome {
-    let (name, pool) = match load(&args) {
-        Ok(x) => x,
-        Err(outcome) => return outcome,
-    };
-    if let Some(n) = args.sequence {
-        let mut out = std::io::stdout().lock();
-        for b in scheduler::sequence(&pool, n) {
-            if writeln!(out, "{}", pool.backends[b].name).is_err() {
-                break;
-            }
+impl CheckArgs {
+    /// The format failures are reported in: JSON with `-o json`, else text.
+    pub(crate) fn report_format(&self) -> ReportFormat {
+        match self.output {
+            Output::Text => ReportFormat::Text,
+            Output::Json => ReportFormat::Json,
+            Output::Sarif => ReportFormat::Sarif,
         }
-        return Outcome::Success;
     }
-    let (verdict, requests, mode) = match &args.target {
-        Some(url) => match live(&args, &pool, url) {
-            Ok(x) => x,
-            Err(outcome) => return outcome,
-        },
-        None => match simulated(&args, &pool) {
-            Ok(x) => x,
-            Err(message) => {
-                report::to_stderr(&[error(message)], &[]);
-                return Outcome::Invalid;
-            }
-        },
+}
+
+pub(crate) fn execute(args: CheckArgs) -> Ended {
+    let Checked {
+        name,
+        pool,
+        location,
+        warnings,
+        rules,
+    } = load(&args)?;
+    if let Some(n) = args.sequence {
+        let mut picks = String::new();
+        for b in scheduler::sequence(&pool, n) {
+            picks.push_str(&pool.backends[b].name);
+            picks.push('\n');
+        }
+        output::stdout_plain(&picks)?;
+        return Ok(Success::Clean);
+    }
+    let run = match &args.target {
+        Some(url) => live(&args, &pool, url),
+        None => simulated(&args, &pool).map_err(|message| Failure::error(INPUT, message)),
     };
+    // Under -o sarif the warnings are in the log, whatever happens next.
+    let (verdict, requests, mode) = run.map_err(|failure| failure.after(&warnings))?;
     let report = Report {
         name: &name,
         mode,
@@ -131,56 +143,74 @@ pub(crate) fn execute(args: CheckArgs) -> Outcome {
         Output::Json => {
             serde_json::to_string_pretty(&report).map_or_else(|e| e.to_string(), |j| j + "\n")
         }
+        Output::Sarif => {
+            report::print_json(&sarif_log(&verdict, warnings, &location, &rules))?;
+            return differs_if(!verdict.holds);
+        }
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-    if verdict.holds {
-        Outcome::Success
-    } else {
-        Outcome::Differs
-    }
+    output::stdout_plain(&text)?;
+    differs_if(!verdict.holds)
 }
 
-/// Reads the one spec, runs it through render's stages, and builds its pool. Every
-/// problem is reported here; the error is the outcome to exit with.
-fn load(args: &CheckArgs) -> Result<(String, Pool), Outcome> {
-    let invalid = |diags: &[Diagnostic], sources: &[Source]| {
-        report::to_stderr(diags, sources);
-        Outcome::Invalid
+/// The one spec, compiled: what the check runs on.
+struct Checked {
+    name: String,
+    pool: Pool,
+    /// Where the spec is (its `metadata.name`).
+    location: Location,
+    /// The compilation's warnings, when `-o sarif` reports them (else they are on stderr).
+    warnings: Vec<Diagnostic>,
+    /// The rules a SARIF log describes (`-o sarif` only).
+    rules: Vec<RuleSummary>,
+}
+
+/// Runs the one spec through render's stages and builds its pool from the plan they made.
+fn load(args: &CheckArgs) -> Result<Checked, Failure> {
+    let loaded = args.inputs.load()?;
+    let sarif = args.output == Output::Sarif;
+    let (rules, warnings) = if sarif {
+        (loaded.policies.rule_summaries(), Warnings::Kept)
+    } else {
+        (Vec::new(), Warnings::ToStderr)
     };
-    let loaded = args.inputs.load().ok_or(Outcome::Invalid)?;
-    loaded.compile(&Renderer::new(None))?;
-    let (sources, overrides) = (&loaded.sources, &loaded.overrides);
-    let (items, _) = parse_sources(sources, overrides.specs_only);
-    let specs: Vec<_> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::LoadBalancer(lb, doc) => Some((lb, doc)),
-            Item::Passthrough(..) => None,
-        })
-        .collect();
-    let [(lb, doc)] = specs.as_slice() else {
-        let message = format!(
-            "check judges one LoadBalancer at a time; the input has {}",
-            specs.len()
-        );
-        return Err(invalid(&[error(message)], sources));
+    let compiled = loaded.compile_with(&Renderer::new(None), warnings)?;
+    let count = compiled.specs.len();
+    let Some(spec) = compiled.specs.into_iter().next().filter(|_| count == 1) else {
+        return Err(Failure::error(
+            INPUT,
+            format!("check judges one LoadBalancer at a time; the input has {count}"),
+        ));
     };
-    let plan = lbgen::plan::build(lb, overrides).map_err(|e| {
-        let d = Diagnostic::error(
-            "plan/provider",
-            e.to_string(),
-            Some(doc.locate("spec.provider")),
-        );
-        invalid(&[d], sources)
-    })?;
     let selection = Selection {
         route: args.route,
         pods: args.pods,
     };
     let pool =
-        Pool::from_plan(&plan, selection).map_err(|e| invalid(&[error(e.to_string())], sources))?;
-    Ok((plan.name, pool))
+        Pool::from_plan(&spec.plan, selection).map_err(|e| Failure::error(INPUT, e.to_string()))?;
+    Ok(Checked {
+        name: spec.plan.name,
+        pool,
+        location: spec.location,
+        warnings: compiled.diagnostics.into_iter().filter(|_| sarif).collect(),
+        rules,
+    })
+}
+
+/// `-o sarif`: the warnings, then every broken promise as an error at the spec.
+fn sarif_log(
+    verdict: &Verdict,
+    mut diagnostics: Vec<Diagnostic>,
+    location: &Location,
+    rules: &[RuleSummary],
+) -> serde_json::Value {
+    for p in verdict.promises.iter().filter(|p| p.holds == Some(false)) {
+        diagnostics.push(Diagnostic::error(
+            &format!("check/{}", p.id),
+            format!("promise `{}` broken: {}", p.id, p.detail),
+            Some(location.clone()),
+        ));
+    }
+    sarif::log(&diagnostics, rules)
 }
 
 /// `--max-time`: a spec duration from 1s to 24h.
@@ -206,9 +236,8 @@ fn route_index(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{s}` is not a route index: give 0 to {}", MAX_ROUTES - 1))
 }
 
-fn error(message: String) -> Diagnostic {
-    Diagnostic::error("check/input", message, None)
-}
+/// The rule of check's own input errors (flags that do not fit the spec).
+const INPUT: &str = "check/input";
 
 /// Runs the simulation of `--requests` from `--clients` with `--fail`.
 fn simulated(args: &CheckArgs, pool: &Pool) -> Result<(Verdict, u64, &'static str), String> {
@@ -241,7 +270,7 @@ fn simulated(args: &CheckArgs, pool: &Pool) -> Result<(Verdict, u64, &'static st
 }
 
 /// `BACKEND@T`: a backend of the pool and a request number from 1.
-fn parse_failure(pool: &Pool, text: &str) -> Result<Failure, String> {
+fn parse_failure(pool: &Pool, text: &str) -> Result<simulate::Failure, String> {
     let bad = |why: String| {
         format!(
             "--fail `{text}`: {why}; write BACKEND@T, e.g. {}@5000",
@@ -260,14 +289,14 @@ fn parse_failure(pool: &Pool, text: &str) -> Result<Failure, String> {
         .ok()
         .filter(|t| *t >= 1)
         .ok_or_else(|| bad(format!("`{at}` is not a request number from 1")))?;
-    Ok(Failure {
+    Ok(simulate::Failure {
         backend,
         at_request,
     })
 }
 
-/// Probes `url`; on failure, the diagnostic has been reported and the outcome is the error.
-fn live(args: &CheckArgs, pool: &Pool, url: &str) -> Result<(Verdict, u64, &'static str), Outcome> {
+/// Probes `url`.
+fn live(args: &CheckArgs, pool: &Pool, url: &str) -> Result<(Verdict, u64, &'static str), Failure> {
     let mut id_map = HashMap::new();
     for pair in &args.id_map {
         let parsed = pair.split_once('=').and_then(|(name, id)| {
@@ -279,8 +308,7 @@ fn live(args: &CheckArgs, pool: &Pool, url: &str) -> Result<(Verdict, u64, &'sta
                 "--id-map `{pair}`: write BACKEND=IDENTITY with a backend of the spec ({})",
                 pool.names().join(", ")
             );
-            report::to_stderr(&[error(message)], &[]);
-            return Err(Outcome::Invalid);
+            return Err(Failure::error(INPUT, message));
         };
         id_map.insert(id, backend);
     }
@@ -304,23 +332,8 @@ fn live(args: &CheckArgs, pool: &Pool, url: &str) -> Result<(Verdict, u64, &'sta
     }
     let result = probe(pool, &target, &|done| bar.set_position(done));
     bar.finish_and_clear();
-    match result {
-        Ok(obs) => {
-            let sent = obs.phases.iter().flat_map(|p| &p.requests).sum::<u64>()
-                + obs.failed
-                + obs.unidentified;
-            Ok((judge(pool, &obs, None), sent, "target"))
-        }
-        Err(e @ ProbeError::BadUrl { .. }) => {
-            report::to_stderr(&[error(e.to_string())], &[]);
-            Err(Outcome::Invalid)
-        }
-        Err(e @ ProbeError::Unreachable { .. }) => {
-            report::to_stderr(
-                &[Diagnostic::error("check/unreachable", e.to_string(), None)],
-                &[],
-            );
-            Err(Outcome::Unreachable)
-        }
-    }
+    let obs = result?;
+    let sent =
+        obs.phases.iter().flat_map(|p| &p.requests).sum::<u64>() + obs.failed + obs.unidentified;
+    Ok((judge(pool, &obs, None), sent, "target"))
 }

@@ -7,8 +7,8 @@
 //! manifests on stdout: warnings go to stderr, and an error is exit 2 with nothing printed.
 
 use super::inputs::SpecInputs;
+use super::outcome::{Ended, Failure, Success};
 use super::render::{self, RenderArgs};
-use super::{Outcome, report};
 use clap::{Args, Subcommand};
 use lbgen::diag::Diagnostic;
 use lbgen::provider::ProviderId;
@@ -30,15 +30,9 @@ enum Step {
     Generate,
 }
 
-pub(crate) fn execute(args: CmpArgs) -> Outcome {
-    let params = match Params::from_env(|name| std::env::var(name).ok()) {
-        Ok(p) => p,
-        Err(d) => return invalid(d),
-    };
-    let files = match yaml_files(Path::new("."), params.policy_dir.as_deref()) {
-        Ok(f) => f,
-        Err(d) => return invalid(d),
-    };
+pub(crate) fn execute(args: CmpArgs) -> Ended {
+    let params = Params::from_env(|name| std::env::var(name).ok())?;
+    let files = yaml_files(Path::new("."), params.policy_dir.as_deref())?;
     match args.step {
         Step::Discover => {
             let list: String = files
@@ -46,22 +40,17 @@ pub(crate) fn execute(args: CmpArgs) -> Outcome {
                 .filter(|f| is_spec(f))
                 .map(|f| format!("{}\n", f.display()))
                 .collect();
-            super::output::stdout_plain(&list, Outcome::Success)
+            super::output::stdout_plain(&list)?;
+            Ok(Success::Clean)
         }
         Step::Generate => {
-            let provider = match params.provider.as_deref().map(parse_provider).transpose() {
-                Ok(p) => p,
-                Err(d) => return invalid(d),
-            };
-            let namespace = match params
+            let provider = params.provider.as_deref().map(parse_provider).transpose()?;
+            let namespace = params
                 .namespace
                 .as_deref()
                 .map(Namespace::parse)
                 .transpose()
-            {
-                Ok(n) => n,
-                Err(e) => return invalid(Diagnostic::error("cmp/namespace", e, None)),
-            };
+                .map_err(|e| Failure::error("cmp/namespace", e))?;
             let inputs = SpecInputs {
                 files: files.iter().map(|f| f.display().to_string()).collect(),
                 paths: Vec::new(),
@@ -73,11 +62,6 @@ pub(crate) fn execute(args: CmpArgs) -> Outcome {
             render::execute(RenderArgs::stream(inputs))
         }
     }
-}
-
-fn invalid(d: Diagnostic) -> Outcome {
-    report::to_stderr(&[d], &[]);
-    Outcome::Invalid
 }
 
 fn parse_provider(s: &str) -> Result<ProviderId, Diagnostic> {

@@ -12,7 +12,8 @@
 //! cobra's protocol (one per line, `value<TAB>help`, then `:<directive>`);
 //! `completion kubectl` prints that helper, which calls `__complete`.
 
-use super::{Cli, Outcome};
+use super::Cli;
+use super::outcome::{Ended, Failure, Success};
 use clap::{Args, CommandFactory, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -69,14 +70,17 @@ pub(crate) fn answer_shell() {
         .complete();
 }
 
-pub(crate) fn completion(args: CompletionArgs) -> Outcome {
+pub(crate) fn completion(args: CompletionArgs) -> Ended {
     let name = match args.shell {
         Target::Bash => "bash",
         Target::Zsh => "zsh",
         Target::Fish => "fish",
         Target::Elvish => "elvish",
         Target::Powershell => "powershell",
-        Target::Kubectl => return super::output::stdout_plain(KUBECTL_HELPER, Outcome::Success),
+        Target::Kubectl => {
+            super::output::stdout_plain(KUBECTL_HELPER)?;
+            return Ok(Success::Clean);
+        }
     };
     let shells = clap_complete::env::Shells::builtins();
     let mut script = Vec::new();
@@ -85,9 +89,13 @@ pub(crate) fn completion(args: CompletionArgs) -> Outcome {
         .map(|shell| shell.write_registration(COMPLETE_VAR, BINARY, BINARY, BINARY, &mut script));
     match written {
         Some(Ok(())) => {
-            super::output::stdout_plain(&String::from_utf8_lossy(&script), Outcome::Success)
+            super::output::stdout_plain(&String::from_utf8_lossy(&script))?;
+            Ok(Success::Clean)
         }
-        _ => Outcome::Invalid,
+        _ => Err(Failure::error(
+            "completion/script",
+            format!("cannot write the {name} completion script"),
+        )),
     }
 }
 
@@ -100,7 +108,7 @@ pub(crate) struct CompleteArgs {
 
 /// Prints the candidates for the last word in cobra's protocol: `value<TAB>help` lines,
 /// then the directive line.
-pub(crate) fn complete(args: CompleteArgs) -> Outcome {
+pub(crate) fn complete(args: CompleteArgs) -> Ended {
     let mut words = vec![OsString::from(BINARY)];
     words.extend(args.words);
     if words.len() == 1 {
@@ -131,7 +139,8 @@ pub(crate) fn complete(args: CompleteArgs) -> Outcome {
         out.push('\n');
     }
     out.push_str(&format!(":{NO_FILE_COMPLETION}\n"));
-    super::output::stdout_plain(&out, Outcome::Success)
+    super::output::stdout_plain(&out)?;
+    Ok(Success::Clean)
 }
 
 #[derive(Debug, Args)]
@@ -148,27 +157,23 @@ fn man_command() -> clap::Command {
     command().disable_help_subcommand(true)
 }
 
-pub(crate) fn man(args: ManArgs) -> Outcome {
+pub(crate) fn man(args: ManArgs) -> Ended {
     if let Some(dir) = args.dir {
-        return match clap_mangen::generate_to(man_command(), &dir) {
-            Ok(()) => Outcome::Success,
-            Err(e) => {
-                let message = format!(
+        clap_mangen::generate_to(man_command(), &dir).map_err(|e| {
+            Failure::error(
+                "man/write",
+                format!(
                     "cannot write the man pages into `{}`: {e}; create the directory or pick a writable one",
                     dir.display()
-                );
-                let d = lbgen::diag::Diagnostic::error("cli/man", message, None);
-                super::report::to_stderr(&[d], &[]);
-                Outcome::Invalid
-            }
-        };
+                ),
+            )
+        })?;
+        return Ok(Success::Clean);
     }
     let mut page = Vec::new();
-    if clap_mangen::Man::new(man_command())
+    clap_mangen::Man::new(man_command())
         .render(&mut page)
-        .is_err()
-    {
-        return Outcome::Invalid;
-    }
-    super::output::stdout_plain(&String::from_utf8_lossy(&page), Outcome::Success)
+        .map_err(|e| Failure::error("man/render", format!("cannot render the man page: {e}")))?;
+    super::output::stdout_plain(&String::from_utf8_lossy(&page))?;
+    Ok(Success::Clean)
 }

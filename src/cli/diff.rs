@@ -3,13 +3,13 @@
 //! 2 invalid input, 3 cluster unreachable or unreadable; an external diff program's own
 //! code above 1 is passed on, as kubectl does).
 
-use super::Outcome;
-use super::inputs::SpecInputs;
+use super::inputs::{SpecInputs, Warnings};
+use super::outcome::{Ended, Failure, ReportFormat, differs_if};
 use clap::{Args, ValueEnum};
 use lbgen::diff::{self, ObjectDiff, Report, State};
 use lbgen::live::{self, Cluster, ClusterOptions};
 use lbgen::render::Renderer;
-use std::io::Write;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -53,6 +53,10 @@ enum Output {
     Diff,
     /// The report as JSON.
     Json,
+    /// The compilation's and the changes' warnings as SARIF 2.1.0 (hidden until the help
+    /// text may change: `-o` lists diff and json today).
+    #[value(hide = true)]
+    Sarif,
 }
 
 /// Where the live objects come from.
@@ -78,69 +82,115 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// Says why the diff could not be made, in one line on stderr, and ends with `outcome`.
-pub(super) fn fail(message: &str, outcome: Outcome) -> Outcome {
-    const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
-    // Library errors can nest multi-line causes (a YAML error in a kubeconfig quotes the
-    // source): the first line says what and where; keep the message to it.
-    let message = message.lines().next().unwrap_or_default().trim_end();
-    let _ = writeln!(anstream::stderr(), "{ERROR}error{ERROR:#}: {message}");
-    outcome
+impl DiffArgs {
+    /// The format failures are reported in: JSON with `-o json`, else text.
+    pub(crate) fn report_format(&self) -> ReportFormat {
+        match self.output {
+            Output::Diff => ReportFormat::Text,
+            Output::Json => ReportFormat::Json,
+            Output::Sarif => ReportFormat::Sarif,
+        }
+    }
 }
 
-pub(crate) fn execute(args: DiffArgs) -> Outcome {
-    let Some(mut loaded) = args.inputs.load() else {
-        return Outcome::Invalid;
-    };
+/// A cluster, snapshot or report that cannot be used: said in one line, as kubectl does.
+pub(super) fn fail(cause: impl Into<Failure>) -> Failure {
+    cause.into().in_one_line()
+}
+
+pub(crate) fn execute(args: DiffArgs) -> Ended {
+    let mut loaded = args.inputs.load()?;
     // Connecting makes no request: it only reads the kubeconfig, whose context namespace
     // is the default for `-n` when rendering.
     let origin = match &args.live_dir {
         Some(dir) => LiveOrigin::Snapshot(dir.clone()),
-        None => match Cluster::connect(&ClusterOptions {
-            kubeconfig: args.kubeconfig.clone(),
-            context: args.context.clone(),
-            server: args.server.clone(),
-            request_timeout: args.request_timeout,
-        }) {
-            Ok(c) => LiveOrigin::Cluster(c),
-            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
-        },
+        None => LiveOrigin::Cluster(
+            Cluster::connect(&ClusterOptions {
+                kubeconfig: args.kubeconfig.clone(),
+                context: args.context.clone(),
+                server: args.server.clone(),
+                request_timeout: args.request_timeout,
+            })
+            .map_err(fail)?,
+        ),
     };
     // Without -n, specs without a namespace go to the kubeconfig context's namespace.
     // It is checked like `-n`: it becomes part of file names and request URLs.
     if let (None, LiveOrigin::Cluster(c)) = (&loaded.overrides.namespace, &origin) {
         if let Err(e) = lbgen::emit::check_namespace(c.default_namespace()) {
-            return fail(
-                &format!("the kubeconfig context's {e}; fix the context or give -n"),
-                Outcome::Invalid,
-            );
+            return Err(fail(Failure::error(
+                "diff/namespace",
+                format!("the kubeconfig context's {e}; fix the context or give -n"),
+            )));
         }
         loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
     let namespace = loaded.overrides.namespace.clone();
-    let compiled = match loaded.compile(&Renderer::new(args.template_dir.clone())) {
-        Ok(c) => c,
-        Err(outcome) => return outcome,
+    let sarif = args.output == Output::Sarif;
+    let rules = if sarif {
+        loaded.policies.rule_summaries()
+    } else {
+        Vec::new()
     };
+    let warnings = if sarif {
+        Warnings::Kept
+    } else {
+        Warnings::ToStderr
+    };
+    let mut compiled = loaded.compile_with(&Renderer::new(args.template_dir.clone()), warnings)?;
+    let located = if sarif {
+        super::diff_sarif::locations(&compiled)
+    } else {
+        HashMap::new()
+    };
+    // Under -o sarif the warnings are in the log, whatever happens next.
+    let warnings = if sarif {
+        std::mem::take(&mut compiled.diagnostics)
+    } else {
+        Vec::new()
+    };
+    let report = compare_live(&args, &origin, compiled, namespace)
+        .map_err(|failure| failure.after(&warnings))?;
+    match args.output {
+        Output::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| {
+                fail(Failure::error(
+                    "diff/report",
+                    format!("cannot write the JSON report: {e}"),
+                ))
+            })?;
+            super::output::stdout_plain(&format!("{text}\n"))?;
+        }
+        Output::Sarif => {
+            let log = super::diff_sarif::log(&report, &warnings, &located, &rules);
+            super::report::print_json(&log)?;
+        }
+        Output::Diff => match external_program() {
+            Some(program) => return super::diff_external::run(&report, &program),
+            None => super::output::stdout(&text_report(&report))?,
+        },
+    }
+    differs_if(report.has_differences())
+}
+
+/// Reads the live counterparts of the compiled objects (or what the server would store,
+/// with `--server-side`) and compares.
+fn compare_live(
+    args: &DiffArgs,
+    origin: &LiveOrigin,
+    mut compiled: lbgen::Compiled,
+    namespace: Option<String>,
+) -> Result<Report, Failure> {
     let extra: Vec<String> = namespace.into_iter().filter(|_| args.prune).collect();
-    let scopes = match live::scopes(&compiled.objects, &extra) {
-        Ok(s) => s,
-        Err(e) => return fail(&e, Outcome::Invalid),
-    };
-    let live_objects = match &origin {
+    let scopes = live::scopes(&compiled.objects, &extra).map_err(fail)?;
+    let live_objects = match origin {
         LiveOrigin::Cluster(c) => c.list(&scopes),
         LiveOrigin::Snapshot(dir) => live::read_dir(dir),
-    };
-    let live_objects = match live_objects {
-        Ok(o) => o,
-        Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
-    };
-    let desired = match (&origin, args.server_side) {
-        (LiveOrigin::Cluster(c), true) => match c.dry_run_apply(&compiled.objects) {
-            Ok(stored) => stored,
-            Err(e) => return fail(&e.to_string(), Outcome::Unreachable),
-        },
-        _ => compiled.objects.clone(),
+    }
+    .map_err(fail)?;
+    let desired = match (origin, args.server_side) {
+        (LiveOrigin::Cluster(c), true) => c.dry_run_apply(&compiled.objects).map_err(fail)?,
+        _ => std::mem::take(&mut compiled.objects),
     };
     let options = diff::Options {
         context_lines: 3,
@@ -150,28 +200,8 @@ pub(crate) fn execute(args: DiffArgs) -> Outcome {
         ownership: lbgen::provider::annotation_ownership(),
         server_side: args.server_side,
     };
-    let report = match diff::compare(&desired, &live_objects, &options) {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string(), Outcome::Invalid),
-    };
-    let differs = if report.has_differences() {
-        Outcome::Differs
-    } else {
-        Outcome::Success
-    };
-    match args.output {
-        Output::Json => match serde_json::to_string_pretty(&report) {
-            Ok(text) => super::output::stdout_plain(&format!("{text}\n"), differs),
-            Err(e) => fail(
-                &format!("cannot write the JSON report: {e}"),
-                Outcome::Invalid,
-            ),
-        },
-        Output::Diff => match external_program() {
-            Some(program) => super::diff_external::run(&report, &program),
-            None => super::output::stdout(&text_report(&report), differs),
-        },
-    }
+    diff::compare(&desired, &live_objects, &options)
+        .map_err(|e| fail(Failure::from(e).named("diff/compare")))
 }
 
 /// `KUBECTL_EXTERNAL_DIFF` split as kubectl splits it: the program, then only the

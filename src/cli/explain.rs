@@ -1,9 +1,8 @@
 //! `kubectl lbgen explain FIELD [--provider P]`: the field's meaning, shape, what it
 //! becomes for the provider and the rules that judge it (like `kubectl explain`).
 
-use super::{Outcome, report};
+use super::outcome::{Ended, Failure, Success};
 use clap::Args;
-use lbgen::diag::Diagnostic;
 use lbgen::provider::ProviderId;
 use std::path::PathBuf;
 
@@ -19,26 +18,17 @@ pub(crate) struct ExplainArgs {
     policy_dirs: Vec<PathBuf>,
 }
 
-pub(crate) fn execute(args: ExplainArgs) -> Outcome {
-    let files = match lbgen::policy::load_files(&args.policy_dirs) {
-        Ok(f) => f,
-        Err(d) => {
-            report::to_stderr(&d, &[]);
-            return Outcome::Invalid;
-        }
-    };
+pub(crate) fn execute(args: ExplainArgs) -> Ended {
+    let files = lbgen::policy::load_files(&args.policy_dirs)?;
     let provider = args.provider.map(ProviderId::as_str);
     let Some(e) = lbgen::explain::explain(&args.field, provider, &files) else {
-        let d = Diagnostic::error(
+        return Err(Failure::error(
             "explain/field",
             format!(
                 "no field `{}` in lbgen.dev/v1alpha1; try `kubectl lbgen explain spec`",
                 args.field
             ),
-            None,
-        );
-        report::to_stderr(&[d], &[]);
-        return Outcome::Invalid;
+        ));
     };
     let mut text = format!(
         "FIELD:    {}\nTYPE:     {}\n\nDESCRIPTION:\n",
@@ -62,5 +52,6 @@ pub(crate) fn execute(args: ExplainArgs) -> Outcome {
             text.push_str(&format!("    {id} ({severity}): {message}\n"));
         }
     }
-    super::output::stdout_plain(&text, Outcome::Success)
+    super::output::stdout_plain(&text)?;
+    Ok(Success::Clean)
 }

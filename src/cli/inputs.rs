@@ -1,9 +1,9 @@
 //! What every spec-reading subcommand shares: `-f` sources, `--provider`, `-n` and
 //! `--policy-dir`, read and loaded the same way for render, validate and the rest.
 
-use super::{Outcome, report};
+use super::outcome::Failure;
+use super::report;
 use clap::Args;
-use lbgen::diag::Diagnostic;
 use lbgen::plan::Overrides;
 use lbgen::policy::engine::PolicySet;
 use lbgen::provider::ProviderId;
@@ -53,42 +53,50 @@ pub(crate) struct Loaded {
     pub(crate) overrides: Overrides,
 }
 
+/// Where a compilation's warnings go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Warnings {
+    /// Reported on stderr as they are found, before any output.
+    ToStderr,
+    /// Left in [`lbgen::Compiled::diagnostics`] for a report on stdout (`-o sarif`).
+    Kept,
+}
+
 impl Loaded {
-    /// Runs the whole pipeline and reports every finding on stderr; on any error the
-    /// subcommand ends with exit 2 and nothing else is done.
-    pub(crate) fn compile(&self, renderer: &Renderer) -> Result<lbgen::Compiled, Outcome> {
+    /// Runs the whole pipeline; warnings are reported on stderr as they are found (before
+    /// any output), and any error is the subcommand's failure (exit 2, nothing else done).
+    pub(crate) fn compile(self, renderer: &Renderer) -> Result<lbgen::Compiled, Failure> {
+        self.compile_with(renderer, Warnings::ToStderr)
+    }
+
+    /// [`Loaded::compile`], with the warnings sent where `warnings` says.
+    pub(crate) fn compile_with(
+        self,
+        renderer: &Renderer,
+        warnings: Warnings,
+    ) -> Result<lbgen::Compiled, Failure> {
         match lbgen::compile(&self.sources, &self.overrides, &self.policies, renderer) {
             Ok(compiled) => {
-                report::to_stderr(&compiled.diagnostics, &self.sources);
+                if warnings == Warnings::ToStderr {
+                    report::to_stderr(&compiled.diagnostics, &self.sources);
+                }
                 Ok(compiled)
             }
-            Err(diagnostics) => {
-                report::to_stderr(&diagnostics, &self.sources);
-                Err(Outcome::Invalid)
-            }
+            Err(diagnostics) => Err(Failure::invalid(diagnostics)
+                .with_rules(self.policies.rule_summaries())
+                .quoting(self.sources)),
         }
     }
 }
 
 impl SpecInputs {
     /// Loads rules first (a broken rule is reported before any spec is judged), then the
-    /// sources. Problems are reported to stderr; `None` means exit 2.
-    pub(crate) fn load(&self) -> Option<Loaded> {
-        match self.try_load() {
-            Ok(loaded) => Some(loaded),
-            Err(d) => {
-                report::to_stderr(&d, &[]);
-                None
-            }
-        }
-    }
-
-    /// Like [`SpecInputs::load`], but hands the errors back, for reports in another format
-    /// (`validate -o json|sarif`). Notes about skipped files go to stderr.
-    pub(crate) fn try_load(&self) -> Result<Loaded, Vec<Diagnostic>> {
+    /// sources. Notes about skipped files go to stderr; an unreadable file or a broken
+    /// rule is the failure.
+    pub(crate) fn load(&self) -> Result<Loaded, Failure> {
         let policies = lbgen::policy::load(&self.policy_dirs).map_err(lbgen::diag::sorted)?;
         let files: Vec<String> = self.files.iter().chain(&self.paths).cloned().collect();
-        let inputs = read_inputs(&files, &mut std::io::stdin()).map_err(|d| vec![d])?;
+        let inputs = read_inputs(&files, &mut std::io::stdin())?;
         if !inputs.notes.is_empty() {
             report::to_stderr(&inputs.notes, &[]);
         }

@@ -1,5 +1,5 @@
-//! The command line: clap definitions, one file per subcommand, and the one place where
-//! outcomes become exit codes.
+//! The command line: clap definitions, one file per subcommand; every subcommand returns
+//! how it ended (`outcome`), which `main` reports once and turns into the exit code.
 
 mod check;
 mod check_view;
@@ -7,10 +7,12 @@ mod cmp;
 mod completion;
 mod diff;
 mod diff_external;
+mod diff_sarif;
 mod explain;
 mod help;
 mod inputs;
 mod krm;
+mod outcome;
 mod output;
 mod render;
 mod report;
@@ -19,6 +21,7 @@ mod schema;
 mod validate;
 
 use clap::{Parser, Subcommand};
+use outcome::ReportFormat;
 use std::process::ExitCode;
 
 /// Compile one load-balancer spec into the provider-annotated Service/Ingress YAML of
@@ -67,29 +70,21 @@ enum Command {
     Check(check::CheckArgs),
 }
 
-/// How a subcommand ended, in the terms of docs/spec.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    /// 0: success, no difference.
-    Success,
-    /// 1: differences found, a promise broken, or a rule test failed.
-    Differs,
-    /// 2: invalid input, policy violation or capability error; nothing written.
-    Invalid,
-    /// 3: cannot reach or read the cluster or target.
-    Unreachable,
-    /// An external diff program's own failure code (above 1), passed on as kubectl does.
-    DiffProgram(u8),
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Success => ExitCode::SUCCESS,
-            Outcome::Differs => ExitCode::from(1),
-            Outcome::Invalid => ExitCode::from(2),
-            Outcome::Unreachable => ExitCode::from(3),
-            Outcome::DiffProgram(code) => ExitCode::from(code),
+impl Command {
+    /// The format this invocation's `-o` asks failures to be reported in.
+    fn report_format(&self) -> ReportFormat {
+        match self {
+            Command::Validate(args) => args.report_format(),
+            Command::Diff(args) => args.report_format(),
+            Command::Check(args) => args.report_format(),
+            Command::Render(_)
+            | Command::Schema(_)
+            | Command::Explain(_)
+            | Command::Cmp(_)
+            | Command::Krm
+            | Command::Completion(_)
+            | Command::Man(_)
+            | Command::Complete(_) => ReportFormat::Text,
         }
     }
 }
@@ -104,7 +99,8 @@ pub(crate) fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let outcome = match cli.command {
+    let format = cli.command.report_format();
+    let ended = match cli.command {
         Command::Render(args) => render::execute(args),
         Command::Validate(args) => validate::execute(args),
         Command::Schema(args) => schema::execute(args),
@@ -117,5 +113,5 @@ pub(crate) fn main() -> ExitCode {
         Command::Diff(args) => diff::execute(args),
         Command::Check(args) => check::execute(args),
     };
-    outcome.into()
+    outcome::finish(ended, format)
 }

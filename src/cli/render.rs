@@ -1,7 +1,8 @@
 //! `kubectl lbgen render`: specs in, objects out (stdout or one file per object).
 
 use super::inputs::SpecInputs;
-use super::{Outcome, output, report};
+use super::outcome::{Ended, Success};
+use super::output;
 use clap::Args;
 use lbgen::emit::{self, Format};
 use lbgen::render::Renderer;
@@ -59,15 +60,12 @@ impl RenderArgs {
     }
 }
 
-pub(crate) fn execute(args: RenderArgs) -> Outcome {
+pub(crate) fn execute(args: RenderArgs) -> Ended {
     let format = Format::from(args.output);
-    let Some(loaded) = args.inputs.load() else {
-        return Outcome::Invalid;
-    };
-    let compiled = match loaded.compile(&Renderer::new(args.template_dir.clone())) {
-        Ok(c) => c,
-        Err(outcome) => return outcome,
-    };
+    let compiled = args
+        .inputs
+        .load()?
+        .compile(&Renderer::new(args.template_dir.clone()))?;
     if let Some(dir) = &args.check_dir {
         return check_dir(dir, &compiled, format);
     }
@@ -75,19 +73,12 @@ pub(crate) fn execute(args: RenderArgs) -> Outcome {
     // whole one); below --out-dir they are files of their own (lbgen::patch).
     match &args.out_dir {
         Some(dir) => {
-            match files(&compiled, format).and_then(|files| emit::write_files(dir, &files)) {
-                Ok(removed) => {
-                    say_removed(dir, &removed);
-                    Outcome::Success
-                }
-                Err(e) => io_failure(&e),
-            }
+            let removed = emit::write_files(dir, &files(&compiled, format)?)?;
+            say_removed(dir, &removed);
         }
-        None => match emit::to_stream(&compiled.objects, format) {
-            Ok(text) => output::stdout_plain(&text, Outcome::Success),
-            Err(e) => io_failure(&e),
-        },
+        None => output::stdout_plain(&emit::to_stream(&compiled.objects, format)?)?,
     }
+    Ok(Success::Clean)
 }
 
 /// Names, on stderr, the files of an earlier rendering that this one removed (objects no
@@ -125,22 +116,11 @@ fn files(
     Ok(files)
 }
 
-/// A file could not be written or read: said on stderr, exit 2.
-fn io_failure(e: &emit::EmitError) -> Outcome {
-    let d = lbgen::diag::Diagnostic::error("emit/io", e.to_string(), None);
-    report::to_stderr(&[d], &[]);
-    Outcome::Invalid
-}
-
 /// `--check-dir`: name every drifted file on stderr and say how to fix it.
-fn check_dir(dir: &std::path::Path, compiled: &lbgen::Compiled, format: Format) -> Outcome {
-    let drift = files(compiled, format).and_then(|files| emit::compare_dir(dir, &files, format));
-    let drift = match drift {
-        Ok(d) => d,
-        Err(e) => return io_failure(&e),
-    };
+fn check_dir(dir: &std::path::Path, compiled: &lbgen::Compiled, format: Format) -> Ended {
+    let drift = emit::compare_dir(dir, &files(compiled, format)?, format)?;
     if drift.is_empty() {
-        return Outcome::Success;
+        return Ok(Success::Clean);
     }
     let mut err = anstream::stderr();
     for d in &drift {
@@ -162,5 +142,5 @@ fn check_dir(dir: &std::path::Path, compiled: &lbgen::Compiled, format: Format) 
         if drift.len() == 1 { "" } else { "s" },
         dir.display()
     );
-    Outcome::Differs
+    Ok(Success::Differs)
 }

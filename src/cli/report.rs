@@ -6,6 +6,7 @@ use lbgen::diag::{Diagnostic, Severity};
 use lbgen::spec::load::Source;
 use std::collections::HashMap;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// Writes every diagnostic to stderr. `sources` supplies the lines to quote.
 pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
@@ -36,6 +37,62 @@ pub(crate) fn to_stderr(diagnostics: &[Diagnostic], sources: &[Source]) {
             if errors == 1 { "" } else { "s" }
         );
     }
+}
+
+/// Writes every diagnostic to stderr in one line, `error: <first line of the message>`
+/// (with ` [<rule>]` when `with_rule`).
+pub(crate) fn lines_to_stderr(diagnostics: &[Diagnostic], with_rule: bool) {
+    const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+    const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+    let mut err = anstream::stderr();
+    for d in diagnostics {
+        let (style, level) = match d.severity {
+            Severity::Error => (ERROR, "error"),
+            Severity::Warning => (WARNING, "warning"),
+        };
+        // Library errors can nest multi-line causes (a YAML error in a kubeconfig quotes
+        // the source): the first line says what and where; keep the line to it.
+        let message = d.message.lines().next().unwrap_or_default().trim_end();
+        let rule = if with_rule {
+            format!(" [{}]", d.rule)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(err, "{style}{level}{style:#}: {message}{rule}");
+    }
+}
+
+/// The `-o json` report: one flat record per finding plus counts. Field names are stable.
+pub(crate) fn json(diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let records: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "rule": d.rule,
+                "severity": d.severity,
+                "message": d.message,
+                "file": d.location.as_ref().map(|l| PathBuf::from(&l.file)),
+                "line": d.location.as_ref().map(|l| l.line),
+                "column": d.location.as_ref().map(|l| l.column),
+                "field": d.field,
+                "provider": d.provider,
+            })
+        })
+        .collect();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    serde_json::json!({
+        "diagnostics": records,
+        "summary": {"errors": errors, "warnings": diagnostics.len() - errors},
+    })
+}
+
+/// Prints a JSON (or SARIF) report on stdout.
+pub(crate) fn print_json(value: &serde_json::Value) -> Result<(), super::output::WriteError> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    super::output::stdout_plain(&format!("{text}\n"))
 }
 
 fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer) -> String {

@@ -125,7 +125,13 @@ fn kind_rank(kind: &str) -> usize {
 /// Sorts objects into emit order (kind rank, kind, namespace, name, then the whole value
 /// as a tie-break so even look-alike objects have one order).
 pub fn sort(objects: &mut [Object]) {
-    objects.sort_by_cached_key(|o| {
+    sort_by(objects, |o| o);
+}
+
+/// Sorts items that each hold an object into the emit order of their objects (`sort`).
+pub fn sort_by<T>(items: &mut [T], object: impl Fn(&T) -> &Object) {
+    items.sort_by_cached_key(|item| {
+        let o = object(item);
         (
             kind_rank(o.kind()),
             o.kind().to_string(),
@@ -150,7 +156,10 @@ pub enum Format {
 pub enum EmitError {
     /// serde-saphyr refused a value.
     #[error("cannot write YAML: {0}")]
-    Yaml(String),
+    Yaml(#[from] serde_saphyr::SerializeError),
+    /// serde_json refused a value.
+    #[error("cannot write YAML: {0}")]
+    Json(#[from] serde_json::Error),
     /// An object's apiVersion, kind, namespace or name cannot be a file name or URL part.
     #[error("{0}: {1}")]
     Identity(String, IdError),
@@ -180,8 +189,7 @@ fn yaml_options() -> serde_saphyr::SerializerOptions {
 
 /// One object as a YAML document (no `---`).
 pub fn to_yaml(object: &Object) -> Result<String, EmitError> {
-    serde_saphyr::to_string_with_options(&object.0, yaml_options())
-        .map_err(|e| EmitError::Yaml(e.to_string()))
+    serde_saphyr::to_string_with_options(&object.0, yaml_options()).map_err(EmitError::from)
 }
 
 /// All objects as one stream in `format`.
@@ -203,8 +211,7 @@ pub fn to_stream(objects: &[Object], format: Format) -> Result<String, EmitError
                 "kind": "List",
                 "items": objects.iter().map(|o| &o.0).collect::<Vec<_>>(),
             });
-            let mut s =
-                serde_json::to_string_pretty(&list).map_err(|e| EmitError::Yaml(e.to_string()))?;
+            let mut s = serde_json::to_string_pretty(&list)?;
             s.push('\n');
             Ok(s)
         }
@@ -274,8 +281,7 @@ pub fn to_files(objects: &[Object], format: Format) -> Result<Vec<(PathBuf, Stri
         let text = match format {
             Format::Yaml => to_yaml(o)?,
             Format::Json => {
-                let mut s = serde_json::to_string_pretty(&o.0)
-                    .map_err(|e| EmitError::Yaml(e.to_string()))?;
+                let mut s = serde_json::to_string_pretty(&o.0)?;
                 s.push('\n');
                 s
             }

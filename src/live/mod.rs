@@ -58,8 +58,8 @@ impl Scope {
     }
 
     /// The same kind in another namespace (checked: a DNS-1123 label).
-    pub fn in_namespace(&self, namespace: &str) -> Result<Scope, String> {
-        crate::emit::check_namespace(namespace)?;
+    pub fn in_namespace(&self, namespace: &str) -> Result<Scope, ScopeError> {
+        crate::emit::check_namespace(namespace).map_err(ScopeError::Namespace)?;
         Ok(Scope {
             namespace: Some(namespace.to_string()),
             ..self.clone()
@@ -108,10 +108,13 @@ impl Scope {
 /// `--prune` should look even when nothing is rendered there any more). An invalid identity
 /// or namespace is an error (the pipeline has refused those already; this is the guard
 /// every URL goes through).
-pub fn scopes(rendered: &[Object], extra_namespaces: &[String]) -> Result<Vec<Scope>, String> {
+pub fn scopes(rendered: &[Object], extra_namespaces: &[String]) -> Result<Vec<Scope>, ScopeError> {
     let mut out = Vec::new();
     for o in rendered {
-        let id = o.id().map_err(|e| format!("{}: {e}", o.describe()))?;
+        let id = o.id().map_err(|source| ScopeError::Identity {
+            object: o.describe(),
+            source,
+        })?;
         out.extend(Scope::of(&id));
     }
     let namespaced: Vec<Scope> = out
@@ -127,6 +130,22 @@ pub fn scopes(rendered: &[Object], extra_namespaces: &[String]) -> Result<Vec<Sc
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Why the scopes to read could not be derived: the input to them is invalid (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ScopeError {
+    /// An object's identity cannot be part of a request URL.
+    #[error("{object}: {source}")]
+    Identity {
+        /// The object, described.
+        object: String,
+        /// What is wrong with its identity.
+        source: crate::emit::IdError,
+    },
+    /// A namespace to look in is not a DNS-1123 label.
+    #[error("{0}")]
+    Namespace(String),
 }
 
 /// Why live state could not be read. Every variant is exit code 3 (docs/spec.md) and prints
