@@ -133,8 +133,8 @@ impl JsonSchema for ProviderId {
 #[cfg(test)]
 mod tests {
     use super::ProviderId;
-    use crate::spec::de::from_node;
-    use crate::spec::node::parse_stream;
+    use crate::yaml::de::from_node;
+    use crate::yaml::node::parse_stream;
 
     fn read(text: &str) -> Result<ProviderId, String> {
         let docs = parse_stream(text).map_err(|e| e.message)?;
