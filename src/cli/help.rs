@@ -10,8 +10,8 @@ pub(crate) const RENDER: &str = concat!(
     "  kubectl lbgen render -f specs/ --out-dir rendered/\n",
     "  # Fail in CI when the committed rendering is stale\n",
     "  kubectl lbgen render -f specs/ --check-dir rendered/\n",
-    "  # Render a spec for another cloud, as JSON\n",
-    "  kubectl lbgen render -f shop.yaml --provider alibaba -o json\n\n",
+    "  # One spec, as a v1 List in JSON\n",
+    "  kubectl lbgen render -f shop.yaml -o json\n\n",
     "Exit codes:\n  0  rendered (with --check-dir: the directory is current)\n  1  with --check-dir: the directory is stale\n  2  invalid input, policy violation or capability error; nothing written",
 );
 
@@ -21,6 +21,9 @@ pub(crate) const VALIDATE: &str = concat!(
     "  kubectl lbgen validate -f specs/ --policy-dir policies/\n",
     "  # SARIF for code scanning, warnings failing the run\n",
     "  kubectl lbgen validate -f specs/ -o sarif --warnings-as-errors\n",
+    "  # Annotations in a GitHub Actions step; GitLab Code Quality; JUnit XML\n",
+    "  kubectl lbgen validate -f specs/ -o github\n",
+    "  kubectl lbgen validate -f specs/ -o gitlab > gl-code-quality-report.json\n",
     "  # Run the rule tests of a policy directory\n",
     "  kubectl lbgen validate --policy-dir policies/ --test policies/tests/\n\n",
     "Exit codes:\n  0  valid\n  1  a rule test failed\n  2  invalid input, policy violation or capability error",
@@ -38,7 +41,8 @@ pub(crate) const SCHEMA: &str = concat!(
 pub(crate) const EXPLAIN: &str = concat!(
     "Examples:\n",
     "  kubectl lbgen explain spec.stickiness.timeout\n",
-    "  kubectl lbgen explain spec.healthCheck --provider tencent\n\n",
+    "  # Only what one provider makes of it (see --provider for the ids)\n",
+    "  kubectl lbgen explain spec.healthCheck --provider ID\n\n",
     "Exit codes:\n  0  explained\n  2  unknown field or provider",
 );
 
@@ -65,7 +69,7 @@ pub(crate) const CHECK: &str = concat!(
 pub(crate) const CMP: &str = concat!(
     "Examples (as Argo CD's repo-server runs them, in the application directory):\n",
     "  kubectl lbgen cmp discover\n",
-    "  PARAM_PROVIDER=huawei kubectl lbgen cmp generate\n\n",
+    "  PARAM_PROVIDER=ID kubectl lbgen cmp generate\n\n",
     "Exit codes:\n  0  manifests printed (discover: no output means not an lbgen application)\n  2  invalid input; nothing on stdout",
 );
 

@@ -3,6 +3,7 @@
 
 mod check;
 mod check_view;
+mod ci_report;
 mod cmp;
 mod completion;
 mod diff;

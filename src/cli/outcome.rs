@@ -7,7 +7,7 @@
 //! itself as its cause, and `cli::main` reports it once, in the format the subcommand's
 //! `-o` picks ([`ReportFormat`]).
 
-use super::{output, report, sarif};
+use super::{ci_report, output, report, sarif};
 use lbgen::dataplane::probe::ProbeError;
 use lbgen::diag::Diagnostic;
 use lbgen::emit::EmitError;
@@ -59,6 +59,12 @@ pub(crate) enum ReportFormat {
     Json,
     /// SARIF 2.1.0 on stdout, for code-scanning annotations in pull requests.
     Sarif,
+    /// GitHub Actions workflow commands on stdout: annotations on the pull request's lines.
+    Github,
+    /// A GitLab Code Quality report (JSON) on stdout, for the merge request widget.
+    Gitlab,
+    /// JUnit XML on stdout, for CI test reports (one test suite per input file).
+    Junit,
 }
 
 /// A subcommand that could not do its work: what to tell, and how it exits.
@@ -267,6 +273,10 @@ fn report_failure(failure: &Failure, format: ReportFormat) -> Result<(), Failure
             };
             let rules = failure.rules.clone().unwrap_or_else(builtin);
             report::print_json(&sarif::log(diagnostics, &rules)).map_err(Failure::from)
+        }
+        (ReportFormat::Github | ReportFormat::Gitlab | ReportFormat::Junit, _) => {
+            let files: Vec<String> = failure.sources.iter().map(|s| s.name.clone()).collect();
+            ci_report::print(format, diagnostics, &files).map_err(Failure::from)
         }
     }
 }

@@ -58,6 +58,10 @@ pub(crate) fn execute(args: ValidateArgs) -> Ended {
         ReportFormat::Text => report::to_stderr(&diagnostics, &sources),
         ReportFormat::Json => report::print_json(&report::json(&diagnostics))?,
         ReportFormat::Sarif => report::print_json(&sarif::log(&diagnostics, &rules))?,
+        ci @ (ReportFormat::Github | ReportFormat::Gitlab | ReportFormat::Junit) => {
+            let files: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+            super::ci_report::print(ci, &diagnostics, &files)?
+        }
     }
     Ok(Success::Clean)
 }

@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn the_node_budget_has_a_floor_then_grows_with_the_input() {
         assert_eq!(max_nodes(100), 250_000);
-        assert_eq!(max_nodes(10_000_000), 1_250_000);
+        assert_eq!(max_nodes(10_000_000), 1_000_000);
     }
 
     #[test]
