@@ -81,8 +81,7 @@ enum Output {
     Text,
     Json,
     /// The compilation's warnings and every broken promise as SARIF 2.1.0, at the spec
-    /// (hidden until the help text may change: `-o` lists text and json today).
-    #[value(hide = true)]
+    /// (failures too).
     Sarif,
 }
 

@@ -53,9 +53,7 @@ enum Output {
     Diff,
     /// The report as JSON.
     Json,
-    /// The compilation's and the changes' warnings as SARIF 2.1.0 (hidden until the help
-    /// text may change: `-o` lists diff and json today).
-    #[value(hide = true)]
+    /// The compilation's and the changes' warnings as SARIF 2.1.0 (failures too).
     Sarif,
 }
 
