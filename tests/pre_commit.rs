@@ -34,10 +34,19 @@ fn path_with_binary() -> String {
 
 /// Runs pre-commit; each run is named on stderr (shown with `--nocapture`), as the building
 /// hooks may compile for minutes the first time.
-#[allow(clippy::print_stderr)]
 fn pre_commit(dir: &Path, args: &[&str]) -> (Output, String) {
+    pre_commit_with(dir, args, None)
+}
+
+/// Runs pre-commit, with its clone cache in `home` when given.
+#[allow(clippy::print_stderr)]
+fn pre_commit_with(dir: &Path, args: &[&str], home: Option<&Path>) -> (Output, String) {
     eprintln!("pre-commit {}", args.join(" "));
-    let out = Command::new("pre-commit")
+    let mut command = Command::new("pre-commit");
+    if let Some(home) = home {
+        command.env("PRE_COMMIT_HOME", home);
+    }
+    let out = command
         .args(args)
         .args(["--all-files", "--color", "never"])
         .current_dir(dir)
@@ -183,17 +192,9 @@ fn building_hooks_build_with_the_lock_file() {
 
 /// `pre_commit` with pre-commit's clone cache kept under `target/`.
 fn pre_commit_cached(dir: &Path, args: &[&str]) -> (Output, String) {
-    let home = common::root().join("target/pre-commit-home");
-    let out = Command::new("pre-commit")
-        .args(args)
-        .args(["--all-files", "--color", "never"])
-        .current_dir(dir)
-        .env("PATH", path_with_binary())
-        .env("CARGO_TARGET_DIR", common::root().join("target/pre-commit"))
-        .env("PRE_COMMIT_HOME", home)
-        .output()
-        .expect("pre-commit is installed (pip install pre-commit; scripts/test does it)");
-    let log =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out, log)
+    pre_commit_with(
+        dir,
+        args,
+        Some(&common::root().join("target/pre-commit-home")),
+    )
 }
