@@ -57,7 +57,9 @@ const KUBECTL_HELPER: &str = "#!/bin/sh\n# kubectl >= 1.26 runs this for `kubect
 
 /// The clap definition with the binary's own name, so every generated name agrees.
 fn command() -> clap::Command {
-    Cli::command().bin_name(BINARY).name(BINARY)
+    super::env::with_env_twins(Cli::command())
+        .bin_name(BINARY)
+        .name(BINARY)
 }
 
 /// Answers a shell script's completion request and exits, when `LBGEN_COMPLETE` says this

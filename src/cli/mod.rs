@@ -9,6 +9,7 @@ mod completion;
 mod diff;
 mod diff_external;
 mod diff_sarif;
+mod env;
 mod explain;
 mod help;
 mod inputs;
@@ -92,7 +93,10 @@ impl Command {
 
 pub(crate) fn main() -> ExitCode {
     completion::answer_shell();
-    let cli = match Cli::try_parse() {
+    let parsed = env::with_env_twins(<Cli as clap::CommandFactory>::command())
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
