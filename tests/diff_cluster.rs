@@ -155,6 +155,23 @@ fn prune_reports_managed_leftovers_only_when_asked() {
         !stdout.contains("clusterIP"),
         "assigned fields are not shown: {stdout}"
     );
+    // A removal takes a load balancer away: it fails even `--fail-on recreate`.
+    let out = diff(
+        &spec,
+        &api.url,
+        &["--prune", "--fail-on", "recreate", "-o", "json"],
+    )
+    .output()
+    .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let classes: Vec<&str> = report["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .filter_map(|o| o["class"].as_str())
+        .collect();
+    assert_eq!(classes, ["removes"], "the unchanged Service has no class");
 }
 
 #[test]

@@ -8,6 +8,16 @@ use std::process::Command;
 
 /// Renders `example` into a snapshot, edits the live copy, and diffs against it.
 fn diff_after_live_edit(example: &str, from: &str, to: &str) -> (Option<i32>, serde_json::Value) {
+    diff_after_live_edit_with(example, from, to, &[])
+}
+
+/// As `diff_after_live_edit`, with more `diff` arguments.
+fn diff_after_live_edit_with(
+    example: &str,
+    from: &str,
+    to: &str,
+    extra: &[&str],
+) -> (Option<i32>, serde_json::Value) {
     let live = tempfile::tempdir().expect("tempdir");
     let render = Command::new(common::binary())
         .current_dir(common::root())
@@ -41,6 +51,7 @@ fn diff_after_live_edit(example: &str, from: &str, to: &str) -> (Option<i32>, se
         .current_dir(common::root())
         .args(["diff", "-f", example, "-o", "json", "--live-dir"])
         .arg(live.path())
+        .args(extra)
         .output()
         .expect("diff");
     (
@@ -116,4 +127,82 @@ fn cce_only_local_pass_through_is_no_difference() {
     assert_eq!(code, Some(0), "{report}");
     let (code, _) = diff_after_live_edit(example, from, "kubernetes.io/elb.pass-through: 'false'");
     assert_eq!(code, Some(1), "a real change is still a difference");
+}
+
+/// The classes of the changed objects in a JSON report.
+fn classes(report: &serde_json::Value) -> Vec<String> {
+    report["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .filter_map(|o| o["class"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Exit codes of the same live edit under `--fail-on` recreate, risky and any.
+fn fail_on_codes(example: &str, from: &str, to: &str) -> Vec<Option<i32>> {
+    ["recreate", "risky", "any"]
+        .iter()
+        .map(|class| diff_after_live_edit_with(example, from, to, &["--fail-on", class]).0)
+        .collect()
+}
+
+#[test]
+fn a_change_that_needs_a_new_load_balancer_is_classed_recreate() {
+    let (edit_from, edit_to) = (
+        "alibaba-cloud-loadbalancer-address-type: intranet",
+        "alibaba-cloud-loadbalancer-address-type: internet",
+    );
+    let (_, report) = diff_after_live_edit("examples/alibaba/service-nlb.yaml", edit_from, edit_to);
+    assert_eq!(classes(&report), ["recreate"]);
+    assert_eq!(
+        fail_on_codes("examples/alibaba/service-nlb.yaml", edit_from, edit_to),
+        [Some(1), Some(1), Some(1)]
+    );
+}
+
+#[test]
+fn a_side_effect_is_classed_risky_and_fails_only_from_risky_down() {
+    // CCE pass-through renders Local; a live Cluster switching to it is risky.
+    let example = "examples/huawei/service-pass-through.yaml";
+    let (edit_from, edit_to) = (
+        "externalTrafficPolicy: Local",
+        "externalTrafficPolicy: Cluster",
+    );
+    let (_, report) = diff_after_live_edit(example, edit_from, edit_to);
+    assert_eq!(classes(&report), ["risky"]);
+    assert_eq!(
+        fail_on_codes(example, edit_from, edit_to),
+        [Some(0), Some(1), Some(1)]
+    );
+}
+
+#[test]
+fn auto_create_parameters_changed_later_are_ignored_after_create() {
+    let example = "examples/huawei/service-autocreate-shared.yaml";
+    let (edit_from, edit_to) = ("\\\"bandwidth_size\\\":5", "\\\"bandwidth_size\\\":6");
+    let (code, report) = diff_after_live_edit(example, edit_from, edit_to);
+    assert_eq!(code, Some(1), "still a difference");
+    assert!(warnings(&report).contains(&(
+        "huawei".into(),
+        "kubernetes.io/elb.autocreate".into(),
+        "ignored-after-create".into()
+    )));
+    assert_eq!(classes(&report), ["ignored-after-create"]);
+    assert_eq!(
+        fail_on_codes(example, edit_from, edit_to),
+        [Some(0), Some(0), Some(1)]
+    );
+}
+
+#[test]
+fn a_plain_change_is_in_place() {
+    let example = "examples/huawei/service-existing-lb.yaml";
+    let (edit_from, edit_to) = ("app: nginx", "app: nginx-old");
+    let (_, report) = diff_after_live_edit(example, edit_from, edit_to);
+    assert_eq!(classes(&report), ["in-place"]);
+    assert_eq!(
+        fail_on_codes(example, edit_from, edit_to),
+        [Some(0), Some(0), Some(1)]
+    );
 }

@@ -6,7 +6,7 @@
 use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, differs_if};
 use clap::{Args, ValueEnum};
-use lbgen::diff::{self, ObjectDiff, Report, State};
+use lbgen::diff::{self, ChangeClass, ObjectDiff, Report, State};
 use lbgen::live::{self, Cluster, ClusterOptions};
 use lbgen::render::Renderer;
 use std::collections::HashMap;
@@ -45,6 +45,36 @@ pub(crate) struct DiffArgs {
     /// Read templates from DIR/PROVIDER/KIND.yaml before the built-in ones.
     #[arg(long, value_name = "DIR")]
     template_dir: Option<PathBuf>,
+    /// Exit 1 only for differences this disruptive: `recreate` (an object must be deleted
+    /// and recreated, or --prune removes one), `risky` (also side effects), `any` (every
+    /// difference, the default).
+    #[arg(long, value_enum, value_name = "CLASS", default_value = "any")]
+    fail_on: FailOn,
+}
+
+/// The least disruptive class of difference that makes `diff` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// A recreated or removed load balancer.
+    Recreate,
+    /// That, or a change applied with a side effect.
+    Risky,
+    /// Any difference.
+    Any,
+}
+
+impl FailOn {
+    /// Whether a report whose most disruptive difference is `worst` fails.
+    fn fails(self, worst: Option<ChangeClass>) -> bool {
+        let Some(worst) = worst else {
+            return false;
+        };
+        match self {
+            FailOn::Any => true,
+            FailOn::Risky => worst >= ChangeClass::Risky,
+            FailOn::Recreate => worst >= ChangeClass::Recreate,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -168,7 +198,7 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
             None => super::output::stdout(&text_report(&report))?,
         },
     }
-    differs_if(report.has_differences())
+    differs_if(report.has_differences() && args.fail_on.fails(report.worst()))
 }
 
 /// Reads the live counterparts of the compiled objects (or what the server would store,
@@ -248,6 +278,7 @@ fn text_report(report: &Report) -> String {
             let impact = match w.impact {
                 lbgen::provider::changes::Impact::NotInPlace => "not applied in place",
                 lbgen::provider::changes::Impact::Risky => "risky",
+                lbgen::provider::changes::Impact::IgnoredAfterCreate => "ignored after create",
             };
             out.push_str(&format!(
                 "  {WARN}warning{WARN:#}: {} ({impact}): {}\n",

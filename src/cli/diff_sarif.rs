@@ -50,6 +50,7 @@ pub(crate) fn log(
             let rule = match w.impact {
                 Impact::NotInPlace => "diff/not-in-place",
                 Impact::Risky => "diff/risky",
+                Impact::IgnoredAfterCreate => "diff/ignored-after-create",
             };
             diagnostics.push(Diagnostic {
                 severity: Severity::Warning,

@@ -53,8 +53,10 @@ pub(crate) const DIFF: &str = concat!(
     "  # Also list lbgen's objects that are no longer rendered, with a server-side dry run\n",
     "  kubectl lbgen diff -f specs/ --prune --server-side\n",
     "  # Compare with a saved snapshot (kubectl get -o yaml output) instead of a cluster\n",
-    "  kubectl lbgen diff -f specs/ --live-dir snapshot/\n\n",
-    "Exit codes:\n  0  no difference\n  1  differences found\n  2  invalid input\n  3  cannot reach or read the cluster\n  n  KUBECTL_EXTERNAL_DIFF's own failure code (above 1), passed on as kubectl does",
+    "  kubectl lbgen diff -f specs/ --live-dir snapshot/\n",
+    "  # Block a pipeline only on changes that would take a load balancer away\n",
+    "  kubectl lbgen diff -f specs/ --fail-on recreate\n\n",
+    "Exit codes:\n  0  no difference (with --fail-on: none that disruptive)\n  1  differences found (with --fail-on: one at least that disruptive)\n  2  invalid input\n  3  cannot reach or read the cluster\n  n  KUBECTL_EXTERNAL_DIFF's own failure code (above 1), passed on as kubectl does",
 );
 
 pub(crate) const CHECK: &str = concat!(

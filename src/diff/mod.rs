@@ -11,7 +11,7 @@ pub mod warnings;
 use crate::emit::{self, EmitError, Object, ObjectId};
 use crate::live::normalize::{self, Extent, live_is_managed, normalise};
 use crate::live::{NEVER_READ, Scope};
-use crate::provider::changes::{AnnotationOwnership, ChangeRule};
+use crate::provider::changes::{AnnotationOwnership, ChangeRule, Impact};
 use semantic::FieldChange;
 use serde::Serialize;
 use serde_json::Value;
@@ -32,6 +32,45 @@ pub enum State {
     WouldBeRemoved,
     /// A Secret: lbgen never reads them, so it cannot tell.
     NotRead,
+}
+
+/// What applying one object's difference does to its traffic, from least to most
+/// disruptive (`diff --fail-on` compares against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeClass {
+    /// Created, or changed in place: no pack rule flags it.
+    InPlace,
+    /// Accepted but ignored by the controller until the object is recreated.
+    IgnoredAfterCreate,
+    /// Applied in place with a side effect (dropped connections, a re-bind).
+    Risky,
+    /// Must be deleted and recreated: the load balancer goes away meanwhile.
+    Recreate,
+    /// Deleted (`--prune`): the load balancer goes away.
+    Removes,
+}
+
+impl ChangeClass {
+    /// The class of one object's difference: its most disruptive warning.
+    fn of(state: State, warnings: &[Warning]) -> Option<ChangeClass> {
+        match state {
+            State::Unchanged | State::NotRead => None,
+            State::WouldBeRemoved => Some(ChangeClass::Removes),
+            State::Added => Some(ChangeClass::InPlace),
+            State::Changed => Some(
+                warnings
+                    .iter()
+                    .map(|w| match w.impact {
+                        Impact::NotInPlace => ChangeClass::Recreate,
+                        Impact::Risky => ChangeClass::Risky,
+                        Impact::IgnoredAfterCreate => ChangeClass::IgnoredAfterCreate,
+                    })
+                    .max()
+                    .unwrap_or(ChangeClass::InPlace),
+            ),
+        }
+    }
 }
 
 /// The comparison of one object.
@@ -57,6 +96,9 @@ pub struct ObjectDiff {
     /// Changes the cloud cannot apply in place or that are risky.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// What applying the difference does (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<ChangeClass>,
     /// The normalised live object, if there is one (for external diff tools).
     #[serde(skip)]
     pub live: Option<Object>,
@@ -119,6 +161,11 @@ impl Report {
         let s = &self.summary;
         s.added + s.changed + s.would_be_removed > 0
     }
+
+    /// The most disruptive class among the objects' differences, if any differ.
+    pub fn worst(&self) -> Option<ChangeClass> {
+        self.objects.iter().filter_map(|o| o.class).max()
+    }
 }
 
 /// What the comparison needs besides the objects.
@@ -176,6 +223,9 @@ pub fn compare(
         }
     }
     let mut summary = Summary::default();
+    for o in &mut objects {
+        o.class = ChangeClass::of(o.state, &o.warnings);
+    }
     for o in &objects {
         *match o.state {
             State::Added => &mut summary.added,
@@ -206,6 +256,7 @@ fn entry(
         diff: String::new(),
         fields: Vec::new(),
         warnings: Vec::new(),
+        class: None,
         live,
         rendered,
         id,

@@ -36,10 +36,14 @@ pub enum Trigger {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Impact {
-    /// The cloud refuses or ignores the change: the object must be recreated.
+    /// The cloud refuses the change on an existing object: it must be deleted and
+    /// recreated, and its load balancer with it.
     NotInPlace,
     /// Applied, but with a side effect the user should plan for.
     Risky,
+    /// Accepted by the API server but read by the controller only when it creates the load
+    /// balancer: the change silently does nothing until the object is recreated.
+    IgnoredAfterCreate,
 }
 
 /// One rule: a watched field, what change of it matters, and why.

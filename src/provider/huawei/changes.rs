@@ -55,7 +55,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         kinds: LB_KINDS,
         field: Field::Annotation(ELB_AUTOCREATE),
         trigger: Trigger::AnyChange,
-        impact: Impact::NotInPlace,
+        impact: Impact::IgnoredAfterCreate,
         message: "CCE reads the auto-create parameters only when it creates the load balancer; the change is ignored unless the object is recreated",
         source: "https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0385.html (elb.autocreate: read when the load balancer is created); CCE user guide \"LoadBalancer\" (seed 001)",
     },
