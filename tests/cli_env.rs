@@ -14,24 +14,10 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     command.output().expect("run")
 }
 
-/// The subcommands the top-level help lists (`help` aside).
-fn subcommands() -> Vec<String> {
-    let top = String::from_utf8_lossy(&run(&["--help"], &[]).stdout).into_owned();
-    top.split("Commands:")
-        .nth(1)
-        .and_then(|s| s.split("\n\n").next())
-        .expect("a Commands section")
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|n| *n != "help")
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn every_long_flag_shows_its_variable_in_help() {
     let mut checked = 0;
-    for name in subcommands() {
+    for name in common::subcommands() {
         let help = String::from_utf8_lossy(&run(&[&name, "--help"], &[]).stdout).into_owned();
         let options = help.split("Options:").nth(1).unwrap_or_default();
         let options = options.split("Examples").next().unwrap_or_default();

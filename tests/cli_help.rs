@@ -16,20 +16,6 @@ fn help(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The subcommands the top-level help lists (`help` aside).
-fn subcommands() -> Vec<String> {
-    let top = help(&[]);
-    top.split("Commands:")
-        .nth(1)
-        .and_then(|s| s.split("\n\n").next())
-        .expect("a Commands section")
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .map(str::to_string)
-        .collect()
-}
-
 /// The long and short flags the help's Options section lists.
 fn flags(text: &str) -> Vec<String> {
     text.lines()
@@ -46,7 +32,7 @@ fn flags(text: &str) -> Vec<String> {
 
 #[test]
 fn every_subcommand_has_examples_and_exit_codes_that_match_its_flags() {
-    let names = subcommands();
+    let names = common::subcommands();
     assert!(names.len() >= 10, "{names:?}");
     for name in &names {
         let text = help(&[name]);

@@ -39,6 +39,25 @@ pub fn binary() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_kubectl-lbgen"))
 }
 
+/// The subcommands the binary's top-level `--help` lists (`help` aside): what every
+/// per-subcommand check iterates, so a new subcommand is checked without a list to update.
+pub fn subcommands() -> Vec<String> {
+    let out = std::process::Command::new(binary())
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    let top = String::from_utf8_lossy(&out.stdout).into_owned();
+    top.split("Commands:")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .expect("a Commands section")
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
 /// The repository root.
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
