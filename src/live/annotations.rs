@@ -12,10 +12,7 @@ pub(super) fn keep_owned_annotations(
     out: &mut Value,
     ownership: &AnnotationOwnership,
 ) {
-    let Some(live_annotations) = live
-        .pointer("/metadata/annotations")
-        .and_then(Value::as_object)
-    else {
+    let Some(live_annotations) = annotations_of(live) else {
         return;
     };
     let owned: Vec<(String, Value)> = live_annotations
@@ -39,6 +36,18 @@ pub(super) fn keep_owned_annotations(
     }
 }
 
+/// An object's `metadata.annotations`, if it has any.
+pub(super) fn annotations_of(object: &Value) -> Option<&serde_json::Map<String, Value>> {
+    object.pointer("/metadata/annotations")?.as_object()
+}
+
+/// An object's `metadata.annotations`, to change in place.
+pub(super) fn annotations_of_mut(
+    object: &mut Value,
+) -> Option<&mut serde_json::Map<String, Value>> {
+    object.pointer_mut("/metadata/annotations")?.as_object_mut()
+}
+
 /// What the cloud's controller writes is never a difference, even when a last applied
 /// configuration recorded it (someone applied a live object back).
 pub(super) fn drop_controller_annotations(
@@ -46,13 +55,8 @@ pub(super) fn drop_controller_annotations(
     rendered: &Value,
     ownership: &AnnotationOwnership,
 ) {
-    let rendered = rendered
-        .pointer("/metadata/annotations")
-        .and_then(Value::as_object);
-    if let Some(annotations) = out
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    {
+    let rendered = annotations_of(rendered);
+    if let Some(annotations) = annotations_of_mut(out) {
         annotations.retain(|k, _| {
             !ownership.written_by_controller.contains(&k.as_str())
                 || rendered.is_some_and(|r| r.contains_key(k))
@@ -67,13 +71,8 @@ pub(super) fn undo_controller_rewrites(
     rendered: &Value,
     ownership: &AnnotationOwnership,
 ) {
-    let rendered = rendered
-        .pointer("/metadata/annotations")
-        .and_then(Value::as_object);
-    let Some(live) = out
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    else {
+    let rendered = annotations_of(rendered);
+    let Some(live) = annotations_of_mut(out) else {
         return;
     };
     for rewrite in &ownership.rewritten_by_controller {
@@ -93,16 +92,10 @@ pub(super) fn undo_controller_rewrites(
 /// written as lbgen writes JSON (sorted keys, no spaces): the rendered text itself when
 /// the two mean the same, so only a change of meaning is a difference.
 pub(super) fn canonicalise_json_annotations(out: &mut Value, rendered: &Value) {
-    let Some(rendered) = rendered
-        .pointer("/metadata/annotations")
-        .and_then(Value::as_object)
-    else {
+    let Some(rendered) = annotations_of(rendered) else {
         return;
     };
-    let Some(live) = out
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(live) = annotations_of_mut(out) else {
         return;
     };
     for (key, value) in live.iter_mut() {

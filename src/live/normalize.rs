@@ -110,9 +110,7 @@ pub fn live_is_managed(live: &Object) -> bool {
 
 /// Removes the last-applied annotation and returns what it recorded (when it parses).
 fn take_last_applied(value: &mut Value) -> Option<Value> {
-    let annotations = value
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)?;
+    let annotations = super::annotations::annotations_of_mut(value)?;
     let text = annotations.remove(LAST_APPLIED)?;
     serde_json::from_str(text.as_str()?).ok()
 }
