@@ -8,27 +8,9 @@
 //! serde_json; JUnit text is XML-escaped, and characters XML 1.0 cannot hold are written as
 //! `\u{..}` escapes, never dropped.
 
-use super::outcome::ReportFormat;
-use super::output::{WriteError, stdout_plain};
 use lbgen::diag::{Diagnostic, Severity};
 use serde::Serialize;
 use std::fmt::Write as _;
-
-/// Prints `diagnostics` on stdout in one of the CI formats (`files`: every input read, for
-/// JUnit's passing suites). Text, JSON and SARIF are not CI formats here.
-pub(crate) fn print(
-    format: ReportFormat,
-    diagnostics: &[Diagnostic],
-    files: &[String],
-) -> Result<(), WriteError> {
-    let text = match format {
-        ReportFormat::Github => github(diagnostics),
-        ReportFormat::Gitlab => gitlab(diagnostics),
-        ReportFormat::Junit => junit(diagnostics, files),
-        ReportFormat::Text | ReportFormat::Json | ReportFormat::Sarif => return Ok(()),
-    };
-    stdout_plain(&text)
-}
 
 /// GitHub Actions workflow commands, one line a diagnostic
 /// (<https://docs.github.com/actions/reference/workflow-commands-for-github-actions>).

@@ -246,38 +246,52 @@ pub(crate) fn finish(ended: Ended, format: ReportFormat) -> ExitCode {
     }
 }
 
-/// Writes a failure's diagnostics: text on stderr, JSON or SARIF on stdout.
+/// Writes a failure's diagnostics in `format` ([`print_findings`]), or as the one-line
+/// text its style asks for.
 fn report_failure(failure: &Failure, format: ReportFormat) -> Result<(), Failure> {
     let diagnostics = &failure.diagnostics;
     match (format, failure.style) {
-        (ReportFormat::Text, TextStyle::Snippets) => {
-            report::to_stderr(diagnostics, &failure.sources);
+        (ReportFormat::Text, TextStyle::Line) => report::lines_to_stderr(diagnostics, false),
+        (ReportFormat::Text, TextStyle::LineWithRule) => report::lines_to_stderr(diagnostics, true),
+        _ => print_findings(
+            format,
+            diagnostics,
+            &failure.sources,
+            failure.rules.as_deref(),
+        )
+        .map_err(Failure::from)?,
+    }
+    Ok(())
+}
+
+/// Diagnostics in one format of the shared `-o` vocabulary: text (with source snippets
+/// from `sources`) on stderr, every other format on stdout. SARIF describes `rules`, or the
+/// built-in rules when none are given; JUnit has a suite for each of `sources`.
+pub(crate) fn print_findings(
+    format: ReportFormat,
+    diagnostics: &[Diagnostic],
+    sources: &[Source],
+    rules: Option<&[RuleSummary]>,
+) -> Result<(), output::WriteError> {
+    let file_names = || sources.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    match format {
+        ReportFormat::Text => {
+            report::to_stderr(diagnostics, sources);
             Ok(())
         }
-        (ReportFormat::Text, TextStyle::Line) => {
-            report::lines_to_stderr(diagnostics, false);
-            Ok(())
-        }
-        (ReportFormat::Text, TextStyle::LineWithRule) => {
-            report::lines_to_stderr(diagnostics, true);
-            Ok(())
-        }
-        (ReportFormat::Json, _) => {
-            report::print_json(&report::json(diagnostics)).map_err(Failure::from)
-        }
-        (ReportFormat::Sarif, _) => {
+        ReportFormat::Json => report::print_json(&report::json(diagnostics)),
+        ReportFormat::Sarif => {
             let builtin = || {
                 lbgen::policy::builtin()
                     .map(|p| p.rule_summaries())
                     .unwrap_or_default()
             };
-            let rules = failure.rules.clone().unwrap_or_else(builtin);
-            report::print_json(&sarif::log(diagnostics, &rules)).map_err(Failure::from)
+            let rules = rules.map_or_else(builtin, <[RuleSummary]>::to_vec);
+            report::print_json(&sarif::log(diagnostics, &rules))
         }
-        (ReportFormat::Github | ReportFormat::Gitlab | ReportFormat::Junit, _) => {
-            let files: Vec<String> = failure.sources.iter().map(|s| s.name.clone()).collect();
-            ci_report::print(format, diagnostics, &files).map_err(Failure::from)
-        }
+        ReportFormat::Github => output::stdout_plain(&ci_report::github(diagnostics)),
+        ReportFormat::Gitlab => output::stdout_plain(&ci_report::gitlab(diagnostics)),
+        ReportFormat::Junit => output::stdout_plain(&ci_report::junit(diagnostics, &file_names())),
     }
 }
 

@@ -3,7 +3,6 @@
 
 use super::inputs::{Loaded, SpecInputs};
 use super::outcome::{Ended, Failure, ReportFormat, Success, differs_if};
-use super::{report, sarif};
 use clap::Args;
 use lbgen::diag::Severity;
 use std::fmt::Write;
@@ -54,15 +53,7 @@ pub(crate) fn execute(args: ValidateArgs) -> Ended {
             .quoting(sources)
             .with_rules(rules));
     }
-    match args.output {
-        ReportFormat::Text => report::to_stderr(&diagnostics, &sources),
-        ReportFormat::Json => report::print_json(&report::json(&diagnostics))?,
-        ReportFormat::Sarif => report::print_json(&sarif::log(&diagnostics, &rules))?,
-        ci @ (ReportFormat::Github | ReportFormat::Gitlab | ReportFormat::Junit) => {
-            let files: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
-            super::ci_report::print(ci, &diagnostics, &files)?
-        }
-    }
+    super::outcome::print_findings(args.output, &diagnostics, &sources, Some(&rules))?;
     Ok(Success::Clean)
 }
 
