@@ -124,7 +124,7 @@ fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer)
         .max((start + 1).min(line_text.len()));
     let label = d.field.clone().unwrap_or_default();
     if line_text.len() > LONG_LINE {
-        return render_window(d, &title, line_text, start..end, &label);
+        return render_window(d, loc, &title, line_text, start..end, &label);
     }
     renderer.render(&[level.primary_title(&title).element(
         Snippet::source(line_text)
@@ -148,14 +148,12 @@ const WINDOW: usize = 40;
 /// caret between `...` marks, the caret at most [`WINDOW`] characters wide.
 fn render_window(
     d: &Diagnostic,
+    loc: &lbgen::diag::Location,
     title: &str,
     line_text: &str,
     span: std::ops::Range<usize>,
     label: &str,
 ) -> String {
-    let Some(loc) = &d.location else {
-        return String::new();
-    };
     let level = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
