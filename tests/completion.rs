@@ -202,3 +202,23 @@ fn every_man_page_the_top_page_names_is_generated_and_reads_in_man() {
         "subcommand pages list their flags"
     );
 }
+
+#[test]
+fn man_pages_into_a_directory_that_cannot_be_written_is_exit_2_with_the_fix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A file where the directory should be: no user (root included) can write into it.
+    let blocked = dir.path().join("not-a-dir");
+    std::fs::write(&blocked, "").expect("write");
+    let out = Command::new(common::binary())
+        .args(["man", "--dir"])
+        .arg(&blocked)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot write the man pages into") && err.contains("not-a-dir"),
+        "{err}"
+    );
+}
