@@ -115,15 +115,15 @@ impl ObjectDiff {
     /// from the validated identity (no part can hold `/` or be `..`).
     pub fn file_name(&self) -> String {
         let id = &self.id;
-        let group = if id.group().is_empty() {
+        let group = if id.api().group().is_empty() {
             String::new()
         } else {
-            format!("{}.", id.group())
+            format!("{}.", id.api().group())
         };
         format!(
             "{group}{}.{}.{}.{}",
-            id.version(),
-            id.kind(),
+            id.api().version(),
+            id.api().kind(),
             id.namespace().unwrap_or_default(),
             id.name()
         )

@@ -30,12 +30,45 @@ const MAX_SUBDOMAIN: usize = 253;
 /// The longest DNS-1123 label (a namespace).
 const MAX_LABEL: usize = 63;
 
-/// A validated `apiVersion`, `kind`, `metadata.namespace`, `metadata.name`.
+/// A validated `apiVersion` and `kind`: what an object is, and what `diff` LISTs. Made only
+/// by [`ObjectId::of`], so every part is a DNS-1123 group, a version or a kind.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjectId {
+pub struct ApiKind {
     group: String,
     version: String,
     kind: String,
+}
+
+impl ApiKind {
+    /// The API group (`""` for the core group).
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    /// The version part of `apiVersion`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// `apiVersion` as written: `v1`, `networking.k8s.io/v1`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// The kind, e.g. `Ingress`.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+}
+
+/// A validated `apiVersion`, `kind`, `metadata.namespace`, `metadata.name`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId {
+    api: ApiKind,
     namespace: Option<String>,
     name: String,
 }
@@ -195,36 +228,19 @@ impl ObjectId {
             }
         };
         Ok(ObjectId {
-            group: group.to_string(),
-            version: version.to_string(),
-            kind: kind.to_string(),
+            api: ApiKind {
+                group: group.to_string(),
+                version: version.to_string(),
+                kind: kind.to_string(),
+            },
             namespace,
             name: name.to_string(),
         })
     }
 
-    /// The API group (`""` for the core group).
-    pub fn group(&self) -> &str {
-        &self.group
-    }
-
-    /// The version part of `apiVersion`.
-    pub fn version(&self) -> &str {
-        &self.version
-    }
-
-    /// `apiVersion` as written: `v1`, `networking.k8s.io/v1`.
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.clone()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
-    }
-
-    /// The kind.
-    pub fn kind(&self) -> &str {
-        &self.kind
+    /// Its `apiVersion` and `kind`.
+    pub fn api(&self) -> &ApiKind {
+        &self.api
     }
 
     /// The namespace; `None` for cluster-scoped objects.
@@ -239,15 +255,15 @@ impl ObjectId {
 
     /// Whether this is a core `v1` Secret, which `diff` never reads, sends or prints.
     pub fn is_secret(&self) -> bool {
-        self.group.is_empty() && self.kind == "Secret"
+        self.api.group.is_empty() && self.api.kind == "Secret"
     }
 }
 
 impl fmt::Display for ObjectId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.namespace {
-            Some(ns) => write!(f, "{} {}/{}", self.kind, ns, self.name),
-            None => write!(f, "{} {}", self.kind, self.name),
+            Some(ns) => write!(f, "{} {}/{}", self.api.kind, ns, self.name),
+            None => write!(f, "{} {}", self.api.kind, self.name),
         }
     }
 }
@@ -287,10 +303,10 @@ mod tests {
     fn valid_identities_are_accepted() {
         let ok = id("networking.k8s.io/v1", "Ingress", json!("web"), "a.b-c").expect("valid");
         assert_eq!(
-            (ok.group(), ok.kind(), ok.namespace(), ok.name()),
+            (ok.api().group(), ok.api().kind(), ok.namespace(), ok.name()),
             ("networking.k8s.io", "Ingress", Some("web"), "a.b-c")
         );
-        assert_eq!(ok.api_version(), "networking.k8s.io/v1");
+        assert_eq!(ok.api().api_version(), "networking.k8s.io/v1");
         for v in [
             "v1",
             "v2beta1",

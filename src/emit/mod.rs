@@ -11,7 +11,7 @@ mod id;
 mod inventory;
 mod outdir;
 
-pub use id::{IdError, ObjectId, check_namespace, is_namespace, is_subdomain};
+pub use id::{ApiKind, IdError, ObjectId, check_namespace, is_namespace, is_subdomain};
 pub use outdir::write_files;
 
 use crate::provider::registry::EmitRank;
@@ -254,11 +254,11 @@ fn extension(format: Format) -> &'static str {
 /// only, so no part can be `..`, absolute or hold a `/`.
 pub fn file_name(id: &ObjectId, format: Format) -> PathBuf {
     let ns = id.namespace().unwrap_or("_cluster");
-    let kind = id.kind().to_ascii_lowercase();
-    let kind = if id.group() == usual_group(id.kind()) {
+    let kind = id.api().kind().to_ascii_lowercase();
+    let kind = if id.api().group() == usual_group(id.api().kind()) {
         kind
     } else {
-        format!("{kind}.{}", id.group())
+        format!("{kind}.{}", id.api().group())
     };
     Path::new(ns).join(format!("{kind}-{}.{}", id.name(), extension(format)))
 }

@@ -132,9 +132,9 @@ impl Cluster {
     /// The plural of a scope's kind, as kube derives it (for the URL and for messages).
     fn plural(scope: &Scope) -> String {
         ApiResource::from_gvk(&GroupVersionKind::gvk(
-            scope.group(),
-            scope.version(),
-            scope.kind(),
+            scope.api().group(),
+            scope.api().version(),
+            scope.api().kind(),
         ))
         .plural
     }
@@ -220,8 +220,8 @@ fn typed(item: DynamicObject, scope: &Scope) -> Result<Object, String> {
     let mut value =
         serde_json::to_value(&item).map_err(|e| format!("cannot re-encode an item: {e}"))?;
     if let Some(map) = value.as_object_mut() {
-        map.insert("apiVersion".into(), scope.api_version().into());
-        map.insert("kind".into(), scope.kind().into());
+        map.insert("apiVersion".into(), scope.api().api_version().into());
+        map.insert("kind".into(), scope.api().kind().into());
     }
     Ok(Object(value))
 }

@@ -15,7 +15,7 @@ mod url;
 pub use cluster::{Cluster, ClusterOptions};
 pub use dir::read_dir;
 
-use crate::emit::{Object, ObjectId};
+use crate::emit::{ApiKind, Object, ObjectId};
 use std::path::PathBuf;
 
 /// The kind lbgen never reads, from a cluster or a snapshot.
@@ -26,16 +26,20 @@ pub const NEVER_READ: &str = "Secret";
 /// request URL is a DNS-1123 name, a kind or a version; never a Secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scope {
-    group: String,
-    version: String,
-    kind: String,
+    api: ApiKind,
     namespace: Option<String>,
 }
 
 /// Sorted by `apiVersion` as written, then kind, then namespace (the order LISTs are sent).
 impl Ord for Scope {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let key = |s: &Scope| (s.api_version(), s.kind.clone(), s.namespace.clone());
+        let key = |s: &Scope| {
+            (
+                s.api.api_version(),
+                s.api.kind().to_string(),
+                s.namespace.clone(),
+            )
+        };
         key(self).cmp(&key(other))
     }
 }
@@ -50,9 +54,7 @@ impl Scope {
     /// The scope an object lives in; `None` for a Secret, which is never read.
     pub fn of(id: &ObjectId) -> Option<Scope> {
         (!id.is_secret()).then(|| Scope {
-            group: id.group().to_string(),
-            version: id.version().to_string(),
-            kind: id.kind().to_string(),
+            api: id.api().clone(),
             namespace: id.namespace().map(str::to_string),
         })
     }
@@ -66,28 +68,9 @@ impl Scope {
         })
     }
 
-    /// The API group (`""`: core).
-    pub fn group(&self) -> &str {
-        &self.group
-    }
-
-    /// The version.
-    pub fn version(&self) -> &str {
-        &self.version
-    }
-
-    /// `apiVersion`, e.g. `networking.k8s.io/v1`.
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.clone()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
-    }
-
-    /// `kind`, e.g. `Ingress`.
-    pub fn kind(&self) -> &str {
-        &self.kind
+    /// The `apiVersion` and `kind` listed.
+    pub fn api(&self) -> &ApiKind {
+        &self.api
     }
 
     /// The namespace, `None` for cluster-scoped kinds.
@@ -97,8 +80,8 @@ impl Scope {
 
     /// Whether a live object falls inside this scope.
     pub fn contains(&self, object: &Object) -> bool {
-        object.api_version() == self.api_version()
-            && object.kind() == self.kind
+        object.api_version() == self.api.api_version()
+            && object.kind() == self.api.kind()
             && object.namespace() == self.namespace.as_deref().unwrap_or_default()
     }
 }
@@ -197,8 +180,11 @@ pub enum LiveError {
 /// What a scope's LIST reads, for messages: `services in namespace "web"`.
 pub(crate) fn describe(scope: &Scope, plural: &str) -> String {
     match scope.namespace() {
-        None => format!("{plural} ({})", scope.api_version()),
-        Some(ns) => format!("{plural} ({}) in namespace \"{ns}\"", scope.api_version()),
+        None => format!("{plural} ({})", scope.api().api_version()),
+        Some(ns) => format!(
+            "{plural} ({}) in namespace \"{ns}\"",
+            scope.api().api_version()
+        ),
     }
 }
 
@@ -225,7 +211,7 @@ mod tests {
             .into_iter()
             .map(|s| {
                 let ns = s.namespace().unwrap_or_default().to_string();
-                (s.api_version(), s.kind().to_string(), ns)
+                (s.api().api_version(), s.api().kind().to_string(), ns)
             })
             .collect();
         assert!(scopes(&rendered, &["default/secrets?x=".into()]).is_err());

@@ -32,13 +32,13 @@ pub(crate) fn encode(text: &str) -> String {
 
 /// `/api/v1[/namespaces/NS]/PLURAL` or `/apis/GROUP/VERSION[/namespaces/NS]/PLURAL`.
 pub(crate) fn collection(scope: &Scope, plural: &str) -> String {
-    let mut url = if scope.group().is_empty() {
-        format!("/api/{}", encode(scope.version()))
+    let mut url = if scope.api().group().is_empty() {
+        format!("/api/{}", encode(scope.api().version()))
     } else {
         format!(
             "/apis/{}/{}",
-            encode(scope.group()),
-            encode(scope.version())
+            encode(scope.api().group()),
+            encode(scope.api().version())
         )
     };
     if let Some(ns) = scope.namespace() {
