@@ -5,7 +5,7 @@
 
 use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, Success, differs_if};
-use super::{check_view, output, report, sarif};
+use super::{check_findings, check_view, output};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lbgen::dataplane::judge::{Verdict, judge};
@@ -83,6 +83,12 @@ enum Output {
     /// The compilation's warnings and every broken promise as SARIF 2.1.0, at the spec
     /// (failures too).
     Sarif,
+    /// The same findings as GitHub Actions workflow commands.
+    Github,
+    /// The same findings as a GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML: a test case per promise (broken fails, not judged is skipped).
+    Junit,
 }
 
 /// What `-o json` prints: the check's inputs and its verdict.
@@ -97,13 +103,21 @@ pub(crate) struct Report<'a> {
 }
 
 impl CheckArgs {
-    /// The format failures are reported in: JSON with `-o json`, else text.
+    /// The format failures are reported in: the `-o` format.
     pub(crate) fn report_format(&self) -> ReportFormat {
         match self.output {
             Output::Text => ReportFormat::Text,
             Output::Json => ReportFormat::Json,
             Output::Sarif => ReportFormat::Sarif,
+            Output::Github => ReportFormat::Github,
+            Output::Gitlab => ReportFormat::Gitlab,
+            Output::Junit => ReportFormat::Junit,
         }
+    }
+
+    /// Whether `-o` is a CI format, whose report carries the compilation's warnings.
+    fn reports_findings(&self) -> bool {
+        !matches!(self.output, Output::Text | Output::Json)
     }
 }
 
@@ -128,7 +142,7 @@ pub(crate) fn execute(args: CheckArgs) -> Ended {
         Some(url) => live(&args, &pool, url),
         None => simulated(&args, &pool).map_err(|message| Failure::error(INPUT, message)),
     };
-    // Under -o sarif the warnings are in the log, whatever happens next.
+    // Under a CI format the warnings are in its report, whatever happens next.
     let (verdict, requests, mode) = run.map_err(|failure| failure.after(&warnings))?;
     let report = Report {
         name: &name,
@@ -142,8 +156,15 @@ pub(crate) fn execute(args: CheckArgs) -> Ended {
         Output::Json => {
             serde_json::to_string_pretty(&report).map_or_else(|e| e.to_string(), |j| j + "\n")
         }
-        Output::Sarif => {
-            report::print_json(&sarif_log(&verdict, warnings, &location, &rules))?;
+        Output::Sarif | Output::Github | Output::Gitlab | Output::Junit => {
+            let findings = check_findings::Findings {
+                name: &name,
+                verdict: &verdict,
+                warnings,
+                location: &location,
+                rules: &rules,
+            };
+            findings.print(args.report_format())?;
             return differs_if(!verdict.holds);
         }
     };
@@ -157,7 +178,7 @@ struct Checked {
     pool: Pool,
     /// Where the spec is (its `metadata.name`).
     location: Location,
-    /// The compilation's warnings, when `-o sarif` reports them (else they are on stderr).
+    /// The compilation's warnings, when a CI format reports them (else they are on stderr).
     warnings: Vec<Diagnostic>,
     /// The rules a SARIF log describes (`-o sarif` only).
     rules: Vec<RuleSummary>,
@@ -166,11 +187,16 @@ struct Checked {
 /// Runs the one spec through render's stages and builds its pool from the plan they made.
 fn load(args: &CheckArgs) -> Result<Checked, Failure> {
     let loaded = args.inputs.load()?;
-    let sarif = args.output == Output::Sarif;
-    let (rules, warnings) = if sarif {
-        (loaded.policies.rule_summaries(), Warnings::Kept)
+    let kept = args.reports_findings();
+    let rules = if args.output == Output::Sarif {
+        loaded.policies.rule_summaries()
     } else {
-        (Vec::new(), Warnings::ToStderr)
+        Vec::new()
+    };
+    let warnings = if kept {
+        Warnings::Kept
+    } else {
+        Warnings::ToStderr
     };
     let compiled = loaded.compile_with(&Renderer::new(None), warnings)?;
     let count = compiled.specs.len();
@@ -190,26 +216,9 @@ fn load(args: &CheckArgs) -> Result<Checked, Failure> {
         name: spec.plan.name,
         pool,
         location: spec.location,
-        warnings: compiled.diagnostics.into_iter().filter(|_| sarif).collect(),
+        warnings: compiled.diagnostics.into_iter().filter(|_| kept).collect(),
         rules,
     })
-}
-
-/// `-o sarif`: the warnings, then every broken promise as an error at the spec.
-fn sarif_log(
-    verdict: &Verdict,
-    mut diagnostics: Vec<Diagnostic>,
-    location: &Location,
-    rules: &[RuleSummary],
-) -> serde_json::Value {
-    for p in verdict.promises.iter().filter(|p| p.holds == Some(false)) {
-        diagnostics.push(Diagnostic::error(
-            &format!("check/{}", p.id),
-            format!("promise `{}` broken: {}", p.id, p.detail),
-            Some(location.clone()),
-        ));
-    }
-    sarif::log(&diagnostics, rules)
 }
 
 /// `--max-time`: a spec duration from 1s to 24h.

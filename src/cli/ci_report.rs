@@ -1,12 +1,12 @@
-//! Diagnostics in the formats CI systems read natively, beside text, JSON and SARIF:
-//! GitHub Actions workflow commands (`-o github`: annotations on the pull request's lines),
-//! a GitLab Code Quality report (`-o gitlab`: the merge request's Code Quality widget) and
-//! JUnit XML (`-o junit`: the test report of GitLab, Jenkins, Azure and the rest).
+//! Diagnostics in two formats CI systems read natively, beside text, JSON and SARIF:
+//! GitHub Actions workflow commands (`-o github`: annotations on the pull request's lines)
+//! and a GitLab Code Quality report (`-o gitlab`: the merge request's Code Quality widget).
+//! One writer each for every subcommand (validate, diff, check): each hands over its
+//! findings as diagnostics. JUnit XML, whose test cases differ per subcommand, is `junit`.
 //!
 //! No message can change a format's structure: workflow commands escape `%`, CR, LF (and
 //! `:` `,` in properties) as GitHub's toolkit does; the Code Quality report is built with
-//! serde_json; JUnit text is XML-escaped, and characters XML 1.0 cannot hold are written as
-//! `\u{..}` escapes, never dropped.
+//! serde_json.
 
 use lbgen::diag::{Diagnostic, Severity};
 use serde::Serialize;
@@ -113,105 +113,6 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// JUnit XML: one test suite per input file, one test case per diagnostic (an error is a
-/// failure, a warning a passing case with its text in `system-out`), and one passing case
-/// for each file without findings, so a clean run still reports what it checked.
-pub(crate) fn junit(diagnostics: &[Diagnostic], files: &[String]) -> String {
-    let mut suites: Vec<(&str, Vec<&Diagnostic>)> =
-        files.iter().map(|f| (f.as_str(), Vec::new())).collect();
-    for d in diagnostics {
-        let file = d.location.as_ref().map_or("", |l| l.file.as_str());
-        match suites.iter_mut().find(|(f, _)| *f == file) {
-            Some((_, list)) => list.push(d),
-            None => suites.push((file, vec![d])),
-        }
-    }
-    let total: usize = suites.iter().map(|(_, l)| l.len().max(1)).sum();
-    let failures = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"kubectl-lbgen\" tests=\"{total}\" failures=\"{failures}\">"
-    );
-    for (file, list) in &suites {
-        let name = if file.is_empty() { "(no file)" } else { file };
-        let suite_failures = list
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{suite_failures}\">",
-            xml(name),
-            list.len().max(1)
-        );
-        if list.is_empty() {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"valid\" classname=\"{}\"/>",
-                xml(name)
-            );
-        }
-        for d in list {
-            let at = d.location.as_ref().map_or(String::new(), |l| {
-                format!("{}:{}:{}", l.file, l.line, l.column)
-            });
-            let case = format!("{} {at}", d.rule);
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\">",
-                xml(case.trim_end()),
-                xml(&d.rule)
-            );
-            match d.severity {
-                Severity::Error => {
-                    let _ = write!(
-                        out,
-                        "<failure message=\"{}\" type=\"error\">{}</failure>",
-                        xml(&d.message),
-                        xml(&format!("{at}: {}", d.message))
-                    );
-                }
-                Severity::Warning => {
-                    let _ = write!(
-                        out,
-                        "<system-out>{}</system-out>",
-                        xml(&format!("warning {at}: {}", d.message))
-                    );
-                }
-            }
-            out.push_str("</testcase>\n");
-        }
-        out.push_str("  </testsuite>\n");
-    }
-    out.push_str("</testsuites>\n");
-    out
-}
-
-/// Text for an XML attribute or element: the five special characters as entities, and the
-/// characters XML 1.0 cannot hold at all as visible `\u{..}` escapes.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,14 +138,6 @@ mod tests {
             "::error file=a%2Cb%3Ac.yaml,line=10,col=7,title=huawei/session-timeout-range::bad%0A::error::forged 100%25\n"
         );
         assert_eq!(text.lines().count(), 1);
-    }
-
-    #[test]
-    fn xml_escapes_specials_and_control_characters() {
-        assert_eq!(
-            xml("a<b>&\"'\u{1}\u{7f}"),
-            "a&lt;b&gt;&amp;&quot;&apos;\\u{1}\u{7f}"
-        );
     }
 
     #[test]

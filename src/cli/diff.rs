@@ -17,7 +17,8 @@ use std::time::Duration;
 pub(crate) struct DiffArgs {
     #[command(flatten)]
     inputs: SpecInputs,
-    /// Output: a unified diff per object, or the whole report as JSON.
+    /// Output: a unified diff per object, the whole report as JSON, or the findings in a
+    /// CI format (docs/ci.md).
     #[arg(short = 'o', long = "output", value_enum, default_value = "diff")]
     output: Output,
     /// Compare with `kubectl get -o yaml` dumps below DIR instead of a cluster.
@@ -85,6 +86,13 @@ enum Output {
     Json,
     /// The compilation's and the changes' warnings as SARIF 2.1.0 (failures too).
     Sarif,
+    /// GitHub Actions workflow commands: each difference (an error when --fail-on counts
+    /// it) and each warning, at the spec.
+    Github,
+    /// A GitLab Code Quality report of the same findings.
+    Gitlab,
+    /// JUnit XML: a test case per compared object, failed when --fail-on counts it.
+    Junit,
 }
 
 /// Where the live objects come from.
@@ -111,12 +119,15 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 }
 
 impl DiffArgs {
-    /// The format failures are reported in: JSON with `-o json`, else text.
+    /// The format failures are reported in: the `-o` format, text for `-o diff`.
     pub(crate) fn report_format(&self) -> ReportFormat {
         match self.output {
             Output::Diff => ReportFormat::Text,
             Output::Json => ReportFormat::Json,
             Output::Sarif => ReportFormat::Sarif,
+            Output::Github => ReportFormat::Github,
+            Output::Gitlab => ReportFormat::Gitlab,
+            Output::Junit => ReportFormat::Junit,
         }
     }
 }
@@ -154,25 +165,26 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
         loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
     let namespace = loaded.overrides.namespace.clone();
-    let sarif = args.output == Output::Sarif;
-    let rules = if sarif {
+    // Under a CI format (SARIF and the rest) the findings go to stdout.
+    let findings = !matches!(args.output, Output::Diff | Output::Json);
+    let rules = if args.output == Output::Sarif {
         loaded.policies.rule_summaries()
     } else {
         Vec::new()
     };
-    let warnings = if sarif {
+    let warnings = if findings {
         Warnings::Kept
     } else {
         Warnings::ToStderr
     };
     let mut compiled = loaded.compile_with(&Renderer::new(args.template_dir.clone()), warnings)?;
-    let located = if sarif {
-        super::diff_sarif::locations(&compiled)
+    let located = if findings {
+        super::diff_findings::locations(&compiled)
     } else {
         HashMap::new()
     };
-    // Under -o sarif the warnings are in the log, whatever happens next.
-    let warnings = if sarif {
+    // Under a CI format the warnings are in its report, whatever happens next.
+    let warnings = if findings {
         std::mem::take(&mut compiled.diagnostics)
     } else {
         Vec::new()
@@ -189,9 +201,15 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
             })?;
             super::output::stdout_plain(&format!("{text}\n"))?;
         }
-        Output::Sarif => {
-            let log = super::diff_sarif::log(&report, &warnings, &located, &rules);
-            super::report::print_json(&log)?;
+        Output::Sarif | Output::Github | Output::Gitlab | Output::Junit => {
+            super::diff_findings::Findings {
+                report: &report,
+                warnings: &warnings,
+                located: &located,
+                rules: &rules,
+                fails: &|class| args.fail_on.fails(Some(class)),
+            }
+            .print(args.report_format())?;
         }
         Output::Diff => match external_program() {
             Some(program) => return super::diff_external::run(&report, &program),

@@ -2,17 +2,19 @@
 //! how it ended (`outcome`), which `main` reports once and turns into the exit code.
 
 mod check;
+mod check_findings;
 mod check_view;
 mod ci_report;
 mod cmp;
 mod completion;
 mod diff;
 mod diff_external;
-mod diff_sarif;
+mod diff_findings;
 mod env;
 mod explain;
 mod help;
 mod inputs;
+mod junit;
 mod krm;
 mod outcome;
 mod output;

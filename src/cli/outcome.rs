@@ -7,7 +7,7 @@
 //! itself as its cause, and `cli::main` reports it once, in the format the subcommand's
 //! `-o` picks ([`ReportFormat`]).
 
-use super::{ci_report, output, report, sarif};
+use super::{ci_report, junit, output, report, sarif};
 use lbgen::dataplane::probe::ProbeError;
 use lbgen::diag::Diagnostic;
 use lbgen::emit::EmitError;
@@ -63,7 +63,7 @@ pub(crate) enum ReportFormat {
     Github,
     /// A GitLab Code Quality report (JSON) on stdout, for the merge request widget.
     Gitlab,
-    /// JUnit XML on stdout, for CI test reports (one test suite per input file).
+    /// JUnit XML on stdout, for CI test reports (`validate`: one test suite per input file).
     Junit,
 }
 
@@ -291,7 +291,10 @@ pub(crate) fn print_findings(
         }
         ReportFormat::Github => output::stdout_plain(&ci_report::github(diagnostics)),
         ReportFormat::Gitlab => output::stdout_plain(&ci_report::gitlab(diagnostics)),
-        ReportFormat::Junit => output::stdout_plain(&ci_report::junit(diagnostics, &file_names())),
+        ReportFormat::Junit => output::stdout_plain(&junit::xml_report(&junit::suites_by_file(
+            diagnostics,
+            &file_names(),
+        ))),
     }
 }
 
