@@ -1,7 +1,9 @@
 //! `validate -o github|gitlab|junit`: each format read back by an independent reader
-//! (Python's XML parser for JUnit, JSON with GitLab's required Code Quality fields, GitHub's
-//! documented workflow-command grammar), for findings, a clean run and a failure to load.
+//! (`ci_readers`: Python's XML parser for JUnit, JSON with GitLab's required Code Quality
+//! fields, GitHub's documented workflow-command grammar), for findings, a clean run, a
+//! failure to load, and hostile field and file names that try to break out of a format.
 
+mod ci_readers;
 mod common;
 
 use std::path::Path;
@@ -93,47 +95,24 @@ fn gitlab_code_quality_report_has_the_required_fields() {
     );
 }
 
-/// Parses JUnit XML with Python's parser and returns `suite: tests failures` lines.
-fn junit_summary(xml: &str) -> String {
-    let script = "import sys, xml.etree.ElementTree as E\nr = E.fromstring(sys.stdin.read())\nassert r.tag == 'testsuites', r.tag\nfor s in r.findall('testsuite'):\n    cases = s.findall('testcase')\n    assert int(s.get('tests')) == len(cases)\n    fails = [c.find('failure') for c in cases if c.find('failure') is not None]\n    assert int(s.get('failures')) == len(fails)\n    print(s.get('name'), len(cases), len(fails), *[f.get('message')[:40] for f in fails])\n";
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(xml.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("python3");
-    assert!(
-        out.status.success(),
-        "JUnit XML does not parse: {}\n{xml}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn junit_xml_parses_and_counts_every_file() {
     let dir = inputs();
     let out = validate(dir.path(), "junit", &["good.yaml", "bad,1.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    let summary = junit_summary(&stdout(&out));
+    let cases = ci_readers::junit_cases(&stdout(&out));
+    let of = |suite: &str| -> Vec<&ci_readers::JunitCase> {
+        cases.iter().filter(|c| c.suite == suite).collect()
+    };
     assert!(
-        summary.contains("good.yaml 1 0"),
-        "a clean file is a passing suite: {summary}"
+        matches!(of("good.yaml").as_slice(), [c] if c.status == "passed"),
+        "a clean file is a passing suite: {cases:?}"
     );
     assert!(
-        summary
-            .lines()
-            .any(|l| l.starts_with("bad,1.yaml ") && !l.starts_with("bad,1.yaml 1 0")),
-        "{summary}"
+        of("bad,1.yaml")
+            .iter()
+            .any(|c| c.status == "failed" && c.classname == "huawei/session-timeout-range"),
+        "{cases:?}"
     );
 
     let missing = validate(dir.path(), "junit", &["missing.yaml"]);
@@ -142,6 +121,101 @@ fn junit_xml_parses_and_counts_every_file() {
         Some(2),
         "a file that cannot be read fails the run"
     );
-    let summary = junit_summary(&stdout(&missing));
-    assert!(summary.contains(" 1 1 "), "{summary}");
+    let cases = ci_readers::junit_cases(&stdout(&missing));
+    assert!(
+        matches!(cases.as_slice(), [c] if c.status == "failed" && c.message.contains("missing.yaml")),
+        "{cases:?}"
+    );
+}
+
+/// A spec whose `spec` holds the unknown field `key`: its error message quotes the key.
+fn spec_with_field(key: &str) -> String {
+    // A YAML double-quoted scalar: every character outside printable ASCII escaped.
+    let mut quoted = String::from("\"");
+    for c in key.chars() {
+        match c {
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+            }
+            ' '..='~' => quoted.push(c),
+            c => quoted.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    quoted.push('"');
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n  {quoted}: 1\n"
+    )
+}
+
+/// What JUnit shows of `text`: the characters XML 1.0 cannot hold as `\u{..}`.
+fn as_junit_shows(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c.to_string(),
+            c if (c as u32) < 0x20 => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Runs `validate -o github|gitlab|junit` on a spec with the field `key` in a file named
+/// `file`, and asserts that each format still has exactly one finding, at that file, with
+/// the key read back intact.
+fn assert_cannot_break_out(key: &str, file: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(file), spec_with_field(key)).expect("write");
+    let github = validate(dir.path(), "github", &[file]);
+    assert_eq!(github.status.code(), Some(2));
+    let commands = ci_readers::github_commands(&stdout(&github));
+    assert_eq!(commands.len(), 1, "{commands:?}");
+    assert_eq!(commands[0].level, "error");
+    assert_eq!(commands[0].properties["file"], file);
+    assert_eq!(commands[0].properties["line"], "9");
+    assert!(commands[0].message.contains(key), "{commands:?}");
+
+    let gitlab = validate(dir.path(), "gitlab", &[file]);
+    let issues = ci_readers::gitlab_issues(&gitlab.stdout);
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0]["location"]["path"], file);
+    assert!(
+        issues[0]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains(key)),
+        "{issues:?}"
+    );
+
+    let junit = validate(dir.path(), "junit", &[file]);
+    let cases = ci_readers::junit_cases(&stdout(&junit));
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    assert_eq!(cases[0].suite, as_junit_shows(file));
+    assert_eq!(cases[0].status, "failed");
+    assert!(
+        cases[0].message.contains(&as_junit_shows(key)),
+        "{:?} in {cases:?}",
+        as_junit_shows(key)
+    );
+}
+
+#[test]
+fn hostile_field_names_and_file_names_stay_one_finding_in_every_format() {
+    assert_cannot_break_out(
+        "a\n::error file=x,line=1::forged]]></failure><testcase name=\"y\"/>%0A\r\t&amp;'",
+        "a,b:c%0A.yaml",
+    );
+    assert_cannot_break_out("x", "line\nbreak::error::forged.yaml");
+    assert_cannot_break_out("\u{2028}\u{fffd}ü]]>", "ctl\u{1}\u{1b}[31m\ttab.yaml");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, .. Default::default() })]
+
+    /// Any printable text with the characters the three formats treat specially, as a
+    /// field name: each format still has one finding, the name read back intact.
+    #[test]
+    fn no_field_name_breaks_out_of_a_ci_format(
+        key in "[a-z:,%<>&\"'\\]\\[\\n\\r\\t =/!-]{1,24}",
+    ) {
+        assert_cannot_break_out(&key, "spec.yaml");
+    }
 }

@@ -55,7 +55,10 @@ pub(crate) const DIFF: &str = concat!(
     "  # Compare with a saved snapshot (kubectl get -o yaml output) instead of a cluster\n",
     "  kubectl lbgen diff -f specs/ --live-dir snapshot/\n",
     "  # Block a pipeline only on changes that would take a load balancer away\n",
-    "  kubectl lbgen diff -f specs/ --fail-on recreate\n\n",
+    "  kubectl lbgen diff -f specs/ --fail-on recreate\n",
+    "  # The same as pull-request annotations (GitHub) or a JUnit report (a case per object)\n",
+    "  kubectl lbgen diff -f specs/ --fail-on recreate -o github\n",
+    "  kubectl lbgen diff -f specs/ --live-dir snapshot/ -o junit > lbgen-diff.xml\n\n",
     "Exit codes:\n  0  no difference (with --fail-on: none that disruptive)\n  1  differences found (with --fail-on: one at least that disruptive)\n  2  invalid input\n  3  cannot reach or read the cluster\n  n  KUBECTL_EXTERNAL_DIFF's own failure code (above 1), passed on as kubectl does",
 );
 
@@ -64,7 +67,9 @@ pub(crate) const CHECK: &str = concat!(
     "  # Simulate the algorithm and stickiness the spec promises\n",
     "  kubectl lbgen check -f shop.yaml --requests 10000 --seed 7\n",
     "  # Drive a real proxy on this machine and judge what it did\n",
-    "  kubectl lbgen check -f shop.yaml --target http://127.0.0.1:8080 --id-header x-backend\n\n",
+    "  kubectl lbgen check -f shop.yaml --target http://127.0.0.1:8080 --id-header x-backend\n",
+    "  # A JUnit report with a test case per promise\n",
+    "  kubectl lbgen check -f shop.yaml -o junit > lbgen-check.xml\n\n",
     "Exit codes:\n  0  traffic flows as promised\n  1  the data plane is off its promise\n  2  invalid input\n  3  cannot reach the target",
 );
 

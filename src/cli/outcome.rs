@@ -63,7 +63,7 @@ pub(crate) enum ReportFormat {
     Github,
     /// A GitLab Code Quality report (JSON) on stdout, for the merge request widget.
     Gitlab,
-    /// JUnit XML on stdout, for CI test reports (`validate`: one test suite per input file).
+    /// JUnit XML on stdout, for CI test reports (one test suite per input file).
     Junit,
 }
 
