@@ -3,6 +3,7 @@
 //! after). The spec goes through the same loading, plan and policy stages as `render`,
 //! so a spec render would refuse is refused here too (exit 2).
 
+use super::ci_report::FindingsFormat;
 use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, Success, differs_if};
 use super::{check_findings, check_view, output};
@@ -115,9 +116,10 @@ impl CheckArgs {
         }
     }
 
-    /// Whether `-o` is a CI format, whose report carries the compilation's warnings.
-    fn reports_findings(&self) -> bool {
-        !matches!(self.output, Output::Text | Output::Json)
+    /// The findings format of `-o` (SARIF and the CI formats), whose report carries the
+    /// compilation's warnings.
+    fn findings_format(&self) -> Option<FindingsFormat> {
+        FindingsFormat::of(self.report_format())
     }
 }
 
@@ -151,22 +153,22 @@ pub(crate) fn execute(args: CheckArgs) -> Ended {
         pool: &pool,
         verdict: &verdict,
     };
+    if let Some(format) = args.findings_format() {
+        let findings = check_findings::Findings {
+            name: &name,
+            verdict: &verdict,
+            warnings,
+            location: &location,
+            rules: &rules,
+        };
+        findings.print(format)?;
+        return differs_if(!verdict.holds);
+    }
     let text = match args.output {
-        Output::Text => check_view::text(&report),
         Output::Json => {
             serde_json::to_string_pretty(&report).map_or_else(|e| e.to_string(), |j| j + "\n")
         }
-        Output::Sarif | Output::Github | Output::Gitlab | Output::Junit => {
-            let findings = check_findings::Findings {
-                name: &name,
-                verdict: &verdict,
-                warnings,
-                location: &location,
-                rules: &rules,
-            };
-            findings.print(args.report_format())?;
-            return differs_if(!verdict.holds);
-        }
+        _ => check_view::text(&report),
     };
     output::stdout_plain(&text)?;
     differs_if(!verdict.holds)
@@ -187,7 +189,7 @@ struct Checked {
 /// Runs the one spec through render's stages and builds its pool from the plan they made.
 fn load(args: &CheckArgs) -> Result<Checked, Failure> {
     let loaded = args.inputs.load()?;
-    let kept = args.reports_findings();
+    let kept = args.findings_format().is_some();
     let rules = if args.output == Output::Sarif {
         loaded.policies.rule_summaries()
     } else {

@@ -4,9 +4,8 @@
 //! judged is skipped), so a pipeline's test report lists what was checked (docs/ci.md).
 //! Whether a promise broke stays the exit code (1), whatever the format.
 
-use super::ci_report;
+use super::ci_report::{self, FindingsFormat};
 use super::junit::{self, Case, CaseResult, Suite};
-use super::outcome::ReportFormat;
 use super::output::{self, WriteError};
 use lbgen::dataplane::judge::Verdict;
 use lbgen::diag::{Diagnostic, Location};
@@ -27,12 +26,12 @@ pub(crate) struct Findings<'a> {
 
 impl Findings<'_> {
     /// Prints the report in `format` (SARIF, GitHub, GitLab or JUnit) on stdout.
-    pub(crate) fn print(self, format: ReportFormat) -> Result<(), WriteError> {
+    pub(crate) fn print(self, format: FindingsFormat) -> Result<(), WriteError> {
         match format {
-            ReportFormat::Github => output::stdout_plain(&ci_report::github(&self.diagnostics())),
-            ReportFormat::Gitlab => output::stdout_plain(&ci_report::gitlab(&self.diagnostics())),
-            ReportFormat::Junit => output::stdout_plain(&junit::xml_report(&[self.suite()])),
-            ReportFormat::Sarif | ReportFormat::Json | ReportFormat::Text => {
+            FindingsFormat::Github => output::stdout_plain(&ci_report::github(&self.diagnostics())),
+            FindingsFormat::Gitlab => output::stdout_plain(&ci_report::gitlab(&self.diagnostics())),
+            FindingsFormat::Junit => output::stdout_plain(&junit::xml_report(&[self.suite()])),
+            FindingsFormat::Sarif => {
                 let log = super::sarif::log(&self.diagnostics(), self.rules);
                 super::report::print_json(&log)
             }

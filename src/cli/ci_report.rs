@@ -8,9 +8,33 @@
 //! `:` `,` in properties) as GitHub's toolkit does; the Code Quality report is built with
 //! serde_json.
 
+use super::outcome::ReportFormat;
 use lbgen::diag::{Diagnostic, Severity};
 use serde::Serialize;
 use std::fmt::Write as _;
+
+/// The `-o` formats whose whole report is the findings (SARIF and the CI formats), which
+/// `diff` and `check` print with their own findings (`diff_findings`, `check_findings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FindingsFormat {
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+}
+
+impl FindingsFormat {
+    /// The findings format `format` is, if it is one (text and JSON are not).
+    pub(crate) fn of(format: ReportFormat) -> Option<FindingsFormat> {
+        match format {
+            ReportFormat::Sarif => Some(FindingsFormat::Sarif),
+            ReportFormat::Github => Some(FindingsFormat::Github),
+            ReportFormat::Gitlab => Some(FindingsFormat::Gitlab),
+            ReportFormat::Junit => Some(FindingsFormat::Junit),
+            ReportFormat::Text | ReportFormat::Json => None,
+        }
+    }
+}
 
 /// GitHub Actions workflow commands, one line a diagnostic
 /// (<https://docs.github.com/actions/reference/workflow-commands-for-github-actions>).

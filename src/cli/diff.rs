@@ -3,6 +3,7 @@
 //! 2 invalid input, 3 cluster unreachable or unreadable; an external diff program's own
 //! code above 1 is passed on, as kubectl does).
 
+use super::ci_report::FindingsFormat;
 use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, differs_if};
 use clap::{Args, ValueEnum};
@@ -165,8 +166,9 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
         loaded.overrides.namespace = Some(c.default_namespace().to_string());
     }
     let namespace = loaded.overrides.namespace.clone();
-    // Under a CI format (SARIF and the rest) the findings go to stdout.
-    let findings = !matches!(args.output, Output::Diff | Output::Json);
+    // Under a findings format (SARIF and the CI formats) they are the report on stdout.
+    let findings_format = FindingsFormat::of(args.report_format());
+    let findings = findings_format.is_some();
     let rules = if args.output == Output::Sarif {
         loaded.policies.rule_summaries()
     } else {
@@ -191,8 +193,18 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
     };
     let report = compare_live(&args, &origin, compiled, namespace)
         .map_err(|failure| failure.after(&warnings))?;
-    match args.output {
-        Output::Json => {
+    match (args.output, findings_format) {
+        (_, Some(format)) => {
+            super::diff_findings::Findings {
+                report: &report,
+                warnings: &warnings,
+                located: &located,
+                rules: &rules,
+                fails: &|class| args.fail_on.fails(Some(class)),
+            }
+            .print(format)?;
+        }
+        (Output::Json, None) => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| {
                 fail(Failure::error(
                     "diff/report",
@@ -201,17 +213,7 @@ pub(crate) fn execute(args: DiffArgs) -> Ended {
             })?;
             super::output::stdout_plain(&format!("{text}\n"))?;
         }
-        Output::Sarif | Output::Github | Output::Gitlab | Output::Junit => {
-            super::diff_findings::Findings {
-                report: &report,
-                warnings: &warnings,
-                located: &located,
-                rules: &rules,
-                fails: &|class| args.fail_on.fails(Some(class)),
-            }
-            .print(args.report_format())?;
-        }
-        Output::Diff => match external_program() {
+        (_, None) => match external_program() {
             Some(program) => return super::diff_external::run(&report, &program),
             None => super::output::stdout(&text_report(&report))?,
         },

@@ -11,9 +11,8 @@
 //! - JUnit: a suite per spec file, a test case per compared object, failed when
 //!   `--fail-on` counts its difference (docs/ci.md).
 
-use super::ci_report;
+use super::ci_report::{self, FindingsFormat};
 use super::junit::{self, Case, CaseResult, Suite};
-use super::outcome::ReportFormat;
 use super::output::WriteError;
 use lbgen::Compiled;
 use lbgen::diag::{Diagnostic, Location, Severity};
@@ -56,16 +55,18 @@ pub(crate) struct Findings<'a> {
 
 impl Findings<'_> {
     /// Prints the report in `format` (SARIF, GitHub, GitLab or JUnit) on stdout.
-    pub(crate) fn print(&self, format: ReportFormat) -> Result<(), WriteError> {
+    pub(crate) fn print(&self, format: FindingsFormat) -> Result<(), WriteError> {
         match format {
-            ReportFormat::Github => {
+            FindingsFormat::Github => {
                 super::output::stdout_plain(&ci_report::github(&self.diagnostics(true)))
             }
-            ReportFormat::Gitlab => {
+            FindingsFormat::Gitlab => {
                 super::output::stdout_plain(&ci_report::gitlab(&self.diagnostics(true)))
             }
-            ReportFormat::Junit => super::output::stdout_plain(&junit::xml_report(&self.suites())),
-            ReportFormat::Sarif | ReportFormat::Json | ReportFormat::Text => {
+            FindingsFormat::Junit => {
+                super::output::stdout_plain(&junit::xml_report(&self.suites()))
+            }
+            FindingsFormat::Sarif => {
                 let log = super::sarif::log(&self.diagnostics(false), self.rules);
                 super::report::print_json(&log)
             }
