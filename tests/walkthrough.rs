@@ -303,6 +303,39 @@ fn run_ci_files(machine: &Machine) {
     assert!(ran >= 4, "the CI files' lbgen commands ran: {ran}");
 }
 
+/// Runs every `kubectl-lbgen` command of docs/ci.md's pipeline snippets (`- run: ...` and
+/// GitLab `script:` lines) in the demo, against the walkthrough's cluster: each must exit 0
+/// there (the cluster's one difference is in place, below `--fail-on recreate`), and each
+/// report it writes to a file must be one.
+fn run_ci_doc_snippets(machine: &Machine) {
+    let doc = std::fs::read_to_string(common::root().join("docs/ci.md")).expect("docs/ci.md");
+    let mut ran = 0;
+    for block in doc.split("```yaml\n").skip(1) {
+        let block = block.split_once("```").expect("the block ends").0;
+        for line in block.lines().map(str::trim) {
+            let Some(command) = line
+                .strip_prefix("- run: ")
+                .or_else(|| line.strip_prefix("- "))
+                .filter(|c| c.starts_with("kubectl-lbgen "))
+            else {
+                continue;
+            };
+            let out = machine.bash(&format!("set -e\n{command}"), &machine.demo());
+            assert_ran(&format!("docs/ci.md `{command}`"), &out);
+            if let Some((_, file)) = command.split_once(" > ") {
+                let report = std::fs::read_to_string(machine.demo().join(file)).expect(file);
+                if file.ends_with(".json") {
+                    serde_json::from_str::<serde_json::Value>(&report).expect("a JSON report");
+                } else {
+                    assert!(report.contains("<testsuites"), "{report}");
+                }
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 4, "docs/ci.md's commands ran: {ran}");
+}
+
 #[test]
 #[allow(clippy::print_stderr)]
 fn the_walkthrough_runs_as_printed() {
@@ -504,6 +537,7 @@ fn the_walkthrough_runs_as_printed() {
                         .contains("::error file=specs/shop.yaml,line=6,col=9,title=diff/changed::"),
                     "{stdout}"
                 );
+                run_ci_doc_snippets(&machine);
                 diff_support::assert_read_only(&api);
             }
             other => panic!("no check for step {other}"),
