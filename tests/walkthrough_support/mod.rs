@@ -51,12 +51,17 @@ impl Machine {
 
     /// PATH as after `export PATH="$HOME/.cargo/bin:$PATH"`, then the test's own (kubectl,
     /// kpt, pre-commit, cargo).
+    /// A directory that already holds a `kubectl-lbgen` (an earlier `cargo install`) is
+    /// left out, so the one found is the binary under test.
     pub fn path(&self) -> String {
-        format!(
-            "{}:{}",
-            self.home().join(".cargo/bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        )
+        let inherited = std::env::var("PATH").unwrap_or_default();
+        let others = inherited
+            .split(':')
+            .filter(|dir| !Path::new(dir).join("kubectl-lbgen").exists());
+        std::iter::once(self.home().join(".cargo/bin").display().to_string())
+            .chain(others.map(str::to_string))
+            .collect::<Vec<_>>()
+            .join(":")
     }
 
     /// A bash like the user's terminal (no profile, `$HOME` the throwaway one, going on
