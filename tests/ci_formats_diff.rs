@@ -271,3 +271,66 @@ fn live_content_cannot_break_out_of_the_junit_case_that_quotes_its_diff() {
     let commands = ci_readers::github_commands(&stdout(&diff(NLB, live.path(), "github", &[])));
     assert_eq!(commands.len(), 2, "{commands:?}");
 }
+
+#[test]
+fn a_load_balancer_prune_would_remove_fails_even_under_fail_on_recreate() {
+    // The live directory holds the existing-LB Service and the pass-through one, both
+    // rendered by lbgen (its managed-by label); the specs now render only the first.
+    let example = "examples/huawei/service-existing-lb.yaml";
+    let live = live_snapshot(example, ("", ""));
+    let gone = live_snapshot(PASS_THROUGH, ("", ""));
+    for file in yaml_files(gone.path()) {
+        let name = file
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        std::fs::write(
+            live.path().join(format!("gone-{name}")),
+            std::fs::read(&file).expect("read"),
+        )
+        .expect("write");
+    }
+    let extra = ["--prune", "--fail-on", "recreate"];
+    let junit = diff(example, live.path(), "junit", &extra);
+    assert_eq!(
+        junit.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&junit.stderr)
+    );
+    let cases = ci_readers::junit_cases(&stdout(&junit));
+    let removed = cases
+        .iter()
+        .find(|c| c.name == "Service default/nginx-passthrough")
+        .unwrap_or_else(|| panic!("{cases:?}"));
+    assert_eq!(removed.suite, "(cluster)", "no spec renders it any more");
+    assert_eq!(removed.status, "failed");
+    assert!(
+        removed
+            .message
+            .starts_with("would be removed, removes the load balancer"),
+        "{removed:?}"
+    );
+    let kept = cases
+        .iter()
+        .find(|c| c.name == "Service default/nginx")
+        .unwrap_or_else(|| panic!("{cases:?}"));
+    assert_eq!(
+        (kept.suite.as_str(), kept.status.as_str()),
+        (example, "passed")
+    );
+
+    let github = diff(example, live.path(), "github", &extra);
+    assert_eq!(github.status.code(), Some(1));
+    let commands = ci_readers::github_commands(&stdout(&github));
+    let removal = commands
+        .iter()
+        .find(|c| c.properties["title"] == "diff/would-be-removed")
+        .unwrap_or_else(|| panic!("{commands:?}"));
+    assert_eq!(removal.level, "error");
+    assert!(
+        !removal.properties.contains_key("file"),
+        "no spec to point at: {removal:?}"
+    );
+}
