@@ -208,7 +208,7 @@ fn hostile_field_names_and_file_names_stay_one_finding_in_every_format() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, .. Default::default() })]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 6, .. Default::default() })]
 
     /// Any printable text with the characters the three formats treat specially, as a
     /// field name: each format still has one finding, the name read back intact.
