@@ -44,8 +44,8 @@ mod tests {
 
     #[test]
     fn plain_words_stay_readable() {
-        assert_eq!(quote("qcloud-cert-abc123"), "qcloud-cert-abc123");
-        assert_eq!(quote("qcloud_cert_id=Xxxxxxxx"), "qcloud_cert_id=Xxxxxxxx");
+        assert_eq!(quote("cert-abc123"), "cert-abc123");
+        assert_eq!(quote("cert_id=Xxxxxxxx"), "cert_id=Xxxxxxxx");
         assert_eq!(quote(""), "''");
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("it's"), r"'it'\''s'");

@@ -88,7 +88,7 @@ fn a_clb_spec_comes_with_pay_by_spec() {
 #[test]
 fn nlb_takes_wlc_and_http_health_checks() {
     let stream = render(
-        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer: {type: nlb, create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  algorithm: least-connections\n  healthCheck: {protocol: HTTP, path: /test/index.html, port: 8080, interval: 5s, timeout: 10s, retries: 4}\n",
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer: {create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  algorithm: least-connections\n  healthCheck: {protocol: HTTP, path: /test/index.html, port: 8080, interval: 5s, timeout: 10s, retries: 4}\n",
     );
     let a = annotations(&stream, "Service");
     assert_eq!(a[&format!("{P}scheduler")], "wlc");
@@ -103,7 +103,7 @@ fn nlb_takes_wlc_and_http_health_checks() {
     assert_eq!(a[&format!("{P}healthy-threshold")], "4");
     assert_eq!(a[&format!("{P}unhealthy-threshold")], "4");
     let off = render(
-        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer: {type: nlb, create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  healthCheck: {enabled: false, interval: 5s}\n",
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer: {create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  healthCheck: {enabled: false, interval: 5s}\n",
     );
     let a = annotations(&off, "Service");
     assert_eq!(a[&format!("{P}health-check-flag")], "off");
@@ -115,7 +115,7 @@ fn nlb_takes_wlc_and_http_health_checks() {
 #[test]
 fn nlb_checks_udp_ports_with_udp() {
     let stream = render(
-        "  exposure: service\n  selector: {app: dns}\n  ports: [{port: 53, protocol: UDP}]\n  loadBalancer: {type: nlb, create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  healthCheck: {protocol: UDP, timeout: 5s, interval: 5s, retries: 4}\n",
+        "  exposure: service\n  selector: {app: dns}\n  ports: [{port: 53, protocol: UDP}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer: {create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  healthCheck: {protocol: UDP, timeout: 5s, interval: 5s, retries: 4}\n",
     );
     let a = annotations(&stream, "Service");
     assert_eq!(a[&format!("{P}health-check-flag")], "on");
@@ -128,7 +128,7 @@ fn nlb_checks_udp_ports_with_udp() {
 #[test]
 fn ip_targets_are_an_nlb_server_group_type() {
     let stream = render(
-        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer: {type: nlb, create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  ipTargets: true\n",
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer: {create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}}\n  ipTargets: true\n",
     );
     assert_eq!(
         annotations(&stream, "Service")[&format!("{P}server-group-type")],
@@ -148,7 +148,7 @@ fn ip_targets_are_an_nlb_server_group_type() {
 #[test]
 fn an_existing_nlb_reuses_server_groups() {
     let stream = render(
-        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer: {type: nlb, id: nlb-wb7r6dlwetvt5j}\n  backends: [{serverGroup: sgp-2ze6j4phkw2xxxx, port: 80, weight: 60}]\n",
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer: {id: nlb-wb7r6dlwetvt5j}\n  backends: [{serverGroup: sgp-2ze6j4phkw2xxxx, port: 80, weight: 60}]\n",
     );
     let a = annotations(&stream, "Service");
     assert_eq!(a[&format!("{P}vgroup-port")], "sgp-2ze6j4phkw2xxxx:80");
@@ -237,7 +237,7 @@ fn cluster_scoped_names_never_collide() {
 #[test]
 fn delimiters_in_ids_are_refused_where_they_are_written() {
     let d = errors(
-        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer:\n    type: nlb\n    create:\n      zones: ['cn-hangzhou-k:vsw-x,cn-hangzhou-j', cn-hangzhou-j]\n      subnetIds: [vsw-i123456, vsw-j654321]\n",
+        "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer:\n    create:\n      zones: ['cn-hangzhou-k:vsw-x,cn-hangzhou-j', cn-hangzhou-j]\n      subnetIds: [vsw-i123456, vsw-j654321]\n",
     );
     let zone = d
         .iter()

@@ -144,7 +144,7 @@ mod tests {
 
     fn diagnostic(message: &str, file: &str) -> Diagnostic {
         Diagnostic::error(
-            "huawei/session-timeout-range",
+            "pack/session-timeout-range",
             message,
             Some(Location {
                 file: file.into(),
@@ -159,7 +159,7 @@ mod tests {
         let text = github(&[diagnostic("bad\n::error::forged 100%", "a,b:c.yaml")]);
         assert_eq!(
             text,
-            "::error file=a%2Cb%3Ac.yaml,line=10,col=7,title=huawei/session-timeout-range::bad%0A::error::forged 100%25\n"
+            "::error file=a%2Cb%3Ac.yaml,line=10,col=7,title=pack/session-timeout-range::bad%0A::error::forged 100%25\n"
         );
         assert_eq!(text.lines().count(), 1);
     }

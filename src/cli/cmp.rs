@@ -212,9 +212,9 @@ mod tests {
     fn malformed_parameters_are_errors_not_ignored() {
         for text in [
             "{not json",
-            r#"{"name":"provider","string":"huawei"}"#,
-            r#"[{"string":"huawei"}]"#,
-            r#"[{"name":"provider","array":["huawei"]}]"#,
+            r#"{"name":"provider","string":"p1"}"#,
+            r#"[{"string":"p1"}]"#,
+            r#"[{"name":"provider","array":["p1"]}]"#,
         ] {
             let got =
                 Params::from_env(|k| (k == "ARGOCD_APP_PARAMETERS").then(|| text.to_string()));
@@ -229,22 +229,22 @@ mod tests {
     #[test]
     fn parameters_win_over_env_and_namespace_falls_back_to_the_app() {
         let p = params(&[
-            ("PARAM_PROVIDER", "huawei"),
-            ("ARGOCD_ENV_LBGEN_PROVIDER", "tencent"),
+            ("PARAM_PROVIDER", "p1"),
+            ("ARGOCD_ENV_LBGEN_PROVIDER", "p2"),
             ("ARGOCD_APP_NAMESPACE", "shop"),
             (
                 "ARGOCD_APP_PARAMETERS",
                 r#"[{"name":"policy-dir","string":"rules"}]"#,
             ),
         ]);
-        assert_eq!(p.provider.as_deref(), Some("huawei"));
+        assert_eq!(p.provider.as_deref(), Some("p1"));
         assert_eq!(p.namespace.as_deref(), Some("shop"));
         assert_eq!(p.policy_dir, Some(PathBuf::from("rules")));
         assert_eq!(
-            params(&[("ARGOCD_ENV_LBGEN_PROVIDER", "tencent")])
+            params(&[("ARGOCD_ENV_LBGEN_PROVIDER", "p2")])
                 .provider
                 .as_deref(),
-            Some("tencent")
+            Some("p2")
         );
         assert_eq!(params(&[]), Params::default());
     }

@@ -28,10 +28,10 @@ use clap::{Parser, Subcommand};
 use outcome::ReportFormat;
 use std::process::ExitCode;
 
-/// Compile one load-balancer spec into the provider-annotated Service/Ingress YAML of
-/// Huawei CCE, Alibaba ACK and Tencent TKE.
+/// Compile one load-balancer spec into the provider-annotated Service/Ingress YAML each
+/// cloud's controller reads (the providers: `about()`, from the registry).
 #[derive(Debug, Parser)]
-#[command(name = "kubectl-lbgen", bin_name = "kubectl lbgen", version, about, long_about = None)]
+#[command(name = "kubectl-lbgen", bin_name = "kubectl lbgen", version, about = about(), long_about = None)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -121,4 +121,20 @@ pub(crate) fn main() -> ExitCode {
         Command::Check(args) => check::execute(args),
     };
     outcome::finish(ended, format)
+}
+
+/// The one-line description of `--help`: what lbgen is, with the registered providers.
+fn about() -> String {
+    let names: Vec<&str> = lbgen::provider::registry()
+        .packs()
+        .map(|p| p.display_name())
+        .collect();
+    let providers = match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!(" of {last}"),
+        Some((last, rest)) => format!(" of {} and {last}", rest.join(", ")),
+    };
+    format!(
+        "Compile one load-balancer spec into the provider-annotated Service/Ingress YAML{providers}"
+    )
 }

@@ -189,6 +189,14 @@ fn into_chunks(mut items: Vec<Item>, size: usize) -> Vec<Vec<Item>> {
 mod tests {
     use super::*;
 
+    /// Two specs for the first two registered providers, and a ConfigMap passed through.
+    fn specs() -> String {
+        let ids = crate::provider::registry().ids();
+        SPECS
+            .replace("{first}", ids[0])
+            .replace("{second}", ids[ids.len().min(2) - 1])
+    }
+
     const SPECS: &str = "\
 apiVersion: v1
 kind: ConfigMap
@@ -198,7 +206,7 @@ apiVersion: lbgen.dev/v1alpha1
 kind: LoadBalancer
 metadata: {name: web}
 spec:
-  provider: huawei
+  provider: {first}
   exposure: service
   selector: {app: web}
   ports: [{port: 80}]
@@ -207,7 +215,7 @@ apiVersion: lbgen.dev/v1alpha1
 kind: LoadBalancer
 metadata: {name: shop}
 spec:
-  provider: alibaba
+  provider: {second}
   exposure: service
   selector: {app: shop}
   ports: [{port: 443}]
@@ -217,7 +225,7 @@ spec:
     fn the_product_carries_each_specs_plan_objects_and_location() {
         let sources = [Source {
             name: "in.yaml".into(),
-            text: SPECS.into(),
+            text: specs(),
         }];
         let policies = crate::policy::builtin().expect("built-in rules");
         let compiled = compile(
@@ -254,7 +262,7 @@ spec:
     fn chunks_keep_every_item_in_order() {
         let sources = [Source {
             name: "in.yaml".into(),
-            text: SPECS.into(),
+            text: specs(),
         }];
         let (items, _) = parse_sources(&sources, false);
         let sizes: Vec<usize> = into_chunks(items, 2).iter().map(Vec::len).collect();

@@ -1,7 +1,7 @@
 //! Source-IP hashing: rendezvous (highest random weight) hashing of the client address.
 //!
-//! Huawei documents SOURCE_IP as a hash of the client address that ignores weights, and
-//! does not publish its hash, so lbgen's reference picks the one with the property users
+//! Providers document source-IP hashing as a hash of the client address that ignores
+//! weights, and do not publish their hash, so lbgen's reference picks the one with the property users
 //! care about: when one backend leaves, only the clients it served move (1/n of them),
 //! and every other client keeps its backend. Plain `hash % n` would move about
 //! (n-1)/n of all clients. Each backend scores a client by

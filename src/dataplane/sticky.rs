@@ -2,7 +2,7 @@
 //! timeout.
 //!
 //! The timeout is an idle timeout, refreshed by every request, as LVS persistence and
-//! ELB's `persistence_timeout` behave: a client that pauses longer than the timeout gets
+//! the providers' persistence timeouts behave: a client that pauses longer than the timeout gets
 //! a fresh decision from the scheduler. A session whose backend is down or drained is
 //! dropped and the client re-picked, so stickiness never sends traffic to a dead
 //! backend. Cookie stickiness is modelled the same way with the cookie as the key (the

@@ -1,7 +1,7 @@
-//! Field-by-field changes inside JSON-valued annotations (`elb.autocreate`,
-//! `elb.health-check-option`, `elb.actions.*`, and any other value that parses as JSON),
-//! so a reviewer sees `elb.health-check-option.delay: "5" -> "10"` instead of two long
-//! one-line strings.
+//! Field-by-field changes inside JSON-valued annotations (a pack's auto-create parameters,
+//! health-check options, forward actions, and any other value that parses as JSON), so a
+//! reviewer sees `lb.health-check-option.delay: "5" -> "10"` instead of two long one-line
+//! strings.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -13,7 +13,7 @@ pub struct FieldChange {
     /// The annotation key.
     pub annotation: String,
     /// The field inside the value, as `name.field[index]`, `name` being the key's part
-    /// after its `/` (`elb.health-check-option.delay`).
+    /// after its `/` (`lb.health-check-option.delay`).
     pub field: String,
     /// The live value (`None`: absent).
     pub from: Option<Value>,
@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn reordered_keys_and_whitespace_are_no_change() {
         let changes = annotation_changes(
-            "kubernetes.io/elb.health-check-option",
+            "example.com/lb.health-check-option",
             r#"{ "timeout":"10", "delay":"5" }"#,
             r#"{"delay":"5","timeout":"10"}"#,
         );
@@ -106,26 +106,26 @@ mod tests {
     #[test]
     fn a_changed_field_is_named() {
         let changes = annotation_changes(
-            "kubernetes.io/elb.health-check-option",
+            "example.com/lb.health-check-option",
             r#"{"delay":"5","timeout":"10"}"#,
             r#"{"delay":"10","timeout":"10"}"#,
         );
         let shown: Vec<String> = changes.iter().map(ToString::to_string).collect();
-        assert_eq!(shown, ["elb.health-check-option.delay: \"5\" -> \"10\""]);
+        assert_eq!(shown, ["lb.health-check-option.delay: \"5\" -> \"10\""]);
     }
 
     #[test]
     fn array_steps_and_absent_values() {
         let changes = annotation_changes(
-            "kubernetes.io/elb.actions.cafe-r0",
+            "example.com/lb.actions.cafe-r0",
             r#"[{"forwardConfig":[{"weight":70},{"weight":30}]}]"#,
             r#"[{"forwardConfig":[{"weight":80},{"weight":20,"poolID":"p"}]}]"#,
         );
         let shown: Vec<String> = changes.iter().map(ToString::to_string).collect();
-        assert!(shown.contains(&"elb.actions.cafe-r0[0].forwardConfig[0].weight: 70 -> 80".into()));
+        assert!(shown.contains(&"lb.actions.cafe-r0[0].forwardConfig[0].weight: 70 -> 80".into()));
         assert!(
             shown.contains(
-                &"elb.actions.cafe-r0[0].forwardConfig[1].poolID: (absent) -> \"p\"".into()
+                &"lb.actions.cafe-r0[0].forwardConfig[1].poolID: (absent) -> \"p\"".into()
             )
         );
     }

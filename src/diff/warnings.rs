@@ -86,16 +86,46 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Rules of a made-up pack: the checks are the diff's, whatever pack the rules are from.
+    fn rule(field: Field, trigger: Trigger) -> ChangeRule {
+        ChangeRule {
+            provider: "example",
+            kinds: &["Service"],
+            field,
+            trigger,
+            impact: Impact::NotInPlace,
+            message: "recreates the load balancer",
+            source: "test",
+        }
+    }
+
     fn warned(live: Value, rendered: Value) -> Vec<String> {
-        check(
-            &crate::provider::change_rules(),
-            "Service",
-            &live,
-            &rendered,
-        )
-        .into_iter()
-        .map(|w| w.field)
-        .collect()
+        let rules = [
+            rule(
+                Field::Annotation("example.com/lb.class"),
+                Trigger::AnyChange,
+            ),
+            rule(
+                Field::Annotation("example.com/lb.create"),
+                Trigger::AnyChange,
+            ),
+            rule(
+                Field::Annotation("example.com/lb.ip-targets"),
+                Trigger::AddedOrRemoved,
+            ),
+            rule(
+                Field::Pointer("/spec/externalTrafficPolicy"),
+                Trigger::Switch {
+                    from: "Cluster",
+                    to: "Local",
+                    absent_is_from: true,
+                },
+            ),
+        ];
+        check(&rules, "Service", &live, &rendered)
+            .into_iter()
+            .map(|w| w.field)
+            .collect()
     }
 
     fn annotated(pairs: &[(&str, &str)]) -> Value {
@@ -109,34 +139,25 @@ mod tests {
     #[test]
     fn class_change_is_flagged_and_reordered_json_is_not() {
         let live = annotated(&[
-            ("kubernetes.io/elb.class", "union"),
-            (
-                "kubernetes.io/elb.autocreate",
-                r#"{"type":"inner","name":"a"}"#,
-            ),
+            ("example.com/lb.class", "union"),
+            ("example.com/lb.create", r#"{"type":"inner","name":"a"}"#),
         ]);
         let rendered = annotated(&[
-            ("kubernetes.io/elb.class", "performance"),
-            (
-                "kubernetes.io/elb.autocreate",
-                r#"{"name":"a","type":"inner"}"#,
-            ),
+            ("example.com/lb.class", "performance"),
+            ("example.com/lb.create", r#"{"name":"a","type":"inner"}"#),
         ]);
-        assert_eq!(warned(live, rendered), ["kubernetes.io/elb.class"]);
+        assert_eq!(warned(live, rendered), ["example.com/lb.class"]);
     }
 
     #[test]
-    fn ip_targets_added_is_flagged() {
+    fn an_added_value_is_flagged() {
         let live = annotated(&[]);
-        let rendered = annotated(&[("kubernetes.io/elb.ip-target-enabled", "true")]);
-        assert_eq!(
-            warned(live, rendered),
-            ["kubernetes.io/elb.ip-target-enabled"]
-        );
+        let rendered = annotated(&[("example.com/lb.ip-targets", "true")]);
+        assert_eq!(warned(live, rendered), ["example.com/lb.ip-targets"]);
     }
 
     #[test]
-    fn traffic_policy_cluster_to_local_only() {
+    fn a_switch_fires_one_way_only_and_absent_counts_as_its_default() {
         let with = |p: Option<&str>| json!({"spec": {"externalTrafficPolicy": p}});
         assert_eq!(
             warned(with(None), with(Some("Local"))),

@@ -64,8 +64,8 @@ pub(super) fn drop_controller_annotations(
     }
 }
 
-/// A value the controller wrote over lbgen's with the same meaning (CCE's `onlyLocal` for
-/// a rendered `"true"`) is shown as lbgen rendered it: not a difference to apply back.
+/// A value the controller wrote over lbgen's with the same meaning (a pack declares them:
+/// `onlyLocal` for a rendered `"true"`, say) is shown as lbgen rendered it: not a difference to apply back.
 pub(super) fn undo_controller_rewrites(
     out: &mut Value,
     rendered: &Value,

@@ -184,27 +184,37 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The ownership data of a made-up pack: normalising reads only this data.
     fn ownership() -> AnnotationOwnership {
-        crate::provider::annotation_ownership()
+        AnnotationOwnership {
+            prefixes: vec!["example.com/lb."],
+            written_by_controller: vec!["example.com/lb.mark"],
+            rewritten_by_controller: vec![crate::provider::changes::ControllerRewrite {
+                key: "example.com/lb.pass-through",
+                rendered: "true",
+                live: "onlyLocal",
+                source: "test",
+            }],
+        }
     }
 
     #[test]
-    fn cce_only_local_for_a_rendered_true_is_no_difference() {
+    fn a_controller_rewrite_of_a_rendered_value_is_no_difference() {
         let managed = json!({"app.kubernetes.io/managed-by": "kubectl-lbgen"});
         let rendered = Object(json!({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "a", "labels": managed,
-                "annotations": {"kubernetes.io/elb.pass-through": "true"}},
+                "annotations": {"example.com/lb.pass-through": "true"}},
             "spec": {"externalTrafficPolicy": "Local"},
         }));
         let mut live = rendered.clone();
-        live.0["metadata"]["annotations"]["kubernetes.io/elb.pass-through"] = json!("onlyLocal");
+        live.0["metadata"]["annotations"]["example.com/lb.pass-through"] = json!("onlyLocal");
         assert_eq!(
             normalise(&live, Some(&rendered), &ownership(), Extent::Owned),
             rendered
         );
         // Any other live value is still a difference.
-        live.0["metadata"]["annotations"]["kubernetes.io/elb.pass-through"] = json!("false");
+        live.0["metadata"]["annotations"]["example.com/lb.pass-through"] = json!("false");
         assert_ne!(
             normalise(&live, Some(&rendered), &ownership(), Extent::Owned),
             rendered
@@ -222,8 +232,8 @@ mod tests {
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "a", "namespace": "web", "uid": "u", "resourceVersion": "9",
                 "labels": {"app.kubernetes.io/managed-by": "kubectl-lbgen"},
-                "annotations": {"kubernetes.io/elb.mark": "0",
-                    LAST_APPLIED: r#"{"metadata":{"annotations":{"kubernetes.io/elb.mark":"0"}}}"#},
+                "annotations": {"example.com/lb.mark": "0",
+                    LAST_APPLIED: r#"{"metadata":{"annotations":{"example.com/lb.mark":"0"}}}"#},
                 "managedFields": [{}], "creationTimestamp": "2024-01-01T00:00:00Z"},
             "spec": {"type": "LoadBalancer", "clusterIP": "10.0.0.1", "clusterIPs": ["10.0.0.1"],
                 "sessionAffinity": "None",
@@ -245,12 +255,12 @@ mod tests {
         let live = Object(json!({
             "kind": "Service",
             "metadata": {"name": "a", "labels": {"app.kubernetes.io/managed-by": "kubectl-lbgen"},
-                "annotations": {"kubernetes.io/elb.health-check-flag": "on", "other.io/x": "y"}},
+                "annotations": {"example.com/lb.health-check-flag": "on", "other.io/x": "y"}},
         }));
         let out = normalise(&live, Some(&rendered), &ownership(), Extent::Owned);
         assert_eq!(
             out.0.pointer("/metadata/annotations"),
-            Some(&json!({"kubernetes.io/elb.health-check-flag": "on"}))
+            Some(&json!({"example.com/lb.health-check-flag": "on"}))
         );
     }
 
@@ -272,7 +282,7 @@ mod tests {
 
     #[test]
     fn json_annotations_compare_by_meaning() {
-        let key = "kubernetes.io/elb.health-check-option";
+        let key = "example.com/lb.health-check-option";
         let rendered =
             Object(json!({"metadata": {"annotations": {key: r#"{"delay":"5","timeout":"10"}"#}}}));
         let same = Object(

@@ -6,8 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    Algorithm, Create, Exposure, Flavor, HealthProtocol, LbType, LoadBalancerDoc, Network,
-    PathMatch, Protocol, ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network, PathMatch, Protocol,
+    ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -70,6 +70,12 @@ pub struct Plan {
     pub traffic_policy: TrafficPolicy,
     /// The pods' owner.
     pub workload: Option<Workload>,
+    /// The settings of the provider's own `spec.<id>` block, every field present: to rules
+    /// as `lb.<id>` (`lb.<id>.<field>`), to the pack through
+    /// `provider::settings::of`. Keyed by the provider's id (only the plan's own provider,
+    /// except in the rule probe, which carries every pack's sample).
+    #[serde(flatten)]
+    pub settings: BTreeMap<String, serde_json::Value>,
 }
 
 /// Cluster facts (all optional: rules that need one skip when it is unknown).
@@ -77,8 +83,6 @@ pub struct Plan {
 pub struct ClusterFacts {
     /// `v1.28.15-r20`.
     pub version: Option<VersionText>,
-    /// Huawei flavour.
-    pub flavor: Option<Flavor>,
 }
 
 /// Existing or created LB.
@@ -91,14 +95,11 @@ pub struct LoadBalancerPlan {
     pub tier: Tier,
     /// Creation parameters (present when `id` is absent, possibly all empty).
     pub create: Option<Create>,
-    /// Alibaba Service family (`clb` when not given).
-    #[serde(rename = "type")]
-    pub lb_type: LbType,
-    /// Alibaba: own the listeners of an existing CLB.
+    /// With an existing LB: own the listeners of the Service's ports.
     pub override_listeners: bool,
-    /// Alibaba pass-through hostname.
+    /// The LB's published DNS name (pass-through).
     pub hostname: Option<String>,
-    /// Alibaba: a platform-owned IngressClass.
+    /// A platform-owned IngressClass.
     pub ingress_class: Option<String>,
 }
 
@@ -133,9 +134,9 @@ pub struct RoutePlan {
     pub port: u16,
     /// Certificate when TLS terminates here.
     pub certificate_id: Option<String>,
-    /// SNI certificates beside it (Huawei).
+    /// SNI certificates beside it.
     pub sni_certificate_ids: Vec<String>,
-    /// The forward action's name, when the spec gives one (Huawei).
+    /// The forward action's name, when the spec gives one.
     pub action: Option<String>,
     /// Backends, in spec order.
     pub backends: Vec<BackendPlan>,
@@ -292,7 +293,6 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                 (None, None) => Some(Create::default()),
                 (_, c) => c.clone(),
             },
-            lb_type: lb.lb_type.unwrap_or(LbType::Clb),
             override_listeners: lb.override_listeners.unwrap_or(true),
             hostname: lb.hostname.clone(),
             ingress_class: lb.ingress_class.as_ref().map(|c| c.0.clone()),
@@ -301,7 +301,6 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             id: None,
             tier: Tier::Shared,
             create: Some(Create::default()),
-            lb_type: LbType::Clb,
             override_listeners: true,
             hostname: None,
             ingress_class: None,
@@ -320,6 +319,11 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         retries: h.retries,
     });
     let cluster = spec.cluster.clone().unwrap_or_default();
+    let settings = match spec.settings.get(&provider) {
+        Some(given) => given.clone(),
+        // An absent block reads as its defaults; a pack's reader cannot fail on nothing.
+        None => (provider.pack().settings().read)(None).unwrap_or_default(),
+    };
     Ok(Plan {
         name: doc.metadata.name.0.clone(),
         namespace,
@@ -328,7 +332,6 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         provider,
         cluster: ClusterFacts {
             version: cluster.version,
-            flavor: cluster.flavor,
         },
         exposure: spec.exposure,
         network: spec.network,
@@ -351,5 +354,6 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),
+        settings: BTreeMap::from([(provider.as_str().to_string(), settings)]),
     })
 }

@@ -16,8 +16,8 @@ use crate::plan::{
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    Algorithm, Bandwidth, ChargeMode, Create, Exposure, Flavor, HealthProtocol, LbType, Network,
-    PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol, Network, PathMatch,
+    Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
@@ -54,7 +54,6 @@ fn service_plan() -> Option<Plan> {
         provider,
         cluster: ClusterFacts {
             version: Some(VersionText("v1.30.1-r0".into())),
-            flavor: Some(Flavor::Turbo),
         },
         exposure: Exposure::Service,
         network: Network::Public,
@@ -77,7 +76,6 @@ fn service_plan() -> Option<Plan> {
                 subnet_ids: vec!["s1".into()],
                 backend_subnet_ids: vec!["s2".into()],
             }),
-            lb_type: LbType::Clb,
             override_listeners: true,
             hostname: text("probe.example.com"),
             ingress_class: text("probe"),
@@ -138,6 +136,11 @@ fn service_plan() -> Option<Plan> {
             name: DnsLabel("web".into()),
             container: Some(DnsLabel("app".into())),
         }),
+        // Every pack's block, so a pack's rules find `lb.<id>` whichever pack is probed.
+        settings: registry()
+            .packs()
+            .map(|p| (p.id().to_string(), (p.settings().sample)()))
+            .collect(),
     })
 }
 

@@ -13,6 +13,7 @@ mod huawei;
 mod id;
 mod ingress;
 pub mod registry;
+pub mod settings;
 mod tencent;
 
 pub use changes::{annotation_ownership, change_rules};

@@ -12,6 +12,7 @@
 
 use super::Mapped;
 use super::changes::{ChangeRule, ControllerRewrite};
+use super::settings::SettingsKind;
 use crate::plan::Plan;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -129,6 +130,11 @@ pub trait Pack: Send + Sync {
     /// Fields its controller reads on Kubernetes kinds beyond the upstream types.
     fn extension_fields(&self) -> &'static [ExtensionField] {
         &[]
+    }
+    /// Its `spec.<id>` block: how it is read, described and sampled (see
+    /// [`super::settings`]). By default a pack has none and accepts only an empty block.
+    fn settings(&self) -> SettingsKind {
+        SettingsKind::NONE
     }
 }
 

@@ -4,6 +4,7 @@
 pub use super::files::{Inputs, Source, read_file, read_inputs, read_sources, spec_files_in, utf8};
 use super::model::{API_VERSION, KIND, LoadBalancerDoc};
 use super::screen::{control_character, near};
+use super::settings;
 use crate::diag::{Diagnostic, Location};
 use crate::yaml::de::from_node;
 use crate::yaml::node::{Node, NodeValue, parse_stream};
@@ -156,8 +157,18 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
             }),
         ));
     }
-    match from_node::<LoadBalancerDoc>(&doc.root) {
-        Ok(lb) => Ok(Item::LoadBalancer(Box::new(lb), doc)),
+    if let Some(moved) = settings::moved_field(&doc.root, &doc.file) {
+        return Err(moved);
+    }
+    let mut doc = doc;
+    let lifted = settings::lift(Arc::make_mut(&mut doc.root));
+    let typed = from_node::<LoadBalancerDoc>(&doc.root);
+    settings::put_back(Arc::make_mut(&mut doc.root), lifted);
+    match typed {
+        Ok(mut lb) => {
+            lb.spec.settings = settings::read(&doc.root, &doc.file)?;
+            Ok(Item::LoadBalancer(Box::new(lb), doc))
+        }
         Err(e) => {
             let span = e.span.unwrap_or(doc.root.span);
             Err(Diagnostic::error(

@@ -1,7 +1,8 @@
 //! The `lbgen.dev/v1alpha1` input: reading files and the typed model (YAML itself is
 //! read by the neutral `crate::yaml`).
 //!
-//! Knows no provider and no Kubernetes object type.
+//! Knows no provider and no Kubernetes object type: the `spec.<provider>` blocks are read
+//! through the provider registry.
 
 mod choices;
 pub mod files;
@@ -9,5 +10,6 @@ pub mod load;
 pub mod model;
 pub mod schema;
 mod screen;
+mod settings;
 pub mod values;
 pub mod version;

@@ -54,11 +54,11 @@ pub struct Metadata {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Spec {
-    /// The cloud whose controller reads the output: huawei (CCE), alibaba (ACK) or tencent
-    /// (TKE). `--provider` overrides it.
+    /// The cloud whose controller reads the output (a registered provider; `kubectl lbgen
+    /// explain spec.provider` lists them). `--provider` overrides it.
     pub provider: Option<ProviderId>,
-    /// Facts about the target cluster (version, flavour) that gate version-dependent
-    /// features; rules that need a fact skip when it is not given.
+    /// Facts about the target cluster (its version) that gate version-dependent features;
+    /// rules that need a fact skip when it is not given.
     pub cluster: Option<Cluster>,
     /// How the application is exposed: `service` renders an L4/L7 LoadBalancer Service,
     /// `ingress` an L7 Ingress.
@@ -88,8 +88,8 @@ pub struct Spec {
     /// pod IPs; the provider may need ENI pods).
     #[serde(default)]
     pub targets: Targets,
-    /// Register backends by IP address rather than by instance (dedicated LBs only on
-    /// Huawei; can never be turned off again).
+    /// Register backends by IP address rather than by instance (where the provider has the
+    /// mode; it may need a dedicated LB and may never be turned off again).
     #[serde(default)]
     pub ip_targets: bool,
     /// How the LB picks a backend: weighted `round-robin` (default), weighted
@@ -109,9 +109,14 @@ pub struct Spec {
     /// `local` (only nodes with a pod; keeps the client address).
     #[serde(default)]
     pub traffic_policy: TrafficPolicy,
-    /// The pods' owner (kind and name), for providers that need changes to the pods
-    /// (Tencent direct access needs ENI pods).
+    /// The pods' owner (kind and name), for providers that need changes to the pods (direct
+    /// access to pods may need pods on ENIs).
     pub workload: Option<Workload>,
+    /// The `spec.<provider>` blocks: settings only one cloud has, typed by its pack (not a
+    /// field of its own: the loader reads them through the provider registry).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub settings: BTreeMap<ProviderId, serde_json::Value>,
 }
 
 /// Target-cluster facts.
@@ -120,18 +125,6 @@ pub struct Spec {
 pub struct Cluster {
     /// Provider-style version such as `v1.28.15-r20`.
     pub version: Option<VersionText>,
-    /// Huawei: `standard` or `turbo`.
-    pub flavor: Option<Flavor>,
-}
-
-/// Huawei cluster flavour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Flavor {
-    /// CCE standard.
-    Standard,
-    /// CCE Turbo (pods on ENIs).
-    Turbo,
 }
 
 /// An existing LB or the parameters to create one.
@@ -145,29 +138,15 @@ pub struct LoadBalancer {
     pub tier: Tier,
     /// Auto-create parameters.
     pub create: Option<Create>,
-    /// Alibaba Services: `clb` (default) or `nlb` (network load balancer,
-    /// `loadBalancerClass: alibabacloud.com/nlb`).
-    #[serde(rename = "type")]
-    pub lb_type: Option<LbType>,
-    /// Alibaba, existing CLB: let lbgen own the listeners of the Service's ports
-    /// (`force-override-listeners`, default true).
+    /// With an existing LB: let lbgen own the listeners of the Service's ports, replacing
+    /// listeners already there on those ports (default true), where the provider asks.
     pub override_listeners: Option<bool>,
-    /// Alibaba pass-through: the DNS name the controller publishes for the LB, so that
-    /// kube-proxy stops short-circuiting in-cluster traffic to its address.
+    /// Pass-through: the DNS name the controller publishes for the LB, so that kube-proxy
+    /// stops short-circuiting in-cluster traffic to its address (providers that publish one).
     pub hostname: Option<String>,
-    /// Alibaba Ingress: an IngressClass the platform team owns (e.g. `alb`); lbgen then emits
-    /// no `AlbConfig` and no `IngressClass` of its own.
+    /// Ingress: an IngressClass the platform team owns; lbgen then emits no LB
+    /// configuration object and no IngressClass of its own.
     pub ingress_class: Option<DnsLabel>,
-}
-
-/// The family of an Alibaba Service load balancer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum LbType {
-    /// Classic Load Balancer (the cloud controller manager's default).
-    Clb,
-    /// Network Load Balancer.
-    Nlb,
 }
 
 /// Auto-create parameters.
@@ -178,7 +157,7 @@ pub struct Create {
     pub name: Option<String>,
     /// Public bandwidth.
     pub bandwidth: Option<Bandwidth>,
-    /// EIP type (Huawei).
+    /// Public IP (EIP) type, in the provider's spelling.
     pub eip_type: Option<String>,
     /// Availability zones.
     #[serde(default)]
@@ -189,8 +168,8 @@ pub struct Create {
     pub l7_flavor: Option<String>,
     /// Subnet of the LB's VIP.
     pub subnet_id: Option<String>,
-    /// One subnet (vSwitch) per entry of `zones`, in the same order (Alibaba NLB zone maps,
-    /// ALB zone mappings).
+    /// One subnet (vSwitch) per entry of `zones`, in the same order (zone mappings of LBs
+    /// that take a subnet per zone).
     #[serde(default)]
     pub subnet_ids: Vec<String>,
     /// Backend subnets.
@@ -254,8 +233,8 @@ pub struct Route {
     pub port: Option<Port>,
     /// TLS termination.
     pub tls: Option<Tls>,
-    /// Huawei: the name of the synthetic backend that carries a split route's forward action
-    /// (`kubernetes.io/elb.actions.<action>`); default `<metadata.name>-r<route index>`.
+    /// The name of the synthetic backend that carries a split route's forward action, for
+    /// providers that name one (it is part of an annotation key); default: the provider's.
     pub action: Option<DnsLabel>,
     /// At least one backend.
     #[serde(default)]
@@ -268,8 +247,8 @@ pub struct Route {
 pub struct Tls {
     /// The provider's certificate id.
     pub certificate_id: String,
-    /// Huawei: more ELB certificates, each for the domain names it contains, chosen by the
-    /// client's SNI (the server certificate `certificateId` answers the rest).
+    /// More certificates, each for the domain names it contains, chosen by the client's SNI
+    /// (the server certificate `certificateId` answers the rest), where the provider has SNI.
     #[serde(default)]
     pub sni_certificate_ids: Vec<String>,
 }
@@ -328,8 +307,8 @@ pub struct Workload {
     pub kind: WorkloadKind,
     /// Its name.
     pub name: DnsLabel,
-    /// The container that takes per-pod resources a provider needs (Tencent: the
-    /// `tke.cloud.tencent.com/eni-ip` request); default: the workload's name.
+    /// The container that takes per-pod resources a provider needs (an ENI IP request);
+    /// default: the workload's name.
     pub container: Option<DnsLabel>,
 }
 

@@ -3,6 +3,8 @@
 //! the checked value types carry the same limits their deserialisers enforce.
 
 use super::model::LoadBalancerDoc;
+use crate::provider::registry;
+use serde_json::Value;
 
 /// The schema of a `LoadBalancer` document.
 pub fn spec_schema() -> serde_json::Value {
@@ -10,7 +12,48 @@ pub fn spec_schema() -> serde_json::Value {
     if let Some(o) = schema.as_object_mut() {
         o.insert("title".into(), "lbgen.dev/v1alpha1 LoadBalancer".into());
     }
+    for pack in registry().packs() {
+        add_settings_block(
+            &mut schema,
+            pack.id(),
+            pack.display_name(),
+            (pack.settings().schema)(),
+        );
+    }
     schema
+}
+
+/// Adds a pack's `spec.<id>` block: its definitions join the root's, its own schema goes
+/// to `$defs/<id>-settings` and `spec.<id>` refers to it.
+fn add_settings_block(schema: &mut Value, id: &str, name: &str, mut block: Value) {
+    let defs = block
+        .as_object_mut()
+        .and_then(|b| b.remove("$defs"))
+        .unwrap_or_default();
+    if let Some(o) = block.as_object_mut() {
+        o.remove("title");
+        let description =
+            format!("Settings only {name} has: used when rendering for `{id}`, checked always.");
+        o.insert("description".into(), description.into());
+    }
+    let Some(root_defs) = schema.get_mut("$defs").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if let Value::Object(defs) = defs {
+        root_defs.extend(defs);
+    }
+    let def = format!("{id}-settings");
+    root_defs.insert(def.clone(), block);
+    if let Some(properties) = root_defs
+        .get_mut("Spec")
+        .and_then(|s| s.get_mut("properties"))
+        .and_then(Value::as_object_mut)
+    {
+        properties.insert(
+            id.into(),
+            serde_json::json!({"$ref": format!("#/$defs/{def}")}),
+        );
+    }
 }
 
 /// The node of `schema` that describes the field at a dotted path
@@ -62,5 +105,32 @@ mod tests {
         let ports = field_schema(&s, "spec.ports.protocol").expect("list items are entered");
         assert!(ports.to_string().contains("HTTPS"));
         assert!(field_schema(&s, "spec.nope").is_none());
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::*;
+
+    #[test]
+    fn pack_definitions_never_replace_another_definition() {
+        let own = schemars::schema_for!(LoadBalancerDoc).to_value();
+        let mut seen: std::collections::BTreeSet<String> = own["$defs"]
+            .as_object()
+            .expect("defs")
+            .keys()
+            .cloned()
+            .collect();
+        for pack in registry().packs() {
+            let block = (pack.settings().schema)();
+            for name in block
+                .get("$defs")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|d| d.keys())
+            {
+                assert!(seen.insert(name.clone()), "{} redefines {name}", pack.id());
+            }
+        }
     }
 }

@@ -239,7 +239,7 @@ enum PathSegment<'a> {
 }
 
 /// Splits `spec.ports[0].port` into keys and indices. Annotation keys contain dots, so a
-/// segment in brackets and quotes (`annotations["kubernetes.io/elb.id"]`) is one key.
+/// segment in brackets and quotes (`annotations["example.com/lb.id"]`) is one key.
 fn split_path(path: &str) -> Vec<PathSegment<'_>> {
     let mut out = Vec::new();
     let mut rest = path;
@@ -291,14 +291,13 @@ mod tests {
 
     #[test]
     fn bracketed_keys_may_contain_dots() {
-        let docs =
-            parse_stream("metadata:\n  annotations:\n    kubernetes.io/elb.id: x\n").unwrap();
+        let docs = parse_stream("metadata:\n  annotations:\n    example.com/lb.id: x\n").unwrap();
         let root = docs[0].as_ref().unwrap();
         assert_eq!(
-            root.find("metadata.annotations[\"kubernetes.io/elb.id\"]"),
+            root.find("metadata.annotations[\"example.com/lb.id\"]"),
             Span {
                 line: 3,
-                column: 27
+                column: 24
             }
         );
     }

@@ -5,6 +5,7 @@ use crate::plan::Plan;
 use crate::provider::Mapped;
 use crate::provider::changes::ChangeRule;
 use crate::provider::registry::{CustomKind, Ownership, Pack};
+use crate::provider::settings::SettingsKind;
 
 /// The Alibaba Cloud ACK pack.
 pub(crate) struct Alibaba;
@@ -35,5 +36,9 @@ impl Pack for Alibaba {
 
     fn custom_kinds(&self) -> &'static [CustomKind] {
         super::kinds::CUSTOM_KINDS
+    }
+
+    fn settings(&self) -> SettingsKind {
+        SettingsKind::of::<super::types::AlibabaSettings>()
     }
 }

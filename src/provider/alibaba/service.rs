@@ -8,19 +8,19 @@
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ADDRESS_TYPE, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE,
-    HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
+    ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT,
+    FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
     HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
     HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME,
-    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE,
-    SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID,
-    WEIGHT, ZONE_MAPS,
+    LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
+    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD,
+    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
-use crate::provider::{Annotations, Manifest, bandwidth, service_manifest};
+use crate::provider::{Annotations, Manifest, bandwidth, service_manifest, settings};
 use crate::spec::model::{
-    Algorithm, ChargeMode, HealthProtocol, LbType, Network, Protocol, StickyMode, Targets,
+    Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
 };
 use serde_json::{Value, json};
 
@@ -30,7 +30,8 @@ fn on_off(b: bool) -> &'static str {
 
 /// The Service of a plan with `exposure: service`.
 pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
-    let nlb = plan.load_balancer.lb_type == LbType::Nlb;
+    let nlb =
+        settings::of::<AlibabaSettings>(plan).load_balancer_type == Some(LoadBalancerType::Nlb);
     let mut a = Annotations::default();
     load_balancer(plan, nlb, &mut a);
     // Always written: the CCM sets a scheduler only when the annotation names one

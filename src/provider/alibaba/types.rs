@@ -8,8 +8,10 @@
 //! `loadbalancer-`); ALB keys from the ACK "ALB Ingress GlobalConfiguration dictionary"
 //! (`alibaba/alibaba-load-balancer-controller` docs/usage.md) and seed 003.
 
+use crate::provider::settings::{Block, MovedField};
 use crate::spec::values::PortRef;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// A CCM Service key: the prefix `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-`
 /// and the key's own part.
@@ -155,4 +157,37 @@ pub(super) enum ServerGroup<'a> {
 pub(super) struct GroupStickySession {
     pub enabled: bool,
     pub timeout: u64,
+}
+
+/// `spec.alibaba`: what only ACK has.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(super) struct AlibabaSettings {
+    /// The family of a Service's load balancer: `clb` (the cloud controller manager's
+    /// default) or `nlb` (network load balancer, `loadBalancerClass:
+    /// alibabacloud.com/nlb`). An Ingress always uses ALB.
+    pub load_balancer_type: Option<LoadBalancerType>,
+}
+
+/// The family of an ACK Service load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum LoadBalancerType {
+    /// Classic Load Balancer.
+    Clb,
+    /// Network Load Balancer.
+    Nlb,
+}
+
+impl Block for AlibabaSettings {
+    const MOVED: &'static [MovedField] = &[MovedField {
+        from: "spec.loadBalancer.type",
+        to: "spec.alibaba.loadBalancerType",
+    }];
+
+    fn sample() -> AlibabaSettings {
+        AlibabaSettings {
+            load_balancer_type: Some(LoadBalancerType::Clb),
+        }
+    }
 }

@@ -5,6 +5,7 @@ use crate::plan::Plan;
 use crate::provider::Mapped;
 use crate::provider::changes::ChangeRule;
 use crate::provider::registry::{ExtensionField, Ownership, Pack};
+use crate::provider::settings::SettingsKind;
 
 /// The Huawei Cloud CCE pack.
 pub(crate) struct Huawei;
@@ -36,5 +37,9 @@ impl Pack for Huawei {
 
     fn extension_fields(&self) -> &'static [ExtensionField] {
         super::kinds::EXTENSION_FIELDS
+    }
+
+    fn settings(&self) -> SettingsKind {
+        SettingsKind::of::<super::types::HuaweiSettings>()
     }
 }

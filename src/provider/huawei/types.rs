@@ -7,8 +7,10 @@
 //! Keys, JSON types and units from the CCE user guide "LoadBalancer" (seed 001, tables
 //! 1-5) and cce_10_0684, cce_10_0687, cce_10_0695, cce_10_0949; each struct cites its table.
 
+use crate::provider::settings::{Block, MovedField};
 use crate::spec::values::{ClusterVersion, PortRef};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 pub(super) const ELB_ID: &str = "kubernetes.io/elb.id";
 pub(super) const ELB_CLASS: &str = "kubernetes.io/elb.class";
@@ -136,4 +138,39 @@ pub(super) enum ForwardTarget<'a> {
         id: Option<&'a str>,
         weight: u8,
     },
+}
+
+// Source: CCE user guide "LoadBalancer" (seed 001), Notes and Constraints and "ELB
+// Forwarding" (pods are backends only with a dedicated LB in a CCE Turbo cluster; Turbo
+// clusters take only cluster-level service affinity).
+/// `spec.huawei`: what only CCE has.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(super) struct HuaweiSettings {
+    /// The cluster's type, `standard` or `turbo` (CCE Turbo: pods on ENIs, which
+    /// `targets: pods` needs). Rules that need it skip when it is not given.
+    pub cluster_flavor: Option<ClusterFlavor>,
+}
+
+/// The type of a CCE cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum ClusterFlavor {
+    /// A CCE standard cluster (pods behind node networking).
+    Standard,
+    /// A CCE Turbo cluster (pods on ENIs).
+    Turbo,
+}
+
+impl Block for HuaweiSettings {
+    const MOVED: &'static [MovedField] = &[MovedField {
+        from: "spec.cluster.flavor",
+        to: "spec.huawei.clusterFlavor",
+    }];
+
+    fn sample() -> HuaweiSettings {
+        HuaweiSettings {
+            cluster_flavor: Some(ClusterFlavor::Turbo),
+        }
+    }
 }
