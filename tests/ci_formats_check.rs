@@ -6,24 +6,12 @@
 mod ci_readers;
 mod common;
 
-use std::process::{Command, Output};
+use ci_readers::{lbgen, stdout};
+
+use std::process::Output;
 
 /// Simulated requests: enough for every promise to be judged, few enough to be quick.
 const REQUESTS: &str = "5000";
-
-fn lbgen(args: &[&str]) -> Output {
-    Command::new(common::binary())
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .env_remove("KUBECTL_EXTERNAL_DIFF")
-        .args(args)
-        .output()
-        .expect("run")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// `check -f example -o format`.
 fn check(example: &str, format: &str, extra: &[&str]) -> Output {

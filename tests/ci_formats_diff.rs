@@ -6,8 +6,10 @@
 mod ci_readers;
 mod common;
 
+use ci_readers::{lbgen, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The alibaba NLB example: changing its address type needs a new load balancer.
 const NLB: &str = "examples/alibaba/service-nlb.yaml";
@@ -21,20 +23,6 @@ const PASS_THROUGH_EDIT: (&str, &str) = (
     "externalTrafficPolicy: Local",
     "externalTrafficPolicy: Cluster",
 );
-
-fn lbgen(args: &[&str]) -> Output {
-    Command::new(common::binary())
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .env_remove("KUBECTL_EXTERNAL_DIFF")
-        .args(args)
-        .output()
-        .expect("run")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// `example` rendered into a snapshot directory, `from` replaced by `to` in the one live
 /// file that holds it (no edit when `from` is empty).

@@ -6,7 +6,23 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+
+/// Runs the binary from the repository root, without colour or an external diff program.
+pub fn lbgen(args: &[&str]) -> Output {
+    Command::new(crate::common::binary())
+        .current_dir(crate::common::root())
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECTL_EXTERNAL_DIFF")
+        .args(args)
+        .output()
+        .expect("run")
+}
+
+/// A run's stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
 
 /// One workflow command: `::LEVEL PROPERTIES::MESSAGE`, values decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
