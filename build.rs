@@ -1,5 +1,5 @@
-//! Embeds the built-in templates (`templates/<pack>/*.yaml`) and rule files
-//! (`policies/*.yaml`) by directory: a file added there is in the binary without a line of
+//! Embeds the built-in templates (`templates/<pack>/*.yaml`), rule files
+//! (`policies/*.yaml`) and annotation catalogues (`catalogues/*.yaml`) by directory: a file added there is in the binary without a line of
 //! Rust. Writes `$OUT_DIR/builtin_assets.rs` with one `(name, include_str!(path))` row per
 //! file, sorted by name so the binary is reproducible. Only `std` is used (no build
 //! dependency): minijinja-embed would cover the templates but not the rule files.
@@ -15,6 +15,7 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=templates");
     println!("cargo:rerun-if-changed=policies");
+    println!("cargo:rerun-if-changed=catalogues");
     let mut code = String::new();
     // Templates one directory deep: `<pack>/<kind>.yaml`.
     let mut templates = Vec::new();
@@ -27,6 +28,9 @@ fn main() {
     // Rule files at the top of `policies/` only (`policies/tests/` holds their tests).
     let rules = yaml_files(&root.join("policies"), &root);
     table(&mut code, "RULE_FILES", &rules);
+    // Annotation catalogues: `catalogues/<pack>.yaml`.
+    let catalogues = yaml_files(&root.join("catalogues"), &root);
+    table(&mut code, "CATALOGUES", &catalogues);
     std::fs::write(out.join("builtin_assets.rs"), code).expect("OUT_DIR is writable");
 }
 

@@ -241,7 +241,7 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("tencent tcp and udp", raw("  provider: tencent\n  exposure: service\n  network: public\n  selector: {app: web}\n  ports: [{port: 80}, {port: 53, protocol: UDP}]\n"), 9, "only one transport"),
         ("tencent controller annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {service.kubernetes.io/loadbalance-id: lb-1}\nspec: {provider: tencent, exposure: service, network: public, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "written by TKE itself"),
         ("tencent auto config", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {service.cloud.tencent.com/tke-service-config-auto: \"true\"}\nspec: {provider: tencent, exposure: service, network: public, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "remove the -auto annotation"),
-        ("tencent class annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/ingress.class: nginx\nspec: {provider: tencent, exposure: ingress, network: public, routes: [{path: /, backends: [{service: a, port: 80}]}]}\n".into(), 6, "set by lbgen from the spec"),
+        ("tencent class annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/ingress.class: nginx\nspec: {provider: tencent, exposure: ingress, network: public, routes: [{path: /, backends: [{service: a, port: 80}]}]}\n".into(), 6, "lbgen writes this key itself"),
     ]
 }
 

@@ -101,3 +101,12 @@ pub(crate) const MAN: &str = concat!(
     "  kubectl lbgen man --dir /usr/local/share/man/man1\n\n",
     "Exit codes:\n  0  printed or written\n  2  the directory cannot be written",
 );
+
+pub(crate) const CATALOGUE: &str = concat!(
+    "Examples:\n",
+    "  # Every documented key of every provider, with totals\n",
+    "  kubectl lbgen catalogue\n",
+    "  # One provider, as JSON for scripts\n",
+    "  kubectl lbgen catalogue --provider huawei -o json\n\n",
+    "Exit codes:\n  0  printed\n  2  a built-in catalogue is broken (a bug in lbgen)",
+);

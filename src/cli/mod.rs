@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per subcommand; every subcommand returns
 //! how it ended (`outcome`), which `main` reports once and turns into the exit code.
 
+mod catalogue;
 mod check;
 mod check_findings;
 mod check_view;
@@ -72,6 +73,9 @@ enum Command {
     /// Check that traffic flows as the spec promises: simulated, or against --target.
     #[command(after_help = help::CHECK)]
     Check(check::CheckArgs),
+    /// List every annotation the providers document, and how lbgen handles each.
+    #[command(after_help = help::CATALOGUE)]
+    Catalogue(catalogue::CatalogueArgs),
 }
 
 impl Command {
@@ -88,7 +92,8 @@ impl Command {
             | Command::Krm
             | Command::Completion(_)
             | Command::Man(_)
-            | Command::Complete(_) => ReportFormat::Text,
+            | Command::Complete(_)
+            | Command::Catalogue(_) => ReportFormat::Text,
         }
     }
 }
@@ -119,6 +124,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Complete(args) => completion::complete(args),
         Command::Diff(args) => diff::execute(args),
         Command::Check(args) => check::execute(args),
+        Command::Catalogue(args) => catalogue::execute(args),
     };
     outcome::finish(ended, format)
 }

@@ -105,7 +105,12 @@ fn compile_one(
         d.location.get_or_insert_with(|| doc.locate(&field));
         d
     };
-    let findings: Vec<Diagnostic> = policies.evaluate(plan).into_iter().map(locate).collect();
+    let findings: Vec<Diagnostic> = policies
+        .evaluate(plan)
+        .into_iter()
+        .chain(provider::annotation_check::check(plan))
+        .map(locate)
+        .collect();
     let blocked = diag::has_errors(&findings);
     diagnostics.extend(findings);
     if blocked {

@@ -28,6 +28,8 @@ pub struct Plan {
     pub labels: BTreeMap<String, String>,
     /// The user's extra annotations.
     pub annotations: BTreeMap<String, String>,
+    /// Keys of `annotations` the spec lets through unchecked (newer than the catalogue).
+    pub unchecked_annotations: Vec<String>,
     /// The cloud.
     pub provider: ProviderId,
     /// Target-cluster facts.
@@ -329,6 +331,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         namespace,
         labels: doc.metadata.labels.clone(),
         annotations: doc.metadata.annotations.clone(),
+        unchecked_annotations: spec.unchecked_annotations.clone(),
         provider,
         cluster: ClusterFacts {
             version: cluster.version,

@@ -51,6 +51,7 @@ fn service_plan() -> Option<Plan> {
         namespace: "probe".into(),
         labels: map("a", "b"),
         annotations: map("a/b", "c"),
+        unchecked_annotations: vec!["a/b".into()],
         provider,
         cluster: ClusterFacts {
             version: Some(VersionText("v1.30.1-r0".into())),

@@ -8,6 +8,8 @@
 //! `registry`'s.
 
 mod alibaba;
+pub mod annotation_check;
+pub mod catalogue;
 pub mod changes;
 mod huawei;
 mod id;

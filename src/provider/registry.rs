@@ -26,6 +26,11 @@ pub(crate) mod assets {
     pub(crate) fn rule_file(name: &str) -> Option<(&'static str, &'static str)> {
         RULE_FILES.iter().copied().find(|(n, _)| *n == name)
     }
+
+    /// The embedded annotation catalogue of this name (`catalogues/huawei.yaml`).
+    pub(crate) fn catalogue(name: &str) -> Option<(&'static str, &'static str)> {
+        CATALOGUES.iter().copied().find(|(n, _)| *n == name)
+    }
 }
 
 /// One embedded file: its name (`huawei/service.yaml`, `policies/huawei.yaml`) and text.
@@ -122,6 +127,11 @@ pub trait Pack: Send + Sync {
     /// Its rule file: by default `policies/<id>.yaml`, embedded.
     fn rule_file(&self) -> Option<Asset> {
         assets::rule_file(&format!("policies/{}.yaml", self.id()))
+    }
+    /// Its annotation catalogue: by default `catalogues/<id>.yaml`, embedded (see
+    /// [`super::catalogue`]).
+    fn catalogue(&self) -> Option<Asset> {
+        assets::catalogue(&format!("catalogues/{}.yaml", self.id()))
     }
     /// The kinds it emits that need a check of their own.
     fn custom_kinds(&self) -> &'static [CustomKind] {

@@ -112,6 +112,12 @@ pub struct Spec {
     /// The pods' owner (kind and name), for providers that need changes to the pods (direct
     /// access to pods may need pods on ENIs).
     pub workload: Option<Workload>,
+    /// Annotation keys of `metadata.annotations` under a provider's prefixes that lbgen's
+    /// catalogue does not know yet (newer than it): passed through unchecked, each with a
+    /// warning. Without this, an unknown provider annotation is an error (its controller
+    /// would ignore it silently).
+    #[serde(default)]
+    pub unchecked_annotations: Vec<String>,
     /// The `spec.<provider>` blocks: settings only one cloud has, typed by its pack (not a
     /// field of its own: the loader reads them through the provider registry).
     #[serde(skip)]

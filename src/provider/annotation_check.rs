@@ -1,0 +1,233 @@
+//! The user's raw annotations (`metadata.annotations`) checked against the catalogues: a
+//! key under a provider's prefixes must be one that provider documents, with a value of
+//! its type, not one its controller writes, and not gated above the cluster's version.
+//!
+//! This is the silent failure lbgen exists to prevent: a cloud controller ignores a key it
+//! does not know. A key newer than the catalogue is let through only when the spec lists
+//! it in `spec.uncheckedAnnotations`, and then with a warning, never by default.
+
+use super::catalogue::{Catalogue, Entry, GateOf, Handling, ValueType, Writer, catalogues};
+use crate::diag::{Diagnostic, Severity};
+use crate::plan::Plan;
+use crate::spec::model::Exposure;
+use crate::spec::version::ClusterVersion;
+
+/// Every finding about the plan's raw annotations, each blaming its key.
+pub fn check(plan: &Plan) -> Vec<Diagnostic> {
+    let Ok(all) = catalogues() else {
+        return Vec::new();
+    };
+    let own = all.iter().find(|c| c.provider == plan.provider.as_str());
+    let mut out = Vec::new();
+    for (key, value) in &plan.annotations {
+        let field = format!("metadata.annotations[\"{key}\"]");
+        let finding = |severity, rule: &str, message: String| Diagnostic {
+            severity,
+            rule: rule.into(),
+            message,
+            field: Some(field.clone()),
+            provider: Some(plan.provider.as_str().into()),
+            location: None,
+        };
+        let unchecked = plan.unchecked_annotations.iter().any(|k| k == key);
+        let kind = match plan.exposure {
+            Exposure::Service => "Service",
+            Exposure::Ingress => "Ingress",
+        };
+        match own.filter(|c| under(c, key)) {
+            Some(catalogue) => match entry_for(catalogue, key, kind) {
+                Err(kinds) if !unchecked => out.push(finding(
+                    Severity::Error,
+                    "annotations/kind",
+                    format!("`{key}` goes on {kinds}, not on the {kind} this spec renders; remove it, or change spec.exposure"),
+                )),
+                Err(_) => {}
+                Ok(Some(entry)) if !unchecked => {
+                    if let Some((rule, message)) = judge(entry, key, value, plan) {
+                        out.push(finding(Severity::Error, rule, message));
+                    }
+                }
+                Ok(Some(_)) => out.push(finding(
+                    Severity::Warning,
+                    "annotations/unchecked",
+                    format!("`{key}` is in the {} catalogue: remove it from spec.uncheckedAnnotations so its value is checked", catalogue.provider),
+                )),
+                Ok(None) if unchecked => out.push(finding(
+                    Severity::Warning,
+                    "annotations/unchecked",
+                    format!("`{key}` is not in lbgen's {} catalogue; passed through unchecked (spec.uncheckedAnnotations)", catalogue.provider),
+                )),
+                Ok(None) => out.push(finding(Severity::Error, "annotations/unknown", unknown(catalogue, key))),
+            },
+            None => {
+                if let Some(other) = all.iter().find(|c| under(c, key) && own.is_none_or(|o| o.provider != c.provider)) {
+                    out.push(finding(
+                        Severity::Error,
+                        "annotations/other-provider",
+                        format!(
+                            "`{key}` is a {} annotation, but this spec renders for {}, whose controller ignores it; remove it (or render for {})",
+                            other.provider, plan.provider, other.provider
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The entry of `key` for `kind`; `Err` with the kinds it goes on when it is documented
+/// for other kinds only.
+fn entry_for<'a>(
+    catalogue: &'a Catalogue,
+    key: &str,
+    kind: &str,
+) -> Result<Option<&'a Entry>, String> {
+    let mut matching = catalogue
+        .entries
+        .iter()
+        .filter(|e| e.matches(key))
+        .peekable();
+    if matching.peek().is_none() {
+        return Ok(None);
+    }
+    let matching: Vec<&Entry> = matching.collect();
+    match matching.iter().find(|e| e.kinds.iter().any(|k| k == kind)) {
+        Some(entry) => Ok(Some(entry)),
+        None => Err(matching
+            .iter()
+            .flat_map(|e| e.kinds.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" and ")),
+    }
+}
+
+/// Whether `key` is under one of the catalogue's prefixes.
+fn under(catalogue: &Catalogue, key: &str) -> bool {
+    catalogue
+        .prefixes
+        .iter()
+        .any(|p| key.starts_with(p.as_str()))
+}
+
+/// An unknown key's message, with the nearest documented key when one is close.
+fn unknown(catalogue: &Catalogue, key: &str) -> String {
+    let nearest = catalogue
+        .entries
+        .iter()
+        .map(|e| (distance(e.name(), key), e.name()))
+        .min();
+    let hint = match nearest {
+        Some((d, name)) if d <= (key.len() / 3).max(2) => format!("did you mean `{name}`? "),
+        _ => String::new(),
+    };
+    format!(
+        "`{key}` is not an annotation {} documents, so its controller would ignore it; {hint}fix the key, or list it in spec.uncheckedAnnotations if it is newer than lbgen's catalogue (`kubectl lbgen catalogue --provider {}` lists the known ones)",
+        catalogue.provider, catalogue.provider
+    )
+}
+
+/// The rule and message when `value` breaks the entry's contract.
+fn judge(entry: &Entry, key: &str, value: &str, plan: &Plan) -> Option<(&'static str, String)> {
+    if entry.writer == Writer::Controller {
+        return Some((
+            "annotations/controller-written",
+            format!("`{key}` is written by the cloud's controller, never by users; remove it"),
+        ));
+    }
+    if let Some(problem) = value_problem(&entry.value, value) {
+        let written = match (entry.lbgen, &entry.spec_field) {
+            (Handling::Written, Some(field)) => {
+                format!("; lbgen writes this key itself from {field}, so leave it out")
+            }
+            (Handling::Written, None) => {
+                "; lbgen writes this key itself from the spec, so leave it out".into()
+            }
+            _ => String::new(),
+        };
+        return Some((
+            "annotations/value",
+            format!("`{key}: {value}`: {problem}{written}"),
+        ));
+    }
+    let gate = entry.gate.as_ref().filter(|g| g.of == GateOf::Cluster)?;
+    let have = plan.cluster.version.as_ref()?.version();
+    let trains: Vec<ClusterVersion> = match gate.min_version.as_ref()? {
+        serde_json::Value::String(one) => vec![ClusterVersion::parse(one).ok()?],
+        serde_json::Value::Array(list) => list
+            .iter()
+            .filter_map(|v| ClusterVersion::parse(v.as_str()?).ok())
+            .collect(),
+        _ => return None,
+    };
+    let met = match trains.as_slice() {
+        [] => true,
+        [one] => have >= *one,
+        many => have.in_trains(many),
+    };
+    let wanted = gate.min_version.as_ref()?.to_string();
+    (!met).then(|| {
+        (
+            "annotations/version",
+            format!("`{key}` needs cluster version {wanted} or later; the spec's cluster.version is older: upgrade, or remove the annotation"),
+        )
+    })
+}
+
+/// What is wrong with `value` for `ty`, if anything.
+fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
+    let one_of = |allowed: &[String]| {
+        (!allowed.iter().any(|a| a == value)).then(|| {
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            format!("expected one of {}", list.join(", "))
+        })
+    };
+    if let Some(allowed) = ty.one_of.as_ref().or(ty.bool.as_ref()) {
+        return one_of(allowed);
+    }
+    if let Some(range) = ty.integer.as_ref().or(ty.duration.as_ref()) {
+        let unit = range
+            .unit
+            .as_deref()
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
+        let Ok(n) = value.trim().parse::<i64>() else {
+            return Some(format!("expected a whole number{unit}"));
+        };
+        let (lo, hi) = (range.min.unwrap_or(i64::MIN), range.max.unwrap_or(i64::MAX));
+        return (!(lo..=hi).contains(&n)).then(|| {
+            format!(
+                "expected {}..{}{unit}",
+                range.min.unwrap_or(n),
+                range.max.unwrap_or(n)
+            )
+        });
+    }
+    if ty.json.is_some() {
+        return serde_json::from_str::<serde_json::Value>(value)
+            .err()
+            .map(|e| format!("expected JSON: {e}"));
+    }
+    let pattern = ty.string.as_ref()?.get("pattern")?.as_str()?;
+    let re = regex::Regex::new(pattern).ok()?;
+    (!re.is_match(value)).then(|| format!("expected text matching `{pattern}`"))
+}
+
+/// Edit distance, bounded: keys are short, and a far key is never suggested.
+fn distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 8 || a.len() > 128 || b.len() > 128 {
+        return usize::MAX;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}

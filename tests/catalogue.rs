@@ -1,0 +1,207 @@
+//! The annotation catalogues: every pack has one, every entry is well formed and sourced,
+//! every key lbgen renders is in its provider's catalogue as written, and a user's raw
+//! provider annotation is checked against it (unknown keys with the nearest known one,
+//! values by type, controller-written keys refused, newer keys only when listed).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn lbgen(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(common::binary())
+        .current_dir(common::root())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or_default().as_bytes())
+        .expect("write");
+    drop(input);
+    child.wait_with_output().expect("wait")
+}
+
+fn entries() -> Vec<serde_json::Value> {
+    let out = lbgen(&["catalogue", "-o", "json"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("a JSON array")
+}
+
+#[test]
+fn every_provider_has_a_sourced_catalogue() {
+    let entries = entries();
+    let providers: BTreeSet<&str> = entries
+        .iter()
+        .map(|e| e["provider"].as_str().expect("provider"))
+        .collect();
+    assert_eq!(
+        providers,
+        BTreeSet::from(["alibaba", "huawei", "tencent"]),
+        "one catalogue a pack"
+    );
+    for e in &entries {
+        for field in [
+            "key",
+            "provider",
+            "kinds",
+            "handling",
+            "source",
+            "valueType",
+        ] {
+            assert!(!e[field].is_null(), "{field} of {e}");
+        }
+        assert!(e.get("specField").is_some(), "specField (or null) of {e}");
+        assert!(
+            !e["source"].as_str().unwrap_or_default().trim().is_empty(),
+            "{e}"
+        );
+    }
+    // A key may have an entry per kind (its rules differ), never two for one kind.
+    let mut seen = BTreeSet::new();
+    for e in &entries {
+        for kind in e["kinds"].as_array().expect("kinds") {
+            let id = (
+                e["provider"].to_string(),
+                e["key"].to_string(),
+                kind.to_string(),
+            );
+            assert!(seen.insert(id.clone()), "twice: {id:?}");
+        }
+    }
+}
+
+/// Every annotation key of every object rendered from the examples, with the provider that
+/// rendered it and the object's kind.
+fn rendered_keys() -> BTreeSet<(String, String, String)> {
+    let mut keys = BTreeSet::new();
+    for dir in ["examples/huawei", "examples/alibaba", "examples/tencent"] {
+        let provider = dir.rsplit('/').next().unwrap().to_string();
+        let out = lbgen(&["render", "-f", dir, "-o", "json"], None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        for item in list["items"].as_array().expect("items") {
+            if let Some(a) = item["metadata"]["annotations"].as_object() {
+                let kind = item["kind"].as_str().unwrap_or_default().to_string();
+                keys.extend(
+                    a.keys()
+                        .map(|k| (provider.clone(), kind.clone(), k.clone())),
+                );
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_key_lbgen_renders_is_catalogued_as_written() {
+    let entries = entries();
+    let matches = |provider: &str, kind: &str, key: &str| {
+        entries.iter().find(|e| {
+            e["provider"] == provider
+                && e["kinds"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == kind))
+                && {
+                    let name = e["key"].as_str().unwrap();
+                    match (name.find('<'), name.rfind('>')) {
+                        (Some(o), Some(c)) => {
+                            key.starts_with(&name[..o]) && key.ends_with(&name[c + 1..])
+                        }
+                        _ => name == key,
+                    }
+                }
+        })
+    };
+    let mut missing = Vec::new();
+    for (provider, kind, key) in rendered_keys() {
+        match matches(&provider, &kind, &key) {
+            Some(e) if e["lbgen"] == "written" => {}
+            Some(e) => missing.push(format!(
+                "{provider} {kind} {key}: catalogued as {}",
+                e["lbgen"]
+            )),
+            None if key.starts_with("app.kubernetes.io/") => {}
+            None => missing.push(format!("{provider} {kind} {key}: not catalogued")),
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
+const SPEC: &str = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    {ANNOTATION}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n{EXTRA}";
+
+fn validate(annotation: &str, extra: &str) -> Output {
+    let spec = SPEC
+        .replace("{ANNOTATION}", annotation)
+        .replace("{EXTRA}", extra);
+    lbgen(&["validate", "-f", "-"], Some(&spec))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_misspelt_provider_annotation_exits_2_with_the_nearest_key() {
+    let out = validate("kubernetes.io/elb.session-affinity-mod: SOURCE_IP", "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(text.contains("[annotations/unknown]"), "{text}");
+    assert!(
+        text.contains("did you mean `kubernetes.io/elb.session-affinity-mode`"),
+        "{text}"
+    );
+    assert!(text.contains("<stdin>:6:"), "{text}");
+}
+
+#[test]
+fn a_wrong_value_names_the_allowed_ones() {
+    let out = validate("kubernetes.io/elb.lb-algorithm: round_robin", "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(text.contains("[annotations/value]"), "{text}");
+    assert!(text.contains("`ROUND_ROBIN`"), "{text}");
+}
+
+#[test]
+fn a_key_newer_than_the_catalogue_passes_only_when_listed_and_visibly() {
+    let key = "kubernetes.io/elb.some-future-feature";
+    let refused = validate(&format!("{key}: \"on\""), "");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let listed = validate(
+        &format!("{key}: \"on\""),
+        &format!("  uncheckedAnnotations: [{key}]\n"),
+    );
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert!(
+        stderr(&listed).contains("[annotations/unchecked]"),
+        "{}",
+        stderr(&listed)
+    );
+}
+
+#[test]
+fn another_providers_annotation_is_refused() {
+    let out = validate(
+        "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec: slb.s1.small",
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[annotations/other-provider]"),
+        "{}",
+        stderr(&out)
+    );
+}
