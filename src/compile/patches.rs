@@ -30,6 +30,20 @@ pub(super) fn apply_patches(
         );
         match applied {
             Ok(true) => {}
+            Ok(false) if rendered.required => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: rendered.patch.rule.clone(),
+                message: format!(
+                    "{}; the spec decorates a generator's output, but {} {}/{} is not in it: pass the manifests that hold it in the same inputs, or fix spec.workload",
+                    rendered.patch.reason,
+                    rendered.object.kind(),
+                    rendered.object.namespace(),
+                    rendered.object.name()
+                ),
+                field: Some(rendered.patch.field.clone()),
+                provider: Some(rendered.provider),
+                location: Some(rendered.location),
+            }),
             Ok(false) => {
                 let p = patch::pending(rendered);
                 diagnostics.push(p.warning.clone());

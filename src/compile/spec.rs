@@ -51,6 +51,7 @@ pub(super) fn compile_items(
                 batch.specs.push(CompiledSpec {
                     plan,
                     location: doc.locate("metadata.name"),
+                    decorate: lb.spec.decorate.clone(),
                 });
             }
         }
@@ -86,7 +87,7 @@ fn plan_of(
             diagnostics.push(Diagnostic::error(
                 "plan/provider",
                 e.to_string(),
-                Some(doc.locate("spec.provider")),
+                Some(doc.locate(e.field())),
             ));
         })
         .ok()
@@ -100,6 +101,7 @@ fn compile_one(
     renderer: Option<&Renderer>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Object>, Vec<patch::Rendered>) {
+    let decorating = doc.root.get("spec").and_then(|s| s.get("decorate")).is_some();
     let locate = |mut d: Diagnostic| {
         let field = d.field.clone().unwrap_or_else(|| "metadata.name".into());
         d.location.get_or_insert_with(|| doc.locate(&field));
@@ -140,6 +142,7 @@ fn compile_one(
                 location: doc.locate(&patch.field),
                 patch,
                 provider: plan.provider.as_str().into(),
+                required: decorating,
             }),
             Err(e) => diagnostics.push(render_error(e)),
         }

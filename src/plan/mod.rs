@@ -222,6 +222,19 @@ pub enum PlanError {
     /// Neither the spec nor `--provider` names a provider.
     #[error("no provider: set spec.provider ({}) or pass --provider", crate::provider::registry().ids_sentence())]
     NoProvider,
+    /// A spec that decorates nothing does not say what it exposes.
+    #[error("no exposure: set spec.exposure (service or ingress), or spec.decorate to decorate an existing Service or Ingress")]
+    NoExposure,
+}
+
+impl PlanError {
+    /// The spec field the error is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PlanError::NoProvider => "spec.provider",
+            PlanError::NoExposure => "spec",
+        }
+    }
 }
 
 /// Builds the plan of one spec.
@@ -231,6 +244,10 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         .provider
         .or(spec.provider)
         .ok_or(PlanError::NoProvider)?;
+    let exposure = spec
+        .exposure
+        .or(spec.decorate.as_ref().map(|d| d.kind.exposure()))
+        .ok_or(PlanError::NoExposure)?;
     let namespace = doc
         .metadata
         .namespace
@@ -330,7 +347,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             version: cluster.version,
             flavor: cluster.flavor,
         },
-        exposure: spec.exposure,
+        exposure,
         network: spec.network,
         load_balancer,
         selector: spec.selector.clone(),
