@@ -14,6 +14,7 @@ mod explain;
 mod help;
 mod inputs;
 mod krm;
+mod kustomize;
 mod outcome;
 mod output;
 mod render;

@@ -6,7 +6,7 @@ use super::{CompiledSpec, Origin};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::emit::Object;
 use crate::patch;
-use crate::plan::{self, Overrides, Plan};
+use crate::plan::{self, Overrides, Plan, PlanError};
 use crate::policy::engine::PolicySet;
 use crate::provider;
 use crate::render::{self, Renderer};
@@ -84,11 +84,14 @@ fn plan_of(
 ) -> Option<Plan> {
     plan::build(lb, overrides)
         .map_err(|e| {
-            diagnostics.push(Diagnostic::error(
-                "plan/provider",
-                e.to_string(),
-                Some(doc.locate(e.field())),
-            ));
+            // A missing field is blamed where the block's entries start, as the loader
+            // blames the fields it requires.
+            let mut location = doc.locate(e.field());
+            if let Some(block) = doc.root.get(e.field()).filter(|_| e == PlanError::NoExposure) {
+                location.line = block.span.line();
+                location.column = block.span.column();
+            }
+            diagnostics.push(Diagnostic::error(e.rule(), e.to_string(), Some(location)));
         })
         .ok()
 }

@@ -223,16 +223,24 @@ pub enum PlanError {
     #[error("no provider: set spec.provider ({}) or pass --provider", crate::provider::registry().ids_sentence())]
     NoProvider,
     /// A spec that decorates nothing does not say what it exposes.
-    #[error("no exposure: set spec.exposure (service or ingress), or spec.decorate to decorate an existing Service or Ingress")]
+    #[error("missing required field `exposure`: set spec.exposure (service or ingress), or spec.decorate to decorate an existing Service or Ingress")]
     NoExposure,
 }
 
 impl PlanError {
-    /// The spec field the error is about.
+    /// The spec field the error is about (for a missing one, the block that lacks it).
     pub fn field(&self) -> &'static str {
         match self {
             PlanError::NoProvider => "spec.provider",
             PlanError::NoExposure => "spec",
+        }
+    }
+
+    /// The rule id of the error.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            PlanError::NoProvider => "plan/provider",
+            PlanError::NoExposure => "load/spec",
         }
     }
 }
