@@ -84,7 +84,9 @@ pub(super) fn merge(
                     at.line,
                     at.column,
                     if ours.is_null() { "none (the provider does not use it)".to_string() } else { ours.to_string() },
-                    field.rsplit_once(".annotations.").or_else(|| field.rsplit_once(".labels.")).map_or(field, |(_, k)| k),
+                    field
+                        .split_once("[\"")
+                        .map_or(field, |(_, k)| k.trim_end_matches("\"]")),
                 ),
                 Some(spec.clone()),
             )
@@ -110,7 +112,11 @@ pub(super) fn merge(
         for (key, value) in wanted {
             match map.get(key) {
                 Some(existing) if existing != value && !take_over.contains(key) => {
-                    errors.push(conflict(&format!("metadata.{section}.{key}"), existing, value));
+                    errors.push(conflict(
+                        &format!("metadata.{section}[\"{key}\"]"),
+                        existing,
+                        value,
+                    ));
                 }
                 _ => {
                     map.insert(key.clone(), value.clone());
