@@ -85,6 +85,8 @@ pub(super) fn complete_specs(
             Item::LoadBalancer(..) => None,
         })
         .collect();
+    // A source that is not YAML may hold the target: its error says what to fix first.
+    let unread = diagnostics.iter().any(|d| d.rule == "load/yaml");
     let mut targets = Targets::default();
     let mut claimed: HashMap<Key, Location> = HashMap::new();
     let mut dropped = HashSet::new();
@@ -107,12 +109,15 @@ pub(super) fn complete_specs(
             ..Diagnostic::error("decorate/target", message, Some(here.clone()))
         };
         let Some(&t) = index.get(&key) else {
+            dropped.insert(i);
+            if unread {
+                continue;
+            }
             diagnostics.push(error(format!(
                 "{} {namespace}/{} is not in the input, so there is nothing to decorate; pass the chart's output in the same inputs (render -f chart.yaml -f specs/, or as a Helm post-renderer), or fix spec.decorate.name or metadata.namespace",
                 decorate.kind.as_str(),
                 decorate.name.0
             )));
-            dropped.insert(i);
             continue;
         };
         if let Some(first) = claimed.get(&key) {
