@@ -40,7 +40,13 @@ fn lbgen(args: &[&str], stdin: Option<&str>) -> Output {
 fn render(provider: &str) -> String {
     let specs = format!("tests/fixtures/decorate/{provider}/specs.yaml");
     let out = lbgen(
-        &["render", "-f", "tests/fixtures/decorate/chart.yaml", "-f", &specs],
+        &[
+            "render",
+            "-f",
+            "tests/fixtures/decorate/chart.yaml",
+            "-f",
+            &specs,
+        ],
         None,
     );
     assert_eq!(
@@ -62,8 +68,8 @@ fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
 /// The annotations a conformance case's page prints for `kind`, and the keys its header
 /// allows beside them (`extra`) or lets lbgen leave out (`ignore`).
 fn conformance(case: &str, kind: &str) -> (Map<String, Value>, Vec<String>, Vec<String>) {
-    let text = std::fs::read_to_string(common::root().join("tests/conformance").join(case))
-        .expect("case");
+    let text =
+        std::fs::read_to_string(common::root().join("tests/conformance").join(case)).expect("case");
     let documents: Vec<Value> = text
         .split("\n---")
         .filter_map(|d| serde_saphyr::from_str::<Value>(d).ok())
@@ -91,10 +97,18 @@ fn cases(provider: &str) -> [(&'static str, &'static str, &'static str); 2] {
     match provider {
         "huawei" => [
             ("Service", "shop-web", "huawei/seed001-existing-lb.yaml"),
-            ("Ingress", "shop", "huawei/page-0252-existing-lb-ingress-v1.yaml"),
+            (
+                "Ingress",
+                "shop",
+                "huawei/page-0252-existing-lb-ingress-v1.yaml",
+            ),
         ],
         "alibaba" => [
-            ("Service", "shop-web", "alibaba/clb-07-existing-override.yaml"),
+            (
+                "Service",
+                "shop-web",
+                "alibaba/clb-07-existing-override.yaml",
+            ),
             ("Ingress", "shop", "alibaba/alb-01-domain-name.yaml"),
         ],
         _ => [
@@ -109,8 +123,8 @@ fn each_provider_decorates_the_chart_as_its_documents_say() {
     let chart = common::objects(&std::fs::read_to_string(fixture("chart.yaml")).expect("chart"));
     for provider in PROVIDERS {
         let text = render(provider);
-        let golden = std::fs::read_to_string(fixture(&format!("{provider}/expected.yaml")))
-            .expect("golden");
+        let golden =
+            std::fs::read_to_string(fixture(&format!("{provider}/expected.yaml"))).expect("golden");
         assert_eq!(text, golden, "{provider}: golden output");
         let out = common::objects(&text);
         for (kind, name, case) in cases(provider) {
@@ -129,7 +143,11 @@ fn each_provider_decorates_the_chart_as_its_documents_say() {
                 .unwrap_or_default();
             for (key, value) in &page {
                 if !ignore.contains(key) {
-                    assert_eq!(mine.get(key), Some(value), "{provider} {kind}: {key} ({case})");
+                    assert_eq!(
+                        mine.get(key),
+                        Some(value),
+                        "{provider} {kind}: {key} ({case})"
+                    );
                 }
             }
             let theirs = original["metadata"]["annotations"].as_object();
@@ -147,13 +165,22 @@ fn each_provider_decorates_the_chart_as_its_documents_say() {
                     .as_object_mut()
                     .map(|m| m.remove("annotations"));
                 if let Some(spec) = v["spec"].as_object_mut() {
-                    for owned in ["type", "externalTrafficPolicy", "loadBalancerClass", "ingressClassName"] {
+                    for owned in [
+                        "type",
+                        "externalTrafficPolicy",
+                        "loadBalancerClass",
+                        "ingressClassName",
+                    ] {
                         spec.remove(owned);
                     }
                 }
                 v
             };
-            assert_eq!(strip(decorated), strip(original), "{provider} {kind} {name}");
+            assert_eq!(
+                strip(decorated),
+                strip(original),
+                "{provider} {kind} {name}"
+            );
             if kind == "Service" {
                 assert_eq!(decorated["spec"]["type"], "LoadBalancer");
             }
@@ -166,7 +193,11 @@ fn each_provider_decorates_the_chart_as_its_documents_say() {
             );
             let patched = provider == "tencent" && id == ("Deployment", "shop-web");
             if !decorated.contains(&id) && !patched {
-                assert_eq!(find(&out, id.0, id.1), object, "{provider}: {id:?} untouched");
+                assert_eq!(
+                    find(&out, id.0, id.1),
+                    object,
+                    "{provider}: {id:?} untouched"
+                );
             }
         }
         assert!(
@@ -190,10 +221,22 @@ fn the_eni_patch_changes_the_charts_deployment_in_place() {
         "tke-route-eni"
     );
     let container = &template["spec"]["containers"][0];
-    assert_eq!(container["resources"]["requests"]["tke.cloud.tencent.com/eni-ip"], "1");
-    assert_eq!(container["resources"]["limits"]["tke.cloud.tencent.com/eni-ip"], "1");
-    assert_eq!(container["resources"]["limits"]["cpu"], "500m", "the chart's limit stays");
-    assert_eq!(container["image"], before["spec"]["template"]["spec"]["containers"][0]["image"]);
+    assert_eq!(
+        container["resources"]["requests"]["tke.cloud.tencent.com/eni-ip"],
+        "1"
+    );
+    assert_eq!(
+        container["resources"]["limits"]["tke.cloud.tencent.com/eni-ip"],
+        "1"
+    );
+    assert_eq!(
+        container["resources"]["limits"]["cpu"], "500m",
+        "the chart's limit stays"
+    );
+    assert_eq!(
+        container["image"],
+        before["spec"]["template"]["spec"]["containers"][0]["image"]
+    );
     assert_eq!(deployment["spec"]["replicas"], 2);
     let count = out
         .iter()
@@ -209,7 +252,13 @@ fn the_eni_patch_changes_the_charts_deployment_in_place() {
         .join("\n---");
     let specs = std::fs::read_to_string(fixture("tencent/specs.yaml")).expect("specs");
     let out = lbgen(
-        &["render", "-f", "-", "-f", "tests/fixtures/decorate/tencent/specs.yaml"],
+        &[
+            "render",
+            "-f",
+            "-",
+            "-f",
+            "tests/fixtures/decorate/tencent/specs.yaml",
+        ],
         Some(&without),
     );
     let err = String::from_utf8_lossy(&out.stderr);
@@ -236,7 +285,13 @@ fn a_helm_post_renderer_reads_stdin_and_writes_stdout_or_nothing() {
     }
     let bad = chart.replace("metadata:\n  name: shop\n", "metadata:\n  name: shop-v2\n");
     let out = lbgen(
-        &["render", "-f", "-", "-f", "tests/fixtures/decorate/huawei/specs.yaml"],
+        &[
+            "render",
+            "-f",
+            "-",
+            "-f",
+            "tests/fixtures/decorate/huawei/specs.yaml",
+        ],
         Some(&bad),
     );
     assert_eq!(out.status.code(), Some(2));
@@ -247,9 +302,14 @@ fn a_helm_post_renderer_reads_stdin_and_writes_stdout_or_nothing() {
 fn refused(spec: &str) -> String {
     let path = std::env::temp_dir().join(format!("lbgen-decorate-{}.yaml", std::process::id()));
     let chart = std::fs::read_to_string(fixture("chart.yaml")).expect("chart");
-    let spec = format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec:\n  provider: huawei\n  loadBalancer: {{id: elb-1}}\n{spec}");
+    let spec = format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec:\n  provider: huawei\n  loadBalancer: {{id: elb-1}}\n{spec}"
+    );
     std::fs::write(&path, &spec).expect("write");
-    let out = lbgen(&["render", "-f", "-", "-f", &path.display().to_string()], Some(&chart));
+    let out = lbgen(
+        &["render", "-f", "-", "-f", &path.display().to_string()],
+        Some(&chart),
+    );
     let _ = std::fs::remove_file(&path);
     assert_eq!(out.status.code(), Some(2), "{spec}");
     assert!(out.stdout.is_empty());
@@ -319,7 +379,10 @@ fn every_contradiction_names_the_spec_and_the_object() {
         let err = refused(spec);
         assert!(err.contains(message), "{spec}: {err}");
         assert!(err.contains(at), "{spec}: spec location {at}: {err}");
-        assert!(err.contains(object), "{spec}: object location {object}: {err}");
+        assert!(
+            err.contains(object),
+            "{spec}: object location {object}: {err}"
+        );
     }
 }
 
@@ -332,7 +395,9 @@ fn an_annotation_the_chart_sets_is_taken_over_only_when_the_spec_says_so() {
             "meta.helm.sh/release-name: shop\n    kubernetes.io/elb.id: elb-old\n",
         );
     let spec = |take_over: &str| {
-        format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec:\n  provider: huawei\n  loadBalancer: {{id: elb-1}}\n  decorate: {{kind: Service, name: shop-web{take_over}}}\n")
+        format!(
+            "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec:\n  provider: huawei\n  loadBalancer: {{id: elb-1}}\n  decorate: {{kind: Service, name: shop-web{take_over}}}\n"
+        )
     };
     let run = |spec: String| {
         let text = format!("{chart}\n---\n{spec}");
@@ -347,7 +412,12 @@ fn an_annotation_the_chart_sets_is_taken_over_only_when_the_spec_says_so() {
         "{err}"
     );
     let out = run(spec(", takeOver: [kubernetes.io/elb.id]"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let objects = common::objects(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(
         find(&objects, "Service", "shop-web")["metadata"]["annotations"]["kubernetes.io/elb.id"],
@@ -359,11 +429,21 @@ fn an_annotation_the_chart_sets_is_taken_over_only_when_the_spec_says_so() {
 fn an_owned_field_the_chart_sets_is_taken_over_only_when_the_spec_says_so() {
     let chart = std::fs::read_to_string(fixture("chart.yaml"))
         .expect("chart")
-        .replace("spec:\n  rules:\n", "spec:\n  ingressClassName: nginx\n  rules:\n");
+        .replace(
+            "spec:\n  rules:\n",
+            "spec:\n  ingressClassName: nginx\n  rules:\n",
+        );
     let spec = |take_over: &str| {
-        format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec:\n  provider: huawei\n  loadBalancer: {{id: elb-1}}\n  decorate: {{kind: Ingress, name: shop{take_over}}}\n")
+        format!(
+            "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec:\n  provider: huawei\n  loadBalancer: {{id: elb-1}}\n  decorate: {{kind: Ingress, name: shop{take_over}}}\n"
+        )
     };
-    let run = |spec: String| lbgen(&["render", "-f", "-"], Some(&format!("{chart}\n---\n{spec}")));
+    let run = |spec: String| {
+        lbgen(
+            &["render", "-f", "-"],
+            Some(&format!("{chart}\n---\n{spec}")),
+        )
+    };
     let out = run(spec(""));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -372,7 +452,10 @@ fn an_owned_field_the_chart_sets_is_taken_over_only_when_the_spec_says_so() {
     );
     let out = run(spec(", takeOver: [spec.ingressClassName]"));
     let objects = common::objects(&String::from_utf8_lossy(&out.stdout));
-    assert_eq!(find(&objects, "Ingress", "shop")["spec"]["ingressClassName"], "cce");
+    assert_eq!(
+        find(&objects, "Ingress", "shop")["spec"]["ingressClassName"],
+        "cce"
+    );
 }
 
 #[test]
@@ -382,14 +465,23 @@ fn diff_takes_a_decorated_object_like_a_rendered_one() {
     let args = |extra: &[&str]| -> Vec<String> {
         let mut a: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         a.extend(
-            ["-f", "tests/fixtures/decorate/chart.yaml", "-f", "tests/fixtures/decorate/huawei/specs.yaml"]
-                .map(String::from),
+            [
+                "-f",
+                "tests/fixtures/decorate/chart.yaml",
+                "-f",
+                "tests/fixtures/decorate/huawei/specs.yaml",
+            ]
+            .map(String::from),
         );
         a
     };
     let live_arg = live.display().to_string();
     let run = |a: Vec<String>| lbgen(&a.iter().map(String::as_str).collect::<Vec<_>>(), None);
-    assert!(run(args(&["render", "--out-dir", &live_arg])).status.success());
+    assert!(
+        run(args(&["render", "--out-dir", &live_arg]))
+            .status
+            .success()
+    );
     let out = run(args(&["diff", "--live-dir", &live_arg]));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 changed, 7 unchanged"));
     let file = live.join("_cluster/service-shop-web.yaml");
@@ -401,5 +493,26 @@ fn diff_takes_a_decorated_object_like_a_rendered_one() {
         stdout.contains("~ Service shop-web: changed")
             && stdout.contains("+    kubernetes.io/elb.lb-algorithm: ROUND_ROBIN"),
         "{stdout}"
+    );
+}
+
+#[test]
+fn a_hook_that_sees_only_specs_warns_instead_of_failing() {
+    let out = lbgen(
+        &[
+            "validate",
+            "--specs-only",
+            "-f",
+            "tests/fixtures/decorate/huawei/specs.yaml",
+            "-f",
+            "tests/fixtures/decorate/chart.yaml",
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: with --specs-only the Service it decorates is not read"),
+        "{err}"
     );
 }

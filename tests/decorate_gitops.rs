@@ -45,11 +45,16 @@ fn by_id(objects: Vec<Value>) -> Vec<(String, String, Value)> {
                         && !k.starts_with("config.k8s.io/")
                 });
                 if a.is_empty() {
-                    o["metadata"].as_object_mut().map(|m| m.remove("annotations"));
+                    o["metadata"]
+                        .as_object_mut()
+                        .map(|m| m.remove("annotations"));
                 }
             }
             let kind = o["kind"].as_str().unwrap_or_default().to_string();
-            let name = o["metadata"]["name"].as_str().unwrap_or_default().to_string();
+            let name = o["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             (kind, name, o)
         })
         .collect();
@@ -58,8 +63,8 @@ fn by_id(objects: Vec<Value>) -> Vec<(String, String, Value)> {
 }
 
 fn expected(provider: &str) -> Vec<(String, String, Value)> {
-    let text = std::fs::read_to_string(fixture(&format!("{provider}/expected.yaml")))
-        .expect("golden");
+    let text =
+        std::fs::read_to_string(fixture(&format!("{provider}/expected.yaml"))).expect("golden");
     by_id(common::objects(&text))
 }
 
@@ -68,7 +73,9 @@ fn yaml_files(dir: &Path) -> Vec<Value> {
     for entry in std::fs::read_dir(dir).expect("dir").flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "yaml") {
-            objects.extend(common::objects(&std::fs::read_to_string(&path).expect("read")));
+            objects.extend(common::objects(
+                &std::fs::read_to_string(&path).expect("read"),
+            ));
         }
     }
     objects
@@ -87,10 +94,20 @@ fn kpt_fn_eval_decorates_the_charts_items_in_place() {
         let log = String::from_utf8_lossy(&out.stderr).into_owned()
             + &String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{provider}: {log}");
-        assert!(!dir.path().join("lb.yaml").exists(), "the specs are consumed");
+        assert!(
+            !dir.path().join("lb.yaml").exists(),
+            "the specs are consumed"
+        );
         let chart = std::fs::read_to_string(dir.path().join("chart.yaml")).expect("chart");
-        assert!(chart.contains("# Source: shop/templates/service-web.yaml"), "in its file");
-        assert_eq!(by_id(yaml_files(dir.path())), expected(provider), "{provider}");
+        assert!(
+            chart.contains("# Source: shop/templates/service-web.yaml"),
+            "in its file"
+        );
+        assert_eq!(
+            by_id(yaml_files(dir.path())),
+            expected(provider),
+            "{provider}"
+        );
     }
 }
 
@@ -118,7 +135,10 @@ fn kubectl_kustomize_transformers_decorate_and_return_every_resource() {
         std::fs::remove_file(dir.path().join("lb.yaml")).expect("rm");
         std::fs::write(
             dir.path().join("kustomization.yaml"),
-            format!("resources: [chart.yaml]\ntransformers: [{}]\n", names.join(", ")),
+            format!(
+                "resources: [chart.yaml]\ntransformers: [{}]\n",
+                names.join(", ")
+            ),
         )
         .expect("write");
         let run = || {
@@ -169,8 +189,64 @@ fn argocd_generate_decorates_a_directory_that_mixes_chart_output_and_specs() {
             "{provider}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let golden = std::fs::read_to_string(fixture(&format!("{provider}/expected.yaml")))
-            .expect("golden");
+        let golden =
+            std::fs::read_to_string(fixture(&format!("{provider}/expected.yaml"))).expect("golden");
         assert_eq!(String::from_utf8_lossy(&out.stdout), golden, "{provider}");
     }
+}
+
+#[test]
+fn the_krm_function_returns_every_item_in_its_place_with_its_annotations() {
+    let list = r#"apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: settings
+      annotations: {config.kubernetes.io/path: chart.yaml, config.kubernetes.io/index: "0"}
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+      annotations: {config.kubernetes.io/path: chart.yaml, config.kubernetes.io/index: "1"}
+    spec:
+      selector: {app: web}
+      ports: [{port: 80}]
+  - apiVersion: lbgen.dev/v1alpha1
+    kind: LoadBalancer
+    metadata:
+      name: web-lb
+      annotations: {config.kubernetes.io/path: lb.yaml}
+    spec:
+      provider: huawei
+      decorate: {kind: Service, name: web}
+      loadBalancer: {id: elb-1}
+"#;
+    let mut child = Command::new(common::binary())
+        .arg("krm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("krm");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(list.as_bytes()).expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let list: Value = serde_saphyr::from_str(&String::from_utf8_lossy(&out.stdout)).expect("yaml");
+    let items = list["items"].as_array().expect("items");
+    let kinds: Vec<&str> = items.iter().filter_map(|i| i["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["ConfigMap", "Service"],
+        "in place, the spec consumed"
+    );
+    let annotations = &items[1]["metadata"]["annotations"];
+    assert_eq!(annotations["config.kubernetes.io/path"], "chart.yaml");
+    assert_eq!(annotations["config.kubernetes.io/index"], "1");
+    assert_eq!(annotations["kubernetes.io/elb.id"], "elb-1");
+    assert_eq!(items[1]["spec"]["type"], "LoadBalancer");
 }

@@ -45,9 +45,7 @@ pub(crate) fn original_config(sources: &mut [Source], var: impl Fn(&str) -> Opti
     };
     let mut found = Vec::new();
     for path in entries.flatten().map(|e| e.path()) {
-        let yaml = path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml");
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if !yaml {
             continue;
         }

@@ -113,7 +113,7 @@ fn run(
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let (mut items, mut diagnostics) = parse_sources(sources, overrides.specs_only);
     let default_namespace = overrides.namespace.as_deref().unwrap_or("default");
-    let targets = decorate::complete_specs(&mut items, default_namespace, &mut diagnostics);
+    let targets = decorate::complete_specs(&mut items, overrides, &mut diagnostics);
     // Specs are independent: judge and render them on every core, in contiguous chunks,
     // then merge in input order (the output is sorted afterwards anyway).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());

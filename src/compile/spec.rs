@@ -87,7 +87,11 @@ fn plan_of(
             // A missing field is blamed where the block's entries start, as the loader
             // blames the fields it requires.
             let mut location = doc.locate(e.field());
-            if let Some(block) = doc.root.get(e.field()).filter(|_| e == PlanError::NoExposure) {
+            if let Some(block) = doc
+                .root
+                .get(e.field())
+                .filter(|_| e == PlanError::NoExposure)
+            {
                 location.line = block.span.line();
                 location.column = block.span.column();
             }
@@ -104,7 +108,11 @@ fn compile_one(
     renderer: Option<&Renderer>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Object>, Vec<patch::Rendered>) {
-    let decorating = doc.root.get("spec").and_then(|s| s.get("decorate")).is_some();
+    let decorating = doc
+        .root
+        .get("spec")
+        .and_then(|s| s.get("decorate"))
+        .is_some();
     let locate = |mut d: Diagnostic| {
         let field = d.field.clone().unwrap_or_else(|| "metadata.name".into());
         d.location.get_or_insert_with(|| doc.locate(&field));

@@ -9,7 +9,13 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// Kinds a decoration or a workload patch may change.
-const TARGET_KINDS: &[&str] = &["Service", "Ingress", "Deployment", "StatefulSet", "DaemonSet"];
+const TARGET_KINDS: &[&str] = &[
+    "Service",
+    "Ingress",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+];
 
 /// Whether any spec (an item or the `functionConfig`) decorates an object.
 pub(super) fn decorating(items: &[Value], config: &Value) -> bool {

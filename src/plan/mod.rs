@@ -223,7 +223,9 @@ pub enum PlanError {
     #[error("no provider: set spec.provider ({}) or pass --provider", crate::provider::registry().ids_sentence())]
     NoProvider,
     /// A spec that decorates nothing does not say what it exposes.
-    #[error("missing required field `exposure`: set spec.exposure (service or ingress), or spec.decorate to decorate an existing Service or Ingress")]
+    #[error(
+        "missing required field `exposure`: set spec.exposure (service or ingress), or spec.decorate to decorate an existing Service or Ingress"
+    )]
     NoExposure,
 }
 

@@ -7,16 +7,13 @@
 use super::Target;
 use crate::diag::Diagnostic;
 use crate::spec::load::Document;
-use crate::spec::model::{
-    Backend, DecoratedKind, LoadBalancerDoc, PathMatch, Protocol, Route, ServicePort,
-    TrafficPolicy,
-};
+use crate::spec::model::{DecoratedKind, LoadBalancerDoc, Protocol, ServicePort, TrafficPolicy};
 use crate::spec::values::{DnsLabel, Port, PortRef};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where the spec and the object are, for the messages.
-struct Sides<'a> {
+pub(super) struct Sides<'a> {
     spec: &'a Document,
     target: &'a Target,
     errors: Vec<Diagnostic>,
@@ -24,7 +21,7 @@ struct Sides<'a> {
 
 impl Sides<'_> {
     /// A contradiction: the spec's `field` against the object's `object_field`.
-    fn contradiction(&mut self, field: &str, object_field: &str, what: String) {
+    pub(super) fn contradiction(&mut self, field: &str, object_field: &str, what: String) {
         let at = self.target.document.locate(object_field);
         self.errors.push(Diagnostic {
             field: Some(field.into()),
@@ -43,7 +40,7 @@ impl Sides<'_> {
     }
 
     /// Whether the user wrote `field` (a defaulted field is not a statement).
-    fn written(&self, field: &str) -> bool {
+    pub(super) fn written(&self, field: &str) -> bool {
         self.spec.root.find(field) != self.spec.root.find(parent(field))
     }
 }
@@ -76,7 +73,9 @@ pub(super) fn complete(
     out.spec.exposure = Some(exposure);
     match target.kind {
         DecoratedKind::Service => complete_service(&mut out, &target.value, &mut sides),
-        DecoratedKind::Ingress => complete_ingress(&mut out, &target.value, &mut sides),
+        DecoratedKind::Ingress => {
+            super::routes::complete_ingress(&mut out, &target.value, &mut sides)
+        }
     }
     if sides.errors.is_empty() {
         Ok(out)
@@ -145,7 +144,11 @@ fn complete_service(lb: &mut LoadBalancerDoc, object: &Value, sides: &mut Sides)
                 ),
             );
         }
-        if let Some(tp) = port.target_port.as_ref().filter(|tp| Some(*tp) != theirs.target_port.as_ref()) {
+        if let Some(tp) = port
+            .target_port
+            .as_ref()
+            .filter(|tp| Some(*tp) != theirs.target_port.as_ref())
+        {
             sides.contradiction(
                 &format!("{field}.targetPort"),
                 &format!("{object_field}.targetPort"),
@@ -170,7 +173,10 @@ fn complete_service(lb: &mut LoadBalancerDoc, object: &Value, sides: &mut Sides)
         .into_iter()
         .map(|p| given.remove(&p.port.0).unwrap_or(p))
         .collect();
-    let local = object.pointer("/spec/externalTrafficPolicy").and_then(Value::as_str) == Some("Local");
+    let local = object
+        .pointer("/spec/externalTrafficPolicy")
+        .and_then(Value::as_str)
+        == Some("Local");
     if local && !sides.written("spec.trafficPolicy") {
         lb.spec.traffic_policy = TrafficPolicy::Local;
     }
@@ -186,8 +192,16 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
         .unwrap_or_default();
     let mut out = Vec::new();
     for (j, p) in items.iter().enumerate() {
-        let Some(port) = p["port"].as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| *n > 0) else {
-            sides.contradiction("spec.decorate", &format!("spec.ports[{j}].port"), "lbgen reads the Service's ports".into());
+        let Some(port) = p["port"]
+            .as_u64()
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|n| *n > 0)
+        else {
+            sides.contradiction(
+                "spec.decorate",
+                &format!("spec.ports[{j}].port"),
+                "lbgen reads the Service's ports".into(),
+            );
             continue;
         };
         let protocol = match p.get("protocol").and_then(Value::as_str).unwrap_or("TCP") {
@@ -213,176 +227,7 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
     out
 }
 
-/// One path of the object's rules.
-struct ObjectPath {
-    host: Option<String>,
-    path: String,
-    path_match: PathMatch,
-    /// The pathType is ImplementationSpecific: any match mode of the spec agrees.
-    any_match: bool,
-    backend: Option<(String, Option<PortRef>)>,
-    field: String,
-}
-
-fn complete_ingress(lb: &mut LoadBalancerDoc, object: &Value, sides: &mut Sides) {
-    let paths = object_paths(object);
-    if paths.is_empty() {
-        sides.contradiction(
-            "spec.decorate",
-            "spec.rules",
-            "lbgen decorates an Ingress's rules (host, path, backend)".into(),
-        );
-        return;
-    }
-    let index: HashMap<(Option<&str>, &str), usize> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ((p.host.as_deref(), p.path.as_str()), i))
-        .collect();
-    let mut given: HashMap<usize, Route> = HashMap::new();
-    for (i, route) in lb.spec.routes.iter().enumerate() {
-        let field = format!("spec.routes[{i}]");
-        let path = route.path.as_deref().unwrap_or("/");
-        let Some(&j) = index.get(&(route.host.as_deref(), path)) else {
-            sides.contradiction(
-                &field,
-                "spec.rules",
-                format!(
-                    "route {} {path} is not a path of the Ingress's rules",
-                    route.host.as_deref().unwrap_or("(any host)")
-                ),
-            );
-            continue;
-        };
-        let theirs = &paths[j];
-        let mut merged = route.clone();
-        if sides.written(&format!("{field}.match")) {
-            if !theirs.any_match && route.path_match != theirs.path_match {
-                sides.contradiction(
-                    &format!("{field}.match"),
-                    &format!("{}.pathType", theirs.field),
-                    format!("route {path} matches by {}", route.path_match.as_str()),
-                );
-            }
-        } else {
-            merged.path_match = theirs.path_match;
-        }
-        let backend = theirs.backend.as_ref();
-        let agrees = match (route.backends.as_slice(), backend) {
-            ([], _) => true,
-            ([b], Some((service, port))) => {
-                b.server_group.is_none()
-                    && b.weight.is_none()
-                    && b.service.as_ref().is_some_and(|s| &s.0 == service)
-                    && (b.port.is_none() || b.port.as_ref() == port.as_ref())
-            }
-            _ => false,
-        };
-        if !agrees {
-            sides.contradiction(
-                &format!("{field}.backends"),
-                &format!("{}.backend", theirs.field),
-                format!(
-                    "route {path} sends traffic to {} (a decorated route keeps the Ingress's one backend, so no weights or server groups)",
-                    route.backends.iter().map(describe_backend).collect::<Vec<_>>().join(", ")
-                ),
-            );
-        }
-        merged.backends = object_backend(theirs);
-        given.insert(j, merged);
-    }
-    lb.spec.routes = paths
-        .iter()
-        .enumerate()
-        .map(|(j, p)| {
-            given.remove(&j).unwrap_or_else(|| Route {
-                host: p.host.clone(),
-                path: Some(p.path.clone()),
-                path_match: p.path_match,
-                port: None,
-                tls: None,
-                action: None,
-                backends: object_backend(p),
-            })
-        })
-        .collect();
-}
-
-fn object_backend(path: &ObjectPath) -> Vec<Backend> {
-    path.backend
-        .iter()
-        .map(|(service, port)| Backend {
-            service: Some(DnsLabel(service.clone())),
-            server_group: None,
-            port: port.clone(),
-            weight: None,
-        })
-        .collect()
-}
-
-fn describe_backend(b: &Backend) -> String {
-    let target = b
-        .service
-        .as_ref()
-        .map(|s| format!("Service {}", s.0))
-        .or_else(|| b.server_group.as_ref().map(|g| format!("server group {g}")))
-        .unwrap_or_else(|| "nothing".into());
-    match (&b.port, b.weight) {
-        (Some(p), Some(w)) => format!("{target}:{} weight {}", port_text(p), w.0),
-        (Some(p), None) => format!("{target}:{}", port_text(p)),
-        (None, Some(w)) => format!("{target} weight {}", w.0),
-        (None, None) => target,
-    }
-}
-
-/// Every path of every rule (networking.k8s.io/v1 `service.name`/`service.port`, or the
-/// v1beta1 `serviceName`/`servicePort`).
-fn object_paths(object: &Value) -> Vec<ObjectPath> {
-    let rules = object
-        .pointer("/spec/rules")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for (ri, rule) in rules.iter().enumerate() {
-        let host = rule.get("host").and_then(Value::as_str).map(str::to_string);
-        let paths = rule
-            .pointer("/http/paths")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for (pi, p) in paths.iter().enumerate() {
-            let (path_match, any_match) = match p.get("pathType").and_then(Value::as_str) {
-                Some("Exact") => (PathMatch::Exact, false),
-                Some("Prefix") => (PathMatch::Prefix, false),
-                _ => (PathMatch::Prefix, true),
-            };
-            let backend = p.get("backend").and_then(|b| {
-                let v1 = b.get("service");
-                let name = v1
-                    .and_then(|s| s.get("name"))
-                    .or_else(|| b.get("serviceName"))
-                    .and_then(Value::as_str)?;
-                let port = v1
-                    .and_then(|s| s.get("port"))
-                    .and_then(|p| p.get("number").or_else(|| p.get("name")))
-                    .or_else(|| b.get("servicePort"));
-                Some((name.to_string(), port_ref(port)))
-            });
-            out.push(ObjectPath {
-                host: host.clone(),
-                path: p.get("path").and_then(Value::as_str).unwrap_or("/").to_string(),
-                path_match,
-                any_match,
-                backend,
-                field: format!("spec.rules[{ri}].http.paths[{pi}]"),
-            });
-        }
-    }
-    out
-}
-
-fn port_ref(value: Option<&Value>) -> Option<PortRef> {
+pub(super) fn port_ref(value: Option<&Value>) -> Option<PortRef> {
     match value? {
         Value::Number(n) => n
             .as_u64()
@@ -394,7 +239,7 @@ fn port_ref(value: Option<&Value>) -> Option<PortRef> {
     }
 }
 
-fn port_text(p: &PortRef) -> String {
+pub(super) fn port_text(p: &PortRef) -> String {
     match p {
         PortRef::Number(n) => n.0.to_string(),
         PortRef::Name(s) => s.clone(),

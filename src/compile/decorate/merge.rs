@@ -54,7 +54,12 @@ fn owned_fields(kind: DecoratedKind) -> &'static [Owned] {
         ),
         owned("spec.loadBalancerClass", "loadBalancerClass", false, None),
     ];
-    const INGRESS: &[Owned] = &[owned("spec.ingressClassName", "ingressClassName", false, None)];
+    const INGRESS: &[Owned] = &[owned(
+        "spec.ingressClassName",
+        "ingressClassName",
+        false,
+        None,
+    )];
     match kind {
         DecoratedKind::Service => SERVICE,
         DecoratedKind::Ingress => INGRESS,
@@ -83,7 +88,11 @@ pub(super) fn merge(
                     at.file,
                     at.line,
                     at.column,
-                    if ours.is_null() { "none (the provider does not use it)".to_string() } else { ours.to_string() },
+                    if ours.is_null() {
+                        "none (the provider does not use it)".to_string()
+                    } else {
+                        ours.to_string()
+                    },
                     field
                         .split_once("[\"")
                         .map_or(field, |(_, k)| k.trim_end_matches("\"]")),
@@ -139,7 +148,11 @@ pub(super) fn merge(
             && !owned.always
             && !take_over.iter().any(|t| t == field)
         {
-            errors.push(conflict(field, theirs, ours.as_ref().unwrap_or(&Value::Null)));
+            errors.push(conflict(
+                field,
+                theirs,
+                ours.as_ref().unwrap_or(&Value::Null),
+            ));
             continue;
         }
         if let Some(spec) = out.get_mut("spec").and_then(Value::as_object_mut) {
@@ -175,4 +188,76 @@ fn section_of<'a>(object: &'a mut Value, section: &str) -> Option<&'a mut Map<St
         *entry = Value::Object(Map::new());
     }
     entry.as_object_mut()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+    use crate::compile::decorate::Target;
+    use crate::diag::Location;
+    use crate::spec::load::Document;
+    use crate::spec::model::DecoratedKind;
+    use serde_json::{Value, json};
+
+    fn target(value: &Value) -> Target {
+        let text = serde_saphyr::to_string(value).expect("yaml");
+        let root = crate::yaml::node::parse_stream(&text)
+            .expect("parse")
+            .into_iter()
+            .flatten()
+            .next()
+            .expect("one document");
+        Target {
+            kind: DecoratedKind::Ingress,
+            namespace: "default".into(),
+            name: "web".into(),
+            value: value.clone(),
+            document: Document {
+                file: "chart.yaml".into(),
+                root: std::sync::Arc::new(root),
+            },
+        }
+    }
+
+    #[test]
+    fn a_class_named_by_annotation_removes_the_field_only_when_taken_over() {
+        let object = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "web", "labels": {"app": "web"}},
+            "spec": {"ingressClassName": "nginx", "rules": [{"host": "a"}]}});
+        let rendered = json!({"metadata": {
+                "annotations": {"kubernetes.io/ingress.class": "qcloud"},
+                "labels": {"app.kubernetes.io/managed-by": "kubectl-lbgen"}},
+            "spec": {"rules": []}});
+        let at = Location {
+            file: "lb.yaml".into(),
+            line: 1,
+            column: 1,
+        };
+        let t = target(&object);
+        let refused = merge(&object, &rendered, &[], &t, &at).expect_err("a conflict");
+        assert!(
+            refused[0]
+                .message
+                .contains("`spec.ingressClassName` to \"nginx\"")
+        );
+        let done = merge(
+            &object,
+            &rendered,
+            &["spec.ingressClassName".into()],
+            &t,
+            &at,
+        )
+        .expect("taken over");
+        assert_eq!(done["spec"].get("ingressClassName"), None);
+        assert_eq!(done["spec"]["rules"], object["spec"]["rules"], "rules stay");
+        assert_eq!(
+            done["metadata"]["annotations"]["kubernetes.io/ingress.class"],
+            "qcloud"
+        );
+        assert_eq!(
+            done["metadata"]["labels"],
+            json!({"app": "web"}),
+            "no managed-by"
+        );
+    }
 }

@@ -9,10 +9,12 @@
 
 mod complete;
 mod merge;
+mod routes;
 
 use super::{CompiledSpec, Origin};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, Severity};
 use crate::emit::Object;
+use crate::plan::Overrides;
 use crate::spec::load::{Document, Item};
 use crate::spec::model::DecoratedKind;
 use serde_json::Value;
@@ -56,7 +58,11 @@ fn key_of(value: &Value, default_namespace: &str) -> Option<Key> {
         "" => default_namespace,
         ns => ns,
     };
-    Some((kind, namespace.to_string(), field("/metadata/name").to_string()))
+    Some((
+        kind,
+        namespace.to_string(),
+        field("/metadata/name").to_string(),
+    ))
 }
 
 /// The targets found before planning, kept for the merge after rendering.
@@ -67,9 +73,10 @@ pub(super) struct Targets(HashMap<Key, Target>);
 /// completed is dropped from `items` with its errors (the run fails).
 pub(super) fn complete_specs(
     items: &mut Vec<Item>,
-    default_namespace: &str,
+    overrides: &Overrides,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Targets {
+    let default_namespace = overrides.namespace.as_deref().unwrap_or("default");
     let wanted = items.iter().any(|item| match item {
         Item::LoadBalancer(lb, _) => lb.spec.decorate.is_some(),
         Item::Passthrough(..) => false,
@@ -102,7 +109,11 @@ pub(super) fn complete_specs(
             .namespace
             .as_ref()
             .map_or(default_namespace, |n| n.0.as_str());
-        let key: Key = (decorate.kind, namespace.to_string(), decorate.name.0.clone());
+        let key: Key = (
+            decorate.kind,
+            namespace.to_string(),
+            decorate.name.0.clone(),
+        );
         let here = doc.locate("spec.decorate.name");
         let error = |message: String| Diagnostic {
             field: Some("spec.decorate".into()),
@@ -111,6 +122,17 @@ pub(super) fn complete_specs(
         let Some(&t) = index.get(&key) else {
             dropped.insert(i);
             if unread {
+                continue;
+            }
+            if overrides.specs_only {
+                // A hook hands over spec files only: the target cannot be there.
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    ..error(format!(
+                        "with --specs-only the {} it decorates is not read, so only the spec's fields were checked; validate it with the generator's output (-f chart.yaml -f specs/) to judge it",
+                        decorate.kind.as_str()
+                    ))
+                });
                 continue;
             }
             diagnostics.push(error(format!(
@@ -191,7 +213,11 @@ pub(super) fn apply(
             continue;
         };
         let key = key_of(&object.0, default_namespace);
-        let wanted = (decorate.kind, specs[spec].plan.namespace.clone(), decorate.name.0.clone());
+        let wanted = (
+            decorate.kind,
+            specs[spec].plan.namespace.clone(),
+            decorate.name.0.clone(),
+        );
         if key.as_ref() == Some(&wanted) {
             rendered.push((i, wanted, spec));
         }
@@ -229,4 +255,32 @@ pub(super) fn apply(
         i += 1;
         !gone.contains(&(i - 1))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_of;
+    use crate::spec::model::DecoratedKind;
+    use serde_json::json;
+
+    #[test]
+    fn only_core_services_and_ingresses_are_targets_keyed_in_their_namespace() {
+        let service = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}});
+        assert_eq!(
+            key_of(&service, "shop"),
+            Some((DecoratedKind::Service, "shop".into(), "web".into()))
+        );
+        let old = json!({"apiVersion": "extensions/v1beta1", "kind": "Ingress",
+            "metadata": {"name": "web", "namespace": "prod"}});
+        assert_eq!(
+            key_of(&old, "shop"),
+            Some((DecoratedKind::Ingress, "prod".into(), "web".into()))
+        );
+        let knative = json!({"apiVersion": "serving.knative.dev/v1", "kind": "Service",
+            "metadata": {"name": "web"}});
+        assert_eq!(key_of(&knative, "shop"), None);
+        let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web"}});
+        assert_eq!(key_of(&deployment, "shop"), None);
+    }
 }
