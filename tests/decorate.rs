@@ -516,3 +516,42 @@ fn a_hook_that_sees_only_specs_warns_instead_of_failing() {
         "{err}"
     );
 }
+
+#[test]
+fn a_path_field_the_provider_needs_is_an_error_not_silently_lost() {
+    // Huawei reads a regex match from the path's `property` (seed 000); a decoration
+    // never rewrites the rules, so the chart's path must carry it.
+    let chart = std::fs::read_to_string(fixture("chart.yaml")).expect("chart");
+    let at = chart.find("- path: /api").expect("the /api path");
+    let chart = format!(
+        "{}{}",
+        &chart[..at],
+        chart[at..].replacen("pathType: Prefix", "pathType: ImplementationSpecific", 1)
+    );
+    let spec = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: lb}\nspec:\n  provider: huawei\n  loadBalancer: {id: elb-1, tier: dedicated}\n  decorate: {kind: Ingress, name: shop}\n  routes: [{host: shop.example.com, path: /api, match: regex}]\n";
+    let out = lbgen(
+        &["render", "-f", "-"],
+        Some(&format!("{chart}\n---\n{spec}")),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("needs `property: {\"ingress.beta.kubernetes.io/url-match-mode\":\"REGEX\"}` in the path /api of Ingress default/shop (<stdin>:143:13"),
+        "{err}"
+    );
+    let with_property = chart.replacen(
+        "pathType: ImplementationSpecific",
+        "pathType: ImplementationSpecific\n            property: {ingress.beta.kubernetes.io/url-match-mode: REGEX}",
+        1,
+    );
+    let out = lbgen(
+        &["render", "-f", "-"],
+        Some(&format!("{with_property}\n---\n{spec}")),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

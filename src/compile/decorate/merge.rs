@@ -166,10 +166,81 @@ pub(super) fn merge(
             }
         }
     }
+    if target.kind == DecoratedKind::Ingress {
+        unowned_path_fields(object, rendered, target, spec, &mut errors);
+    }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// The paths of an Ingress's rules by (host, path), with their field path.
+fn paths(ingress: &Value) -> Vec<(Option<&str>, &str, String, &Map<String, Value>)> {
+    let mut out = Vec::new();
+    let rules = ingress.pointer("/spec/rules").and_then(Value::as_array);
+    for (ri, rule) in rules.into_iter().flatten().enumerate() {
+        let host = rule
+            .get("host")
+            .and_then(Value::as_str)
+            .filter(|h| !h.is_empty());
+        let list = rule.pointer("/http/paths").and_then(Value::as_array);
+        for (pi, p) in list.into_iter().flatten().enumerate() {
+            if let Some(map) = p.as_object() {
+                let path = map.get("path").and_then(Value::as_str).unwrap_or("/");
+                out.push((
+                    host,
+                    path,
+                    format!("spec.rules[{ri}].http.paths[{pi}]"),
+                    map,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A provider may write more than path, pathType and backend into an Ingress path (a
+/// match mode some controllers read there). A decoration never rewrites the rules, so such
+/// a field the object's path lacks would be silently lost: it is an error that says what
+/// to add to the generator's path.
+fn unowned_path_fields(
+    object: &Value,
+    rendered: &Value,
+    target: &Target,
+    spec: &Location,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let theirs = paths(object);
+    for (host, path, _, fields) in paths(rendered) {
+        let Some((_, _, at, existing)) =
+            theirs.iter().find(|(h, p, _, _)| *h == host && *p == path)
+        else {
+            continue;
+        };
+        for (key, value) in fields {
+            if matches!(key.as_str(), "path" | "pathType" | "backend")
+                || existing.get(key) == Some(value)
+            {
+                continue;
+            }
+            let here = target.document.locate(at);
+            errors.push(Diagnostic {
+                field: Some("spec.routes".into()),
+                ..Diagnostic::error(
+                    "decorate/rules",
+                    format!(
+                        "the provider needs `{key}: {value}` in the path {path} of {} ({}:{}:{}, `{at}`), but a decoration never rewrites an Ingress's rules; add it to the path where the Ingress is generated",
+                        target.describe(),
+                        here.file,
+                        here.line,
+                        here.column
+                    ),
+                    Some(spec.clone()),
+                )
+            });
+        }
     }
 }
 
