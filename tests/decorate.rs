@@ -555,3 +555,47 @@ fn a_path_field_the_provider_needs_is_an_error_not_silently_lost() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_object_that_cannot_be_decorated_says_which_field_and_why() {
+    let cases = [
+        (
+            "ports: [{port: 70000}]",
+            "`spec.ports[0].port` at <stdin>:5:18 is not a port number",
+        ),
+        (
+            "ports: [{port: 80, protocol: SCTP}]",
+            "`spec.ports[0].protocol` at <stdin>:5:32 is not TCP or UDP",
+        ),
+        (
+            "ports: [{port: 80, targetPort: [1]}]",
+            "`spec.ports[0].targetPort` at <stdin>:5:22 is neither",
+        ),
+        (
+            "type: ExternalName",
+            "`spec.type` at <stdin>:5:9 is ExternalName",
+        ),
+        (
+            "{ports: [{port: 80}], selector: {a: b}}\nmetadata: {name: web, annotations: str}",
+            "`metadata.annotations` at <stdin>:3:36 that is not a mapping",
+        ),
+    ];
+    for (body, message) in cases {
+        let (spec_body, metadata) = body
+            .split_once('\n')
+            .unwrap_or((body, "metadata: {name: web}"));
+        let spec_line = if spec_body.starts_with('{') {
+            format!("spec: {spec_body}")
+        } else {
+            format!("spec:\n  {spec_body}")
+        };
+        let text = format!(
+            "apiVersion: v1\nkind: Service\n{metadata}\n{spec_line}\n---\napiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: lb}}\nspec: {{provider: huawei, loadBalancer: {{id: e}}, decorate: {{kind: Service, name: web}}}}\n"
+        );
+        let out = lbgen(&["render", "-f", "-"], Some(&text));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(out.stdout.is_empty());
+        assert!(err.contains(message), "{text}\n{err}");
+    }
+}

@@ -39,6 +39,25 @@ impl Sides<'_> {
         });
     }
 
+    /// The object cannot be decorated as it is: `object_field` is `what`.
+    pub(super) fn unusable(&mut self, object_field: &str, what: &str) {
+        let at = self.target.document.locate(object_field);
+        self.errors.push(Diagnostic {
+            field: Some("spec.decorate".into()),
+            ..Diagnostic::error(
+                "decorate/target",
+                format!(
+                    "{} cannot be decorated: `{object_field}` at {}:{}:{} {what}; fix the generator's output or decorate another object",
+                    self.target.describe(),
+                    at.file,
+                    at.line,
+                    at.column
+                ),
+                Some(self.spec.locate("spec.decorate")),
+            )
+        });
+    }
+
     /// Whether the user wrote `field` (a defaulted field is not a statement).
     pub(super) fn written(&self, field: &str) -> bool {
         self.spec.root.find(field) != self.spec.root.find(parent(field))
@@ -86,10 +105,9 @@ pub(super) fn complete(
 
 fn complete_service(lb: &mut LoadBalancerDoc, object: &Value, sides: &mut Sides) {
     if object.pointer("/spec/type").and_then(Value::as_str) == Some("ExternalName") {
-        sides.contradiction(
-            "spec.decorate",
+        sides.unusable(
             "spec.type",
-            "a load balancer needs a Service with endpoints".into(),
+            "is ExternalName (a DNS alias, which no load balancer can front)",
         );
         return;
     }
@@ -197,29 +215,40 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
             .and_then(|n| u16::try_from(n).ok())
             .filter(|n| *n > 0)
         else {
-            sides.contradiction(
-                "spec.decorate",
+            sides.unusable(
                 &format!("spec.ports[{j}].port"),
-                "lbgen reads the Service's ports".into(),
+                "is not a port number (1 to 65535)",
             );
             continue;
         };
-        let protocol = match p.get("protocol").and_then(Value::as_str).unwrap_or("TCP") {
-            "TCP" => Protocol::Tcp,
-            "UDP" => Protocol::Udp,
-            other => {
-                sides.contradiction(
-                    "spec.decorate",
+        let protocol = match p.get("protocol").map(|v| v.as_str()) {
+            None | Some(Some("TCP")) => Protocol::Tcp,
+            Some(Some("UDP")) => Protocol::Udp,
+            Some(_) => {
+                sides.unusable(
                     &format!("spec.ports[{j}].protocol"),
-                    format!("lbgen's load balancers listen on TCP or UDP, not {other}"),
+                    "is not TCP or UDP, the transports lbgen's load balancers listen on",
                 );
                 continue;
+            }
+        };
+        let target_port = match p.get("targetPort") {
+            None => PortRef::Number(Port(port)),
+            given => {
+                let Some(tp) = port_ref(given) else {
+                    sides.unusable(
+                        &format!("spec.ports[{j}].targetPort"),
+                        "is neither a port number nor a port name",
+                    );
+                    continue;
+                };
+                tp
             }
         };
         out.push(ServicePort {
             name: p.get("name").and_then(Value::as_str).map(str::to_string),
             port: Port(port),
-            target_port: Some(port_ref(p.get("targetPort")).unwrap_or(PortRef::Number(Port(port)))),
+            target_port: Some(target_port),
             protocol,
             certificate_id: None,
         });

@@ -116,6 +116,18 @@ pub(super) fn merge(
             continue;
         }
         let Some(map) = section_of(&mut out, section) else {
+            let at = target.document.locate(&format!("metadata.{section}"));
+            errors.push(Diagnostic::error(
+                "decorate/conflict",
+                format!(
+                    "{} has `metadata.{section}` at {}:{}:{} that is not a mapping, so lbgen cannot add its {section} to it; fix the generator's output",
+                    target.describe(),
+                    at.file,
+                    at.line,
+                    at.column
+                ),
+                Some(spec.clone()),
+            ));
             continue;
         };
         for (key, value) in wanted {
@@ -155,7 +167,11 @@ pub(super) fn merge(
             ));
             continue;
         }
-        if let Some(spec) = out.get_mut("spec").and_then(Value::as_object_mut) {
+        let Some(body) = out.get_mut("spec").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        {
+            let spec = body;
             match ours {
                 Some(v) => {
                     spec.insert(key.into(), v);

@@ -24,10 +24,9 @@ struct ObjectPath {
 pub(super) fn complete_ingress(lb: &mut LoadBalancerDoc, object: &Value, sides: &mut Sides) {
     let paths = object_paths(object);
     if paths.is_empty() {
-        sides.contradiction(
-            "spec.decorate",
+        sides.unusable(
             "spec.rules",
-            "lbgen decorates an Ingress's rules (host, path, backend)".into(),
+            "holds no path (lbgen decorates an Ingress's rules: host, path, backend)",
         );
         return;
     }
