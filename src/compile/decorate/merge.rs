@@ -167,20 +167,15 @@ pub(super) fn merge(
             ));
             continue;
         }
+        // An object without a `spec` mapping has no ports or rules: its completion has
+        // already failed the run.
         let Some(body) = out.get_mut("spec").and_then(Value::as_object_mut) else {
             continue;
         };
-        {
-            let spec = body;
-            match ours {
-                Some(v) => {
-                    spec.insert(key.into(), v);
-                }
-                None => {
-                    spec.remove(key);
-                }
-            }
-        }
+        match ours {
+            Some(v) => body.insert(key.into(), v),
+            None => body.remove(key),
+        };
     }
     if target.kind == DecoratedKind::Ingress {
         unowned_path_fields(object, rendered, target, spec, &mut errors);
@@ -192,8 +187,16 @@ pub(super) fn merge(
     }
 }
 
-/// The paths of an Ingress's rules by (host, path), with their field path.
-fn paths(ingress: &Value) -> Vec<(Option<&str>, &str, String, &Map<String, Value>)> {
+/// One path of an Ingress's rules: host, path, its field path, its fields.
+struct IngressPath<'a> {
+    host: Option<&'a str>,
+    path: &'a str,
+    at: String,
+    fields: &'a Map<String, Value>,
+}
+
+/// The paths of an Ingress's rules.
+fn paths(ingress: &Value) -> Vec<IngressPath<'_>> {
     let mut out = Vec::new();
     let rules = ingress.pointer("/spec/rules").and_then(Value::as_array);
     for (ri, rule) in rules.into_iter().flatten().enumerate() {
@@ -205,12 +208,12 @@ fn paths(ingress: &Value) -> Vec<(Option<&str>, &str, String, &Map<String, Value
         for (pi, p) in list.into_iter().flatten().enumerate() {
             if let Some(map) = p.as_object() {
                 let path = map.get("path").and_then(Value::as_str).unwrap_or("/");
-                out.push((
+                out.push(IngressPath {
                     host,
                     path,
-                    format!("spec.rules[{ri}].http.paths[{pi}]"),
-                    map,
-                ));
+                    at: format!("spec.rules[{ri}].http.paths[{pi}]"),
+                    fields: map,
+                });
             }
         }
     }
@@ -229,13 +232,16 @@ fn unowned_path_fields(
     errors: &mut Vec<Diagnostic>,
 ) {
     let theirs = paths(object);
-    for (host, path, _, fields) in paths(rendered) {
-        let Some((_, _, at, existing)) =
-            theirs.iter().find(|(h, p, _, _)| *h == host && *p == path)
+    for mine in paths(rendered) {
+        let path = mine.path;
+        let Some(object_path) = theirs
+            .iter()
+            .find(|t| t.host == mine.host && t.path == path)
         else {
             continue;
         };
-        for (key, value) in fields {
+        let (at, existing) = (&object_path.at, object_path.fields);
+        for (key, value) in mine.fields {
             if matches!(key.as_str(), "path" | "pathType" | "backend")
                 || existing.get(key) == Some(value)
             {
