@@ -599,3 +599,26 @@ fn an_object_that_cannot_be_decorated_says_which_field_and_why() {
         assert!(err.contains(message), "{text}\n{err}");
     }
 }
+
+#[test]
+fn check_judges_a_decorating_spec_from_what_it_decorates() {
+    let chart = std::fs::read_to_string(fixture("chart.yaml")).expect("chart");
+    // One spec: `check` judges one load balancer at a time. Its ports come from the
+    // chart's Service, so the simulation has a listener to send requests to.
+    let spec = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: lb}\nspec:\n  provider: huawei\n  loadBalancer: {id: elb-1}\n  decorate: {kind: Service, name: shop-web}\n";
+    let out = lbgen(
+        &["check", "-f", "-"],
+        Some(&format!("{chart}\n---\n{spec}")),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("check shop-web: round-robin") && stdout.contains("every promise holds"),
+        "{stdout}"
+    );
+}
