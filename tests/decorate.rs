@@ -450,6 +450,13 @@ fn an_owned_field_the_chart_sets_is_taken_over_only_when_the_spec_says_so() {
         err.contains("Ingress default/shop already sets `spec.ingressClassName` to \"nginx\" at <stdin>:132:21, and the spec would set \"cce\""),
         "{err}"
     );
+    let out = run(spec(", takeOver: [spec.ingresClassName]"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("takeOver names `spec.ingresClassName`, which lbgen does not write on Ingress default/shop")
+            && err.contains("spec.ingressClassName [decorate/take-over]"),
+        "a misspelt entry is an error: {err}"
+    );
     let out = run(spec(", takeOver: [spec.ingressClassName]"));
     let objects = common::objects(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(

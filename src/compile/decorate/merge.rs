@@ -101,6 +101,7 @@ pub(super) fn merge(
             )
         }
     };
+    unknown_take_over(rendered, take_over, target, spec, &mut errors);
     for (section, skip) in [("annotations", None), ("labels", Some(MANAGED_BY.0))] {
         let Some(wanted) = rendered
             .pointer(&format!("/metadata/{section}"))
@@ -184,6 +185,46 @@ pub(super) fn merge(
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// A `takeOver` entry that names nothing lbgen writes on the object would be a setting
+/// that does nothing (a misspelt key): an error that lists what it may name.
+fn unknown_take_over(
+    rendered: &Value,
+    take_over: &[String],
+    target: &Target,
+    spec: &Location,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let keys = |section: &str| -> Vec<String> {
+        rendered
+            .pointer(&format!("/metadata/{section}"))
+            .and_then(Value::as_object)
+            .map(|m| m.keys().filter(|k| *k != MANAGED_BY.0).cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut known = keys("annotations");
+    known.extend(keys("labels"));
+    known.extend(
+        owned_fields(target.kind)
+            .iter()
+            .filter(|o| !o.always)
+            .map(|o| o.field.to_string()),
+    );
+    for entry in take_over.iter().filter(|e| !known.contains(e)) {
+        errors.push(Diagnostic {
+            field: Some("spec.decorate.takeOver".into()),
+            ..Diagnostic::error(
+                "decorate/take-over",
+                format!(
+                    "spec.decorate.takeOver names `{entry}`, which lbgen does not write on {}; list only what it writes: {}",
+                    target.describe(),
+                    known.join(", ")
+                ),
+                Some(spec.clone()),
+            )
+        });
     }
 }
 
