@@ -350,6 +350,11 @@ mod tests {
                 file: "chart.yaml".into(),
                 root: std::sync::Arc::new(root),
             },
+            named_at: Location {
+                file: "lb.yaml".into(),
+                line: 7,
+                column: 3,
+            },
         }
     }
 

@@ -30,6 +30,9 @@ pub(super) struct Target {
     pub(super) name: String,
     pub(super) value: Value,
     pub(super) document: Document,
+    /// Where the spec names it (`spec.decorate`): what conflicts found after rendering
+    /// point at.
+    pub(super) named_at: Location,
 }
 
 impl Target {
@@ -164,6 +167,7 @@ pub(super) fn complete_specs(
             name: decorate.name.0.clone(),
             value: value.clone(),
             document: document.clone(),
+            named_at: doc.locate("spec.decorate"),
         };
         match complete::complete(lb, doc, &target) {
             Ok(done) => {
@@ -236,7 +240,7 @@ pub(super) fn apply(
             &objects[i].0.0,
             take_over,
             target,
-            &specs[spec].location,
+            &target.named_at,
         );
         match merged {
             Ok(value) => {
