@@ -179,7 +179,7 @@ pub(super) fn merge(
         };
     }
     if target.kind == DecoratedKind::Ingress {
-        unowned_path_fields(object, rendered, target, spec, &mut errors);
+        super::routes::unowned_path_fields(object, rendered, target, spec, &mut errors);
     }
     if errors.is_empty() {
         Ok(out)
@@ -225,85 +225,6 @@ fn unknown_take_over(
                 Some(spec.clone()),
             )
         });
-    }
-}
-
-/// One path of an Ingress's rules: host, path, its field path, its fields.
-struct IngressPath<'a> {
-    host: Option<&'a str>,
-    path: &'a str,
-    at: String,
-    fields: &'a Map<String, Value>,
-}
-
-/// The paths of an Ingress's rules.
-fn paths(ingress: &Value) -> Vec<IngressPath<'_>> {
-    let mut out = Vec::new();
-    let rules = ingress.pointer("/spec/rules").and_then(Value::as_array);
-    for (ri, rule) in rules.into_iter().flatten().enumerate() {
-        let host = rule
-            .get("host")
-            .and_then(Value::as_str)
-            .filter(|h| !h.is_empty());
-        let list = rule.pointer("/http/paths").and_then(Value::as_array);
-        for (pi, p) in list.into_iter().flatten().enumerate() {
-            if let Some(map) = p.as_object() {
-                let path = map.get("path").and_then(Value::as_str).unwrap_or("/");
-                out.push(IngressPath {
-                    host,
-                    path,
-                    at: format!("spec.rules[{ri}].http.paths[{pi}]"),
-                    fields: map,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// A provider may write more than path, pathType and backend into an Ingress path (a
-/// match mode some controllers read there). A decoration never rewrites the rules, so such
-/// a field the object's path lacks would be silently lost: it is an error that says what
-/// to add to the generator's path.
-fn unowned_path_fields(
-    object: &Value,
-    rendered: &Value,
-    target: &Target,
-    spec: &Location,
-    errors: &mut Vec<Diagnostic>,
-) {
-    let theirs = paths(object);
-    for mine in paths(rendered) {
-        let path = mine.path;
-        let Some(object_path) = theirs
-            .iter()
-            .find(|t| t.host == mine.host && t.path == path)
-        else {
-            continue;
-        };
-        let (at, existing) = (&object_path.at, object_path.fields);
-        for (key, value) in mine.fields {
-            if matches!(key.as_str(), "path" | "pathType" | "backend")
-                || existing.get(key) == Some(value)
-            {
-                continue;
-            }
-            let here = target.document.locate(at);
-            errors.push(Diagnostic {
-                field: Some("spec.routes".into()),
-                ..Diagnostic::error(
-                    "decorate/rules",
-                    format!(
-                        "the provider needs `{key}: {value}` in the path {path} of {} ({}:{}:{}, `{at}`), but a decoration never rewrites an Ingress's rules; add it to the path where the Ingress is generated",
-                        target.describe(),
-                        here.file,
-                        here.line,
-                        here.column
-                    ),
-                    Some(spec.clone()),
-                )
-            });
-        }
     }
 }
 
