@@ -16,6 +16,7 @@ mod help;
 mod inputs;
 mod junit;
 mod krm;
+mod kustomize;
 mod outcome;
 mod output;
 mod render;
