@@ -8,7 +8,9 @@
 //! by key, lists of named items (`containers`) merge by `name`, other values replace.
 //! Otherwise it stays *pending*: a warning says exactly what to run, and `render
 //! --out-dir` also writes it as `<namespace>/patches/<kind>-<name>.yaml`, a file that
-//! `kubectl patch --type strategic --patch-file` and kustomize `patches:` take.
+//! `kubectl patch --type strategic --patch-file` and kustomize `patches:` take. A spec
+//! that decorates (`spec.decorate`) reads a generator's whole output, so there a missing
+//! target is an error instead.
 
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::emit::{Format, Object};
@@ -35,6 +37,9 @@ pub(crate) struct Rendered {
     pub(crate) location: Location,
     /// The provider whose pack asked for the patch (named in diagnostics).
     pub(crate) provider: String,
+    /// The spec decorates a chart's output, which holds its workloads: a target missing
+    /// from the input is an error, not a pending patch.
+    pub(crate) required: bool,
 }
 
 /// The identity a target must have: group, kind, namespace (an object without one is in

@@ -96,7 +96,8 @@ impl SpecInputs {
     pub(crate) fn load(&self) -> Result<Loaded, Failure> {
         let policies = lbgen::policy::load(&self.policy_dirs).map_err(lbgen::diag::sorted)?;
         let files: Vec<String> = self.files.iter().chain(&self.paths).cloned().collect();
-        let inputs = read_inputs(&files, &mut std::io::stdin())?;
+        let mut inputs = read_inputs(&files, &mut std::io::stdin())?;
+        super::kustomize::original_config(&mut inputs.sources, |v| std::env::var(v).ok());
         if !inputs.notes.is_empty() {
             report::to_stderr(&inputs.notes, &[]);
         }

@@ -17,6 +17,7 @@ mod help;
 mod inputs;
 mod junit;
 mod krm;
+mod kustomize;
 mod outcome;
 mod output;
 mod render;

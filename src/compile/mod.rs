@@ -7,6 +7,7 @@
 //! stopped after the policies. Whole-input checks live in `identity`, patch merging in
 //! `patches`, one spec's stages in `spec`.
 
+mod decorate;
 mod identity;
 mod patches;
 mod spec;
@@ -42,6 +43,8 @@ pub struct CompiledSpec {
     pub plan: Plan,
     /// Where the document is (its `metadata.name`).
     pub location: Location,
+    /// The object of the input it decorates (`spec.decorate`), if any.
+    pub decorate: Option<crate::spec::model::Decorate>,
 }
 
 /// Where an object of [`Compiled::objects`] came from.
@@ -49,8 +52,8 @@ pub struct CompiledSpec {
 pub struct Origin {
     /// The `metadata.name` of the document it came from.
     pub location: Location,
-    /// The index in [`Compiled::specs`] of the spec that rendered it; `None` for an object
-    /// passed through.
+    /// The index in [`Compiled::specs`] of the spec that rendered it, or that decorated
+    /// it (then `location` is the spec's too); `None` for an object passed through.
     pub spec: Option<usize>,
 }
 
@@ -108,7 +111,9 @@ fn run(
     policies: &PolicySet,
     renderer: Option<&Renderer>,
 ) -> Result<Compiled, Vec<Diagnostic>> {
-    let (items, mut diagnostics) = parse_sources(sources, overrides.specs_only);
+    let (mut items, mut diagnostics) = parse_sources(sources, overrides.specs_only);
+    let default_namespace = overrides.namespace.as_deref().unwrap_or("default");
+    let targets = decorate::complete_specs(&mut items, overrides, &mut diagnostics);
     // Specs are independent: judge and render them on every core, in contiguous chunks,
     // then merge in input order (the output is sorted afterwards anyway).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -154,6 +159,13 @@ fn run(
         diagnostics.extend(batch.diagnostics);
         rendered_patches.extend(batch.patches);
     }
+    decorate::apply(
+        &targets,
+        &mut objects,
+        &specs,
+        default_namespace,
+        &mut diagnostics,
+    );
     identity::reject_duplicates(&objects, &mut diagnostics);
     let pending =
         patches::apply_patches(rendered_patches, &mut objects, overrides, &mut diagnostics);

@@ -6,7 +6,7 @@ use super::{CompiledSpec, Origin};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::emit::Object;
 use crate::patch;
-use crate::plan::{self, Overrides, Plan};
+use crate::plan::{self, Overrides, Plan, PlanError};
 use crate::policy::engine::PolicySet;
 use crate::provider;
 use crate::render::{self, Renderer};
@@ -51,6 +51,7 @@ pub(super) fn compile_items(
                 batch.specs.push(CompiledSpec {
                     plan,
                     location: doc.locate("metadata.name"),
+                    decorate: lb.spec.decorate.clone(),
                 });
             }
         }
@@ -83,11 +84,18 @@ fn plan_of(
 ) -> Option<Plan> {
     plan::build(lb, overrides)
         .map_err(|e| {
-            diagnostics.push(Diagnostic::error(
-                "plan/provider",
-                e.to_string(),
-                Some(doc.locate("spec.provider")),
-            ));
+            // A missing field is blamed where the block's entries start, as the loader
+            // blames the fields it requires.
+            let mut location = doc.locate(e.field());
+            if let Some(block) = doc
+                .root
+                .get(e.field())
+                .filter(|_| e == PlanError::NoExposure)
+            {
+                location.line = block.span.line();
+                location.column = block.span.column();
+            }
+            diagnostics.push(Diagnostic::error(e.rule(), e.to_string(), Some(location)));
         })
         .ok()
 }
@@ -100,6 +108,11 @@ fn compile_one(
     renderer: Option<&Renderer>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Object>, Vec<patch::Rendered>) {
+    let decorating = doc
+        .root
+        .get("spec")
+        .and_then(|s| s.get("decorate"))
+        .is_some();
     let locate = |mut d: Diagnostic| {
         let field = d.field.clone().unwrap_or_else(|| "metadata.name".into());
         d.location.get_or_insert_with(|| doc.locate(&field));
@@ -145,6 +158,7 @@ fn compile_one(
                 location: doc.locate(&patch.field),
                 patch,
                 provider: plan.provider.as_str().into(),
+                required: decorating,
             }),
             Err(e) => diagnostics.push(render_error(e)),
         }

@@ -172,7 +172,7 @@ fn is_plain_relative(path: &str) -> bool {
             .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
-fn is_spec(v: &Value) -> bool {
+pub(super) fn is_spec(v: &Value) -> bool {
     v.get("apiVersion").and_then(Value::as_str) == Some(API_VERSION)
         && v.get("kind").and_then(Value::as_str) == Some(KIND)
 }

@@ -10,6 +10,7 @@
 
 mod input;
 mod output;
+mod targets;
 
 use crate::plan::Overrides;
 use crate::policy::engine::PolicySet;
@@ -89,9 +90,17 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
     }
     let Specs {
         mut kept,
-        sources,
+        mut sources,
         origins,
     } = input::specs(&items, &config)?;
+    // Decorated items are compiled with the specs and put back in place (`targets`).
+    let passed = if targets::decorating(&items, &config) {
+        let (more, passed) = targets::as_sources(&kept)?;
+        sources.extend(more);
+        passed
+    } else {
+        Vec::new()
+    };
     // Rendered objects are given a path beside their spec's: a spec's path that is not a
     // plain relative one would make the orchestrator write them anywhere (`kpt fn sink`).
     let bad_paths = input::bad_paths(&origins);
@@ -106,7 +115,8 @@ pub fn run(input: &str, policies: &PolicySet, renderer: &Renderer) -> Result<Out
                 let namespace = overrides.namespace.as_deref().unwrap_or("default");
                 let (diagnostics, ok) =
                     output::patch_items(c.patches, c.diagnostics, &mut kept, namespace);
-                (c.objects, diagnostics, ok)
+                let rendered = targets::put_back(&mut kept, &passed, c.objects);
+                (rendered, diagnostics, ok)
             }
             Err(d) => (Vec::new(), d, false),
         }

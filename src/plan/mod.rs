@@ -225,6 +225,29 @@ pub enum PlanError {
     /// Neither the spec nor `--provider` names a provider.
     #[error("no provider: set spec.provider ({}) or pass --provider", crate::provider::registry().ids_sentence())]
     NoProvider,
+    /// A spec that decorates nothing does not say what it exposes.
+    #[error(
+        "missing required field `exposure`: set spec.exposure (service or ingress), or spec.decorate to decorate an existing Service or Ingress"
+    )]
+    NoExposure,
+}
+
+impl PlanError {
+    /// The spec field the error is about (for a missing one, the block that lacks it).
+    pub fn field(&self) -> &'static str {
+        match self {
+            PlanError::NoProvider => "spec.provider",
+            PlanError::NoExposure => "spec",
+        }
+    }
+
+    /// The rule id of the error.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            PlanError::NoProvider => "plan/provider",
+            PlanError::NoExposure => "load/spec",
+        }
+    }
 }
 
 /// Builds the plan of one spec.
@@ -234,6 +257,10 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         .provider
         .or(spec.provider)
         .ok_or(PlanError::NoProvider)?;
+    let exposure = spec
+        .exposure
+        .or(spec.decorate.as_ref().map(|d| d.kind.exposure()))
+        .ok_or(PlanError::NoExposure)?;
     let namespace = doc
         .metadata
         .namespace
@@ -336,7 +363,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         cluster: ClusterFacts {
             version: cluster.version,
         },
-        exposure: spec.exposure,
+        exposure,
         network: spec.network,
         load_balancer,
         selector: spec.selector.clone(),

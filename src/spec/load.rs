@@ -37,8 +37,9 @@ impl Document {
 pub enum Item {
     /// A `lbgen.dev/v1alpha1` `LoadBalancer`, typed.
     LoadBalancer(Box<LoadBalancerDoc>, Document),
-    /// Any other Kubernetes object, passed through unchanged. The document keeps only
-    /// [`IDENTITY_FIELDS`]: all its diagnostics point at.
+    /// Any other Kubernetes object, passed through unchanged (or decorated). The document
+    /// keeps only [`IDENTITY_FIELDS`], all its diagnostics point at, except for a Service
+    /// or an Ingress, whose decoration may blame any field.
     Passthrough(serde_json::Value, Document),
 }
 
@@ -125,6 +126,10 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
             ));
         }
         let value = doc.root.to_kubernetes_json();
+        // A Service or Ingress may be decorated: its contradictions point into its body.
+        if matches!(kind, Some("Service" | "Ingress")) {
+            return Ok(Item::Passthrough(value, doc));
+        }
         let root = Arc::new(doc.root.with_only(&IDENTITY_FIELDS));
         return Ok(Item::Passthrough(value, Document { root, ..doc }));
     }

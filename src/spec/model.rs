@@ -61,8 +61,12 @@ pub struct Spec {
     /// rules that need a fact skip when it is not given.
     pub cluster: Option<Cluster>,
     /// How the application is exposed: `service` renders an L4/L7 LoadBalancer Service,
-    /// `ingress` an L7 Ingress.
-    pub exposure: Exposure,
+    /// `ingress` an L7 Ingress. Required, except when decorating (the kind decides).
+    pub exposure: Option<Exposure>,
+    /// Decorate an existing Service or Ingress of the input (a chart's output) instead of
+    /// emitting a new one: lbgen adds the provider annotations and the fields it owns to
+    /// that object and leaves the rest as it was (docs/spec.md, "Decorate mode").
+    pub decorate: Option<Decorate>,
     /// Whether the load balancer's address is private (`internal`, the default) or public.
     /// With an existing LB its own address decides.
     #[serde(default)]
@@ -123,6 +127,48 @@ pub struct Spec {
     #[serde(skip)]
     #[schemars(skip)]
     pub settings: BTreeMap<ProviderId, serde_json::Value>,
+}
+
+/// The existing object a spec decorates (same namespace as the spec).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Decorate {
+    /// `Service` or `Ingress`.
+    pub kind: DecoratedKind,
+    /// Its `metadata.name`.
+    pub name: DnsLabel,
+    /// Annotation or label keys, or the owned fields `spec.ingressClassName`,
+    /// `spec.loadBalancerClass`, `spec.externalTrafficPolicy`, that lbgen may overwrite
+    /// where the object already sets another value (otherwise that is an error).
+    #[serde(default)]
+    pub take_over: Vec<String>,
+}
+
+/// Kinds of objects a spec can decorate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+pub enum DecoratedKind {
+    /// v1 Service.
+    Service,
+    /// networking.k8s.io Ingress.
+    Ingress,
+}
+
+impl DecoratedKind {
+    /// The `kind` of the object.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecoratedKind::Service => "Service",
+            DecoratedKind::Ingress => "Ingress",
+        }
+    }
+
+    /// The exposure the kind stands for.
+    pub fn exposure(self) -> Exposure {
+        match self {
+            DecoratedKind::Service => Exposure::Service,
+            DecoratedKind::Ingress => Exposure::Ingress,
+        }
+    }
 }
 
 /// Target-cluster facts.
