@@ -53,6 +53,7 @@ pub(crate) fn log(
                 Impact::IgnoredAfterCreate => "diff/ignored-after-create",
             };
             diagnostics.push(Diagnostic {
+                help: None,
                 severity: Severity::Warning,
                 rule: rule.into(),
                 message: format!("{} {ns}{}: {}: {}", o.kind, o.name, w.field, w.message),

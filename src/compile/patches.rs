@@ -36,6 +36,7 @@ pub(super) fn apply_patches(
                 pending.push(p);
             }
             Err(message) => diagnostics.push(Diagnostic {
+                help: None,
                 severity: Severity::Error,
                 rule: rendered.patch.rule.clone(),
                 message,

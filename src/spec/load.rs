@@ -4,8 +4,9 @@
 pub use super::files::{Inputs, Source, read_file, read_inputs, read_sources, spec_files_in, utf8};
 use super::model::{API_VERSION, KIND, LoadBalancerDoc};
 use super::screen::{control_character, near};
-use crate::diag::{Diagnostic, Location};
-use crate::yaml::de::from_node;
+use super::typed::read_spec;
+use crate::diag::{Diagnostic, Help, Location};
+use crate::suggest::nearest;
 use crate::yaml::node::{Node, NodeValue, parse_stream};
 use std::sync::Arc;
 
@@ -79,7 +80,7 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
             }
             match classify(doc) {
                 Ok(item) => items.push(item),
-                Err(e) => errors.push(e),
+                Err(e) => errors.extend(e),
             }
         }
     }
@@ -94,59 +95,60 @@ fn is_lbgen(root: &Node) -> bool {
         || root.get("kind").and_then(Node::as_str) == Some(KIND)
 }
 
-fn classify(doc: Document) -> Result<Item, Diagnostic> {
+fn classify(doc: Document) -> Result<Item, Vec<Diagnostic>> {
     let here = |field: &str, message: String| {
         Diagnostic::error("load/spec", message, Some(doc.locate(field)))
     };
     if !matches!(doc.root.value, NodeValue::Map(_)) {
-        return Err(here(
+        return Err(vec![here(
             "",
             "expected a Kubernetes object (a mapping with apiVersion and kind)".into(),
-        ));
+        )]);
     }
     let api_version = doc.root.get("apiVersion").and_then(Node::as_str);
     let kind = doc.root.get("kind").and_then(Node::as_str);
     if !is_lbgen(&doc.root) {
         if near(api_version, API_VERSION, 3) || near(kind, KIND, 2) {
-            return Err(here(
+            return Err(vec![here(
                 "apiVersion",
                 format!(
                     "`apiVersion: {}` with `kind: {}` is neither an lbgen spec nor a Kubernetes object; did you mean {API_VERSION} {KIND}? Fix the spelling (a spec with typos would otherwise pass through unread)",
                     api_version.unwrap_or_default(),
                     kind.unwrap_or_default()
                 ),
-            ));
+            )]);
         }
         if api_version.is_none() || kind.is_none() {
-            return Err(here(
+            return Err(vec![here(
                 "",
                 "every document needs apiVersion and kind; add `apiVersion: lbgen.dev/v1alpha1` and `kind: LoadBalancer`".into(),
-            ));
+            )]);
         }
         let value = doc.root.to_kubernetes_json();
         let root = Arc::new(doc.root.with_only(&IDENTITY_FIELDS));
         return Ok(Item::Passthrough(value, Document { root, ..doc }));
     }
-    if api_version != Some(API_VERSION) {
-        return Err(here(
+    // Every independent error of the document: the identity's, then the typed read's (a
+    // missing or misspelt `apiVersion`/`kind` key is the typed read's to report).
+    let mut errors = Vec::new();
+    if let Some(api_version) = api_version.filter(|v| *v != API_VERSION) {
+        errors.push(here(
             "apiVersion",
-            format!(
-                "unsupported apiVersion `{}`; expected `{API_VERSION}`",
-                api_version.unwrap_or_default()
-            ),
+            format!("unsupported apiVersion `{api_version}`; expected `{API_VERSION}`"),
         ));
     }
-    if kind != Some(KIND) {
-        return Err(here(
+    if let Some(kind) = kind.filter(|k| *k != KIND) {
+        let d = here(
             "kind",
-            format!(
-                "unknown kind `{}` in {API_VERSION}; expected `{KIND}`",
-                kind.unwrap_or_default()
-            ),
-        ));
+            format!("unknown kind `{kind}` in {API_VERSION}; expected `{KIND}`"),
+        );
+        errors.push(match nearest(kind, [KIND]) {
+            Some(meant) => d.with_help(Help::did_you_mean(meant, kind.chars().count())),
+            None => d,
+        });
     }
     if let Some((span, message)) = control_character(&doc.root) {
-        return Err(Diagnostic::error(
+        errors.push(Diagnostic::error(
             "load/spec",
             message,
             Some(Location {
@@ -156,19 +158,12 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
             }),
         ));
     }
-    match from_node::<LoadBalancerDoc>(&doc.root) {
-        Ok(lb) => Ok(Item::LoadBalancer(Box::new(lb), doc)),
-        Err(e) => {
-            let span = e.span.unwrap_or(doc.root.span);
-            Err(Diagnostic::error(
-                "load/spec",
-                e.message,
-                Some(Location {
-                    file: doc.file.clone(),
-                    line: span.line(),
-                    column: span.column(),
-                }),
-            ))
+    match read_spec(&doc) {
+        Ok(lb) if errors.is_empty() => Ok(Item::LoadBalancer(Box::new(lb), doc)),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
         }
     }
 }

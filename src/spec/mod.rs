@@ -9,5 +9,6 @@ pub mod load;
 pub mod model;
 pub mod schema;
 mod screen;
+mod typed;
 pub mod values;
 pub mod version;

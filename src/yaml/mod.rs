@@ -6,8 +6,10 @@
 //! rendered templates all read YAML through here, so none of them depends on `spec`.
 
 pub mod de;
+mod de_error;
 pub mod limits;
 pub mod node;
 pub mod reader;
 pub mod resolve;
 pub mod text;
+pub mod token;
