@@ -67,7 +67,7 @@ pub(crate) fn json(diagnostics: &[Diagnostic]) -> serde_json::Value {
     let records: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
-            serde_json::json!({
+            let mut record = serde_json::json!({
                 "rule": d.rule,
                 "severity": d.severity,
                 "message": d.message,
@@ -76,7 +76,19 @@ pub(crate) fn json(diagnostics: &[Diagnostic]) -> serde_json::Value {
                 "column": d.location.as_ref().map(|l| l.column),
                 "field": d.field,
                 "provider": d.provider,
-            })
+            });
+            // Only where there is a fix: records without one keep their fields.
+            if let Some(help) = &d.help {
+                record["help"] = help.message.as_str().into();
+                if let Some(r) = &help.replacement {
+                    record["replacement"] =
+                        serde_json::json!({"text": r.text, "columns": r.columns});
+                }
+                if let Some(note) = &help.note {
+                    record["note"] = note.as_str().into();
+                }
+            }
+            record
         })
         .collect();
     let errors = diagnostics

@@ -58,7 +58,7 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
             Ok(d) => d,
             Err(_) if specs_only && !source.text.contains("lbgen.dev/") => continue,
             Err(e) => {
-                errors.push(Diagnostic::error(
+                let d = Diagnostic::error(
                     "load/yaml",
                     format!("invalid YAML: {}", e.message),
                     Some(Location {
@@ -66,7 +66,14 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
                         line: e.span.line(),
                         column: e.span.column(),
                     }),
-                ));
+                );
+                errors.push(match e.help {
+                    Some(help) => d.with_help(Help {
+                        note: e.note,
+                        ..Help::new(help)
+                    }),
+                    None => d,
+                });
                 continue;
             }
         };

@@ -11,5 +11,6 @@ pub mod limits;
 pub mod node;
 pub mod reader;
 pub mod resolve;
+mod syntax;
 pub mod text;
 pub mod token;

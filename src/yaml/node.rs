@@ -77,10 +77,26 @@ pub enum NodeValue {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct SyntaxError {
-    /// What went wrong.
+    /// What went wrong (and what was expected there).
     pub message: String,
     /// Where.
     pub span: Span,
+    /// The fix, when the message does not say it.
+    pub help: Option<String>,
+    /// Background, such as the YAML parser's own message.
+    pub note: Option<String>,
+}
+
+impl SyntaxError {
+    /// An error whose message says it all.
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        SyntaxError {
+            message: message.into(),
+            span,
+            help: None,
+            note: None,
+        }
+    }
 }
 
 pub use super::reader::Document;

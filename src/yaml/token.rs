@@ -17,6 +17,8 @@ pub fn token_end(line: &str, start: usize) -> usize {
         None => return start,
         Some(quote @ ('"' | '\'')) => quoted_end(rest, quote),
         Some('{' | '[') => bracket_end(rest),
+        // A tab or spaces where a token was expected (indentation): the blanks themselves.
+        Some(c) if c.is_whitespace() => rest.len() - rest.trim_start().len(),
         Some(_) => plain_end(rest, in_flow),
     };
     start + end
@@ -152,5 +154,6 @@ mod tests {
     fn nothing_past_the_line() {
         assert_eq!(token_end("a: b", 4), 4);
         assert_eq!(token_end("a: b", 99), 99);
+        assert_eq!(token("\tname: a", "\t"), "\t");
     }
 }
