@@ -7,7 +7,7 @@ use super::screen::{control_character, near};
 use super::typed::read_spec;
 use crate::diag::{Diagnostic, Help, Location};
 use crate::suggest::nearest;
-use crate::yaml::node::{Node, NodeValue, parse_stream};
+use crate::yaml::node::{Node, NodeValue, Span, SyntaxError, parse_stream};
 use std::sync::Arc;
 
 /// A document of a source, with its parsed tree (shared: every object a spec produces
@@ -58,22 +58,7 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
             Ok(d) => d,
             Err(_) if specs_only && !source.text.contains("lbgen.dev/") => continue,
             Err(e) => {
-                let d = Diagnostic::error(
-                    "load/yaml",
-                    format!("invalid YAML: {}", e.message),
-                    Some(Location {
-                        file: source.name.clone(),
-                        line: e.span.line(),
-                        column: e.span.column(),
-                    }),
-                );
-                errors.push(match e.help {
-                    Some(help) => d.with_help(Help {
-                        note: e.note,
-                        ..Help::new(help)
-                    }),
-                    None => d,
-                });
+                errors.push(yaml_error(source, e));
                 continue;
             }
         };
@@ -92,6 +77,38 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
         }
     }
     (items, errors)
+}
+
+/// A YAML syntax error of a source: explained where lbgen can (with the parser's own
+/// words as a note), else as the parser says it.
+fn yaml_error(source: &Source, e: SyntaxError) -> Diagnostic {
+    let at = |span: Span| {
+        Some(Location {
+            file: source.name.clone(),
+            line: span.line(),
+            column: span.column(),
+        })
+    };
+    match e.explained {
+        Some(x) => {
+            let note =
+                (x.message != e.message).then(|| format!("the YAML parser says: {}", e.message));
+            Diagnostic::error(
+                "load/yaml",
+                format!("invalid YAML: {}", x.message),
+                at(x.span),
+            )
+            .with_help(Help {
+                note,
+                ..Help::new(x.help)
+            })
+        }
+        None => Diagnostic::error(
+            "load/yaml",
+            format!("invalid YAML: {}", e.message),
+            at(e.span),
+        ),
+    }
 }
 
 /// Whether a document claims to be an lbgen spec (by apiVersion group or kind).

@@ -9,7 +9,7 @@
 //! text as written (`0755` stays `0755`), a number field parses it, and a quoted number in
 //! a number field is an error that says to drop the quotes.
 
-pub use super::de_error::{DeError, DeErrorKind, Step};
+pub use super::de_error::{DeError, DeErrorKind, Skipped, Step};
 use super::node::{Node, NodeValue, resolve_plain};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
@@ -37,22 +37,6 @@ fn read<'de, T: serde::Deserialize<'de>>(
         e.trail.reverse();
         e
     })
-}
-
-/// Mapping entries (by their key node) and list items (by their node) a read passes over,
-/// identified by address: the tree is borrowed, unchanged, for as long as the set is used.
-#[derive(Debug, Default)]
-pub struct Skipped(std::collections::HashSet<usize>);
-
-impl Skipped {
-    /// Passes over `node` (a mapping entry's key, or a list item) from now on.
-    pub fn insert(&mut self, node: &Node) {
-        self.0.insert(std::ptr::from_ref(node) as usize);
-    }
-
-    fn contains(&self, node: &Node) -> bool {
-        self.0.contains(&(std::ptr::from_ref(node) as usize))
-    }
 }
 
 /// A serde deserializer over one node.

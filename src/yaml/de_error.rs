@@ -2,10 +2,10 @@
 //! way from the root to the node that failed, and serde's stock messages with their fix.
 //!
 //! The kind and the way are data, not text, so a caller can suggest the nearest spelling
-//! of an unknown field or value, and drop the offending entry to read on to the next
-//! independent error.
+//! of an unknown field or value, and pass over the offending entry ([`Skipped`]) to read
+//! on to the next independent error.
 
-use super::node::Span;
+use super::node::{Node, Span};
 use serde::de;
 
 /// A typed-read error with the location of the node that caused it.
@@ -168,5 +168,21 @@ fn polish(message: &str) -> String {
         format!("unknown value {value}; expected one of {expected}")
     } else {
         message.to_string()
+    }
+}
+
+/// Mapping entries (by their key node) and list items (by their node) a read passes over,
+/// identified by address: the tree is borrowed, unchanged, for as long as the set is used.
+#[derive(Debug, Default)]
+pub struct Skipped(std::collections::HashSet<usize>);
+
+impl Skipped {
+    /// Passes over `node` (a mapping entry's key, or a list item) from now on.
+    pub fn insert(&mut self, node: &Node) {
+        self.0.insert(std::ptr::from_ref(node) as usize);
+    }
+
+    pub(super) fn contains(&self, node: &Node) -> bool {
+        self.0.contains(&(std::ptr::from_ref(node) as usize))
     }
 }

@@ -77,14 +77,24 @@ pub enum NodeValue {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct SyntaxError {
-    /// What went wrong (and what was expected there).
+    /// What went wrong, as the parser (or the budget) words it.
     pub message: String,
-    /// Where.
+    /// Where the parser stopped.
     pub span: Span,
-    /// The fix, when the message does not say it.
-    pub help: Option<String>,
-    /// Background, such as the YAML parser's own message.
-    pub note: Option<String>,
+    /// The same error for a person: what was expected, the fix, and the place of the
+    /// mistake (which may be before where the parser stopped).
+    pub explained: Option<Box<Explained>>,
+}
+
+/// A syntax error in words a new user can act on (`yaml::syntax`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    /// What is wrong and what was expected there.
+    pub message: String,
+    /// The fix.
+    pub help: String,
+    /// Where the mistake is.
+    pub span: Span,
 }
 
 impl SyntaxError {
@@ -93,8 +103,7 @@ impl SyntaxError {
         SyntaxError {
             message: message.into(),
             span,
-            help: None,
-            note: None,
+            explained: None,
         }
     }
 }

@@ -272,15 +272,19 @@ impl Builder<'_> {
                 .iter()
                 .find(|&&i| entries[i].0.as_str() == Some(key_text))
             {
-                let mut e = SyntaxError::new(
-                    format!("duplicate key `{key_text}`; remove one of them"),
-                    key.span,
-                );
-                e.help = Some(format!(
+                let message = format!("duplicate key `{key_text}`; remove one of them");
+                let help = format!(
                     "a mapping holds each key once, and `{key_text}` is already set on line {}: keep the one you mean",
                     entries[first].0.span.line
-                ));
-                return Err(e);
+                );
+                return Err(SyntaxError {
+                    explained: Some(Box::new(super::node::Explained {
+                        message: message.clone(),
+                        help,
+                        span: key.span,
+                    })),
+                    ..SyntaxError::new(message, key.span)
+                });
             }
             slot.push(entries.len());
             let (ev, sp) = next(parser, self.input)?;

@@ -1,13 +1,14 @@
 //! The YAML parser's errors in words a new user can act on: what was expected there and
-//! the fix, with the parser's own message kept as a note, and the place moved to where
-//! the mistake is (the start of a wrongly indented key, the tab, the opening quote).
+//! the fix, and the place moved to where the mistake is (the start of a wrongly indented
+//! key, the tab, the bracket left open). The parser's own message and place are kept:
+//! readers of YAML other than the spec loader quote them as they are.
 //!
 //! The parser (`granit_parser`, serde-saphyr's) reports a machine-readable kind and a
 //! place; the sentence is chosen by the kind, and the lines around the place say which of
 //! the usual mistakes it is (a key indented too deep, a value containing `: `, a missing
 //! space after `:`). Only the error's line and the lines above it are read.
 
-use super::node::{Span, SyntaxError};
+use super::node::{Explained, Span, SyntaxError};
 use serde_saphyr::granit_parser::{ErrorKind, ScanError};
 
 /// The parser's error `e` on `input`, explained.
@@ -133,10 +134,13 @@ pub(super) fn explain(e: &ScanError, input: &str) -> SyntaxError {
         _ => return SyntaxError::new(original, at(column)),
     };
     SyntaxError {
-        message,
-        span,
-        help: Some(help),
-        note: Some(format!("the YAML parser says: {original}")),
+        message: original,
+        span: at(column),
+        explained: Some(Box::new(Explained {
+            message,
+            help,
+            span,
+        })),
     }
 }
 
