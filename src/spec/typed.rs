@@ -10,13 +10,13 @@
 
 use super::load::Document;
 use super::model::LoadBalancerDoc;
-use crate::diag::{Diagnostic, Help, Location};
+use crate::diag::{Diagnostic, Help, Location, Severity};
 use crate::suggest::nearest;
 use crate::yaml::de::{DeError, DeErrorKind, Skipped, Step, from_node, from_node_skipping};
 use crate::yaml::node::{Node, NodeValue, Span};
 
-/// The most errors reported for one document; past it, one more diagnostic says the
-/// reading stopped.
+/// The most errors reported for one document; past it, a warning at the next error says
+/// the reading stopped there.
 pub(super) const MAX_ERRORS: usize = 20;
 
 /// The typed spec of `doc`, or every independent error found in it.
@@ -222,13 +222,16 @@ fn diagnostic(doc: &Document, error: &DeError) -> Diagnostic {
     }
 }
 
-/// The diagnostic that says reading stopped at [`MAX_ERRORS`].
+/// The warning that says reading stopped at [`MAX_ERRORS`], where the next error is.
 fn stopped(doc: &Document, next: &DeError) -> Diagnostic {
-    Diagnostic::error(
-        "load/spec",
-        format!(
-            "more errors follow; lbgen stops reporting after {MAX_ERRORS} errors in one document: fix these and run again"
-        ),
-        at(doc, next.span.unwrap_or(doc.root.span)),
-    )
+    Diagnostic {
+        severity: Severity::Warning,
+        ..Diagnostic::error(
+            "load/spec",
+            format!(
+                "lbgen stopped reading this document after {MAX_ERRORS} errors; more follow from here: fix these and run again"
+            ),
+            at(doc, next.span.unwrap_or(doc.root.span)),
+        )
+    }
 }

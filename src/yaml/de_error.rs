@@ -186,3 +186,45 @@ impl Skipped {
         self.0.contains(&(std::ptr::from_ref(node) as usize))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::de::{from_node, from_node_skipping};
+    use crate::yaml::node::{NodeValue, parse_stream};
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct T {
+        port: u16,
+    }
+
+    #[test]
+    fn errors_record_the_way_to_the_node_and_skipped_entries_are_passed_over() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Outer {
+            items: Vec<T>,
+        }
+        let docs = parse_stream("items:\n  - port: 1\n  - port: 2\n    nmae: x\n").unwrap();
+        let root = docs[0].as_ref().unwrap();
+        let e = from_node::<Outer>(root).unwrap_err();
+        assert_eq!(e.trail, [Step::Value(0), Step::Item(1), Step::Key(1)]);
+        assert!(matches!(&e.kind, DeErrorKind::UnknownField { field, .. } if field == "nmae"));
+        // pass over the unknown key: the rest reads, indices stay the source's
+        let NodeValue::Map(entries) = &root.value else {
+            panic!()
+        };
+        let NodeValue::Seq(items) = &entries[0].1.value else {
+            panic!()
+        };
+        let NodeValue::Map(second) = &items[1].value else {
+            panic!()
+        };
+        let mut skipped = Skipped::default();
+        skipped.insert(&second[1].0);
+        let outer = from_node_skipping::<Outer>(root, &skipped).unwrap();
+        assert_eq!(outer.items[1].port, 2);
+    }
+}

@@ -156,14 +156,21 @@ fn mapping_value(
     let key = before[key_start.min(before.len())..].trim();
     let key_text = key.trim_start_matches("- ").to_string();
     if let Some((name, _)) = key_text.split_once(": ") {
-        // `name: a: b`: the value holds `: `.
+        // `name: a: b`: the value holds `: `; the fix quotes all of it.
+        let after_key = key_start + name.chars().count() + 2;
+        let value: String = line.chars().skip(after_key).collect();
+        let value = value.split(" #").next().unwrap_or_default().trim();
+        let value_column = after_key
+            + 1
+            + (line
+                .chars()
+                .skip(after_key)
+                .take_while(|c| *c == ' ')
+                .count());
         return (
             format!("the value of `{name}` contains `: `, which YAML reads as another key"),
-            format!(
-                "quote the value: `{name}: \"{}\"`",
-                key_text[name.len() + 2..].trim()
-            ),
-            at(column),
+            format!("quote the value: `{name}: \"{value}\"`"),
+            at(value_column),
         );
     }
     if let Some(above) = above
