@@ -501,3 +501,42 @@ fn json_and_sarif_carry_the_suggestion() {
         ]
     );
 }
+
+/// The output docs/spec.md shows under `$ kubectl lbgen validate -f NAME`.
+fn documented_output(name: &str) -> String {
+    let doc = std::fs::read_to_string(common::root().join("docs/spec.md")).expect("docs/spec.md");
+    let start = doc
+        .find(&format!("$ kubectl lbgen validate -f {name}\n"))
+        .unwrap_or_else(|| panic!("{name} in docs/spec.md"));
+    let block = &doc[start..];
+    let block = &block[block.find('\n').expect("line") + 1..];
+    let end = block
+        .find("\n\n")
+        .into_iter()
+        .chain(block.find("```"))
+        .min()
+        .expect("end");
+    format!("{}\n", block[..end].trim_end())
+}
+
+#[test]
+fn the_documented_examples_are_what_lbgen_prints() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let shop = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      protocol: tcp\n  stickiness: {mode: cookie, timeout: 5 minutes}\n  helthCheck: {interval: 5s}\n";
+    let indent = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n    namespace: web\n";
+    for (name, text) in [("shop.yaml", shop), ("indent.yaml", indent)] {
+        std::fs::write(dir.path().join(name), text).expect("write");
+        let out = Command::new(common::binary())
+            .current_dir(dir.path())
+            .args(["validate", "-f", name])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            documented_output(name),
+            "{name}"
+        );
+    }
+}
