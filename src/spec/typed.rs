@@ -19,6 +19,10 @@ use crate::yaml::node::{Node, NodeValue, Span};
 /// the reading stopped there.
 pub(super) const MAX_ERRORS: usize = 20;
 
+/// The most reads of one document: the reported errors and the dependent ones they cause
+/// (a bound that hostile input cannot raise).
+const MAX_PASSES: usize = MAX_ERRORS * 8;
+
 /// The typed spec of `doc`, or every independent error found in it.
 pub(super) fn read_spec(doc: &Document) -> Result<LoadBalancerDoc, Vec<Diagnostic>> {
     let root: &Node = &doc.root;
@@ -30,7 +34,9 @@ pub(super) fn read_spec(doc: &Document) -> Result<LoadBalancerDoc, Vec<Diagnosti
     // (the mapping an entry was passed over in, a field name that entry stood for)
     let mut passed_over: Vec<(Span, String)> = Vec::new();
     let mut errors = Vec::new();
-    loop {
+    // Each pass passes over one more node; a reported error may cost a few more passes for
+    // the mappings it leaves without a required field, never more than the model's depth.
+    for _ in 0..MAX_PASSES {
         let dependent = match &error.kind {
             DeErrorKind::MissingField(field) => passed_over
                 .iter()
