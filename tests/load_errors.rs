@@ -472,6 +472,14 @@ fn json_and_sarif_carry_the_suggestion() {
 
     let (code, stdout, _) = validate(&spec, &["-o", "sarif"]);
     assert_eq!(code, Some(2));
+    // the fix is a valid SARIF 2.1.0 fix object
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("log.sarif.json");
+    std::fs::write(&file, &stdout).expect("write");
+    common::check_jsonschema(
+        &common::root().join("tests/fixtures/sarif-2.1.0.json"),
+        &[file],
+    );
     let log: Value = serde_json::from_str(&stdout).expect("sarif");
     let result = &log["runs"][0]["results"][0];
     assert_eq!(result["properties"]["help"], "did you mean `cookie`?");
