@@ -548,3 +548,32 @@ fn the_documented_examples_are_what_lbgen_prints() {
         );
     }
 }
+
+#[test]
+fn every_required_field_a_mapping_lacks_is_named_at_once() {
+    assert_eq!(
+        errors_of("kind: LoadBalancer\n"),
+        "error: the document: missing required fields `apiVersion`, `metadata`, `spec`; add them to this mapping [load/spec]
+ --> <stdin>:1:1
+  |
+1 | kind: LoadBalancer
+  | ^^^^
+1 error found; nothing was written
+"
+    );
+    // `metdata` stands for `metadata`, which is not reported missing; `spec` still is
+    let stderr =
+        errors_of("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetdata: {name: a}\n");
+    let messages: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "error: the document: missing required field `spec`; add it to this mapping [load/spec]",
+            "error: unknown field `metdata`, expected one of `apiVersion`, `kind`, `metadata`, `spec`; remove it or fix its spelling [load/spec]",
+        ],
+        "{stderr}"
+    );
+}

@@ -37,18 +37,27 @@ pub(super) fn read_spec(doc: &Document) -> Result<LoadBalancerDoc, Vec<Diagnosti
     // Each pass passes over one more node; a reported error may cost a few more passes for
     // the mappings it leaves without a required field, never more than the model's depth.
     for _ in 0..MAX_PASSES {
-        let dependent = match &error.kind {
-            DeErrorKind::MissingField(field) => passed_over
-                .iter()
-                .any(|(map, key)| Some(*map) == error.span && key == field),
-            _ => false,
+        // A missing field is reported with every other required field the mapping lacks,
+        // unless an entry passed over stood for it.
+        let missing = match &error.kind {
+            DeErrorKind::MissingField(first) => {
+                let stood_for = |field: &str| {
+                    passed_over
+                        .iter()
+                        .any(|(map, key)| Some(*map) == error.span && key == field)
+                };
+                let mut all = missing_fields(root, &error.trail, first);
+                all.retain(|f| !stood_for(f));
+                Some(all)
+            }
+            _ => None,
         };
-        if !dependent {
+        if missing.as_ref().is_none_or(|m| !m.is_empty()) {
             if errors.len() == MAX_ERRORS {
                 errors.push(stopped(doc, &error));
                 break;
             }
-            errors.push(diagnostic(doc, &error));
+            errors.push(diagnostic(doc, &error, missing.as_deref()));
         }
         if !pass_over(root, &error, &mut skipped, &mut passed_over) {
             break;
@@ -185,7 +194,49 @@ fn columns(node: &Node) -> usize {
     text.chars().count() + quotes
 }
 
-fn diagnostic(doc: &Document, error: &DeError) -> Diagnostic {
+/// Every required field the mapping at `trail` lacks, in the schema's order (`first`, the
+/// one serde names, among them).
+fn missing_fields(root: &Node, trail: &[Step], first: &str) -> Vec<String> {
+    let schema = super::schema::spec_schema();
+    let present: Vec<&str> = match follow(root, trail).map(|t| &t.node.value) {
+        Some(NodeValue::Map(entries)) => entries.iter().filter_map(|(k, _)| k.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let mut all: Vec<String> = super::schema::required_at(&schema, &keys_of(root, trail))
+        .into_iter()
+        .filter(|f| !present.contains(&f.as_str()))
+        .collect();
+    if !all.iter().any(|f| f == first) {
+        all = vec![first.to_string()];
+    }
+    all
+}
+
+/// The trail's keys as a dotted path without list indices (`spec.ports`), as the schema
+/// is walked.
+fn keys_of(root: &Node, trail: &[Step]) -> String {
+    let mut keys = Vec::new();
+    let mut node = root;
+    for step in trail {
+        match (step, &node.value) {
+            (Step::Value(i), NodeValue::Map(entries)) => {
+                let Some((key, value)) = entries.get(*i) else {
+                    break;
+                };
+                keys.push(key.as_str().unwrap_or_default());
+                node = value;
+            }
+            (Step::Item(i), NodeValue::Seq(items)) => {
+                let Some(item) = items.get(*i) else { break };
+                node = item;
+            }
+            _ => break,
+        }
+    }
+    keys.join(".")
+}
+
+fn diagnostic(doc: &Document, error: &DeError, missing: Option<&[String]>) -> Diagnostic {
     let root: &Node = &doc.root;
     let target = follow(root, &error.trail);
     let span = error.span.unwrap_or(root.span);
@@ -208,7 +259,19 @@ fn diagnostic(doc: &Document, error: &DeError) -> Diagnostic {
             } else {
                 format!("`{path}`")
             };
-            error_at(place, format!("{whose}: {}", error.message))
+            let message = match missing {
+                Some([one]) => format!("missing required field `{one}`; add it to this mapping"),
+                Some(several) if !several.is_empty() => format!(
+                    "missing required fields {}; add them to this mapping",
+                    several
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => error.message.clone(),
+            };
+            error_at(place, format!("{whose}: {message}"))
         }
         DeErrorKind::UnknownField { field, expected } => {
             let d = error_at(span, error.message.clone());
