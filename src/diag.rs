@@ -46,6 +46,55 @@ pub struct Diagnostic {
     /// Where in the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// How to fix it, when that is more than the message says (`did you mean ...?`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<Box<Help>>,
+}
+
+/// The fix of a diagnostic, shown as its `help:` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Help {
+    /// The fix in words: `did you mean \`healthCheck\`?`.
+    pub message: String,
+    /// The text that replaces the token at the diagnostic's location, when the fix is a
+    /// replacement (SARIF carries it as a fix).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<Replacement>,
+    /// Background, such as the YAML parser's own message (a `note:` line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Replaces `columns` characters at a location with `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Replacement {
+    /// How many characters the replaced token spans.
+    pub columns: usize,
+    /// What goes there instead.
+    pub text: String,
+}
+
+impl Help {
+    /// A fix in words only.
+    pub fn new(message: impl Into<String>) -> Self {
+        Help {
+            message: message.into(),
+            replacement: None,
+            note: None,
+        }
+    }
+
+    /// `did you mean \`text\`?`, replacing the `columns` characters of the token.
+    pub fn did_you_mean(text: &str, columns: usize) -> Self {
+        Help {
+            message: format!("did you mean `{text}`?"),
+            replacement: Some(Replacement {
+                columns,
+                text: text.to_string(),
+            }),
+            note: None,
+        }
+    }
 }
 
 impl Diagnostic {
@@ -58,7 +107,14 @@ impl Diagnostic {
             field: None,
             provider: None,
             location,
+            help: None,
         }
+    }
+
+    /// The same diagnostic with a fix.
+    pub fn with_help(mut self, help: Help) -> Self {
+        self.help = Some(Box::new(help));
+        self
     }
 
     /// Sort key: errors first, then by place.

@@ -28,6 +28,7 @@ pub mod render;
 pub mod rule_test;
 pub mod shell;
 pub mod spec;
+pub mod suggest;
 pub mod yaml;
 
 pub use compile::{Compiled, CompiledSpec, Origin, compile, validate};

@@ -198,6 +198,7 @@ pub(crate) fn pending(rendered: Rendered) -> Pending {
         String::new()
     };
     let warning = Diagnostic {
+        help: None,
         severity: Severity::Warning,
         rule: rendered.patch.rule.clone(),
         message: format!(

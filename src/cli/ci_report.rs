@@ -52,11 +52,16 @@ pub(crate) fn github(diagnostics: &[Diagnostic]) -> String {
             properties.push(format!("col={}", l.column));
         }
         properties.push(format!("title={}", github_property(&d.rule)));
+        // The fix on the annotation's second line.
+        let message = match &d.help {
+            Some(help) => format!("{}\nhelp: {}", d.message, help.message),
+            None => d.message.clone(),
+        };
         let _ = writeln!(
             out,
             "::{command} {}::{}",
             properties.join(","),
-            github_data(&d.message)
+            github_data(&message)
         );
     }
     out

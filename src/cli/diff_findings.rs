@@ -107,6 +107,7 @@ impl Findings<'_> {
             Severity::Warning
         };
         Some(Diagnostic {
+            help: None,
             severity,
             rule: rule.into(),
             message: format!("{}: {}", object_name(o), class_text(o.state, class)),
@@ -193,6 +194,7 @@ fn change_warnings(o: &ObjectDiff, location: Option<Location>) -> Vec<Diagnostic
                 Impact::IgnoredAfterCreate => "diff/ignored-after-create",
             };
             Diagnostic {
+                help: None,
                 severity: Severity::Warning,
                 rule: rule.into(),
                 message: format!("{}: {}: {}", object_name(o), w.field, w.message),

@@ -67,7 +67,7 @@ pub(crate) fn json(diagnostics: &[Diagnostic]) -> serde_json::Value {
     let records: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
-            serde_json::json!({
+            let mut record = serde_json::json!({
                 "rule": d.rule,
                 "severity": d.severity,
                 "message": d.message,
@@ -76,7 +76,19 @@ pub(crate) fn json(diagnostics: &[Diagnostic]) -> serde_json::Value {
                 "column": d.location.as_ref().map(|l| l.column),
                 "field": d.field,
                 "provider": d.provider,
-            })
+            });
+            // Only where there is a fix: records without one keep their fields.
+            if let Some(help) = &d.help {
+                record["help"] = help.message.as_str().into();
+                if let Some(r) = &help.replacement {
+                    record["replacement"] =
+                        serde_json::json!({"text": r.text, "columns": r.columns});
+                }
+                if let Some(note) = &help.note {
+                    record["note"] = note.as_str().into();
+                }
+            }
+            record
         })
         .collect();
     let errors = diagnostics
@@ -102,7 +114,7 @@ fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer)
     };
     let title = format!("{} [{}]", d.message, d.rule);
     let Some(loc) = &d.location else {
-        return renderer.render(&[Group::with_title(level.primary_title(&title))]);
+        return renderer.render(&[with_help(Group::with_title(level.primary_title(&title)), d)]);
     };
     let line_text = lines
         .get(loc.file.as_str())
@@ -111,27 +123,37 @@ fn render(d: &Diagnostic, lines: &HashMap<&str, Vec<&str>>, renderer: &Renderer)
     let path = loc.file.clone();
     let Some(line_text) = line_text else {
         let place = format!("{}:{}:{}", loc.file, loc.line, loc.column);
-        return renderer.render(&[level.primary_title(&title).element(Origin::path(&place))]);
+        let group = level.primary_title(&title).element(Origin::path(&place));
+        return renderer.render(&[with_help(group, d)]);
     };
     // Columns count characters; the snippet wants bytes. Underline the token there.
     let start = line_text
         .char_indices()
         .nth(loc.column.saturating_sub(1))
         .map_or(line_text.len(), |(i, _)| i);
-    let end = line_text[start..]
-        .find(char::is_whitespace)
-        .map_or(line_text.len(), |n| start + n)
-        .max((start + 1).min(line_text.len()));
+    let end = lbgen::yaml::token::token_end(line_text, start).max((start + 1).min(line_text.len()));
     let label = d.field.clone().unwrap_or_default();
     if line_text.len() > LONG_LINE {
         return render_window(d, loc, &title, line_text, start..end, &label);
     }
-    renderer.render(&[level.primary_title(&title).element(
+    let group = level.primary_title(&title).element(
         Snippet::source(line_text)
             .line_start(loc.line)
             .path(&path)
             .annotation(AnnotationKind::Primary.span(start..end).label(&label)),
-    )])
+    );
+    renderer.render(&[with_help(group, d)])
+}
+
+/// The diagnostic's `note:` and `help:` lines below its snippet.
+fn with_help<'a>(mut group: Group<'a>, d: &'a Diagnostic) -> Group<'a> {
+    if let Some(help) = &d.help {
+        if let Some(note) = &help.note {
+            group = group.element(Level::NOTE.message(note.as_str()));
+        }
+        group = group.element(Level::HELP.message(help.message.as_str()));
+    }
+    group
 }
 
 /// Lines longer than this (bytes) are quoted as a window around the caret: the renderer
@@ -182,7 +204,7 @@ fn render_window(
     } else {
         format!(" {label}")
     };
-    format!(
+    let mut shown = format!(
         "{level}: {title}\n{gutter}--> {}:{}:{}\n{gutter} |\n{number} | {head}{}{tail}\n{gutter} | {}{}{label}",
         loc.file,
         loc.line,
@@ -190,7 +212,14 @@ fn render_window(
         &line_text[from..to],
         " ".repeat(pad),
         "^".repeat(carets),
-    )
+    );
+    if let Some(help) = &d.help {
+        if let Some(note) = &help.note {
+            shown.push_str(&format!("\n{gutter} = note: {note}"));
+        }
+        shown.push_str(&format!("\n{gutter} = help: {}", help.message));
+    }
+    shown
 }
 
 /// The lines of a source as the YAML reader counts them (YAML 1.2 line breaks: LF, CRLF

@@ -37,6 +37,26 @@ pub(crate) fn log(diagnostics: &[Diagnostic], rules: &[RuleSummary]) -> Value {
                     }
                 }]);
             }
+            if let Some(help) = &d.help {
+                result["properties"]["help"] = help.message.as_str().into();
+                // A replacement is a SARIF fix: the token's region and the text for it.
+                if let (Some(r), Some(l)) = (&help.replacement, &d.location) {
+                    result["fixes"] = json!([{
+                        "description": {"text": help.message},
+                        "artifactChanges": [{
+                            "artifactLocation": {"uri": uri(&l.file)},
+                            "replacements": [{
+                                "deletedRegion": {
+                                    "startLine": l.line,
+                                    "startColumn": l.column,
+                                    "endColumn": l.column + r.columns,
+                                },
+                                "insertedContent": {"text": r.text},
+                            }],
+                        }],
+                    }]);
+                }
+            }
             result
         })
         .collect();

@@ -57,6 +57,7 @@ pub(super) fn apply_patches(
         match applied {
             Ok(true) => {}
             Ok(false) if rendered.required => diagnostics.push(Diagnostic {
+                help: None,
                 severity: Severity::Error,
                 rule: rendered.patch.rule.clone(),
                 message: format!(
@@ -76,6 +77,7 @@ pub(super) fn apply_patches(
                 pending.push(p);
             }
             Err(message) => diagnostics.push(Diagnostic {
+                help: None,
                 severity: Severity::Error,
                 rule: rendered.patch.rule.clone(),
                 message,

@@ -136,6 +136,7 @@ fn compile_one(
         return (Vec::new(), Vec::new());
     };
     let render_error = |e: render::RenderError| Diagnostic {
+        help: None,
         severity: Severity::Error,
         rule: "render/template".into(),
         message: e.to_string(),

@@ -135,6 +135,7 @@ fn parse(source: &str) -> Result<cel::Program, String> {
 /// A rule that cannot be used, at its own location.
 pub(super) fn bad_rule(id: &str, message: String, at: &Location) -> Diagnostic {
     Diagnostic {
+        help: None,
         severity: Severity::Error,
         rule: "policy/syntax".into(),
         message: format!("rule `{id}`: {message}"),

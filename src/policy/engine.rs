@@ -137,6 +137,7 @@ impl PolicySet {
             });
             if let Err(e) = judged {
                 out.push(Diagnostic {
+                    help: None,
                     severity: Severity::Error,
                     rule: rule.rule.id.clone(),
                     message: format!("the rule could not be evaluated: {e}; fix the rule"),
@@ -268,6 +269,7 @@ impl CompiledRule {
             None => self.rule.message.clone(),
         };
         out.push(Diagnostic {
+            help: None,
             severity: self.rule.severity.into(),
             rule: self.rule.id.clone(),
             message,

@@ -108,6 +108,7 @@ pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diag
     for (key, value) in &plan.annotations {
         if merged.contains_key(key) {
             out.push(Diagnostic {
+                help: None,
                 severity: Severity::Error,
                 rule: "provider/annotation-conflict".into(),
                 message: format!(

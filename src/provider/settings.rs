@@ -9,7 +9,7 @@
 //! so one spec can carry the settings of each cloud it may be rendered for.
 
 use crate::plan::Plan;
-use crate::yaml::de::{DeError, from_node};
+use crate::yaml::de::{DeError, DeErrorKind, from_node};
 use crate::yaml::node::Node;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -86,6 +86,8 @@ fn read<T: Block>(block: Option<&Node>) -> Result<Value, DeError> {
     serde_json::to_value(typed).map_err(|e| DeError {
         message: e.to_string(),
         span: block.map(|n| n.span),
+        kind: DeErrorKind::Other,
+        trail: Vec::new(),
     })
 }
 

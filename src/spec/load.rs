@@ -5,9 +5,10 @@ pub use super::files::{Inputs, Source, read_file, read_inputs, read_sources, spe
 use super::model::{API_VERSION, KIND, LoadBalancerDoc};
 use super::screen::{control_character, near};
 use super::settings;
-use crate::diag::{Diagnostic, Location};
-use crate::yaml::de::from_node;
-use crate::yaml::node::{Node, NodeValue, parse_stream};
+use super::typed::read_spec;
+use crate::diag::{Diagnostic, Help, Location};
+use crate::suggest::nearest;
+use crate::yaml::node::{Node, NodeValue, Span, SyntaxError, parse_stream};
 use std::sync::Arc;
 
 /// A document of a source, with its parsed tree (shared: every object a spec produces
@@ -59,15 +60,7 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
             Ok(d) => d,
             Err(_) if specs_only && !source.text.contains("lbgen.dev/") => continue,
             Err(e) => {
-                errors.push(Diagnostic::error(
-                    "load/yaml",
-                    format!("invalid YAML: {}", e.message),
-                    Some(Location {
-                        file: source.name.clone(),
-                        line: e.span.line(),
-                        column: e.span.column(),
-                    }),
-                ));
+                errors.push(yaml_error(source, e));
                 continue;
             }
         };
@@ -81,11 +74,43 @@ pub fn parse_sources(sources: &[Source], specs_only: bool) -> (Vec<Item>, Vec<Di
             }
             match classify(doc) {
                 Ok(item) => items.push(item),
-                Err(e) => errors.push(e),
+                Err(e) => errors.extend(e),
             }
         }
     }
     (items, errors)
+}
+
+/// A YAML syntax error of a source: explained where lbgen can (with the parser's own
+/// words as a note), else as the parser says it.
+fn yaml_error(source: &Source, e: SyntaxError) -> Diagnostic {
+    let at = |span: Span| {
+        Some(Location {
+            file: source.name.clone(),
+            line: span.line(),
+            column: span.column(),
+        })
+    };
+    match e.explained {
+        Some(x) => {
+            let note =
+                (x.message != e.message).then(|| format!("the YAML parser says: {}", e.message));
+            Diagnostic::error(
+                "load/yaml",
+                format!("invalid YAML: {}", x.message),
+                at(x.span),
+            )
+            .with_help(Help {
+                note,
+                ..Help::new(x.help)
+            })
+        }
+        None => Diagnostic::error(
+            "load/yaml",
+            format!("invalid YAML: {}", e.message),
+            at(e.span),
+        ),
+    }
 }
 
 /// Whether a document claims to be an lbgen spec (by apiVersion group or kind).
@@ -96,34 +121,34 @@ fn is_lbgen(root: &Node) -> bool {
         || root.get("kind").and_then(Node::as_str) == Some(KIND)
 }
 
-fn classify(doc: Document) -> Result<Item, Diagnostic> {
+fn classify(doc: Document) -> Result<Item, Vec<Diagnostic>> {
     let here = |field: &str, message: String| {
         Diagnostic::error("load/spec", message, Some(doc.locate(field)))
     };
     if !matches!(doc.root.value, NodeValue::Map(_)) {
-        return Err(here(
+        return Err(vec![here(
             "",
             "expected a Kubernetes object (a mapping with apiVersion and kind)".into(),
-        ));
+        )]);
     }
     let api_version = doc.root.get("apiVersion").and_then(Node::as_str);
     let kind = doc.root.get("kind").and_then(Node::as_str);
     if !is_lbgen(&doc.root) {
         if near(api_version, API_VERSION, 3) || near(kind, KIND, 2) {
-            return Err(here(
+            return Err(vec![here(
                 "apiVersion",
                 format!(
                     "`apiVersion: {}` with `kind: {}` is neither an lbgen spec nor a Kubernetes object; did you mean {API_VERSION} {KIND}? Fix the spelling (a spec with typos would otherwise pass through unread)",
                     api_version.unwrap_or_default(),
                     kind.unwrap_or_default()
                 ),
-            ));
+            )]);
         }
         if api_version.is_none() || kind.is_none() {
-            return Err(here(
+            return Err(vec![here(
                 "",
                 "every document needs apiVersion and kind; add `apiVersion: lbgen.dev/v1alpha1` and `kind: LoadBalancer`".into(),
-            ));
+            )]);
         }
         let value = doc.root.to_kubernetes_json();
         // A Service or Ingress may be decorated: its contradictions point into its body.
@@ -133,26 +158,27 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
         let root = Arc::new(doc.root.with_only(&IDENTITY_FIELDS));
         return Ok(Item::Passthrough(value, Document { root, ..doc }));
     }
-    if api_version != Some(API_VERSION) {
-        return Err(here(
+    // Every independent error of the document: the identity's, then the typed read's (a
+    // missing or misspelt `apiVersion`/`kind` key is the typed read's to report).
+    let mut errors = Vec::new();
+    if let Some(api_version) = api_version.filter(|v| *v != API_VERSION) {
+        errors.push(here(
             "apiVersion",
-            format!(
-                "unsupported apiVersion `{}`; expected `{API_VERSION}`",
-                api_version.unwrap_or_default()
-            ),
+            format!("unsupported apiVersion `{api_version}`; expected `{API_VERSION}`"),
         ));
     }
-    if kind != Some(KIND) {
-        return Err(here(
+    if let Some(kind) = kind.filter(|k| *k != KIND) {
+        let d = here(
             "kind",
-            format!(
-                "unknown kind `{}` in {API_VERSION}; expected `{KIND}`",
-                kind.unwrap_or_default()
-            ),
-        ));
+            format!("unknown kind `{kind}` in {API_VERSION}; expected `{KIND}`"),
+        );
+        errors.push(match nearest(kind, [KIND]) {
+            Some(meant) => d.with_help(Help::did_you_mean(meant, kind.chars().count())),
+            None => d,
+        });
     }
     if let Some((span, message)) = control_character(&doc.root) {
-        return Err(Diagnostic::error(
+        errors.push(Diagnostic::error(
             "load/spec",
             message,
             Some(Location {
@@ -162,29 +188,33 @@ fn classify(doc: Document) -> Result<Item, Diagnostic> {
             }),
         ));
     }
-    if let Some(moved) = settings::moved_field(&doc.root, &doc.file) {
-        return Err(moved);
-    }
+    // A field a pack moved into its block is reported once, at its key, with its new place
+    // (not also as the typed read's unknown field there).
+    let moved = settings::moved_field(&doc.root, &doc.file);
     let mut doc = doc;
+    // The `spec.<provider>` blocks are the packs' to read: lifted out for the typed read,
+    // put back so diagnostics still point into them.
     let lifted = settings::lift(Arc::make_mut(&mut doc.root));
-    let typed = from_node::<LoadBalancerDoc>(&doc.root);
+    let typed = read_spec(&doc);
     settings::put_back(Arc::make_mut(&mut doc.root), lifted);
-    match typed {
-        Ok(mut lb) => {
-            lb.spec.settings = settings::read(&doc.root, &doc.file)?;
+    let blocks = settings::read(&doc.root, &doc.file);
+    match (typed, blocks) {
+        (Ok(mut lb), Ok(blocks)) if errors.is_empty() && moved.is_none() => {
+            lb.spec.settings = blocks;
             Ok(Item::LoadBalancer(Box::new(lb), doc))
         }
-        Err(e) => {
-            let span = e.span.unwrap_or(doc.root.span);
-            Err(Diagnostic::error(
-                "load/spec",
-                e.message,
-                Some(Location {
-                    file: doc.file.clone(),
-                    line: span.line(),
-                    column: span.column(),
-                }),
-            ))
+        (typed, blocks) => {
+            let at = moved.as_ref().and_then(|m| m.location.clone());
+            errors.extend(moved);
+            errors.extend(
+                typed
+                    .err()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|d| at.is_none() || d.location != at),
+            );
+            errors.extend(blocks.err());
+            Err(errors)
         }
     }
 }

@@ -11,5 +11,6 @@ pub mod model;
 pub mod schema;
 mod screen;
 mod settings;
+mod typed;
 pub mod values;
 pub mod version;

@@ -73,6 +73,30 @@ pub fn field_schema<'a>(
     Some(node)
 }
 
+/// The required fields of the mapping at a dotted path (`""` for the document; list items
+/// entered transparently, as in [`field_schema`]).
+pub fn required_at(schema: &serde_json::Value, path: &str) -> Vec<String> {
+    let node = if path.is_empty() {
+        Some(resolve(schema, schema))
+    } else {
+        field_schema(schema, path)
+    };
+    let Some(mut node) = node else {
+        return Vec::new();
+    };
+    if let Some(items) = node.get("items") {
+        node = resolve(schema, items);
+    }
+    node.get("required")
+        .and_then(|r| r.as_array())
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Follows a `$ref` (and a one-element `allOf`/`anyOf` with null, as Option<T> renders).
 fn resolve<'a>(root: &'a serde_json::Value, node: &'a serde_json::Value) -> &'a serde_json::Value {
     if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
@@ -105,6 +129,12 @@ mod tests {
         let ports = field_schema(&s, "spec.ports.protocol").expect("list items are entered");
         assert!(ports.to_string().contains("HTTPS"));
         assert!(field_schema(&s, "spec.nope").is_none());
+        assert_eq!(
+            required_at(&s, ""),
+            ["apiVersion", "kind", "metadata", "spec"]
+        );
+        assert_eq!(required_at(&s, "spec.ports"), ["port"]);
+        assert_eq!(required_at(&s, "spec.workload"), ["kind", "name"]);
     }
 }
 

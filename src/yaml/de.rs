@@ -2,68 +2,48 @@
 //!
 //! Every error is stamped with the span of the innermost node that produced it, so an
 //! unknown field points at its key, a bad enum value at the value, and a missing field at
-//! the mapping that lacks it. Scalars are read by the type asked for: a `String` field
-//! takes the text as written (`0755` stays `0755`), a number field parses it, and a quoted
-//! number in a number field is an error that says to drop the quotes.
+//! the mapping that lacks it; it also records the way from the root to that node
+//! ([`Step`]s) and what kind of error it is ([`DeErrorKind`]), so a caller can drop the
+//! offending entry and read again to find the next independent error, and suggest the
+//! nearest spelling. Scalars are read by the type asked for: a `String` field takes the
+//! text as written (`0755` stays `0755`), a number field parses it, and a quoted number in
+//! a number field is an error that says to drop the quotes.
 
-use super::node::{Node, NodeValue, Span, resolve_plain};
+pub use super::de_error::{DeError, DeErrorKind, Skipped, Step};
+use super::node::{Node, NodeValue, resolve_plain};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
-
-/// A typed-read error with the location of the node that caused it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct DeError {
-    /// What was expected and, where possible, how to fix it.
-    pub message: String,
-    /// The node that failed; `None` only until the failing node stamps it.
-    pub span: Option<Span>,
-}
-
-impl de::Error for DeError {
-    fn custom<T: std::fmt::Display>(msg: T) -> Self {
-        DeError {
-            message: polish(&msg.to_string()),
-            span: None,
-        }
-    }
-}
-
-/// Adds the fix to serde's stock messages.
-fn polish(message: &str) -> String {
-    if let Some(field) = message.strip_prefix("missing field ") {
-        format!("missing required field {field}; add it to this mapping")
-    } else if message.starts_with("unknown field") {
-        format!("{message}; remove it or fix its spelling")
-    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
-        // serde says "expected `a` or `b`" for two values and "expected one of `a`, `b`,
-        // `c`" for more: one spelling for users and tests.
-        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let expected = expected
-            .strip_prefix("one of ")
-            .unwrap_or(expected)
-            .replace("` or `", "`, `");
-        format!("unknown value {value}; expected one of {expected}")
-    } else {
-        message.to_string()
-    }
-}
-
-impl DeError {
-    fn at(mut self, span: Span) -> Self {
-        self.span.get_or_insert(span);
-        self
-    }
-}
 
 /// Deserialises `T` from `node`.
 pub fn from_node<'de, T: serde::Deserialize<'de>>(node: &'de Node) -> Result<T, DeError> {
-    T::deserialize(NodeDeserializer { node }).map_err(|e| e.at(node.span))
+    read(node, None)
+}
+
+/// Deserialises `T` from `node` as if the `skipped` mapping entries and list items were
+/// not there: how a caller reads on past an error without copying or changing the tree
+/// (so every location and index stays the source's).
+pub fn from_node_skipping<'de, T: serde::Deserialize<'de>>(
+    node: &'de Node,
+    skipped: &'de Skipped,
+) -> Result<T, DeError> {
+    read(node, Some(skipped))
+}
+
+fn read<'de, T: serde::Deserialize<'de>>(
+    node: &'de Node,
+    skip: Option<&'de Skipped>,
+) -> Result<T, DeError> {
+    T::deserialize(NodeDeserializer { node, skip }).map_err(|e| {
+        let mut e = e.at(node.span);
+        e.trail.reverse();
+        e
+    })
 }
 
 /// A serde deserializer over one node.
 #[derive(Clone, Copy)]
 pub struct NodeDeserializer<'a> {
     node: &'a Node,
+    skip: Option<&'a Skipped>,
 }
 
 impl<'a> NodeDeserializer<'a> {
@@ -127,11 +107,13 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
                 _ => visitor.visit_str(text),
             },
             NodeValue::Seq(items) => visitor.visit_seq(SeqAccess {
-                items: items.iter(),
+                items: items.iter().enumerate(),
+                skip: self.skip,
             }),
             NodeValue::Map(entries) => visitor.visit_map(MapAccess {
-                entries: entries.iter(),
+                entries: entries.iter().enumerate(),
                 value: None,
+                skip: self.skip,
             }),
         };
         self.stamp(r)
@@ -215,12 +197,14 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
             NodeValue::Seq(items) => self.stamp(visitor.visit_seq(SeqAccess {
-                items: items.iter(),
+                items: items.iter().enumerate(),
+                skip: self.skip,
             })),
-            _ => Err(DeError {
-                message: "expected a list (`- item` lines or `[a, b]`)".into(),
-                span: Some(self.node.span),
-            }),
+            _ => Err(DeError::new(
+                "expected a list (`- item` lines or `[a, b]`)".into(),
+                DeErrorKind::Other,
+            )
+            .at(self.node.span)),
         }
     }
 
@@ -244,13 +228,15 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
             NodeValue::Map(entries) => self.stamp(visitor.visit_map(MapAccess {
-                entries: entries.iter(),
+                entries: entries.iter().enumerate(),
                 value: None,
+                skip: self.skip,
             })),
-            _ => Err(DeError {
-                message: "expected a mapping (`key: value` lines or `{key: value}`)".into(),
-                span: Some(self.node.span),
-            }),
+            _ => Err(DeError::new(
+                "expected a mapping (`key: value` lines or `{key: value}`)".into(),
+                DeErrorKind::Other,
+            )
+            .at(self.node.span)),
         }
     }
 
@@ -284,7 +270,8 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
 }
 
 struct SeqAccess<'a> {
-    items: std::slice::Iter<'a, Node>,
+    items: std::iter::Enumerate<std::slice::Iter<'a, Node>>,
+    skip: Option<&'a Skipped>,
 }
 
 impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
@@ -294,19 +281,25 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, DeError> {
-        match self.items.next() {
-            Some(node) => seed
-                .deserialize(NodeDeserializer { node })
+        let skip = self.skip;
+        let next = self
+            .items
+            .find(|(_, node)| skip.is_none_or(|s| !s.contains(node)));
+        match next {
+            Some((index, node)) => seed
+                .deserialize(NodeDeserializer { node, skip })
                 .map(Some)
-                .map_err(|e| e.at(node.span)),
+                .map_err(|e| e.at(node.span).step(Step::Item(index))),
             None => Ok(None),
         }
     }
 }
 
 struct MapAccess<'a> {
-    entries: std::slice::Iter<'a, (Node, Node)>,
-    value: Option<&'a Node>,
+    entries: std::iter::Enumerate<std::slice::Iter<'a, (Node, Node)>>,
+    /// The value of the entry whose key was read last, with the entry's index.
+    value: Option<(usize, &'a Node)>,
+    skip: Option<&'a Skipped>,
 }
 
 impl<'de> de::MapAccess<'de> for MapAccess<'de> {
@@ -316,31 +309,38 @@ impl<'de> de::MapAccess<'de> for MapAccess<'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
-        match self.entries.next() {
-            Some((key, value)) => {
-                self.value = Some(value);
-                seed.deserialize(NodeDeserializer { node: key })
+        let skip = self.skip;
+        let next = self
+            .entries
+            .find(|(_, (key, _))| skip.is_none_or(|s| !s.contains(key)));
+        match next {
+            Some((index, (key, value))) => {
+                self.value = Some((index, value));
+                seed.deserialize(NodeDeserializer { node: key, skip })
                     .map(Some)
-                    .map_err(|e| e.at(key.span))
+                    .map_err(|e| e.at(key.span).step(Step::Key(index)))
             }
             None => Ok(None),
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let node = self
+        let (index, node) = self
             .value
             .take()
             .ok_or_else(|| <DeError as de::Error>::custom("value without a key"))?;
-        seed.deserialize(NodeDeserializer { node })
-            .map_err(|e| e.at(node.span))
+        seed.deserialize(NodeDeserializer {
+            node,
+            skip: self.skip,
+        })
+        .map_err(|e| e.at(node.span).step(Step::Value(index)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::node::parse_stream;
+    use crate::yaml::node::{Span, parse_stream};
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

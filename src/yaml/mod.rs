@@ -6,8 +6,11 @@
 //! rendered templates all read YAML through here, so none of them depends on `spec`.
 
 pub mod de;
+mod de_error;
 pub mod limits;
 pub mod node;
 pub mod reader;
 pub mod resolve;
+mod syntax;
 pub mod text;
+pub mod token;

@@ -77,10 +77,35 @@ pub enum NodeValue {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct SyntaxError {
-    /// What went wrong.
+    /// What went wrong, as the parser (or the budget) words it.
     pub message: String,
-    /// Where.
+    /// Where the parser stopped.
     pub span: Span,
+    /// The same error for a person: what was expected, the fix, and the place of the
+    /// mistake (which may be before where the parser stopped).
+    pub explained: Option<Box<Explained>>,
+}
+
+/// A syntax error in words a new user can act on (`yaml::syntax`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    /// What is wrong and what was expected there.
+    pub message: String,
+    /// The fix.
+    pub help: String,
+    /// Where the mistake is.
+    pub span: Span,
+}
+
+impl SyntaxError {
+    /// An error whose message says it all.
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        SyntaxError {
+            message: message.into(),
+            span,
+            explained: None,
+        }
+    }
 }
 
 pub use super::reader::Document;

@@ -21,6 +21,7 @@ pub const MAX_DEPTH: usize = 128;
 /// [`AliasBudget::for_input`]; unknown tags are errors.
 pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
     let mut builder = Builder {
+        input,
         anchors: HashMap::new(),
         budget: AliasBudget::for_input(input.len()),
         limit: AliasBudget::for_input(input.len()),
@@ -34,18 +35,18 @@ pub fn parse_stream(input: &str) -> Result<Vec<Document>, SyntaxError> {
     options.set_emit_comments(false);
     let mut parser = Parser::new_from_str_with_options(input, options);
     loop {
-        let (event, _) = next(&mut parser)?;
+        let (event, _) = next(&mut parser, input)?;
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(..) => {
                 builder.anchors.clear();
-                let (first, first_span) = next(&mut parser)?;
+                let (first, first_span) = next(&mut parser, input)?;
                 if matches!(first, Event::DocumentEnd) {
                     docs.push(None);
                     continue;
                 }
                 let (root, _) = builder.node(&mut parser, first, first_span, 0)?;
-                let (end, end_span) = next(&mut parser)?;
+                let (end, end_span) = next(&mut parser, input)?;
                 if !matches!(end, Event::DocumentEnd) {
                     return Err(syntax(
                         "expected the end of the document",
@@ -67,18 +68,13 @@ type Marked<'a> = (Event<'a>, RawSpan);
 type YamlParser<'a> = Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>;
 
 /// The next event that is not a comment (a loop: a file of comments must not recurse).
-fn next<'a>(parser: &mut YamlParser<'a>) -> Result<Marked<'a>, SyntaxError> {
+fn next<'a>(parser: &mut YamlParser<'a>, input: &str) -> Result<Marked<'a>, SyntaxError> {
     loop {
         match parser.next_event() {
             // Comments are presentation, not data.
             Some(Ok((Event::Comment(..), _))) => continue,
             Some(Ok(ev)) => return Ok(ev),
-            Some(Err(e)) => {
-                return Err(SyntaxError {
-                    message: e.info(),
-                    span: Span::at(e.marker().line(), e.marker().col() + 1),
-                });
-            }
+            Some(Err(e)) => return Err(super::syntax::explain(&e, input)),
             None => return Err(syntax("unexpected end of input", Span::default())),
         }
     }
@@ -89,10 +85,7 @@ fn to_span(s: &RawSpan) -> Span {
 }
 
 fn syntax(message: &str, span: Span) -> SyntaxError {
-    SyntaxError {
-        message: message.to_string(),
-        span,
-    }
+    SyntaxError::new(message, span)
 }
 
 /// The size of a subtree: nodes and bytes of scalar text.
@@ -109,7 +102,9 @@ impl Cost {
     }
 }
 
-struct Builder {
+struct Builder<'a> {
+    /// The text being read (for explaining the parser's errors).
+    input: &'a str,
     /// Anchored nodes of the current document, with their cost.
     anchors: HashMap<usize, (Node, Cost)>,
     /// What aliases may still add.
@@ -134,13 +129,13 @@ fn tag_reading(tag: Option<&Tag>) -> Option<bool> {
 }
 
 fn check_tag(tag: Option<&Tag>, span: Span) -> Result<bool, SyntaxError> {
-    tag_reading(tag).ok_or_else(|| SyntaxError {
-        message: format!(
+    tag_reading(tag).ok_or_else(|| SyntaxError::new(
+        format!(
             "unsupported YAML tag `{}`; Kubernetes objects use no tags: remove it (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are read)",
             tag.map(Tag::original).unwrap_or_default()
         ),
         span,
-    })
+    ))
 }
 
 /// A 64-bit hash of a key, for linear-time duplicate detection.
@@ -150,11 +145,11 @@ fn key_hash(text: &str) -> u64 {
         .hash_one(text)
 }
 
-impl Builder {
+impl Builder<'_> {
     fn spend(&mut self, span: Span, cost: Cost) -> Result<(), SyntaxError> {
         if cost.nodes > self.budget.nodes || cost.bytes > self.budget.bytes {
-            return Err(SyntaxError {
-                message: format!(
+            return Err(SyntaxError::new(
+                format!(
                     "YAML aliases expand this input beyond its budget (alias bomb?): aliases may add {} nodes and {} bytes to an input of this size; expand the aliases by hand, or raise the budget with {} and {}",
                     self.limit.nodes,
                     self.limit.bytes,
@@ -162,7 +157,7 @@ impl Builder {
                     super::limits::ENV_ALIAS_BYTES
                 ),
                 span,
-            });
+            ));
         }
         self.budget.nodes -= cost.nodes;
         self.budget.bytes -= cost.bytes;
@@ -182,14 +177,14 @@ impl Builder {
         }
         if !matches!(event, Event::Alias(_)) {
             if self.nodes_left == 0 {
-                return Err(SyntaxError {
-                    message: format!(
+                return Err(SyntaxError::new(
+                    format!(
                         "the input holds more than {} YAML nodes, too many for its size; split it into smaller files, or raise the limit with {}",
                         self.nodes_limit,
                         super::limits::ENV_MAX_NODES
                     ),
                     span,
-                });
+                ));
             }
             self.nodes_left -= 1;
         }
@@ -209,7 +204,7 @@ impl Builder {
                 check_tag(tag.as_deref(), span)?;
                 let mut items = Vec::new();
                 loop {
-                    let (ev, sp) = next(parser)?;
+                    let (ev, sp) = next(parser, self.input)?;
                     if matches!(ev, Event::SequenceEnd) {
                         break;
                     }
@@ -264,7 +259,7 @@ impl Builder {
         let mut entries: Vec<(Node, Node)> = Vec::new();
         let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
         loop {
-            let (ev, sp) = next(parser)?;
+            let (ev, sp) = next(parser, self.input)?;
             if matches!(ev, Event::MappingEnd) {
                 break;
             }
@@ -273,17 +268,26 @@ impl Builder {
                 return Err(syntax("mapping keys must be plain strings", key.span));
             };
             let slot = seen.entry(key_hash(key_text)).or_default();
-            if slot
+            if let Some(&first) = slot
                 .iter()
-                .any(|&i| entries[i].0.as_str() == Some(key_text))
+                .find(|&&i| entries[i].0.as_str() == Some(key_text))
             {
+                let message = format!("duplicate key `{key_text}`; remove one of them");
+                let help = format!(
+                    "a mapping holds each key once, and `{key_text}` is already set on line {}: keep the one you mean",
+                    entries[first].0.span.line
+                );
                 return Err(SyntaxError {
-                    message: format!("duplicate key `{key_text}`; remove one of them"),
-                    span: key.span,
+                    explained: Some(Box::new(super::node::Explained {
+                        message: message.clone(),
+                        help,
+                        span: key.span,
+                    })),
+                    ..SyntaxError::new(message, key.span)
                 });
             }
             slot.push(entries.len());
-            let (ev, sp) = next(parser)?;
+            let (ev, sp) = next(parser, self.input)?;
             let (value, vc) = self.node(parser, ev, sp, depth + 1)?;
             cost.add(kc);
             cost.add(vc);

@@ -145,6 +145,7 @@ pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic
         &literal,
     ]);
     Diagnostic {
+        help: None,
         severity: Severity::Warning,
         rule: "tencent/tls-secret".into(),
         message: format!(
