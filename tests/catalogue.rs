@@ -205,3 +205,54 @@ fn another_providers_annotation_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_controller_written_key_is_refused() {
+    let out = validate(
+        "kubernetes.io/elb.eip-id: 8560972c-2cc5-4699-94d6-e46f146eb73d",
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[annotations/controller-written]"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_key_gated_above_the_cluster_version_is_refused() {
+    // cce_10_0385, Blocklist/Trustlist: elb.acl-id from v1.23.12-r0 (and per later train).
+    let old = validate(
+        "kubernetes.io/elb.acl-id: 4a6d1dcd",
+        "  cluster: {version: v1.23.5-r0}\n",
+    );
+    assert_eq!(old.status.code(), Some(2), "{}", stderr(&old));
+    assert!(
+        stderr(&old).contains("[annotations/version]"),
+        "{}",
+        stderr(&old)
+    );
+    let new = validate(
+        "kubernetes.io/elb.acl-id: 4a6d1dcd",
+        "  cluster: {version: v1.28.2-r0}\n",
+    );
+    assert!(
+        !stderr(&new).contains("[annotations/version]"),
+        "{}",
+        stderr(&new)
+    );
+}
+
+#[test]
+fn a_key_for_the_other_kind_is_refused() {
+    // cce_10_0695: elb.listen-ports is an Ingress annotation; this spec renders a Service.
+    let out = validate("kubernetes.io/elb.listen-ports: '[{\"HTTP\":80}]'", "");
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("[annotations/kind]"), "{text}");
+    assert!(
+        text.contains("goes on Ingress, not on the Service"),
+        "{text}"
+    );
+}

@@ -5,7 +5,7 @@
 use super::outcome::{Ended, Failure, Success};
 use clap::{Args, ValueEnum};
 use lbgen::provider::ProviderId;
-use lbgen::provider::catalogue::{Catalogue, Entry, Handling, catalogues};
+use lbgen::provider::catalogue::{Catalogue, Entry, catalogues};
 use serde_json::json;
 
 #[derive(Debug, Args)]
@@ -54,19 +54,11 @@ fn as_json(catalogue: &Catalogue, entry: &Entry) -> serde_json::Value {
     if let Some(o) = value.as_object_mut() {
         o.insert("provider".into(), json!(catalogue.provider));
         o.insert("key".into(), json!(entry.name()));
-        o.insert("handling".into(), json!(handling(entry.lbgen)));
+        o.insert("handling".into(), json!(entry.handling()));
         o.insert("valueType".into(), json!(entry.value.name()));
         o.insert("specField".into(), json!(entry.spec_field));
     }
     value
-}
-
-fn handling(h: Handling) -> &'static str {
-    match h {
-        Handling::Written => "written from the spec",
-        Handling::Refused => "refused",
-        Handling::None => "passed through unchecked",
-    }
 }
 
 /// One provider's keys and totals.
@@ -84,17 +76,24 @@ fn table(catalogue: &Catalogue) -> String {
             entry.name(),
             entry.kinds.join(","),
             entry.value.name().unwrap_or_default(),
-            handling(entry.lbgen),
+            entry.handling(),
         ));
     }
-    let count = |h: Handling| catalogue.entries.iter().filter(|e| e.lbgen == h).count();
+    let count = |h: &str| {
+        catalogue
+            .entries
+            .iter()
+            .filter(|e| e.handling().starts_with(h))
+            .count()
+    };
     let documented = catalogue.entries.iter().filter(|e| e.documented).count();
     out.push_str(&format!(
-        "  {} keys ({documented} documented, the rest read by the controller's code): {} written from the spec, {} refused, {} passed through unchecked\n\n",
+        "  {} entries ({documented} documented, the rest read by the controller's code): {} typed spec fields, {} checked raw annotations, {} controller-written, {} refused\n\n",
         catalogue.entries.len(),
-        count(Handling::Written),
-        count(Handling::Refused),
-        count(Handling::None),
+        count("typed"),
+        count("checked"),
+        count("controller"),
+        count("refused"),
     ));
     out
 }

@@ -22,6 +22,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     for (key, value) in &plan.annotations {
         let field = format!("metadata.annotations[\"{key}\"]");
         let finding = |severity, rule: &str, message: String| Diagnostic {
+            help: None,
             severity,
             rule: rule.into(),
             message,
@@ -110,17 +111,22 @@ fn under(catalogue: &Catalogue, key: &str) -> bool {
         .any(|p| key.starts_with(p.as_str()))
 }
 
-/// An unknown key's message, with the nearest documented key when one is close.
+/// An unknown key's message, with the nearest documented key when one is close. Keys
+/// are compared after their shared prefix (the part a user can misspell).
 fn unknown(catalogue: &Catalogue, key: &str) -> String {
-    let nearest = catalogue
+    let prefix = catalogue
+        .prefixes
+        .iter()
+        .filter(|p| key.starts_with(p.as_str()))
+        .max_by_key(|p| p.len())
+        .map_or("", String::as_str);
+    let suffixes = catalogue
         .entries
         .iter()
-        .map(|e| (distance(e.name(), key), e.name()))
-        .min();
-    let hint = match nearest {
-        Some((d, name)) if d <= (key.len() / 3).max(2) => format!("did you mean `{name}`? "),
-        _ => String::new(),
-    };
+        .filter_map(|e| e.name().strip_prefix(prefix));
+    let hint = crate::suggest::nearest(&key[prefix.len()..], suffixes)
+        .map(|s| format!("did you mean `{prefix}{s}`? "))
+        .unwrap_or_default();
     format!(
         "`{key}` is not an annotation {} documents, so its controller would ignore it; {hint}fix the key, or list it in spec.uncheckedAnnotations if it is newer than lbgen's catalogue (`kubectl lbgen catalogue --provider {}` lists the known ones)",
         catalogue.provider, catalogue.provider
@@ -179,7 +185,10 @@ fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
     let one_of = |allowed: &[String]| {
         (!allowed.iter().any(|a| a == value)).then(|| {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-            format!("expected one of {}", list.join(", "))
+            let meant = crate::suggest::nearest(value, allowed.iter().map(String::as_str))
+                .map(|m| format!(" (did you mean `{m}`?)"))
+                .unwrap_or_default();
+            format!("expected one of {}{meant}", list.join(", "))
         })
     };
     if let Some(allowed) = ty.one_of.as_ref().or(ty.bool.as_ref()) {
@@ -211,23 +220,4 @@ fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
     let pattern = ty.string.as_ref()?.get("pattern")?.as_str()?;
     let re = regex::Regex::new(pattern).ok()?;
     (!re.is_match(value)).then(|| format!("expected text matching `{pattern}`"))
-}
-
-/// Edit distance, bounded: keys are short, and a far key is never suggested.
-fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 8 || a.len() > 128 || b.len() > 128 {
-        return usize::MAX;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }

@@ -231,6 +231,17 @@ pub enum Handling {
 }
 
 impl Entry {
+    /// How lbgen handles the key now that raw annotations are checked: a key the
+    /// controller writes is refused whatever the data says of today's handling.
+    pub fn handling(&self) -> &'static str {
+        match (self.writer, self.lbgen) {
+            (Writer::Controller, _) => "controller-written (refused)",
+            (_, Handling::Written) => "typed spec field",
+            (_, Handling::Refused) => "refused",
+            (_, Handling::None) => "checked raw annotation",
+        }
+    }
+
     /// The key or the pattern, for people.
     pub fn name(&self) -> &str {
         self.key
