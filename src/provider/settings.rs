@@ -3,7 +3,7 @@
 //! The shared spec holds only what every cloud can mean. A setting that exists on one cloud
 //! alone (a cluster flavour, a load-balancer family) lives in its pack's block, typed by the
 //! pack: `spec.huawei.clusterFlavor: turbo`. The loader hands each block to its pack
-//! ([`super::Pack::read_settings`]), the JSON Schema takes each pack's schema, and the plan
+//! ([`super::Pack::settings`]), the JSON Schema takes each pack's schema, and the plan
 //! carries the block of the provider it renders for (with every field present, `null` when
 //! unset) as `lb.<id>` of the rule language. A block of another provider is still checked,
 //! so one spec can carry the settings of each cloud it may be rendered for.

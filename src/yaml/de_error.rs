@@ -18,7 +18,7 @@ pub struct DeError {
     pub span: Option<Span>,
     /// What went wrong, for suggestions and for reading on past the error.
     pub kind: DeErrorKind,
-    /// The way from the root to the node that failed, root first (once [`from_node`]
+    /// The way from the root to the node that failed, root first (once [`super::de::from_node`]
     /// returns; innermost first while the error travels up).
     pub trail: Vec<Step>,
 }
