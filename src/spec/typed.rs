@@ -144,9 +144,15 @@ fn pass_over(
     true
 }
 
-/// The field path of the trail's node: `spec.routes[0].backends[1]`.
-fn path_of(root: &Node, trail: &[Step]) -> String {
-    let mut path = String::new();
+/// One step of a trail as the source spells it: a mapping key or a list index.
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The keys and indices the trail walks through, root first, as far as the tree has them.
+fn segments<'a>(root: &'a Node, trail: &[Step]) -> Vec<Segment<'a>> {
+    let mut out = Vec::new();
     let mut node = root;
     for step in trail {
         match (step, &node.value) {
@@ -154,23 +160,35 @@ fn path_of(root: &Node, trail: &[Step]) -> String {
                 let Some((key, value)) = entries.get(*i) else {
                     break;
                 };
-                let key = key.as_str().unwrap_or_default();
-                if key.contains(['.', '[', ']']) {
-                    path.push_str(&format!("[\"{key}\"]"));
-                } else {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(key);
-                }
+                out.push(Segment::Key(key.as_str().unwrap_or_default()));
                 node = value;
             }
             (Step::Item(i), NodeValue::Seq(items)) => {
                 let Some(item) = items.get(*i) else { break };
-                path.push_str(&format!("[{i}]"));
+                out.push(Segment::Index(*i));
                 node = item;
             }
             _ => break,
+        }
+    }
+    out
+}
+
+/// The field path of the trail's node: `spec.routes[0].backends[1]`.
+fn path_of(root: &Node, trail: &[Step]) -> String {
+    let mut path = String::new();
+    for segment in segments(root, trail) {
+        match segment {
+            Segment::Key(key) if key.contains(['.', '[', ']']) => {
+                path.push_str(&format!("[\"{key}\"]"));
+            }
+            Segment::Key(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Segment::Index(i) => path.push_str(&format!("[{i}]")),
         }
     }
     path
@@ -215,24 +233,13 @@ fn missing_fields(root: &Node, trail: &[Step], first: &str) -> Vec<String> {
 /// The trail's keys as a dotted path without list indices (`spec.ports`), as the schema
 /// is walked.
 fn keys_of(root: &Node, trail: &[Step]) -> String {
-    let mut keys = Vec::new();
-    let mut node = root;
-    for step in trail {
-        match (step, &node.value) {
-            (Step::Value(i), NodeValue::Map(entries)) => {
-                let Some((key, value)) = entries.get(*i) else {
-                    break;
-                };
-                keys.push(key.as_str().unwrap_or_default());
-                node = value;
-            }
-            (Step::Item(i), NodeValue::Seq(items)) => {
-                let Some(item) = items.get(*i) else { break };
-                node = item;
-            }
-            _ => break,
-        }
-    }
+    let keys: Vec<&str> = segments(root, trail)
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Key(key) => Some(key),
+            Segment::Index(_) => None,
+        })
+        .collect();
     keys.join(".")
 }
 
