@@ -256,3 +256,56 @@ fn a_key_for_the_other_kind_is_refused() {
         "{text}"
     );
 }
+
+#[test]
+fn a_legacy_prefix_is_read_as_the_current_one_with_a_warning() {
+    // CCM annotations.go: every key is also read under the legacy alicloud- prefix.
+    let spec = |value: &str| {
+        format!(
+            "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    service.beta.kubernetes.io/alicloud-loadbalancer-acl-status: \"{value}\"\nspec:\n  provider: alibaba\n  exposure: service\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n"
+        )
+    };
+    let good = lbgen(&["validate", "-f", "-"], Some(&spec("off")));
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert!(
+        stderr(&good).contains("[annotations/legacy-prefix]"),
+        "{}",
+        stderr(&good)
+    );
+    assert!(
+        stderr(&good).contains("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-acl-status")
+    );
+    let bad = lbgen(&["validate", "-f", "-"], Some(&spec("maybe")));
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("expected one of `on`, `off`"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn explain_describes_an_annotation_from_its_catalogue() {
+    let out = lbgen(&["explain", "kubernetes.io/elb.lb-algorithm"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PROVIDER:   huawei"), "{text}");
+    assert!(
+        text.contains("TYPE:       one of \"ROUND_ROBIN\", \"LEAST_CONNECTIONS\", \"SOURCE_IP\""),
+        "{text}"
+    );
+    assert!(text.contains("HANDLING:   typed spec field"), "{text}");
+    // A short source name is spelt out.
+    assert!(
+        text.contains("cce_10_0385: https://support.huaweicloud.com/"),
+        "{text}"
+    );
+    let miss = lbgen(&["explain", "kubernetes.io/elb.lb-algoritm"], None);
+    assert_eq!(miss.status.code(), Some(2));
+    assert!(
+        stderr(&miss).contains("did you mean `kubernetes.io/elb.lb-algorithm`"),
+        "{}",
+        stderr(&miss)
+    );
+    assert!(miss.stdout.is_empty());
+}

@@ -57,6 +57,7 @@ fn as_json(catalogue: &Catalogue, entry: &Entry) -> serde_json::Value {
         o.insert("handling".into(), json!(entry.handling()));
         o.insert("valueType".into(), json!(entry.value.name()));
         o.insert("specField".into(), json!(entry.spec_field));
+        o.insert("sourceRefs".into(), json!(catalogue.references(entry)));
     }
     value
 }

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
-    /// Field path, e.g. spec.stickiness.timeout.
+    /// Field path, e.g. spec.stickiness.timeout, or a provider annotation key, e.g.
+    /// kubernetes.io/elb.lb-algorithm.
     field: String,
     /// Only this provider's mapping and rules.
     #[arg(long, value_parser = super::inputs::provider_parser())]
@@ -19,6 +20,9 @@ pub(crate) struct ExplainArgs {
 }
 
 pub(crate) fn execute(args: ExplainArgs) -> Ended {
+    if super::explain_annotation::is_annotation(&args.field) {
+        return super::explain_annotation::execute(&args.field, args.provider);
+    }
     let files = lbgen::policy::load_files(&args.policy_dirs)?;
     let provider = args.provider.map(ProviderId::as_str);
     let Some(e) = lbgen::explain::explain(&args.field, provider, &files) else {

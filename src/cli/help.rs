@@ -42,8 +42,10 @@ pub(crate) const EXPLAIN: &str = concat!(
     "Examples:\n",
     "  kubectl lbgen explain spec.stickiness.timeout\n",
     "  # Only what one provider makes of it (see --provider for the ids)\n",
-    "  kubectl lbgen explain spec.healthCheck --provider ID\n\n",
-    "Exit codes:\n  0  explained\n  2  unknown field or provider",
+    "  kubectl lbgen explain spec.healthCheck --provider ID\n",
+    "  # A provider annotation: type, range, gate, writer, source (from the catalogues)\n",
+    "  kubectl lbgen explain kubernetes.io/elb.lb-algorithm\n\n",
+    "Exit codes:\n  0  explained\n  2  unknown field, annotation or provider",
 );
 
 pub(crate) const DIFF: &str = concat!(

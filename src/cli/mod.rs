@@ -13,6 +13,7 @@ mod diff_external;
 mod diff_findings;
 mod env;
 mod explain;
+mod explain_annotation;
 mod help;
 mod inputs;
 mod junit;

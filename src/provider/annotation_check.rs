@@ -47,6 +47,16 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             Exposure::Service => "Service",
             Exposure::Ingress => "Ingress",
         };
+        // A legacy spelling the controller still reads is judged as its current one.
+        let current = own.and_then(|c| c.current_spelling(key));
+        if let Some(current) = &current {
+            out.push(finding(
+                Severity::Warning,
+                "annotations/legacy-prefix",
+                format!("`{key}` uses a legacy prefix the controller still reads as `{current}`; write `{current}` (it wins when both are set)"),
+            ));
+        }
+        let key = current.as_deref().unwrap_or(key);
         match own.filter(|c| under(c, key)) {
             Some(catalogue) => match entry_for(catalogue, key, kind) {
                 Err(kinds) if !unchecked => out.push(finding(
@@ -123,21 +133,11 @@ fn under(catalogue: &Catalogue, key: &str) -> bool {
         .any(|p| key.starts_with(p.as_str()))
 }
 
-/// An unknown key's message, with the nearest documented key when one is close. Keys
-/// are compared after their shared prefix (the part a user can misspell).
+/// An unknown key's message, with the nearest documented key when one is close.
 fn unknown(catalogue: &Catalogue, key: &str) -> String {
-    let prefix = catalogue
-        .prefixes
-        .iter()
-        .filter(|p| key.starts_with(p.as_str()))
-        .max_by_key(|p| p.len())
-        .map_or("", String::as_str);
-    let suffixes = catalogue
-        .entries
-        .iter()
-        .filter_map(|e| e.name().strip_prefix(prefix));
-    let hint = crate::suggest::nearest(&key[prefix.len()..], suffixes)
-        .map(|s| format!("did you mean `{prefix}{s}`? "))
+    let hint = catalogue
+        .nearest(key)
+        .map(|k| format!("did you mean `{k}`? "))
         .unwrap_or_default();
     format!(
         "`{key}` is not an annotation {} documents, so its controller would ignore it; {hint}fix the key, or list it in spec.uncheckedAnnotations if it is newer than lbgen's catalogue (`kubectl lbgen catalogue --provider {}` lists the known ones)",

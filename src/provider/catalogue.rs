@@ -11,6 +11,7 @@ use super::registry::{Asset, registry};
 use crate::yaml::de::from_node;
 use crate::yaml::node::parse_stream;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// One provider's catalogue.
@@ -19,10 +20,28 @@ use std::sync::OnceLock;
 pub struct Catalogue {
     /// The pack's id.
     pub provider: String,
+    /// The short names entries cite (`CLB-PAGE`), with the full reference.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
     /// The key prefixes its controllers read.
     pub prefixes: Vec<String>,
+    /// Old prefixes the controller still reads as a current one.
+    #[serde(default)]
+    pub legacy_prefixes: Vec<LegacyPrefix>,
     /// Every documented key.
     pub entries: Vec<Entry>,
+}
+
+/// An old key prefix the controller still reads in place of a current one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyPrefix {
+    /// The old prefix.
+    pub prefix: String,
+    /// The current prefix it stands for.
+    pub reads_as: String,
+    /// Where the fact comes from.
+    pub source: String,
 }
 
 /// One documented annotation.
@@ -264,6 +283,41 @@ impl Entry {
         };
         let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
         key.len() > head.len() + tail.len() && key.starts_with(head) && key.ends_with(tail)
+    }
+}
+
+impl Catalogue {
+    /// The full references of the short source names `entry` cites.
+    pub fn references(&self, entry: &Entry) -> BTreeMap<String, String> {
+        self.sources
+            .iter()
+            .filter(|(short, _)| entry.source.contains(short.as_str()))
+            .map(|(short, full)| (short.clone(), full.clone()))
+            .collect()
+    }
+
+    /// `key` written with its current prefix, when it uses a legacy one.
+    pub fn current_spelling(&self, key: &str) -> Option<String> {
+        self.legacy_prefixes.iter().find_map(|l| {
+            key.strip_prefix(l.prefix.as_str())
+                .map(|rest| format!("{}{rest}", l.reads_as))
+        })
+    }
+
+    /// The documented key nearest to a misspelt `key`, when one is close. Keys are compared
+    /// after their shared prefix (the part a user can misspell).
+    pub fn nearest(&self, key: &str) -> Option<String> {
+        let prefix = self
+            .prefixes
+            .iter()
+            .filter(|p| key.starts_with(p.as_str()))
+            .max_by_key(|p| p.len())
+            .map_or("", String::as_str);
+        let suffixes = self
+            .entries
+            .iter()
+            .filter_map(|e| e.name().strip_prefix(prefix));
+        crate::suggest::nearest(&key[prefix.len()..], suffixes).map(|s| format!("{prefix}{s}"))
     }
 }
 
