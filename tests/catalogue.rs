@@ -294,7 +294,10 @@ fn explain_describes_an_annotation_from_its_catalogue() {
         text.contains("TYPE:       one of \"ROUND_ROBIN\", \"LEAST_CONNECTIONS\", \"SOURCE_IP\""),
         "{text}"
     );
-    assert!(text.contains("HANDLING:   typed spec field"), "{text}");
+    assert!(
+        text.contains("HANDLING:   typed spec field (spec.algorithm)"),
+        "{text}"
+    );
     // A short source name is spelt out.
     assert!(
         text.contains("cce_10_0385: https://support.huaweicloud.com/"),
@@ -308,4 +311,24 @@ fn explain_describes_an_annotation_from_its_catalogue() {
         stderr(&miss)
     );
     assert!(miss.stdout.is_empty());
+}
+
+#[test]
+fn every_typed_key_names_a_spec_field_that_exists() {
+    let mut fields = BTreeSet::new();
+    for e in entries() {
+        let typed = e["handling"] == "typed spec field";
+        assert_eq!(typed, e["specField"].is_string(), "{e}");
+        if let Some(list) = e["specField"].as_str() {
+            fields.extend(list.split(", ").map(|f| f.replace("[]", "")));
+        }
+    }
+    for field in fields {
+        let out = lbgen(&["explain", &field], None);
+        assert!(
+            out.status.success(),
+            "specField `{field}`: {}",
+            stderr(&out)
+        );
+    }
 }

@@ -73,10 +73,14 @@ fn describe(catalogue: &Catalogue, e: &Entry) -> String {
         InPlace::Unknown => "not documented",
     };
     let writer = serde_json::to_value(e.writer).unwrap_or_default();
+    let handling = match &e.spec_field {
+        Some(field) => format!("{} ({field})", e.handling()),
+        None => e.handling().to_string(),
+    };
     out.push_str(&format!(
         "WRITER:     {}\nIN PLACE:   {in_place}\nHANDLING:   {}\nSOURCE:     {}\n",
         writer.as_str().unwrap_or_default(),
-        e.handling(),
+        handling,
         e.source
     ));
     if let Some(d) = &e.disagreement {
