@@ -206,3 +206,15 @@ fn a_plain_change_is_in_place() {
         [Some(0), Some(0), Some(1)]
     );
 }
+
+/// CCE writes `kubernetes.io/elb.eip-id` onto a Service whose ELB has an EIP, and
+/// `kubernetes.io/elb.mark` (the catalogue's `writer: controller`, cce_10_0385): a live
+/// object that carries them is no difference, although the keys are under the prefix
+/// lbgen owns.
+#[test]
+fn controller_written_keys_from_the_catalogue_are_no_difference() {
+    let from = "kubernetes.io/elb.class: union\n";
+    let to = "kubernetes.io/elb.class: union\n    kubernetes.io/elb.eip-id: 8560972c-2cc5-4699-94d6-e46f146eb73d\n    kubernetes.io/elb.mark: \"0\"\n";
+    let (code, report) = diff_after_live_edit("examples/huawei/service-existing-lb.yaml", from, to);
+    assert_eq!(code, Some(0), "{report}");
+}

@@ -120,5 +120,19 @@ pub fn annotation_ownership() -> AnnotationOwnership {
             .rewritten_by_controller
             .extend(own.rewritten_by_controller);
     }
+    // The catalogues know more keys the controllers write (CCE's `elb.eip-id` once an EIP
+    // is bound): a live value of one is the cloud's, never a difference to undo.
+    if let Ok(catalogues) = super::catalogue::catalogues() {
+        let controller_keys = catalogues
+            .iter()
+            .flat_map(|c| &c.entries)
+            .filter(|e| e.writer == super::catalogue::Writer::Controller)
+            .filter_map(|e| e.key.as_deref());
+        for key in controller_keys {
+            if !merged.written_by_controller.contains(&key) {
+                merged.written_by_controller.push(key);
+            }
+        }
+    }
     merged
 }

@@ -1,10 +1,10 @@
 //! What CCE does to the objects lbgen renders after the fact, as data for `diff`: the
-//! annotations this pack owns, what CCE writes itself or over lbgen's values, and what it
-//! cannot change in place.
+//! annotations this pack owns, what CCE writes over lbgen's values, and what it cannot
+//! change in place. The keys CCE writes itself are the catalogue's (`writer: controller`
+//! in `catalogues/huawei.yaml`), which `diff` reads through `annotation_ownership`.
 
 use super::types::{
-    ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, ELB_LISTENER_MASTER_INGRESS,
-    ELB_LISTENER_PORT, ELB_MARK, ELB_PASS_THROUGH, ELB_PREFIX,
+    ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, ELB_PASS_THROUGH, ELB_PREFIX,
 };
 use crate::provider::changes::{ChangeRule, ControllerRewrite, Field, Impact, Trigger};
 
@@ -12,11 +12,6 @@ const LB_KINDS: &[&str] = &["Service", "Ingress"];
 
 /// Every annotation this pack writes starts with this.
 pub(crate) const OWNED_PREFIXES: &[&str] = &[ELB_PREFIX];
-
-/// What CCE writes on the objects itself (cce_10_0385, cce_10_0695, cce_10_0687
-/// `elb.listener-master-ingress`): never a difference in `diff`.
-pub(crate) const WRITTEN_BY_CCE: &[&str] =
-    &[ELB_MARK, ELB_LISTENER_PORT, ELB_LISTENER_MASTER_INGRESS];
 
 /// What CCE writes over lbgen's values with the same meaning: seed 002 (Notes and
 /// Constraints): with node-level affinity (`externalTrafficPolicy: Local`) CCE sets

@@ -22,7 +22,7 @@ mod types;
 use super::{Annotations, Mapped};
 use crate::plan::Plan;
 use crate::spec::model::{ChargeMode, Exposure, Network, Tier};
-pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE, WRITTEN_BY_CCE};
+pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{Autocreate, ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, PersistenceOption};
 
 /// Maps a plan to a CCE Service or Ingress.

@@ -30,8 +30,8 @@ impl Pack for Huawei {
     fn ownership(&self) -> Ownership {
         Ownership {
             prefixes: super::OWNED_PREFIXES,
-            written_by_controller: super::WRITTEN_BY_CCE,
             rewritten_by_controller: super::REWRITTEN_BY_CCE,
+            ..Ownership::default()
         }
     }
 

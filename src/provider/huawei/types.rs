@@ -30,10 +30,6 @@ pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
-/// Written by CCE itself (cce_10_0385, cce_10_0695, cce_10_0687).
-pub(super) const ELB_MARK: &str = "kubernetes.io/elb.mark";
-pub(super) const ELB_LISTENER_PORT: &str = "kubernetes.io/elb.listener-port";
-pub(super) const ELB_LISTENER_MASTER_INGRESS: &str = "kubernetes.io/elb.listener-master-ingress";
 /// What every key above starts with.
 pub(super) const ELB_PREFIX: &str = "kubernetes.io/elb.";
 
