@@ -7,7 +7,7 @@ use super::ci_report::FindingsFormat;
 use super::inputs::{SpecInputs, Warnings};
 use super::outcome::{Ended, Failure, ReportFormat, Success, differs_if};
 use super::{check_findings, check_view, output};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lbgen::dataplane::judge::{Verdict, judge};
 use lbgen::dataplane::probe::{Target, probe};
@@ -57,9 +57,11 @@ pub(crate) struct CheckArgs {
     /// 1000000).
     #[arg(long, value_name = "N", conflicts_with = "target", value_parser = clap::value_parser!(u64).range(1..=MAX_SEQUENCE))]
     sequence: Option<u64>,
-    /// Output format.
+    /// Output: the verdict as a table (text) or JSON, or the broken promises and the
+    /// compilation's warnings as findings at the spec (sarif, github, gitlab; junit: a test
+    /// case per promise, broken fails, not judged is skipped).
     #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
-    output: Output,
+    output: ReportFormat,
     /// Probe this plain-http endpoint instead of simulating.
     #[arg(long, value_name = "URL")]
     target: Option<String>,
@@ -77,21 +79,6 @@ pub(crate) struct CheckArgs {
     id_map: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Output {
-    Text,
-    Json,
-    /// The compilation's warnings and every broken promise as SARIF 2.1.0, at the spec
-    /// (failures too).
-    Sarif,
-    /// The same findings as GitHub Actions workflow commands.
-    Github,
-    /// The same findings as a GitLab Code Quality report.
-    Gitlab,
-    /// JUnit XML: a test case per promise (broken fails, not judged is skipped).
-    Junit,
-}
-
 /// What `-o json` prints: the check's inputs and its verdict.
 #[derive(Debug, Serialize)]
 pub(crate) struct Report<'a> {
@@ -106,14 +93,7 @@ pub(crate) struct Report<'a> {
 impl CheckArgs {
     /// The format failures are reported in: the `-o` format.
     pub(crate) fn report_format(&self) -> ReportFormat {
-        match self.output {
-            Output::Text => ReportFormat::Text,
-            Output::Json => ReportFormat::Json,
-            Output::Sarif => ReportFormat::Sarif,
-            Output::Github => ReportFormat::Github,
-            Output::Gitlab => ReportFormat::Gitlab,
-            Output::Junit => ReportFormat::Junit,
-        }
+        self.output
     }
 
     /// The findings format of `-o` (SARIF and the CI formats), whose report carries the
@@ -165,7 +145,7 @@ pub(crate) fn execute(args: CheckArgs) -> Ended {
         return differs_if(!verdict.holds);
     }
     let text = match args.output {
-        Output::Json => {
+        ReportFormat::Json => {
             serde_json::to_string_pretty(&report).map_or_else(|e| e.to_string(), |j| j + "\n")
         }
         _ => check_view::text(&report),
@@ -190,7 +170,7 @@ struct Checked {
 fn load(args: &CheckArgs) -> Result<Checked, Failure> {
     let loaded = args.inputs.load()?;
     let kept = args.findings_format().is_some();
-    let rules = if args.output == Output::Sarif {
+    let rules = if args.output == ReportFormat::Sarif {
         loaded.policies.rule_summaries()
     } else {
         Vec::new()

@@ -53,7 +53,7 @@ pub(crate) enum TextStyle {
 /// subcommand that prints diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ReportFormat {
-    /// For people: the spec line with a caret (stderr).
+    /// For people (diagnostics on stderr, with the spec line and a caret).
     Text,
     /// A stable JSON document on stdout.
     Json,
@@ -63,7 +63,7 @@ pub(crate) enum ReportFormat {
     Github,
     /// A GitLab Code Quality report (JSON) on stdout, for the merge request widget.
     Gitlab,
-    /// JUnit XML on stdout, for CI test reports (one test suite per input file).
+    /// JUnit XML on stdout, for CI test reports (docs/ci.md: what a test case is).
     Junit,
 }
 
