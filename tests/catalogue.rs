@@ -332,3 +332,23 @@ fn every_typed_key_names_a_spec_field_that_exists() {
         );
     }
 }
+
+#[test]
+fn a_list_value_is_checked_for_empty_items_and_its_length() {
+    // cce_10_0385, Blocklist/Trustlist: elb.acl-id is a comma-separated list of at most 5.
+    let five = validate("kubernetes.io/elb.acl-id: a,b,c,d,e", "");
+    assert!(
+        !stderr(&five).contains("[annotations/value]"),
+        "{}",
+        stderr(&five)
+    );
+    let six = validate("kubernetes.io/elb.acl-id: a,b,c,d,e,f", "");
+    assert_eq!(six.status.code(), Some(2), "{}", stderr(&six));
+    assert!(stderr(&six).contains("at most 5 items"), "{}", stderr(&six));
+    let gap = validate("kubernetes.io/elb.acl-id: a,,b", "");
+    assert!(
+        stderr(&gap).contains("without empty items"),
+        "{}",
+        stderr(&gap)
+    );
+}

@@ -84,16 +84,16 @@ fn table(catalogue: &Catalogue) -> String {
         catalogue
             .entries
             .iter()
-            .filter(|e| e.handling().starts_with(h))
+            .filter(|e| e.handling() == h)
             .count()
     };
     let documented = catalogue.entries.iter().filter(|e| e.documented).count();
     out.push_str(&format!(
         "  {} entries ({documented} documented, the rest read by the controller's code): {} typed spec fields, {} checked raw annotations, {} controller-written, {} refused\n\n",
         catalogue.entries.len(),
-        count("typed"),
-        count("checked"),
-        count("controller"),
+        count("typed spec field"),
+        count("checked raw annotation"),
+        count("controller-written (refused)"),
         count("refused"),
     ));
     out

@@ -106,17 +106,14 @@ fn entry_for<'a>(
     key: &str,
     kind: &str,
 ) -> Result<Option<&'a Entry>, String> {
-    let mut matching = catalogue
+    let matching: Vec<&Entry> = catalogue
         .entries
         .iter()
         .filter(|e| e.matches(key))
-        .peekable();
-    if matching.peek().is_none() {
-        return Ok(None);
-    }
-    let matching: Vec<&Entry> = matching.collect();
+        .collect();
     match matching.iter().find(|e| e.kinds.iter().any(|k| k == kind)) {
         Some(entry) => Ok(Some(entry)),
+        None if matching.is_empty() => Ok(None),
         None => Err(matching
             .iter()
             .flat_map(|e| e.kinds.iter().map(String::as_str))
@@ -223,6 +220,22 @@ fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
                 range.max.unwrap_or(n)
             )
         });
+    }
+    if let Some(list) = &ty.list {
+        let separator = list
+            .get("separator")
+            .and_then(|s| s.as_str())
+            .unwrap_or(",");
+        let items: Vec<&str> = value.split(separator).collect();
+        if items.iter().any(|i| i.trim().is_empty()) {
+            return Some(format!(
+                "expected a list separated by `{separator}` without empty items"
+            ));
+        }
+        let max = list.get("max_items").and_then(serde_json::Value::as_u64);
+        return max
+            .filter(|&m| items.len() as u64 > m)
+            .map(|m| format!("expected at most {m} items separated by `{separator}`"));
     }
     if ty.json.is_some() {
         return serde_json::from_str::<serde_json::Value>(value)
