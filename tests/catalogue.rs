@@ -352,3 +352,49 @@ fn a_list_value_is_checked_for_empty_items_and_its_length() {
         stderr(&gap)
     );
 }
+
+#[test]
+fn the_text_listing_totals_agree_with_the_entries() {
+    let entries = entries();
+    let out = lbgen(&["catalogue"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for provider in ["huawei", "alibaba", "tencent"] {
+        let mine: Vec<_> = entries
+            .iter()
+            .filter(|e| e["provider"] == provider)
+            .collect();
+        let count = |h: &str| mine.iter().filter(|e| e["handling"] == h).count();
+        let line = format!(
+            "{} typed spec fields, {} checked raw annotations, {} controller-written, {} refused",
+            count("typed spec field"),
+            count("checked raw annotation"),
+            count("controller-written (refused)"),
+            count("refused"),
+        );
+        let section = text
+            .split("\n\n")
+            .find(|s| s.starts_with(&provider.to_uppercase()))
+            .expect("a section per provider");
+        assert!(
+            section.contains(&format!("  {} entries (", mine.len())),
+            "{section}"
+        );
+        assert!(section.contains(&line), "{line} in {section}");
+    }
+}
+
+#[test]
+fn listing_a_catalogued_key_as_unchecked_is_a_warning_to_remove_it() {
+    let out = validate(
+        "kubernetes.io/elb.lb-algorithm: round_robin",
+        "  uncheckedAnnotations: [kubernetes.io/elb.lb-algorithm]\n",
+    );
+    let text = stderr(&out);
+    assert!(text.contains("[annotations/unchecked]"), "{text}");
+    assert!(
+        text.contains("remove it from spec.uncheckedAnnotations"),
+        "{text}"
+    );
+    assert!(!text.contains("[annotations/value]"), "{text}");
+}
