@@ -317,7 +317,7 @@ fn explain_describes_an_annotation_from_its_catalogue() {
 fn every_typed_key_names_a_spec_field_that_exists() {
     let mut fields = BTreeSet::new();
     for e in entries() {
-        let typed = e["handling"] == "typed spec field";
+        let typed = e["handling"] == "typed spec field" || e["handling"] == "typed provider field";
         assert_eq!(typed, e["specField"].is_string(), "{e}");
         if let Some(list) = e["specField"].as_str() {
             fields.extend(list.split(", ").map(|f| f.replace("[]", "")));
@@ -366,8 +366,9 @@ fn the_text_listing_totals_agree_with_the_entries() {
             .collect();
         let count = |h: &str| mine.iter().filter(|e| e["handling"] == h).count();
         let line = format!(
-            "{} typed spec fields, {} checked raw annotations, {} controller-written, {} refused",
+            "{} typed spec fields, {} typed provider fields, {} checked raw annotations, {} controller-written, {} refused",
             count("typed spec field"),
+            count("typed provider field"),
             count("checked raw annotation"),
             count("controller-written (refused)"),
             count("refused"),

@@ -56,7 +56,11 @@ fn as_json(catalogue: &Catalogue, entry: &Entry) -> serde_json::Value {
         o.insert("key".into(), json!(entry.name()));
         o.insert("handling".into(), json!(entry.handling()));
         o.insert("valueType".into(), json!(entry.value.name()));
-        o.insert("specField".into(), json!(entry.spec_field));
+        let fields = catalogue.spec_fields(entry);
+        o.insert(
+            "specField".into(),
+            json!((!fields.is_empty()).then(|| fields.join(", "))),
+        );
         o.insert("sourceRefs".into(), json!(catalogue.references(entry)));
     }
     value
@@ -88,13 +92,28 @@ fn table(catalogue: &Catalogue) -> String {
             .count()
     };
     let documented = catalogue.entries.iter().filter(|e| e.documented).count();
+    let (shared, provider) = (count("typed spec field"), count("typed provider field"));
+    let user_documented = catalogue
+        .entries
+        .iter()
+        .filter(|e| e.documented && e.writer == lbgen::provider::catalogue::Writer::User)
+        .count();
     out.push_str(&format!(
-        "  {} entries ({documented} documented, the rest read by the controller's code): {} typed spec fields, {} checked raw annotations, {} controller-written, {} refused\n\n",
+        "  {} entries ({documented} documented, the rest read by the controller's code): {shared} typed spec fields, {provider} typed provider fields, {} checked raw annotations, {} controller-written, {} refused\n",
         catalogue.entries.len(),
-        count("typed spec field"),
         count("checked raw annotation"),
         count("controller-written (refused)"),
         count("refused"),
     ));
+    out.push_str(&format!(
+        "  typed: {} of {user_documented} documented user-written keys ({}%)\n\n",
+        shared + provider,
+        percent(shared + provider, user_documented),
+    ));
     out
+}
+
+/// `part` of `whole` in whole percent, rounded down (0 of nothing is 0).
+fn percent(part: usize, whole: usize) -> usize {
+    (part * 100).checked_div(whole).unwrap_or(0)
 }

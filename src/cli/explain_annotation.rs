@@ -73,9 +73,10 @@ fn describe(catalogue: &Catalogue, e: &Entry) -> String {
         InPlace::Unknown => "not documented",
     };
     let writer = serde_json::to_value(e.writer).unwrap_or_default();
-    let handling = match &e.spec_field {
-        Some(field) => format!("{} ({field})", e.handling()),
-        None => e.handling().to_string(),
+    let fields = catalogue.spec_fields(e);
+    let handling = match fields.is_empty() {
+        false => format!("{} ({})", e.handling(), fields.join(", ")),
+        true => e.handling().to_string(),
     };
     out.push_str(&format!(
         "WRITER:     {}\nIN PLACE:   {in_place}\nHANDLING:   {}\nSOURCE:     {}\n",

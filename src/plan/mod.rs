@@ -30,6 +30,10 @@ pub struct Plan {
     pub annotations: BTreeMap<String, String>,
     /// Keys of `annotations` the spec lets through unchecked (newer than the catalogue).
     pub unchecked_annotations: Vec<String>,
+    /// The typed provider fields of the provider's own block (`spec.<id>.service|ingress`),
+    /// as annotations; not part of the rule language (rules see the catalogue's checks).
+    #[serde(skip)]
+    pub provider_fields: Vec<crate::provider::catalogue_fields::ProviderField>,
     /// The cloud.
     pub provider: ProviderId,
     /// Target-cluster facts.
@@ -359,6 +363,11 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         labels: doc.metadata.labels.clone(),
         annotations: doc.metadata.annotations.clone(),
         unchecked_annotations: spec.unchecked_annotations.clone(),
+        provider_fields: spec
+            .provider_fields
+            .get(&provider)
+            .cloned()
+            .unwrap_or_default(),
         provider,
         cluster: ClusterFacts {
             version: cluster.version,

@@ -52,6 +52,7 @@ fn service_plan() -> Option<Plan> {
         labels: map("a", "b"),
         annotations: map("a/b", "c"),
         unchecked_annotations: vec!["a/b".into()],
+        provider_fields: Vec::new(),
         provider,
         cluster: ClusterFacts {
             version: Some(VersionText("v1.30.1-r0".into())),

@@ -9,13 +9,12 @@
 use super::catalogue::{Catalogue, Entry, GateOf, Handling, ValueType, Writer, catalogues};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
-use crate::spec::model::Exposure;
 use crate::spec::version::ClusterVersion;
 
 /// Every finding about the plan's raw annotations, each blaming its key.
 pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     // Most specs carry no raw annotations: they never pay for reading the catalogues.
-    if plan.annotations.is_empty() {
+    if plan.annotations.is_empty() && plan.provider_fields.is_empty() {
         return Vec::new();
     }
     let all = match catalogues() {
@@ -30,7 +29,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         }
     };
     let own = all.iter().find(|c| c.provider == plan.provider.as_str());
-    let mut out = Vec::new();
+    let mut out = typed_fields(own, plan);
     for (key, value) in &plan.annotations {
         let field = format!("metadata.annotations[\"{key}\"]");
         let finding = |severity, rule: &str, message: String| Diagnostic {
@@ -43,10 +42,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             location: None,
         };
         let unchecked = plan.unchecked_annotations.iter().any(|k| k == key);
-        let kind = match plan.exposure {
-            Exposure::Service => "Service",
-            Exposure::Ingress => "Ingress",
-        };
+        let kind = plan.exposure.kind();
         // A legacy spelling the controller still reads is judged as its current one.
         let current = own.and_then(|c| c.current_spelling(key));
         if let Some(current) = &current {
@@ -165,6 +161,16 @@ fn judge(entry: &Entry, key: &str, value: &str, plan: &Plan) -> Option<(&'static
             format!("`{key}: {value}`: {problem}{written}"),
         ));
     }
+    gate_problem(entry, key, plan, "annotation")
+}
+
+/// The version-gate finding of `key` when the spec's cluster is older than its gate.
+fn gate_problem(
+    entry: &Entry,
+    key: &str,
+    plan: &Plan,
+    what: &str,
+) -> Option<(&'static str, String)> {
     let gate = entry.gate.as_ref().filter(|g| g.of == GateOf::Cluster)?;
     let have = plan.cluster.version.as_ref()?.version();
     let trains: Vec<ClusterVersion> = match gate.min_version.as_ref()? {
@@ -184,13 +190,51 @@ fn judge(entry: &Entry, key: &str, value: &str, plan: &Plan) -> Option<(&'static
     (!met).then(|| {
         (
             "annotations/version",
-            format!("`{key}` needs cluster version {wanted} or later; the spec's cluster.version is older: upgrade, or remove the annotation"),
+            format!("`{key}` needs cluster version {wanted} or later; the spec's cluster.version is older: upgrade, or remove the {what}"),
         )
     })
 }
 
+/// Findings about the typed provider fields (their values were checked as they were read):
+/// a group for the other kind, and version gates.
+fn typed_fields(own: Option<&Catalogue>, plan: &Plan) -> Vec<Diagnostic> {
+    let kind = plan.exposure.kind();
+    let mut out = Vec::new();
+    for typed in &plan.provider_fields {
+        let finding = |rule: &str, message: String| Diagnostic {
+            help: None,
+            severity: Severity::Error,
+            rule: rule.into(),
+            message,
+            field: Some(typed.field.clone()),
+            provider: Some(plan.provider.as_str().into()),
+            location: None,
+        };
+        if typed.kind != kind {
+            out.push(finding(
+                "annotations/kind",
+                format!(
+                    "{} sets `{}` on a {}, but this spec renders a {kind}; move it to the {} group, or remove it",
+                    typed.field,
+                    typed.key,
+                    typed.kind,
+                    kind.to_ascii_lowercase()
+                ),
+            ));
+            continue;
+        }
+        let entry = own.and_then(|c| entry_for(c, &typed.key, kind).ok().flatten());
+        if let Some((rule, message)) =
+            entry.and_then(|e| gate_problem(e, &typed.key, plan, "field"))
+        {
+            out.push(finding(rule, message));
+        }
+    }
+    out
+}
+
 /// What is wrong with `value` for `ty`, if anything.
-fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
+pub(super) fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
     let one_of = |allowed: &[String]| {
         (!allowed.iter().any(|a| a == value)).then(|| {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();

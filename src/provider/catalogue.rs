@@ -99,6 +99,10 @@ pub struct Entry {
     /// A family's own value, default, gate or source where it differs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_family: Option<serde_json::Value>,
+    /// The name of its typed provider field (`spec.<provider>.service.<field>`) where the
+    /// one derived from the key would be unclear or shared with another key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// False for a key the controller's code reads but no page documents.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub documented: bool,
@@ -245,7 +249,9 @@ pub enum Handling {
     Written,
     /// lbgen refuses it (a controller-written key, or a conflicting one).
     Refused,
-    /// Neither: it passes through `metadata.annotations` as written.
+    /// Neither: a typed provider field of the pack's block sets it
+    /// ([`super::catalogue_fields`]), or, for a key no page documents, it passes through
+    /// `metadata.annotations`, checked.
     None,
 }
 
@@ -257,6 +263,7 @@ impl Entry {
             (Writer::Controller, _) => "controller-written (refused)",
             (_, Handling::Written) => "typed spec field",
             (_, Handling::Refused) => "refused",
+            _ if super::catalogue_fields::offered(self) => "typed provider field",
             (_, Handling::None) => "checked raw annotation",
         }
     }
@@ -287,6 +294,22 @@ impl Entry {
 }
 
 impl Catalogue {
+    /// The spec fields that set `entry`: its shared field, or its typed provider field in
+    /// each kind's group.
+    pub fn spec_fields(&self, entry: &Entry) -> Vec<String> {
+        if let Some(field) = &entry.spec_field {
+            return vec![field.clone()];
+        }
+        if !super::catalogue_fields::offered(entry) {
+            return Vec::new();
+        }
+        entry
+            .kinds
+            .iter()
+            .filter_map(|kind| super::catalogue_fields::spec_path(self, entry, kind))
+            .collect()
+    }
+
     /// The full references of the short source names `entry` cites.
     pub fn references(&self, entry: &Entry) -> BTreeMap<String, String> {
         self.sources

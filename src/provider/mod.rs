@@ -10,6 +10,7 @@
 mod alibaba;
 pub mod annotation_check;
 pub mod catalogue;
+pub mod catalogue_fields;
 pub mod changes;
 mod huawei;
 mod id;
@@ -100,24 +101,52 @@ impl Annotations {
 }
 
 /// Object metadata shared by every provider: name, namespace, the spec's labels plus the
-/// managed-by label, the pack's annotations plus the user's. A user annotation whose key
-/// the pack sets is an error (the escape hatch never overrides lbgen).
+/// managed-by label, the pack's annotations plus the typed provider fields' and the user's.
+/// A key set twice is an error: the escape hatch never overrides lbgen, and a typed
+/// provider field never overrides a shared spec field.
 pub(crate) fn metadata(plan: &Plan, annotations: Annotations, out: &mut Vec<Diagnostic>) -> Value {
     let labels = labels(plan);
     let mut merged = annotations.0;
+    let pack_keys: Vec<String> = merged.keys().cloned().collect();
+    let conflict = |field: String, message: String| Diagnostic {
+        help: None,
+        severity: Severity::Error,
+        rule: "provider/annotation-conflict".into(),
+        message,
+        field: Some(field),
+        provider: Some(plan.provider.as_str().into()),
+        location: None,
+    };
+    let kind = plan.exposure.kind();
+    for typed in plan.provider_fields.iter().filter(|f| f.kind == kind) {
+        if pack_keys.contains(&typed.key) {
+            out.push(conflict(
+                typed.field.clone(),
+                format!(
+                    "annotation `{}` is set by lbgen from a shared spec field; remove {} (`kubectl lbgen explain {}` names the field)",
+                    typed.key, typed.field, typed.key
+                ),
+            ));
+        } else {
+            merged.insert(typed.key.clone(), typed.value.clone());
+        }
+    }
     for (key, value) in &plan.annotations {
-        if merged.contains_key(key) {
-            out.push(Diagnostic {
-                help: None,
-                severity: Severity::Error,
-                rule: "provider/annotation-conflict".into(),
-                message: format!(
+        if let Some(typed) = plan.provider_fields.iter().find(|f| &f.key == key) {
+            out.push(conflict(
+                format!("metadata.annotations[\"{key}\"]"),
+                format!(
+                    "annotation `{key}` is set by {} too; keep one of them (the typed field)",
+                    typed.field
+                ),
+            ));
+        } else if merged.contains_key(key) {
+            out.push(conflict(
+                format!("metadata.annotations[\"{key}\"]"),
+                format!(
                     "annotation `{key}` is set by lbgen from the spec; remove it from metadata.annotations and use the spec field instead (`kubectl lbgen explain` lists them)"
                 ),
-                field: Some(format!("metadata.annotations[\"{key}\"]")),
-                provider: Some(plan.provider.as_str().into()),
-                location: None,
-            });
+            ));
         } else {
             merged.insert(key.clone(), value.clone());
         }

@@ -25,6 +25,16 @@ spec_enum!(
     /// How the application is exposed.
     Exposure { #[default] /** LoadBalancer Service. */ Service = "service", /** L7 Ingress. */ Ingress = "ingress" }
 );
+impl Exposure {
+    /// The kind of the object the exposure renders (`Service`, `Ingress`).
+    pub fn kind(self) -> &'static str {
+        match self {
+            Exposure::Service => "Service",
+            Exposure::Ingress => "Ingress",
+        }
+    }
+}
+
 spec_enum!(
     /// Address reachability.
     Network { #[default] /** Private address. */ Internal = "internal", /** Public address. */ Public = "public" }

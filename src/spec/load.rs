@@ -200,7 +200,8 @@ fn classify(doc: Document) -> Result<Item, Vec<Diagnostic>> {
     let blocks = settings::read(&doc.root, &doc.file);
     match (typed, blocks) {
         (Ok(mut lb), Ok(blocks)) if errors.is_empty() && moved.is_none() => {
-            lb.spec.settings = blocks;
+            lb.spec.settings = blocks.settings;
+            lb.spec.provider_fields = blocks.fields;
             Ok(Item::LoadBalancer(Box::new(lb), doc))
         }
         (typed, blocks) => {

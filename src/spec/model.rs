@@ -127,6 +127,12 @@ pub struct Spec {
     #[serde(skip)]
     #[schemars(skip)]
     pub settings: BTreeMap<ProviderId, serde_json::Value>,
+    /// The typed provider fields of the blocks' `service` and `ingress` groups (read with
+    /// the blocks: annotations generated from each provider's catalogue).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub provider_fields:
+        BTreeMap<ProviderId, Vec<crate::provider::catalogue_fields::ProviderField>>,
 }
 
 /// The existing object a spec decorates (same namespace as the spec).

@@ -3,7 +3,7 @@
 //! the checked value types carry the same limits their deserialisers enforce.
 
 use super::model::LoadBalancerDoc;
-use crate::provider::registry;
+use crate::provider::{catalogue, catalogue_fields, registry};
 use serde_json::Value;
 
 /// The schema of a `LoadBalancer` document.
@@ -32,6 +32,7 @@ fn add_settings_block(schema: &mut Value, id: &str, name: &str, mut block: Value
         .unwrap_or_default();
     if let Some(o) = block.as_object_mut() {
         o.remove("title");
+        add_provider_fields(o, id);
         let description =
             format!("Settings only {name} has: used when rendering for `{id}`, checked always.");
         o.insert("description".into(), description.into());
@@ -53,6 +54,26 @@ fn add_settings_block(schema: &mut Value, id: &str, name: &str, mut block: Value
             id.into(),
             serde_json::json!({"$ref": format!("#/$defs/{def}")}),
         );
+    }
+}
+
+/// Adds the typed provider fields of `id`'s catalogue (`service`, `ingress`) to its block.
+fn add_provider_fields(block: &mut serde_json::Map<String, Value>, id: &str) {
+    let Some(catalogue) = catalogue::catalogues()
+        .ok()
+        .and_then(|all| all.iter().find(|c| c.provider == id))
+    else {
+        return;
+    };
+    let Value::Object(groups) = catalogue_fields::schema(catalogue) else {
+        return;
+    };
+    if let Some(properties) = block
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+    {
+        properties.extend(groups);
     }
 }
 

@@ -8,8 +8,9 @@
 //! an error naming the new place.
 
 use crate::diag::{Diagnostic, Location};
-use crate::provider::{ProviderId, registry};
-use crate::yaml::node::{Node, NodeValue};
+use crate::provider::catalogue_fields::{self, ProviderField};
+use crate::provider::{ProviderId, catalogue, registry};
+use crate::yaml::node::{Node, NodeValue, Span};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -58,31 +59,88 @@ fn spec_entries(root: &mut Node) -> Option<&mut Vec<(Node, Node)>> {
     }
 }
 
-/// Reads every block of `root` through its pack, in source order.
-pub(super) fn read(root: &Node, file: &str) -> Result<BTreeMap<ProviderId, Value>, Diagnostic> {
-    let mut blocks = BTreeMap::new();
+/// The blocks of a spec, each read through its pack, with the typed provider fields of
+/// their `service` and `ingress` groups.
+#[derive(Debug, Default)]
+pub(super) struct Blocks {
+    /// Each block's settings, every field present.
+    pub(super) settings: BTreeMap<ProviderId, Value>,
+    /// Each block's typed provider fields, in source order.
+    pub(super) fields: BTreeMap<ProviderId, Vec<ProviderField>>,
+}
+
+/// Reads every block of `root` through its pack, in source order. The `service` and
+/// `ingress` groups are the catalogue's (`provider::catalogue_fields`): taken out before
+/// the pack reads the rest.
+pub(super) fn read(root: &Node, file: &str) -> Result<Blocks, Diagnostic> {
+    let mut blocks = Blocks::default();
     let Some(NodeValue::Map(entries)) = root.get("spec").map(|s| &s.value) else {
         return Ok(blocks);
+    };
+    let at = |span: Span| {
+        Some(Location {
+            file: file.to_string(),
+            line: span.line(),
+            column: span.column(),
+        })
     };
     for (key, block) in entries {
         let Some(id) = key.as_str().and_then(ProviderId::parse) else {
             continue;
         };
-        let value = (id.pack().settings().read)(Some(block)).map_err(|e| {
-            let span = e.span.unwrap_or(block.span);
-            Diagnostic::error(
-                "load/spec",
-                format!("spec.{id}: {}", e.message),
-                Some(Location {
-                    file: file.to_string(),
-                    line: span.line(),
-                    column: span.column(),
+        let (groups, rest) = split_groups(block);
+        if !groups.is_empty() {
+            let catalogue = catalogue::catalogues()
+                .ok()
+                .and_then(|all| all.iter().find(|c| c.provider == id.as_str()));
+            let fields = match catalogue {
+                Some(catalogue) => catalogue_fields::read(catalogue, &groups),
+                None => Err(catalogue_fields::FieldError {
+                    message: format!(
+                        "spec.{id}: {id} has no annotation catalogue, so no typed provider fields"
+                    ),
+                    span: groups[0].0.span,
                 }),
-            )
+            };
+            let fields =
+                fields.map_err(|e| Diagnostic::error("load/spec", e.message, at(e.span)))?;
+            blocks.fields.insert(id, fields);
+        }
+        let value = (id.pack().settings().read)(Some(&rest)).map_err(|e| {
+            let span = e.span.unwrap_or(block.span);
+            Diagnostic::error("load/spec", format!("spec.{id}: {}", e.message), at(span))
         })?;
-        blocks.insert(id, value);
+        blocks.settings.insert(id, value);
     }
     Ok(blocks)
+}
+
+/// The catalogue's groups of a block, and the block without them.
+fn split_groups(block: &Node) -> (Vec<(&Node, &Node)>, Node) {
+    let NodeValue::Map(entries) = &block.value else {
+        return (Vec::new(), block.clone());
+    };
+    let is_group = |k: &Node| {
+        catalogue_fields::GROUPS
+            .iter()
+            .any(|(g, _)| k.as_str() == Some(g))
+    };
+    let groups = entries
+        .iter()
+        .filter(|(k, _)| is_group(k))
+        .map(|(k, v)| (k, v))
+        .collect();
+    let rest = Node {
+        span: block.span,
+        value: NodeValue::Map(
+            entries
+                .iter()
+                .filter(|(k, _)| !is_group(k))
+                .cloned()
+                .collect(),
+        ),
+    };
+    (groups, rest)
 }
 
 /// An error at the first field of `root` that a pack moved into its block.

@@ -1,0 +1,371 @@
+//! Typed provider fields (`spec.<provider>.service|ingress.<field>`), through the binary.
+//!
+//! The expectations are computed here from the catalogue's own description of each key
+//! (`kubectl lbgen catalogue -o json`: value type, spellings, range, unit, separator), not
+//! from lbgen's rendering code: every offered key of every provider is set once with a
+//! value chosen from its type, and the rendered annotation must be exactly that value in
+//! the controller's spelling and unit.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn lbgen(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(common::binary())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lbgen");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or_default().as_bytes())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("lbgen exits")
+}
+
+fn entries() -> Vec<Value> {
+    let out = lbgen(&["catalogue", "-o", "json"], None);
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).expect("catalogue JSON")
+}
+
+/// A value of `ty` as YAML, and the annotation text it must become.
+fn sample(ty: &Value) -> Option<(String, String)> {
+    if let Some(allowed) = ty["enum"].as_array() {
+        let first = allowed[0].as_str()?;
+        return Some((format!("{first:?}"), first.to_string()));
+    }
+    if let Some(spellings) = ty["bool"].as_array() {
+        return Some(("true".into(), spellings[0].as_str()?.to_string()));
+    }
+    if ty["integer"].is_object() {
+        let n = ty["integer"]["min"]
+            .as_i64()
+            .unwrap_or_else(|| ty["integer"]["max"].as_i64().unwrap_or(1).min(1));
+        return Some((n.to_string(), n.to_string()));
+    }
+    if ty["duration"].is_object() {
+        let unit = ty["duration"]["unit"].as_str().unwrap_or("seconds");
+        assert_eq!(unit, "seconds", "a new duration unit needs a case here");
+        let n = ty["duration"]["min"].as_i64().unwrap_or(1).max(1);
+        // Written in minutes where that is whole, so the conversion is what is tested.
+        let yaml = if n % 60 == 0 {
+            format!("{}m", n / 60)
+        } else {
+            format!("{n}s")
+        };
+        return Some((yaml, n.to_string()));
+    }
+    if ty["list"].is_object() {
+        let separator = ty["list"]["separator"].as_str().unwrap_or(",");
+        let item = &ty["list"]["item"];
+        let (a, b) = match item["enum"].as_array() {
+            Some(allowed) if allowed.len() > 1 => (
+                allowed[0].as_str()?.to_string(),
+                allowed[1].as_str()?.to_string(),
+            ),
+            _ => {
+                let one = string_sample(&item["string"]);
+                (one.clone(), one)
+            }
+        };
+        return Some((format!("[{a:?}, {b:?}]"), format!("{a}{separator}{b}")));
+    }
+    if ty["json"].is_object() || !ty["json"].is_null() {
+        return Some(("{k: v}".into(), r#"{"k":"v"}"#.into()));
+    }
+    let example = string_sample(&ty["string"]);
+    Some((format!("{example:?}"), example))
+}
+
+/// A string of a documented shape: its example, else the literal head of its pattern
+/// (`^vsw-[a-z0-9]+$` gives `vsw-a1`), else `x1`.
+fn string_sample(ty: &Value) -> String {
+    if let Some(example) = ty["example"].as_str() {
+        return example.to_string();
+    }
+    let head: String = ty["pattern"]
+        .as_str()
+        .unwrap_or_default()
+        .trim_start_matches('^')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    if head.is_empty() {
+        "x1".into()
+    } else {
+        format!("{head}a1")
+    }
+}
+
+fn spec(provider: &str, kind: &str, group: &str, fields: &str) -> String {
+    let body = match kind {
+        "Service" => {
+            "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n"
+        }
+        _ => {
+            "  exposure: ingress\n  routes: [{host: a.example.com, backends: [{service: web, port: 80}]}]\n"
+        }
+    };
+    // A new ALB needs two zones' vSwitches (a platform-owned class needs nothing more); an
+    // internal TKE CLB needs a subnet (a public one nothing more).
+    let body = match (provider, kind) {
+        ("alibaba", "Ingress") => format!("{body}  loadBalancer: {{ingressClass: platform-alb}}\n"),
+        ("tencent", _) => format!("{body}  network: public\n"),
+        _ => body.to_string(),
+    };
+    format!(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: web, namespace: default}}\nspec:\n  provider: {provider}\n{body}  {provider}:\n    {group}:\n{fields}"
+    )
+}
+
+/// One field's YAML line, the annotation key it sets and the text it must have.
+type FieldCase = (String, String, String);
+
+#[test]
+fn every_offered_key_renders_from_its_typed_field_in_the_controllers_spelling() {
+    let mut groups: BTreeMap<(String, String), Vec<FieldCase>> = BTreeMap::new();
+    for e in entries() {
+        if e["handling"] != "typed provider field" {
+            continue;
+        }
+        let (yaml, text) = sample(&e["value"]).expect("a sample value");
+        let key = e["key"].as_str().unwrap().to_string();
+        let pattern = key.contains('<');
+        for field in e["specField"].as_str().unwrap().split(", ") {
+            let parts: Vec<&str> = field.split('.').collect();
+            let (provider, group, name) = (parts[1], parts[2], parts[3]);
+            let (line, key) = if pattern {
+                let open = key.find('<').unwrap();
+                let close = key.rfind('>').unwrap();
+                (
+                    format!("      {name}: {{web-b: {yaml}}}\n"),
+                    format!("{}web-b{}", &key[..open], &key[close + 1..]),
+                )
+            } else {
+                (format!("      {name}: {yaml}\n"), key.clone())
+            };
+            let kind = if group == "service" {
+                "Service"
+            } else {
+                "Ingress"
+            };
+            groups
+                .entry((provider.to_string(), kind.to_string()))
+                .or_default()
+                .push((line, key, text.clone()));
+        }
+    }
+    assert!(groups.len() >= 5, "{:?}", groups.keys());
+    for ((provider, kind), fields) in groups {
+        let group = kind.to_ascii_lowercase();
+        let lines: String = fields.iter().map(|(l, _, _)| l.as_str()).collect();
+        let text = spec(&provider, &kind, &group, &lines);
+        let out = lbgen(&["render", "-f", "-", "-o", "json"], Some(&text));
+        assert!(
+            out.status.success(),
+            "{provider} {kind}:\n{}\n{text}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rendered: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+        let items = rendered["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![rendered.clone()]);
+        let object = items
+            .iter()
+            .find(|o| o["kind"] == kind.as_str())
+            .unwrap_or_else(|| panic!("{provider}: no {kind} in {rendered}"));
+        let got = &object["metadata"]["annotations"];
+        for (_, key, want) in &fields {
+            assert_eq!(
+                got[key].as_str(),
+                Some(want.as_str()),
+                "{provider} {kind} `{key}` in {got}"
+            );
+        }
+    }
+}
+
+fn render_error(text: &str) -> String {
+    let out = lbgen(&["render", "-f", "-"], Some(text));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_wrong_value_is_an_error_at_its_line_and_column_with_the_fix() {
+    let cases = [
+        // (field line, expected message part, line:col)
+        (
+            "      aclType: whte\n",
+            "expected one of `white`, `black` (did you mean `white`?)",
+            ":11:16",
+        ),
+        ("      aclTyp: white\n", "did you mean `aclType`?", ":11:7"),
+        (
+            "      deleteProtection: true\n",
+            "expected one of `on`, `off`",
+            ":11:25",
+        ),
+        (
+            "      additionalResourceTags: [a=b, \"c,d\"]\n",
+            "cannot hold `,`",
+            ":11:37",
+        ),
+        (
+            "      additionalResourceTags: a=b\n",
+            "expected a YAML list",
+            ":11:31",
+        ),
+    ];
+    for (line, message, at) in cases {
+        let text = spec("alibaba", "Service", "service", line);
+        let err = render_error(&text);
+        assert!(err.contains(message), "{line}: {err}");
+        assert!(
+            err.contains(&format!("<stdin>{at}")),
+            "{line} at {at}: {err}"
+        );
+    }
+}
+
+#[test]
+fn durations_convert_to_the_annotations_unit_or_say_why_not() {
+    // Alibaba CLB connection-drain-timeout: seconds (CLB-PAGE, 10..900).
+    let entries = entries();
+    let drain = entries.iter().find(|e| {
+        e["key"] == "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-connection-drain-timeout"
+    });
+    let Some(drain) = drain.filter(|e| e["handling"] == "typed provider field") else {
+        return; // set by a shared spec field instead; its own tests cover the unit
+    };
+    let name = drain["specField"]
+        .as_str()
+        .unwrap()
+        .rsplit('.')
+        .next()
+        .unwrap()
+        .to_string();
+    let text = spec(
+        "alibaba",
+        "Service",
+        "service",
+        &format!("      {name}: 2m\n"),
+    );
+    let out = lbgen(&["render", "-f", "-", "-o", "json"], Some(&text));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"120\""));
+    let bare = render_error(&spec(
+        "alibaba",
+        "Service",
+        "service",
+        &format!("      {name}: 120\n"),
+    ));
+    assert!(bare.contains("expected a duration with its unit"), "{bare}");
+}
+
+#[test]
+fn a_group_for_the_other_kind_and_a_key_set_twice_are_errors() {
+    let text = spec("huawei", "Service", "ingress", "      aclId: [abc]\n");
+    let err = render_error(&text);
+    assert!(err.contains("[annotations/kind]"), "{err}");
+    assert!(err.contains("move it to the service group"), "{err}");
+    let twice = spec("huawei", "Service", "service", "      aclId: [abc]\n").replace(
+        "metadata: {name: web, namespace: default}",
+        "metadata: {name: web, namespace: default, annotations: {kubernetes.io/elb.acl-id: abc}}",
+    );
+    let err = render_error(&twice);
+    assert!(
+        err.contains("is set by spec.huawei.service.aclId too"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_pattern_field_takes_names_that_cannot_change_the_key() {
+    let entries = entries();
+    let Some(pattern) = entries.iter().find(|e| {
+        e["handling"] == "typed provider field" && e["key"].as_str().unwrap().contains('<')
+    }) else {
+        return;
+    };
+    let field = pattern["specField"]
+        .as_str()
+        .unwrap()
+        .split(", ")
+        .next()
+        .unwrap();
+    let parts: Vec<&str> = field.split('.').collect();
+    let kind = if parts[2] == "service" {
+        "Service"
+    } else {
+        "Ingress"
+    };
+    let (yaml, _) = sample(&pattern["value"]).unwrap();
+    let text = spec(
+        parts[1],
+        kind,
+        parts[2],
+        &format!("      {}: {{\"a/b\": {yaml}}}\n", parts[3]),
+    );
+    let err = render_error(&text);
+    assert!(err.contains("cannot be part of an annotation key"), "{err}");
+}
+
+#[test]
+fn the_schema_describes_every_typed_provider_field() {
+    let out = lbgen(&["schema"], None);
+    let schema: Value = serde_json::from_slice(&out.stdout).expect("schema JSON");
+    for e in entries()
+        .iter()
+        .filter(|e| e["handling"] == "typed provider field")
+    {
+        for field in e["specField"].as_str().unwrap().split(", ") {
+            let parts: Vec<&str> = field.split('.').collect();
+            let node = &schema["$defs"][format!("{}-settings", parts[1])]["properties"][parts[2]]["properties"]
+                [parts[3]];
+            let description = node["description"].as_str().unwrap_or_default();
+            assert!(
+                description.contains(e["key"].as_str().unwrap()),
+                "{field}: {node}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_documented_string_shape_has_an_example_that_fits_it() {
+    fn walk(ty: &Value, key: &str) {
+        if let Some(pattern) = ty["string"]["pattern"].as_str() {
+            let example = ty["string"]["example"].as_str();
+            let re = regex::Regex::new(pattern).expect("a valid pattern");
+            assert!(
+                example.is_some_and(|e| re.is_match(e)),
+                "`{key}`: pattern `{pattern}` needs an example that fits it, got {example:?}"
+            );
+        }
+        if ty["list"].is_object() {
+            walk(&ty["list"]["item"], key);
+        }
+    }
+    for e in entries() {
+        walk(&e["value"], e["key"].as_str().unwrap());
+    }
+}
