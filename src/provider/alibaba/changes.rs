@@ -2,14 +2,11 @@
 //! the changes the Alibaba cloud controller manager cannot apply to an existing load
 //! balancer, so `diff` can flag them before they are applied.
 
-use super::types::{
-    ADDRESS_TYPE, ALB_PREFIX, BACKEND_TYPE, CCM_PREFIX, IP_VERSION, LB_ID, MASTER_ZONE, SLAVE_ZONE,
-    ZONE_MAPS,
-};
+use super::types::{ADDRESS_TYPE, IP_VERSION, LB_ID, MASTER_ZONE, SLAVE_ZONE, ZONE_MAPS};
 use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
 
 /// Every annotation this pack writes starts with one of these.
-pub(crate) const OWNED_PREFIXES: &[&str] = &[CCM_PREFIX, ALB_PREFIX, BACKEND_TYPE];
+pub(crate) const OWNED_PREFIXES: &[&str] = super::keys::PREFIXES;
 
 const SERVICE: &[&str] = &["Service"];
 

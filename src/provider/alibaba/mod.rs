@@ -16,6 +16,7 @@
 
 pub(crate) mod changes;
 mod ingress;
+mod keys;
 mod kinds;
 pub(super) mod pack;
 mod service;

@@ -1,6 +1,7 @@
-//! ACK's annotation keys and the typed JSON values some of them carry, in one place: the
-//! mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only through
-//! these consts, and every JSON value is one of these structs, serialised once by
+//! The typed JSON values some of ACK's annotations carry, and the annotation keys (spelt
+//! once, in catalogues/alibaba.yaml, and re-exported here from `keys`): the mapping
+//! (`service`, `ingress`) and the change rules (`changes`) spell keys only through these
+//! consts, and every JSON value is one of these structs, serialised once by
 //! `Annotations::set_json`.
 //!
 //! CCM keys from `kubernetes/cloud-provider-alibaba-cloud`
@@ -13,89 +14,8 @@ use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A CCM Service key: the prefix `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-`
-/// and the key's own part.
-macro_rules! ccm {
-    ($name:literal) => {
-        concat!(
-            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-",
-            $name
-        )
-    };
-}
-
-/// An ALB Ingress key: the prefix `alb.ingress.kubernetes.io/` and the key's own part.
-macro_rules! alb {
-    ($name:literal) => {
-        concat!("alb.ingress.kubernetes.io/", $name)
-    };
-}
-
-/// What every CCM key starts with.
-pub(super) const CCM_PREFIX: &str = ccm!("");
-/// What every ALB Ingress key starts with.
-pub(super) const ALB_PREFIX: &str = alb!("");
-/// ENI backends: no `alibaba-cloud-loadbalancer-` part (`helper.BackendType`; CCM
-/// docs/usage.md, 23. Add pod eni to slb backend in terway network mode).
-pub(super) const BACKEND_TYPE: &str = "service.beta.kubernetes.io/backend-type";
-
-// The load balancer (CLB and NLB).
-pub(super) const LB_ID: &str = ccm!("id");
-pub(super) const FORCE_OVERRIDE: &str = ccm!("force-override-listeners");
-pub(super) const ADDRESS_TYPE: &str = ccm!("address-type");
-/// Never written by lbgen (IPv4 is the CCM's default); watched by `diff`.
-pub(super) const IP_VERSION: &str = ccm!("ip-version");
-pub(super) const ZONE_MAPS: &str = ccm!("zone-maps");
-pub(super) const VSWITCH_ID: &str = ccm!("vswitch-id");
-pub(super) const SPEC: &str = ccm!("spec");
-pub(super) const INSTANCE_CHARGE_TYPE: &str = ccm!("instance-charge-type");
-pub(super) const MASTER_ZONE: &str = ccm!("master-zoneid");
-pub(super) const SLAVE_ZONE: &str = ccm!("slave-zoneid");
-pub(super) const LB_NAME: &str = ccm!("name");
-pub(super) const CHARGE_TYPE: &str = ccm!("charge-type");
-pub(super) const BANDWIDTH: &str = ccm!("bandwidth");
-pub(super) const HOSTNAME: &str = ccm!("hostname");
-
-// Listeners and server groups.
-pub(super) const SCHEDULER: &str = ccm!("scheduler");
-pub(super) const PERSISTENCE_TIMEOUT: &str = ccm!("persistence-timeout");
-pub(super) const STICKY_SESSION: &str = ccm!("sticky-session");
-pub(super) const STICKY_SESSION_TYPE: &str = ccm!("sticky-session-type");
-pub(super) const COOKIE_TIMEOUT: &str = ccm!("cookie-timeout");
-pub(super) const PROTOCOL_PORT: &str = ccm!("protocol-port");
-pub(super) const CERT_ID: &str = ccm!("cert-id");
-pub(super) const SERVER_GROUP_TYPE: &str = ccm!("server-group-type");
-pub(super) const VGROUP_PORT: &str = ccm!("vgroup-port");
-pub(super) const WEIGHT: &str = ccm!("weight");
-
-// Health checks.
-pub(super) const HEALTH_CHECK_SWITCH: &str = ccm!("health-check-switch");
-pub(super) const HEALTH_CHECK_FLAG: &str = ccm!("health-check-flag");
-pub(super) const HEALTH_CHECK_TYPE: &str = ccm!("health-check-type");
-pub(super) const HEALTH_CHECK_TIMEOUT: &str = ccm!("health-check-timeout");
-pub(super) const HEALTH_CHECK_CONNECT_TIMEOUT: &str = ccm!("health-check-connect-timeout");
-pub(super) const HEALTH_CHECK_URI: &str = ccm!("health-check-uri");
-pub(super) const HEALTH_CHECK_CONNECT_PORT: &str = ccm!("health-check-connect-port");
-pub(super) const HEALTH_CHECK_INTERVAL: &str = ccm!("health-check-interval");
-pub(super) const HEALTHY_THRESHOLD: &str = ccm!("healthy-threshold");
-pub(super) const UNHEALTHY_THRESHOLD: &str = ccm!("unhealthy-threshold");
-
-// The ALB Ingress.
-pub(super) const ALB_LISTEN_PORTS: &str = alb!("listen-ports");
-pub(super) const ALB_HEALTH_ENABLED: &str = alb!("healthcheck-enabled");
-pub(super) const ALB_HEALTH_PROTOCOL: &str = alb!("healthcheck-protocol");
-pub(super) const ALB_HEALTH_PATH: &str = alb!("healthcheck-path");
-pub(super) const ALB_HEALTH_PORT: &str = alb!("healthcheck-connect-port");
-pub(super) const ALB_HEALTH_INTERVAL: &str = alb!("healthcheck-interval-seconds");
-pub(super) const ALB_HEALTH_TIMEOUT: &str = alb!("healthcheck-timeout-seconds");
-pub(super) const ALB_HEALTHY_THRESHOLD: &str = alb!("healthy-threshold-count");
-pub(super) const ALB_UNHEALTHY_THRESHOLD: &str = alb!("unhealthy-threshold-count");
-pub(super) const ALB_STICKY_SESSION: &str = alb!("sticky-session");
-pub(super) const ALB_STICKY_SESSION_TYPE: &str = alb!("sticky-session-type");
-pub(super) const ALB_COOKIE_TIMEOUT: &str = alb!("cookie-timeout");
-pub(super) const ALB_BACKEND_SCHEDULER: &str = alb!("backend-scheduler");
-/// Followed by the forward action's name (seed 003).
-pub(super) const ALB_ACTIONS: &str = alb!("actions.");
+/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
+pub(super) use super::keys::*;
 
 /// One entry of `listen-ports`: `{"HTTP": 80}` or `{"HTTPS": 443}` (docs/usage.md,
 /// "Configure custom listening ports").

@@ -3,15 +3,13 @@
 //! change in place. The keys CCE writes itself are the catalogue's (`writer: controller`
 //! in `catalogues/huawei.yaml`), which `diff` reads through `annotation_ownership`.
 
-use super::types::{
-    ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, ELB_PASS_THROUGH, ELB_PREFIX,
-};
+use super::types::{ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, ELB_PASS_THROUGH};
 use crate::provider::changes::{ChangeRule, ControllerRewrite, Field, Impact, Trigger};
 
 const LB_KINDS: &[&str] = &["Service", "Ingress"];
 
 /// Every annotation this pack writes starts with this.
-pub(crate) const OWNED_PREFIXES: &[&str] = &[ELB_PREFIX];
+pub(crate) const OWNED_PREFIXES: &[&str] = super::keys::PREFIXES;
 
 /// What CCE writes over lbgen's values with the same meaning: seed 002 (Notes and
 /// Constraints): with node-level affinity (`externalTrafficPolicy: Local`) CCE sets

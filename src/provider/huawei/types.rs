@@ -1,6 +1,7 @@
-//! CCE's annotation keys and the typed JSON values some of them carry, in one place: the
-//! mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only through
-//! these consts, and every JSON value is one of these structs, serialised once by
+//! The typed JSON values some of CCE's annotations carry, and the annotation keys (spelt
+//! once, in catalogues/huawei.yaml, and re-exported here from `keys`): the mapping
+//! (`service`, `ingress`) and the change rules (`changes`) spell keys only through these
+//! consts, and every JSON value is one of these structs, serialised once by
 //! `Annotations::set_json` (a field the spec leaves out is left out, so CCE's default
 //! applies).
 //!
@@ -12,29 +13,8 @@ use crate::spec::values::{ClusterVersion, PortRef};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(super) const ELB_ID: &str = "kubernetes.io/elb.id";
-pub(super) const ELB_CLASS: &str = "kubernetes.io/elb.class";
-pub(super) const ELB_AUTOCREATE: &str = "kubernetes.io/elb.autocreate";
-pub(super) const ELB_IP_TARGET: &str = "kubernetes.io/elb.ip-target-enabled";
-pub(super) const ELB_ALGORITHM: &str = "kubernetes.io/elb.lb-algorithm";
-pub(super) const ELB_AFFINITY_MODE: &str = "kubernetes.io/elb.session-affinity-mode";
-pub(super) const ELB_AFFINITY_OPTION: &str = "kubernetes.io/elb.session-affinity-option";
-pub(super) const ELB_HEALTH_FLAG: &str = "kubernetes.io/elb.health-check-flag";
-pub(super) const ELB_HEALTH_OPTION: &str = "kubernetes.io/elb.health-check-option";
-pub(super) const ELB_HEALTH_OPTIONS: &str = "kubernetes.io/elb.health-check-options";
-pub(super) const ELB_PROTOCOL_PORT: &str = "kubernetes.io/elb.protocol-port";
-pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
-pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
-pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
-pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
-/// Followed by the forward action's name (cce_10_0949).
-pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
-pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
-/// What every key above starts with.
-pub(super) const ELB_PREFIX: &str = "kubernetes.io/elb.";
-
-/// The CCE-only path field (seed 000): not in the upstream Ingress schema.
-pub(super) const URL_MATCH_MODE: &str = "ingress.beta.kubernetes.io/url-match-mode";
+/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
+pub(super) use super::keys::*;
 
 /// From v1.22 CCE Ingresses name their class in `spec.ingressClassName`; before, by
 /// annotation (cce_10_0252 and cce_10_0695: `kubernetes.io/ingress.class: cce` only for

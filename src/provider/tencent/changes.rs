@@ -2,22 +2,13 @@
 //! the keys TKE's controllers write themselves, and changes the CLB cannot take in place.
 
 use super::types::{
-    INGRESS_CLOUD_PREFIX, INGRESS_EXISTING_LB, INGRESS_LB_ID, INGRESS_PREFIX, INGRESS_SUBNET,
-    LOCAL_BIND, QCLOUD_PREFIX, SERVICE_CLOUD_PREFIX, SERVICE_EXISTING_LB, SERVICE_EXTENSIVE,
-    SERVICE_LB_ID, SERVICE_LB_NAT_IPV6, SERVICE_SUBNET, TKE_PREFIX,
+    INGRESS_EXISTING_LB, INGRESS_LB_ID, INGRESS_SUBNET, SERVICE_EXISTING_LB, SERVICE_LB_ID,
+    SERVICE_LB_NAT_IPV6, SERVICE_SUBNET,
 };
 use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
 
 /// Every annotation this pack writes starts with one of these (providers.md, Tencent).
-pub(crate) const OWNED_PREFIXES: &[&str] = &[
-    TKE_PREFIX,
-    QCLOUD_PREFIX,
-    SERVICE_EXTENSIVE,
-    LOCAL_BIND,
-    SERVICE_CLOUD_PREFIX,
-    INGRESS_CLOUD_PREFIX,
-    INGRESS_PREFIX,
-];
+pub(crate) const OWNED_PREFIXES: &[&str] = super::keys::PREFIXES;
 
 /// Written by TKE's controllers, never by lbgen (providers.md "never emit").
 pub(crate) const WRITTEN_BY_TKE: &[&str] = &[SERVICE_LB_ID, SERVICE_LB_NAT_IPV6, INGRESS_LB_ID];

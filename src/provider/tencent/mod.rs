@@ -17,6 +17,7 @@ pub(crate) mod changes;
 mod config;
 mod eni;
 mod ingress;
+mod keys;
 mod kinds;
 pub(super) mod pack;
 mod service;

@@ -3,8 +3,9 @@
 //! `networking.k8s.io/v1beta1` Ingress of clusters older than 1.19, and the
 //! strategic-merge patch that makes a workload's pods ENI pods.
 //!
-//! The mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only
-//! through the consts here; every JSON annotation value is one of the `*Value` structs,
+//! The annotation keys are spelt once, in catalogues/tencent.yaml, and re-exported here
+//! from `keys`: the mapping (`service`, `ingress`) and the change rules (`changes`) spell
+//! keys only through them; every JSON annotation value is one of the `*Value` structs,
 //! serialised once by `Annotations::set_json`.
 //!
 //! The mapping builds the TkeServiceConfig spec from these structs (so the output has one
@@ -18,45 +19,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-// What the keys this pack writes start with (providers.md, Tencent).
-pub(super) const TKE_PREFIX: &str = "service.kubernetes.io/tke-";
-pub(super) const QCLOUD_PREFIX: &str = "service.kubernetes.io/qcloud-";
-pub(super) const SERVICE_CLOUD_PREFIX: &str = "service.cloud.tencent.com/";
-pub(super) const INGRESS_CLOUD_PREFIX: &str = "ingress.cloud.tencent.com/";
-pub(super) const INGRESS_PREFIX: &str = "kubernetes.io/ingress.";
-
-// The load balancer of a Service (providers.md, "What a spec becomes", Service column).
-pub(super) const SERVICE_EXISTING_LB: &str = "service.kubernetes.io/tke-existed-lbid";
-pub(super) const SERVICE_SUBNET: &str =
-    "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid";
-pub(super) const SERVICE_CHARGE_TYPE: &str =
-    "service.kubernetes.io/qcloud-loadbalancer-internet-charge-type";
-pub(super) const SERVICE_BANDWIDTH: &str =
-    "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out";
-pub(super) const SERVICE_EXTENSIVE: &str = "service.kubernetes.io/service.extensiveParameters";
-pub(super) const SERVICE_DIRECT_ACCESS: &str = "service.cloud.tencent.com/direct-access";
-pub(super) const SERVICE_CONFIG: &str = "service.cloud.tencent.com/tke-service-config";
-pub(super) const SPECIFY_PROTOCOL: &str = "service.cloud.tencent.com/specify-protocol";
-pub(super) const PREVENT_LOOPBACK: &str = "service.cloud.tencent.com/prevent-loopback";
-pub(super) const LOCAL_BIND: &str = "service.kubernetes.io/local-svc-only-bind-node-with-pod";
-
-// The load balancer of an Ingress (providers.md, Ingress column).
-pub(super) const INGRESS_EXISTING_LB: &str = "kubernetes.io/ingress.existLbId";
-pub(super) const INGRESS_SUBNET: &str = "kubernetes.io/ingress.subnetId";
-pub(super) const INGRESS_CHARGE_TYPE: &str = "kubernetes.io/ingress.internetChargeType";
-pub(super) const INGRESS_BANDWIDTH: &str = "kubernetes.io/ingress.internetMaxBandwidthOut";
-pub(super) const INGRESS_EXTENSIVE: &str = "kubernetes.io/ingress.extensiveParameters";
-pub(super) const INGRESS_DIRECT_ACCESS: &str = "ingress.cloud.tencent.com/direct-access";
-pub(super) const INGRESS_CONFIG: &str = "ingress.cloud.tencent.com/tke-service-config";
-pub(super) const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
-pub(super) const RULE_MIX: &str = "kubernetes.io/ingress.rule-mix";
-pub(super) const HTTP_RULES: &str = "kubernetes.io/ingress.http-rules";
-pub(super) const HTTPS_RULES: &str = "kubernetes.io/ingress.https-rules";
-
-// Written by TKE's controllers, never by lbgen (providers.md "never emit").
-pub(super) const SERVICE_LB_ID: &str = "service.kubernetes.io/loadbalance-id";
-pub(super) const SERVICE_LB_NAT_IPV6: &str = "service.kubernetes.io/loadbalance-nat-ipv6";
-pub(super) const INGRESS_LB_ID: &str = "kubernetes.io/ingress.qcloud-loadbalance-id";
+/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
+pub(super) use super::keys::*;
 
 /// The keys of the rows that a Service and an Ingress spell differently (providers.md,
 /// "What a spec becomes"): which of the consts above an object's annotations use.
