@@ -105,6 +105,12 @@ fn string_sample(ty: &Value) -> String {
 }
 
 fn spec(provider: &str, kind: &str, group: &str, fields: &str) -> String {
+    spec_for(provider, kind, group, "", fields)
+}
+
+/// A spec whose load balancer is of `family` (`nlb`: an Alibaba NLB in two zones; `""`:
+/// the provider's default).
+fn spec_for(provider: &str, kind: &str, group: &str, family: &str, fields: &str) -> String {
     let body = match kind {
         "Service" => {
             "  exposure: service\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n"
@@ -120,8 +126,17 @@ fn spec(provider: &str, kind: &str, group: &str, fields: &str) -> String {
         ("tencent", _) => format!("{body}  network: public\n"),
         _ => body.to_string(),
     };
+    let (body, block) = match family {
+        "nlb" => (
+            format!(
+                "{body}  loadBalancer: {{create: {{zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-a1, vsw-b2]}}}}\n"
+            ),
+            "    loadBalancerType: nlb\n",
+        ),
+        _ => (body, ""),
+    };
     format!(
-        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: web, namespace: default}}\nspec:\n  provider: {provider}\n{body}  {provider}:\n    {group}:\n{fields}"
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: web, namespace: default}}\nspec:\n  provider: {provider}\n{body}  {provider}:\n{block}    {group}:\n{fields}"
     )
 }
 
@@ -130,12 +145,33 @@ type FieldCase = (String, String, String);
 
 #[test]
 fn every_offered_key_renders_from_its_typed_field_in_the_controllers_spelling() {
-    let mut groups: BTreeMap<(String, String), Vec<FieldCase>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String, String, String), Vec<FieldCase>> = BTreeMap::new();
     for e in entries() {
         if e["handling"] != "typed provider field" {
             continue;
         }
-        let (yaml, text) = sample(&e["value"]).expect("a sample value");
+        // A key read for some load-balancer families only goes on one of those (the
+        // default family where it is among them), with that family's value type.
+        let families: Vec<&str> = e["families"]
+            .as_array()
+            .map(|f| f.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let family = match families.first() {
+            Some(first) if !families.contains(&"clb") => first.to_string(),
+            _ => String::new(),
+        };
+        // Keys documented as exclusive with others are set in a spec of their own.
+        let alone = e["conflicts"].as_array().is_some_and(|c| !c.is_empty());
+        let batch = if alone {
+            e["key"].as_str().unwrap().to_string()
+        } else {
+            String::new()
+        };
+        let ty = match e["by_family"][&family]["value"].is_object() {
+            true => &e["by_family"][&family]["value"],
+            false => &e["value"],
+        };
+        let (yaml, text) = sample(ty).expect("a sample value");
         let key = e["key"].as_str().unwrap().to_string();
         let pattern = key.contains('<');
         for field in e["specField"].as_str().unwrap().split(", ") {
@@ -157,16 +193,21 @@ fn every_offered_key_renders_from_its_typed_field_in_the_controllers_spelling() 
                 "Ingress"
             };
             groups
-                .entry((provider.to_string(), kind.to_string()))
+                .entry((
+                    provider.to_string(),
+                    kind.to_string(),
+                    family.clone(),
+                    batch.clone(),
+                ))
                 .or_default()
                 .push((line, key, text.clone()));
         }
     }
     assert!(groups.len() >= 5, "{:?}", groups.keys());
-    for ((provider, kind), fields) in groups {
+    for ((provider, kind, family, _), fields) in groups {
         let group = kind.to_ascii_lowercase();
         let lines: String = fields.iter().map(|(l, _, _)| l.as_str()).collect();
-        let text = spec(&provider, &kind, &group, &lines);
+        let text = spec_for(&provider, &kind, &group, &family, &lines);
         let out = lbgen(&["render", "-f", "-", "-o", "json"], Some(&text));
         assert!(
             out.status.success(),

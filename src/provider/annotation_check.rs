@@ -30,6 +30,9 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     };
     let own = all.iter().find(|c| c.provider == plan.provider.as_str());
     let mut out = typed_fields(own, plan);
+    if let Some(catalogue) = own {
+        out.extend(super::annotation_relations::check(catalogue, plan));
+    }
     for (key, value) in &plan.annotations {
         let field = format!("metadata.annotations[\"{key}\"]");
         let finding = |severity, rule: &str, message: String| Diagnostic {
@@ -64,6 +67,12 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
                 Ok(Some(entry)) if !unchecked => {
                     if let Some((rule, message)) = judge(entry, key, value, plan) {
                         out.push(finding(Severity::Error, rule, message));
+                    } else if !entry.documented {
+                        out.push(finding(
+                            Severity::Warning,
+                            "annotations/undocumented",
+                            format!("`{key}` is read by the controller's code, but no {} page documents it: it may change without notice ({})", catalogue.provider, entry.source),
+                        ));
                     }
                 }
                 Ok(Some(_)) => out.push(finding(
@@ -97,7 +106,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
 
 /// The entry of `key` for `kind`; `Err` with the kinds it goes on when it is documented
 /// for other kinds only.
-fn entry_for<'a>(
+pub(super) fn entry_for<'a>(
     catalogue: &'a Catalogue,
     key: &str,
     kind: &str,
@@ -146,7 +155,11 @@ fn judge(entry: &Entry, key: &str, value: &str, plan: &Plan) -> Option<(&'static
             format!("`{key}` is written by the cloud's controller, never by users; remove it"),
         ));
     }
-    if let Some(problem) = value_problem(&entry.value, value) {
+    let family = plan.provider.pack().family(plan);
+    if let Some(finding) = family_problem(entry, key, family) {
+        return Some(finding);
+    }
+    if let Some(problem) = value_problem(&entry.value_for(family), value) {
         let written = match (entry.lbgen, &entry.spec_field) {
             (Handling::Written, Some(field)) => {
                 format!("; lbgen writes this key itself from {field}, so leave it out")
@@ -162,6 +175,22 @@ fn judge(entry: &Entry, key: &str, value: &str, plan: &Plan) -> Option<(&'static
         ));
     }
     gate_problem(entry, key, plan, "annotation")
+}
+
+/// The finding when the controller does not read `key` for the plan's load-balancer family.
+fn family_problem(
+    entry: &Entry,
+    key: &str,
+    family: Option<&str>,
+) -> Option<(&'static str, String)> {
+    let family = family.filter(|f| !entry.read_for(Some(f)))?;
+    Some((
+        "annotations/family",
+        format!(
+            "`{key}` is read for {} load balancers only, and this spec renders a {family} load balancer; its controller would ignore it: remove it, or change the load-balancer type",
+            entry.families.join(" and ")
+        ),
+    ))
 }
 
 /// The version-gate finding of `key` when the spec's cluster is older than its gate.
@@ -224,9 +253,12 @@ fn typed_fields(own: Option<&Catalogue>, plan: &Plan) -> Vec<Diagnostic> {
             continue;
         }
         let entry = own.and_then(|c| entry_for(c, &typed.key, kind).ok().flatten());
-        if let Some((rule, message)) =
-            entry.and_then(|e| gate_problem(e, &typed.key, plan, "field"))
-        {
+        let family = plan.provider.pack().family(plan);
+        let problem = entry.and_then(|e| {
+            family_problem(e, &typed.key, family)
+                .or_else(|| gate_problem(e, &typed.key, plan, "field"))
+        });
+        if let Some((rule, message)) = problem {
             out.push(finding(rule, message));
         }
     }

@@ -272,6 +272,24 @@ impl Entry {
         }
     }
 
+    /// The value type for `family`: its `by_family` override where it has one, else its own.
+    pub fn value_for(&self, family: Option<&str>) -> ValueType {
+        family
+            .and_then(|f| self.by_family.as_ref()?.get(f)?.get("value"))
+            .and_then(|v| serde_json::from_value::<ValueType>(v.clone()).ok())
+            .filter(|v| v.name().is_some())
+            .unwrap_or_else(|| self.value.clone())
+    }
+
+    /// Whether the controller reads the key for `family` (an entry that lists no families
+    /// is read for all).
+    pub fn read_for(&self, family: Option<&str>) -> bool {
+        match family {
+            Some(f) if !self.families.is_empty() => self.families.iter().any(|x| x == f),
+            _ => true,
+        }
+    }
+
     /// The key or the pattern, for people.
     pub fn name(&self) -> &str {
         self.key

@@ -9,6 +9,7 @@
 
 mod alibaba;
 pub mod annotation_check;
+mod annotation_relations;
 pub mod catalogue;
 pub mod catalogue_fields;
 pub mod changes;

@@ -141,6 +141,11 @@ pub trait Pack: Send + Sync {
     fn extension_fields(&self) -> &'static [ExtensionField] {
         &[]
     }
+    /// The load-balancer family the plan renders for, where the provider has several whose
+    /// controllers read different annotations (catalogue `families`, `by_family`).
+    fn family(&self, _plan: &Plan) -> Option<&'static str> {
+        None
+    }
     /// Its `spec.<id>` block: how it is read, described and sampled (see
     /// [`super::settings`]). By default a pack has none and accepts only an empty block.
     fn settings(&self) -> SettingsKind {

@@ -38,6 +38,18 @@ impl Pack for Alibaba {
         super::kinds::CUSTOM_KINDS
     }
 
+    /// A Service is a CLB or an NLB (`spec.alibaba.loadBalancerType`); the ALB Ingress keys
+    /// have no families.
+    fn family(&self, plan: &Plan) -> Option<&'static str> {
+        (plan.exposure == crate::spec::model::Exposure::Service).then(|| {
+            if super::service::is_nlb(plan) {
+                "nlb"
+            } else {
+                "clb"
+            }
+        })
+    }
+
     fn settings(&self) -> SettingsKind {
         SettingsKind::of::<super::types::AlibabaSettings>()
     }

@@ -28,10 +28,14 @@ fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
 
+/// Whether the plan's Service is an NLB (`spec.alibaba.loadBalancerType: nlb`).
+pub(super) fn is_nlb(plan: &Plan) -> bool {
+    settings::of::<AlibabaSettings>(plan).load_balancer_type == Some(LoadBalancerType::Nlb)
+}
+
 /// The Service of a plan with `exposure: service`.
 pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
-    let nlb =
-        settings::of::<AlibabaSettings>(plan).load_balancer_type == Some(LoadBalancerType::Nlb);
+    let nlb = is_nlb(plan);
     let mut a = Annotations::default();
     load_balancer(plan, nlb, &mut a);
     // Always written: the CCM sets a scheduler only when the annotation names one
