@@ -410,3 +410,92 @@ fn every_documented_string_shape_has_an_example_that_fits_it() {
         walk(&e["value"], e["key"].as_str().unwrap());
     }
 }
+
+#[test]
+fn the_documented_limits_of_the_conformance_keys_are_errors_at_their_line() {
+    // Each value breaks a limit the page of a conformance case states (tests/conformance/),
+    // so the corpus's values sit inside limits that are enforced, not just written down.
+    let cases = [
+        // (provider, kind, group, field line, expected message part, line:col)
+        (
+            // Older copies of the ACK CLB page write key:value; the CCM splits on `=`
+            // (catalogue disagreement on alibaba-cloud-loadbalancer-backend-label).
+            "alibaba",
+            "Service",
+            "service",
+            "      backendLabel: [\"failure-domain.beta.kubernetes.io/zone:ap-southeast-5a\"]\n",
+            "expected text matching `^[^=,]+=[^,]*$`",
+            ":11:22",
+        ),
+        (
+            // CLB-PAGE usage notes: annotation values are case-sensitive.
+            "alibaba",
+            "Service",
+            "service",
+            "      modificationProtection: consoleProtection\n",
+            "(did you mean `ConsoleProtection`?)",
+            ":11:31",
+        ),
+        (
+            // NLB-PAGE, Configure Listener New Connection Rate Limit (CPS): [0, 1000000].
+            "alibaba",
+            "Service",
+            "service",
+            "      cps: 1000001\n",
+            "expected 0..1000000",
+            ":11:12",
+        ),
+        (
+            // NLB-PAGE, Configure Listener Port Range: one range:port a list item.
+            "alibaba",
+            "Service",
+            "service",
+            "      listenerPortRange: [\"80-100:80,400-500:443\"]\n",
+            "cannot hold `,`",
+            ":11:27",
+        ),
+        (
+            // ALB-DICT, Priorities: 1~1000.
+            "alibaba",
+            "Ingress",
+            "ingress",
+            "      order: 1001\n",
+            "expected 1..1000",
+            ":11:14",
+        ),
+        (
+            "alibaba",
+            "Ingress",
+            "ingress",
+            "      order: 0\n",
+            "expected 1..1000",
+            ":11:14",
+        ),
+        (
+            // cce_10_0939 Table 1: 1 to 1000.
+            "huawei",
+            "Ingress",
+            "ingress",
+            "      ingressOrder: 1001\n",
+            "expected 1..1000",
+            ":10:21",
+        ),
+        (
+            // cce_10_0939 Table 1: rule-priority-enabled can only be set to true.
+            "huawei",
+            "Ingress",
+            "ingress",
+            "      rulePriorityEnabled: false\n",
+            "expected one of `true`",
+            ":10:28",
+        ),
+    ];
+    for (provider, kind, group, line, message, at) in cases {
+        let err = render_error(&spec(provider, kind, group, line));
+        assert!(err.contains(message), "{line}: {err}");
+        assert!(
+            err.contains(&format!("<stdin>{at}")),
+            "{line} at {at}: {err}"
+        );
+    }
+}
