@@ -77,8 +77,11 @@ fn sample(ty: &Value) -> Option<(String, String)> {
         };
         return Some((format!("[{a:?}, {b:?}]"), format!("{a}{separator}{b}")));
     }
-    if ty["json"].is_object() || !ty["json"].is_null() {
-        return Some(("{k: v}".into(), r#"{"k":"v"}"#.into()));
+    if !ty["json"].is_null() {
+        // The documented example (JSON is YAML flow syntax), written back compact.
+        let example = ty["json"]["example"].as_str().unwrap_or("{}");
+        let parsed: Value = serde_json::from_str(example).expect("a JSON example");
+        return Some((parsed.to_string(), parsed.to_string()));
     }
     let example = string_sample(&ty["string"]);
     Some((format!("{example:?}"), example))
@@ -498,4 +501,25 @@ fn the_documented_limits_of_the_conformance_keys_are_errors_at_their_line() {
             "{line} at {at}: {err}"
         );
     }
+}
+
+#[test]
+fn a_json_value_is_checked_against_its_documented_shape() {
+    // cce_10_0937: listen-ports is a list of one-key objects, HTTP or HTTPS, port 1..65535.
+    let text = spec(
+        "huawei",
+        "Ingress",
+        "ingress",
+        "      listenPorts: [{HTTP: 0}]\n",
+    );
+    let err = render_error(&text);
+    assert!(err.contains("$[0].HTTP is 0; expected 1..65535"), "{err}");
+    assert!(err.contains("<stdin>:10:20"), "{err}");
+    // The same shape checks a raw annotation.
+    let raw = spec("huawei", "Ingress", "ingress", "      {}\n").replace(
+        "metadata: {name: web, namespace: default}",
+        "metadata: {name: web, namespace: default, annotations: {kubernetes.io/elb.listen-ports: '[{\"HTTPS\": 70000}]'}}",
+    );
+    let err = render_error(&raw);
+    assert!(err.contains("$[0].HTTPS is 70000"), "{err}");
 }

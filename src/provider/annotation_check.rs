@@ -313,10 +313,13 @@ pub(super) fn value_problem(ty: &ValueType, value: &str) -> Option<String> {
             .filter(|&m| items.len() as u64 > m)
             .map(|m| format!("expected at most {m} items separated by `{separator}`"));
     }
-    if ty.json.is_some() {
-        return serde_json::from_str::<serde_json::Value>(value)
-            .err()
-            .map(|e| format!("expected JSON: {e}"));
+    if let Some(json) = &ty.json {
+        return match serde_json::from_str::<serde_json::Value>(value) {
+            Err(e) => Some(format!("expected JSON: {e}")),
+            Ok(parsed) => json
+                .get("schema")
+                .and_then(|schema| super::catalogue_json::problem(schema, &parsed)),
+        };
     }
     let pattern = ty.string.as_ref()?.get("pattern")?.as_str()?;
     let re = regex::Regex::new(pattern).ok()?;

@@ -12,6 +12,7 @@ pub mod annotation_check;
 mod annotation_relations;
 pub mod catalogue;
 pub mod catalogue_fields;
+mod catalogue_json;
 pub mod changes;
 mod huawei;
 mod id;
