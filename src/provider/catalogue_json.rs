@@ -75,24 +75,24 @@ fn check(schema: &Value, value: &Value, path: &str) -> Option<String> {
     if !is_words(schema) {
         return fields_problem(schema, &[], None, value, path);
     }
-    if let Some(forms) = schema.get("oneOf").and_then(Value::as_array) {
-        if !forms.iter().any(|f| check(f, value, path).is_none()) {
-            return Some(format!("{path} matches none of the documented forms"));
-        }
+    if let Some(forms) = schema.get("oneOf").and_then(Value::as_array)
+        && !forms.iter().any(|f| check(f, value, path).is_none())
+    {
+        return Some(format!("{path} matches none of the documented forms"));
     }
-    if let Some(want) = schema.get("const") {
-        if want != value {
-            return Some(format!("{path} must be {want}"));
-        }
+    if let Some(want) = schema.get("const")
+        && want != value
+    {
+        return Some(format!("{path} must be {want}"));
     }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
-            let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-            return Some(format!(
-                "{path} is {value}; expected one of {}",
-                list.join(", ")
-            ));
-        }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        return Some(format!(
+            "{path} is {value}; expected one of {}",
+            list.join(", ")
+        ));
     }
     if let Some(t) = schema.get("type") {
         let names: Vec<&str> = match t {
@@ -201,21 +201,19 @@ fn object_problem(schema: &Map<String, Value>, value: &Value, path: &str) -> Opt
             "{path} has {n} fields, outside its documented count"
         ));
     }
-    if let Some(names) = schema.get("propertyNames") {
-        if let Some(p) = object
+    if let Some(names) = schema.get("propertyNames")
+        && let Some(p) = object
             .keys()
             .find_map(|k| check(names, &Value::String(k.clone()), &format!("{path} key")))
-        {
-            return Some(p);
-        }
+    {
+        return Some(p);
     }
-    if let Some(each) = schema.get("values") {
-        if let Some(p) = object
+    if let Some(each) = schema.get("values")
+        && let Some(p) = object
             .iter()
             .find_map(|(k, v)| check(each, v, &format!("{path}.{k}")))
-        {
-            return Some(p);
-        }
+    {
+        return Some(p);
     }
     let fields = schema
         .get("properties")
