@@ -6,8 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network, PathMatch, Protocol,
-    ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    AccessControl, Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network,
+    PathMatch, Protocol, ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -72,6 +72,8 @@ pub struct Plan {
     pub traffic_policy: TrafficPolicy,
     /// The pods' owner.
     pub workload: Option<Workload>,
+    /// Source-address access control, when asked for.
+    pub access_control: Option<AccessControl>,
     /// The settings of the provider's own `spec.<id>` block, every field present: to rules
     /// as `lb.<id>` (`lb.<id>.<field>`), to the pack through
     /// `provider::settings::of`. Keyed by the provider's id (only the plan's own provider,
@@ -384,6 +386,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),
+        access_control: spec.access_control.clone(),
         settings: BTreeMap::from([(provider.as_str().to_string(), settings)]),
     })
 }

@@ -16,8 +16,8 @@ use crate::plan::{
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol, Network, PathMatch,
-    Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    AccessControl, AccessMode, Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol,
+    Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
@@ -136,6 +136,10 @@ fn service_plan() -> Option<Plan> {
             kind: WorkloadKind::Deployment,
             name: DnsLabel("web".into()),
             container: Some(DnsLabel("app".into())),
+        }),
+        access_control: Some(AccessControl {
+            mode: AccessMode::Deny,
+            acl_ids: vec!["acl-1".into()],
         }),
         // Every pack's block, so a pack's rules find `lb.<id>` whichever pack is probed.
         settings: registry()

@@ -61,3 +61,7 @@ spec_enum!(
     /// Route path matching.
     PathMatch { #[default] /** Prefix. */ Prefix = "prefix", /** Exact. */ Exact = "exact", /** Regular expression. */ Regex = "regex" }
 );
+spec_enum!(
+    /// Whether an access-control list admits only its addresses or all but them.
+    AccessMode { #[default] /** Only the listed addresses may connect (allow list). */ Allow = "allow", /** The listed addresses may not connect (deny list). */ Deny = "deny" }
+);

@@ -4,8 +4,8 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 pub use super::choices::{
-    Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier,
-    TrafficPolicy,
+    AccessMode, Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode,
+    Targets, Tier, TrafficPolicy,
 };
 use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
@@ -116,6 +116,10 @@ pub struct Spec {
     /// The pods' owner (kind and name), for providers that need changes to the pods (direct
     /// access to pods may need pods on ENIs).
     pub workload: Option<Workload>,
+    /// Which client addresses may reach the listeners: the cloud's own access-control
+    /// lists (IP address groups), created beforehand and named by id, as an allow list or a
+    /// deny list. Absent: lbgen leaves the load balancer's access control alone.
+    pub access_control: Option<AccessControl>,
     /// Annotation keys of `metadata.annotations` under a provider's prefixes that lbgen's
     /// catalogue does not know yet (newer than it): passed through unchecked, each with a
     /// warning. Without this, an unknown provider annotation is an error (its controller
@@ -373,4 +377,16 @@ pub enum WorkloadKind {
     StatefulSet,
     /// apps/v1 DaemonSet.
     DaemonSet,
+}
+
+/// Source-address access control of the load balancer's listeners.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AccessControl {
+    /// `allow`: only the addresses of the lists may connect; `deny`: all but them.
+    pub mode: AccessMode,
+    /// Ids of existing access-control lists (IP address groups) of the provider, at least
+    /// one; how many a provider takes and their shape: `kubectl lbgen explain
+    /// spec.accessControl --provider <id>`.
+    pub acl_ids: Vec<String>,
 }

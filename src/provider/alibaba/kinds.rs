@@ -77,6 +77,18 @@ struct AlbListener {
     protocol: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     certificates: Option<Vec<AlbCertificate>>,
+    #[serde(rename = "aclConfig", skip_serializing_if = "Option::is_none")]
+    acl_config: Option<AlbAclConfig>,
+}
+
+/// A listener's access control by existing ACL ids (`ListenerSpec.aclConfig`; `aclIds`
+/// from ALB Ingress controller v2.7.0).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AlbAclConfig {
+    acl_ids: Vec<String>,
+    /// `White` or `Black`.
+    acl_type: String,
 }
 
 /// Capitalised keys, as the ALB controller reads them.

@@ -8,19 +8,19 @@
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT,
-    FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
-    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
-    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME,
-    LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
-    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD,
-    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
+    ACL_ID, ACL_STATUS, ACL_TYPE, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID,
+    CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
+    HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH,
+    HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
+    INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT,
+    PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION,
+    STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
 use crate::provider::{Annotations, Manifest, bandwidth, service_manifest, settings};
 use crate::spec::model::{
-    Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
+    AccessMode, Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
 };
 use serde_json::{Value, json};
 
@@ -34,6 +34,9 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         settings::of::<AlibabaSettings>(plan).load_balancer_type == Some(LoadBalancerType::Nlb);
     let mut a = Annotations::default();
     load_balancer(plan, nlb, &mut a);
+    if !nlb {
+        clb_access_control(plan, &mut a);
+    }
     // Always written: the CCM sets a scheduler only when the annotation names one
     // (clbv1/listeners.go `isNeedUpdate`, nlbv2/server_groups.go), so leaving it out
     // would never undo an earlier choice.
@@ -156,6 +159,25 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
         ChargeMode::Bandwidth => "paybybandwidth",
         ChargeMode::Traffic => "paybytraffic",
     });
+}
+
+/// CLB listener access control (docs/usage.md, 18. Create LoadBalancer with acl: all three
+/// annotations are mandatory): one ACL id, which the policy checks has the `acl-` shape
+/// (`alibaba/clb-acl-id`), so no value can reach the CCM's ',' split of the id. NLB has no
+/// ACL (`alibaba/nlb-no-acl`).
+fn clb_access_control(plan: &Plan, a: &mut Annotations) {
+    let Some(acl) = &plan.access_control else {
+        return;
+    };
+    a.set(ACL_STATUS, "on");
+    a.set(ACL_ID, acl.acl_ids.join(","));
+    a.set(
+        ACL_TYPE,
+        match acl.mode {
+            AccessMode::Allow => "white",
+            AccessMode::Deny => "black",
+        },
+    );
 }
 
 /// CLB (docs/usage.md, 17. Setting scheduler) and NLB (NLB annotation page, "Specify the

@@ -67,6 +67,10 @@ pub(super) const CERT_ID: &str = ccm!("cert-id");
 pub(super) const SERVER_GROUP_TYPE: &str = ccm!("server-group-type");
 pub(super) const VGROUP_PORT: &str = ccm!("vgroup-port");
 pub(super) const WEIGHT: &str = ccm!("weight");
+/// CLB listener access control (docs/usage.md, 18. Create LoadBalancer with acl).
+pub(super) const ACL_STATUS: &str = ccm!("acl-status");
+pub(super) const ACL_ID: &str = ccm!("acl-id");
+pub(super) const ACL_TYPE: &str = ccm!("acl-type");
 
 // Health checks.
 pub(super) const HEALTH_CHECK_SWITCH: &str = ccm!("health-check-switch");

@@ -21,9 +21,12 @@ mod types;
 
 use super::{Annotations, Mapped};
 use crate::plan::Plan;
-use crate::spec::model::{ChargeMode, Exposure, Network, Tier};
+use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, Tier};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
-use types::{Autocreate, ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, PersistenceOption};
+use types::{
+    Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS, ELB_ID,
+    ELB_IP_TARGET, PersistenceOption,
+};
 
 /// Maps a plan to a CCE Service or Ingress.
 pub(super) fn map(plan: &Plan) -> Mapped {
@@ -82,6 +85,20 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
     if plan.ip_targets {
         // seed 000 table 1: only "true" is supported.
         a.set(ELB_IP_TARGET, "true");
+    }
+    if let Some(acl) = &plan.access_control {
+        // cce_10_0385 / cce_10_0695 "Blocklist/Trustlist": IP address group ids separated
+        // by commas (the policy admits only UUIDs, so no id carries a ','), the status
+        // on, and white (trustlist) or black (blocklist).
+        a.set(ELB_ACL_ID, acl.acl_ids.join(","));
+        a.set(ELB_ACL_STATUS, "on");
+        a.set(
+            ELB_ACL_TYPE,
+            match acl.mode {
+                AccessMode::Allow => "white",
+                AccessMode::Deny => "black",
+            },
+        );
     }
 }
 

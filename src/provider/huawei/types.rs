@@ -27,6 +27,10 @@ pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
 pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
 pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
 pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
+/// Access control (cce_10_0385 "Blocklist/Trustlist", cce_10_0695; same keys on both kinds).
+pub(super) const ELB_ACL_ID: &str = "kubernetes.io/elb.acl-id";
+pub(super) const ELB_ACL_STATUS: &str = "kubernetes.io/elb.acl-status";
+pub(super) const ELB_ACL_TYPE: &str = "kubernetes.io/elb.acl-type";
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
