@@ -19,7 +19,7 @@ use crate::spec::model::{
     AccessControl, AccessMode, Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol,
     Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
-use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
+use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
 
 fn text(s: &str) -> Option<String> {
@@ -76,6 +76,7 @@ fn service_plan() -> Option<Plan> {
                 subnet_id: text("s1"),
                 subnet_ids: vec!["s1".into()],
                 backend_subnet_ids: vec!["s2".into()],
+                address: Some(IpAddress("192.168.0.10".into())),
             }),
             override_listeners: true,
             hostname: text("probe.example.com"),

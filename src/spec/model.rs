@@ -7,7 +7,7 @@ pub use super::choices::{
     AccessMode, Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode,
     Targets, Tier, TrafficPolicy,
 };
-use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -231,6 +231,9 @@ pub struct Create {
     /// Backend subnets.
     #[serde(default)]
     pub backend_subnet_ids: Vec<String>,
+    /// A fixed private address (VIP) for the new LB, inside its subnet (`subnetId`);
+    /// absent: the cloud picks one. Only read when the LB is created.
+    pub address: Option<IpAddress>,
 }
 
 /// Public bandwidth of an auto-created LB.

@@ -12,9 +12,10 @@ use super::types::{
     CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
     HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH,
     HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
-    INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT,
-    PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION,
-    STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
+    INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType, MASTER_ZONE,
+    PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC,
+    STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT,
+    ZONE_MAPS,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -138,6 +139,11 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     } else {
         if let Some(vsw) = &create.subnet_id {
             a.set(VSWITCH_ID, vsw.clone());
+        }
+        if let Some(ip) = &create.address {
+            // An IP address, checked while the spec is read; intranet with a vSwitch only
+            // (`alibaba/clb-address-intranet`).
+            a.set(LB_IP, ip.0.clone());
         }
         if let Some(spec) = &create.l4_flavor {
             // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU

@@ -47,6 +47,9 @@ pub(super) const ADDRESS_TYPE: &str = ccm!("address-type");
 pub(super) const IP_VERSION: &str = ccm!("ip-version");
 pub(super) const ZONE_MAPS: &str = ccm!("zone-maps");
 pub(super) const VSWITCH_ID: &str = ccm!("vswitch-id");
+/// The fixed private address of a new intranet CLB (CLB page, "Specify an IP address for an
+/// internal-facing SLB instance").
+pub(super) const LB_IP: &str = ccm!("ip");
 pub(super) const SPEC: &str = ccm!("spec");
 pub(super) const INSTANCE_CHARGE_TYPE: &str = ccm!("instance-charge-type");
 pub(super) const MASTER_ZONE: &str = ccm!("master-zoneid");

@@ -75,6 +75,7 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
             bandwidth_sharetype: bandwidth.and_then(|bw| bw.share_type.as_deref()),
             eip_type: create.eip_type.as_deref(),
             vip_subnet_cidr_id: create.subnet_id.as_deref(),
+            vip_address: create.address.as_ref().map(|ip| ip.0.as_str()),
             available_zone: &create.zones,
             l4_flavor_name: create.l4_flavor.as_deref(),
             l7_flavor_name: create.l7_flavor.as_deref(),

@@ -71,6 +71,9 @@ pub(super) struct Autocreate<'a> {
     pub eip_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_subnet_cidr_id: Option<&'a str>,
+    /// The fixed private IPv4 address (cce_10_0385 Table 15 `vip_address`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vip_address: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub available_zone: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]

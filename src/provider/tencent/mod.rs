@@ -97,8 +97,9 @@ fn load_balancer(plan: &Plan, keys: &Keys, a: &mut Annotations) {
     let extensive = ExtensiveValue {
         load_balancer_name: create.name.as_deref(),
         zone_id: create.zones.first().map(String::as_str),
+        vip: create.address.as_ref().map(|ip| ip.0.as_str()),
     };
-    if extensive.load_balancer_name.is_some() || extensive.zone_id.is_some() {
+    if !extensive.is_empty() {
         a.set_json(keys.extensive, &extensive);
     }
 }

@@ -107,6 +107,16 @@ pub(super) struct ExtensiveValue<'a> {
     pub load_balancer_name: Option<&'a str>,
     #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<&'a str>,
+    /// CreateLoadBalancer `Vip`: the fixed address of the new CLB.
+    #[serde(rename = "Vip", skip_serializing_if = "Option::is_none")]
+    pub vip: Option<&'a str>,
+}
+
+impl ExtensiveValue<'_> {
+    /// Whether any parameter is set (the annotation is written only then).
+    pub(super) fn is_empty(&self) -> bool {
+        self.load_balancer_name.is_none() && self.zone_id.is_none() && self.vip.is_none()
+    }
 }
 
 /// One port's entry of `specify-protocol` (keyed by the port as a string): `protocol` a
