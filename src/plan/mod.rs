@@ -105,6 +105,8 @@ pub struct LoadBalancerPlan {
     pub hostname: Option<String>,
     /// A platform-owned IngressClass.
     pub ingress_class: Option<String>,
+    /// Resource tags, by key.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A Service listener.
@@ -327,6 +329,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             override_listeners: lb.override_listeners.unwrap_or(true),
             hostname: lb.hostname.clone(),
             ingress_class: lb.ingress_class.as_ref().map(|c| c.0.clone()),
+            tags: lb.tags.clone(),
         },
         None => LoadBalancerPlan {
             id: None,
@@ -335,6 +338,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             override_listeners: true,
             hostname: None,
             ingress_class: None,
+            tags: BTreeMap::new(),
         },
     };
     let health_check = spec.health_check.as_ref().map(|h| HealthPlan {

@@ -81,6 +81,7 @@ fn service_plan() -> Option<Plan> {
             override_listeners: true,
             hostname: text("probe.example.com"),
             ingress_class: text("probe"),
+            tags: map("team", "probe"),
         },
         selector: map("app", "probe"),
         listeners: vec![Listener {

@@ -203,6 +203,12 @@ pub struct LoadBalancer {
     /// Ingress: an IngressClass the platform team owns; lbgen then emits no LB
     /// configuration object and no IngressClass of its own.
     pub ingress_class: Option<DnsLabel>,
+    /// Resource tags of the load balancer, `key: value` (cost centre, owner), for billing
+    /// and search in the cloud console; keys and values may not contain `,` or `=`. Some
+    /// providers tag only a load balancer they create (`kubectl lbgen explain
+    /// spec.loadBalancer.tags --provider <id>`).
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Auto-create parameters.

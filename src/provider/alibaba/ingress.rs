@@ -223,6 +223,15 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
                 })
                 .collect();
             c.insert("zoneMappings".into(), Value::Array(mappings));
+            if !lb.tags.is_empty() {
+                // LoadBalancerSpec.tags: [{key, value}], in key order.
+                let tags: Vec<Value> = lb
+                    .tags
+                    .iter()
+                    .map(|(key, value)| json!({"key": key, "value": value}))
+                    .collect();
+                c.insert("tags".into(), Value::Array(tags));
+            }
             Value::Object(c)
         }
     };

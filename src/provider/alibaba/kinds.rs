@@ -59,6 +59,16 @@ struct AlbInstance {
     edition: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     zone_mappings: Option<Vec<ZoneMapping>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<AlbTag>>,
+}
+
+/// A resource tag of the ALB (`LoadBalancerSpec.tags`: `key`, `value`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlbTag {
+    key: String,
+    value: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -8,8 +8,8 @@
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ACL_ID, ACL_STATUS, ACL_TYPE, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID,
-    CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
+    ACL_ID, ACL_STATUS, ACL_TYPE, ADDITIONAL_TAGS, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE,
+    BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
     HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH,
     HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
     INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType, MASTER_ZONE,
@@ -19,7 +19,9 @@ use super::types::{
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
-use crate::provider::{Annotations, Manifest, bandwidth, service_manifest, settings};
+use crate::provider::{
+    Annotations, Manifest, bandwidth, key_value_list, service_manifest, settings,
+};
 use crate::spec::model::{
     AccessMode, Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
 };
@@ -113,6 +115,10 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
 /// An existing LB, or the creation parameters of a new one.
 fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let lb = &plan.load_balancer;
+    if !lb.tags.is_empty() {
+        // "k1=v1,k2=v2" (CLB and NLB pages; the CCM tags a reused instance too, from v2.10.0).
+        a.set(ADDITIONAL_TAGS, key_value_list(&lb.tags));
+    }
     if let Some(id) = &lb.id {
         a.set(LB_ID, id.clone());
         a.set(FORCE_OVERRIDE, lb.override_listeners.to_string());

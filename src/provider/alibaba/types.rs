@@ -50,6 +50,8 @@ pub(super) const VSWITCH_ID: &str = ccm!("vswitch-id");
 /// The fixed private address of a new intranet CLB (CLB page, "Specify an IP address for an
 /// internal-facing SLB instance").
 pub(super) const LB_IP: &str = ccm!("ip");
+/// Extra tags of the CLB or NLB (CLB page, "Add extra tags to the SLB instance").
+pub(super) const ADDITIONAL_TAGS: &str = ccm!("additional-resource-tags");
 pub(super) const SPEC: &str = ccm!("spec");
 pub(super) const INSTANCE_CHARGE_TYPE: &str = ccm!("instance-charge-type");
 pub(super) const MASTER_ZONE: &str = ccm!("master-zoneid");

@@ -19,13 +19,13 @@ pub(super) mod pack;
 mod service;
 mod types;
 
-use super::{Annotations, Mapped};
+use super::{Annotations, Mapped, key_value_list};
 use crate::plan::Plan;
 use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, Tier};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{
     Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS, ELB_ID,
-    ELB_IP_TARGET, PersistenceOption,
+    ELB_IP_TARGET, ELB_TAGS, PersistenceOption,
 };
 
 /// Maps a plan to a CCE Service or Ingress.
@@ -82,6 +82,11 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
             elb_virsubnet_ids: &create.backend_subnet_ids,
         };
         a.set_json(ELB_AUTOCREATE, &autocreate);
+        if !lb.tags.is_empty() {
+            // "key=value,key=value" (cce_10_0385 "Resource Tags"), in key order; the
+            // policies refuse ',' and '=' in keys and values (common/tag-text).
+            a.set(ELB_TAGS, key_value_list(&lb.tags));
+        }
     }
     if plan.ip_targets {
         // seed 000 table 1: only "true" is supported.

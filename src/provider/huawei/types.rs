@@ -31,6 +31,8 @@ pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate
 pub(super) const ELB_ACL_ID: &str = "kubernetes.io/elb.acl-id";
 pub(super) const ELB_ACL_STATUS: &str = "kubernetes.io/elb.acl-status";
 pub(super) const ELB_ACL_TYPE: &str = "kubernetes.io/elb.acl-type";
+/// Resource tags of an auto-created LB (cce_10_0385 "Resource Tags", cce_10_0695).
+pub(super) const ELB_TAGS: &str = "kubernetes.io/elb.tags";
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
