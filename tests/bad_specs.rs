@@ -255,6 +255,9 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("tag key with a comma", svc("  loadBalancer:\n    tags: {'a,b': c}\n"), 10, "without ','"),
         ("tags on an existing elb", svc("  loadBalancer:\n    id: abc\n    tags: {team: shop}\n"), 11, "tags only a load balancer it creates"),
         ("tags on an existing tencent clb", tsvc("  loadBalancer:\n    id: lb-6c8w2k1a\n    tags: {team: shop}\n"), 12, "only when it creates it"),
+        ("bad billing", svc("  loadBalancer:\n    create: {billing: monthly}\n"), 10, "expected one of `pay-by-usage`, `pay-by-spec`"),
+        ("pay-by-usage clb with a spec", asvc("  loadBalancer:\n    create: {billing: pay-by-usage, l4Flavor: slb.s1.small}\n"), 10, "takes no specification"),
+        ("billing on cce", svc("  loadBalancer:\n    create: {billing: pay-by-spec}\n"), 10, "no billing setting"),
     ]
 }
 

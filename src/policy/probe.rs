@@ -16,8 +16,9 @@ use crate::plan::{
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    AccessControl, AccessMode, Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol,
-    Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    AccessControl, AccessMode, Algorithm, Bandwidth, Billing, ChargeMode, Create, Exposure,
+    HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy,
+    Workload, WorkloadKind,
 };
 use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
@@ -77,6 +78,7 @@ fn service_plan() -> Option<Plan> {
                 subnet_ids: vec!["s1".into()],
                 backend_subnet_ids: vec!["s2".into()],
                 address: Some(IpAddress("192.168.0.10".into())),
+                billing: Some(Billing::PayBySpec),
             }),
             override_listeners: true,
             hostname: text("probe.example.com"),

@@ -4,8 +4,8 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 pub use super::choices::{
-    AccessMode, Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode,
-    Targets, Tier, TrafficPolicy,
+    AccessMode, Algorithm, Billing, Exposure, HealthProtocol, Network, PathMatch, Protocol,
+    StickyMode, Targets, Tier, TrafficPolicy,
 };
 use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
@@ -240,6 +240,10 @@ pub struct Create {
     /// A fixed private address (VIP) for the new LB, inside its subnet (`subnetId`);
     /// absent: the cloud picks one. Only read when the LB is created.
     pub address: Option<IpAddress>,
+    /// How the new LB instance is billed: `pay-by-spec` (a fixed specification, the
+    /// flavour) or `pay-by-usage` (capacity units used). Absent: the provider's default,
+    /// or what `l4Flavor` implies.
+    pub billing: Option<Billing>,
 }
 
 /// Public bandwidth of an auto-created LB.

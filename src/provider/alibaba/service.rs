@@ -23,7 +23,8 @@ use crate::provider::{
     Annotations, Manifest, bandwidth, key_value_list, service_manifest, settings,
 };
 use crate::spec::model::{
-    AccessMode, Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
+    AccessMode, Algorithm, Billing, ChargeMode, HealthProtocol, Network, Protocol, StickyMode,
+    Targets,
 };
 use serde_json::{Value, json};
 
@@ -152,10 +153,18 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
             a.set(LB_IP, ip.0.clone());
         }
         if let Some(spec) = &create.l4_flavor {
-            // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU
-            // (pkg/model/load_balancer.go `IsPayByCLCU`), which takes no spec.
             a.set(SPEC, spec.clone());
-            a.set(INSTANCE_CHARGE_TYPE, "PayBySpec");
+        }
+        // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU
+        // (pkg/model/load_balancer.go `IsPayByCLCU`), which takes no spec; PayBySpec without
+        // a spec gets the CCM's default spec (clbv1/loadbalancer.go). pay-by-usage with a
+        // spec is refused (`alibaba/clb-usage-billing-no-spec`).
+        match (create.billing, create.l4_flavor.is_some()) {
+            (Some(Billing::PayByUsage), _) => a.set(INSTANCE_CHARGE_TYPE, "PayByCLCU"),
+            (Some(Billing::PayBySpec), _) | (None, true) => {
+                a.set(INSTANCE_CHARGE_TYPE, "PayBySpec")
+            }
+            (None, false) => {}
         }
         if let Some(z) = create.zones.first() {
             a.set(MASTER_ZONE, z.clone());
