@@ -242,6 +242,22 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("tencent controller annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {service.kubernetes.io/loadbalance-id: lb-1}\nspec: {provider: tencent, exposure: service, network: public, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "written by TKE itself"),
         ("tencent auto config", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations: {service.cloud.tencent.com/tke-service-config-auto: \"true\"}\nspec: {provider: tencent, exposure: service, network: public, selector: {a: b}, ports: [{port: 80}]}\n".into(), 5, "remove the -auto annotation"),
         ("tencent class annotation", "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n  annotations:\n    kubernetes.io/ingress.class: nginx\nspec: {provider: tencent, exposure: ingress, network: public, routes: [{path: /, backends: [{service: a, port: 80}]}]}\n".into(), 6, "lbgen writes this key itself"),
+        // --- access control, fixed address, tags (issue 15) -----------------------------------
+        ("bad access mode", svc("  accessControl: {mode: whitelist, aclIds: [x]}\n"), 9, "expected one of `allow`, `deny`"),
+        ("access control without ids", svc("  accessControl: {mode: allow}\n"), 9, "missing required field `aclIds`"),
+        ("acl id with a comma", svc("  accessControl:\n    mode: allow\n    aclIds: ['a,b']\n"), 11, "lowercase UUID"),
+        ("acl on an old cce", svc("  cluster: {version: v1.23.11-r0}\n  accessControl: {mode: allow, aclIds: [5c20fdad-7288-11eb-b817-0255ac10158b]}\n"), 10, "needs CCE v1.23.12-r0"),
+        ("two acls on a clb", asvc("  accessControl: {mode: deny, aclIds: [acl-a1, acl-b2]}\n"), 9, "takes one access control list"),
+        ("acl on tencent", tsvc("  accessControl: {mode: deny, aclIds: [acl-a1]}\n"), 10, "nearest: security groups"),
+        ("address with a prefix length", svc("  loadBalancer:\n    create: {address: 10.0.0.0/8}\n"), 10, "not an IP address"),
+        ("address on a public clb", asvc("  network: public\n  loadBalancer:\n    create: {address: 192.168.0.10}\n"), 11, "only when it is internal"),
+        ("ipv6 address on cce", svc("  loadBalancer:\n    create: {address: '2001:db8::10'}\n"), 10, "only an IPv4 private address"),
+        ("tag key with a comma", svc("  loadBalancer:\n    tags: {'a,b': c}\n"), 10, "without ','"),
+        ("tags on an existing elb", svc("  loadBalancer:\n    id: abc\n    tags: {team: shop}\n"), 11, "tags only a load balancer it creates"),
+        ("tags on an existing tencent clb", tsvc("  loadBalancer:\n    id: lb-6c8w2k1a\n    tags: {team: shop}\n"), 12, "only when it creates it"),
+        ("bad billing", svc("  loadBalancer:\n    create: {billing: monthly}\n"), 10, "expected one of `pay-by-usage`, `pay-by-spec`"),
+        ("pay-by-usage clb with a spec", asvc("  loadBalancer:\n    create: {billing: pay-by-usage, l4Flavor: slb.s1.small}\n"), 10, "takes no specification"),
+        ("billing on cce", svc("  loadBalancer:\n    create: {billing: pay-by-spec}\n"), 10, "no billing setting"),
     ]
 }
 

@@ -45,7 +45,7 @@ fn meta(extra: &str) -> String {
     format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n{extra}")
 }
 
-const SPEC_FIELDS: &str = "`provider`, `cluster`, `exposure`, `decorate`, `network`, `loadBalancer`, `selector`, `ports`, `routes`, `backends`, `targets`, `ipTargets`, `algorithm`, `stickiness`, `healthCheck`, `passThrough`, `trafficPolicy`, `workload`, `uncheckedAnnotations`";
+const SPEC_FIELDS: &str = "`provider`, `cluster`, `exposure`, `decorate`, `network`, `loadBalancer`, `selector`, `ports`, `routes`, `backends`, `targets`, `ipTargets`, `algorithm`, `stickiness`, `healthCheck`, `passThrough`, `trafficPolicy`, `workload`, `accessControl`, `uncheckedAnnotations`";
 
 #[test]
 fn three_independent_mistakes_are_three_errors_at_their_lines() {
@@ -576,4 +576,48 @@ fn every_required_field_a_mapping_lacks_is_named_at_once() {
         ],
         "{stderr}"
     );
+}
+
+/// The issue-15 fields through the binary: a bad address, an ACL id that would split the
+/// comma-separated `kubernetes.io/elb.acl-id` and a tag that would split `elb.tags` all stop
+/// the run with exit code 2, each at its own file:line:column with the fix.
+#[test]
+fn access_address_and_tag_values_are_refused_where_they_are_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let spec = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer:\n    create: {address: 10.0.0.300}\n    tags: {team: 'a,b'}\n  accessControl: {mode: allow, aclIds: ['5c20fdad-7288-11eb-b817-0255ac10158b,x']}\n";
+    std::fs::write(dir.path().join("shop.yaml"), spec).expect("write");
+    let run = || {
+        Command::new(common::binary())
+            .current_dir(dir.path())
+            .args(["validate", "-f", "shop.yaml"])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run")
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "`10.0.0.300` is not an IP address: write an IPv4 address such as `192.168.0.10`"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> shop.yaml:10:23"), "{stderr}");
+    // With the address fixed, the rules judge the tag and the ACL id.
+    std::fs::write(
+        dir.path().join("shop.yaml"),
+        spec.replace("10.0.0.300", "10.0.0.30"),
+    )
+    .expect("write");
+    let out = run();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("[common/tag-text]"), "{stderr}");
+    assert!(stderr.contains("--> shop.yaml:11:5"), "{stderr}");
+    assert!(
+        stderr.contains("an ELB IP address group id is a lowercase UUID"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> shop.yaml:12:41"), "{stderr}");
 }

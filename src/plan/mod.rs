@@ -6,8 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network, PathMatch, Protocol,
-    ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    AccessControl, Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network,
+    PathMatch, Protocol, ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -76,6 +76,8 @@ pub struct Plan {
     pub traffic_policy: TrafficPolicy,
     /// The pods' owner.
     pub workload: Option<Workload>,
+    /// Source-address access control, when asked for.
+    pub access_control: Option<AccessControl>,
     /// The settings of the provider's own `spec.<id>` block, every field present: to rules
     /// as `lb.<id>` (`lb.<id>.<field>`), to the pack through
     /// `provider::settings::of`. Keyed by the provider's id (only the plan's own provider,
@@ -107,6 +109,8 @@ pub struct LoadBalancerPlan {
     pub hostname: Option<String>,
     /// A platform-owned IngressClass.
     pub ingress_class: Option<String>,
+    /// Resource tags, by key.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A Service listener.
@@ -329,6 +333,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             override_listeners: lb.override_listeners.unwrap_or(true),
             hostname: lb.hostname.clone(),
             ingress_class: lb.ingress_class.as_ref().map(|c| c.0.clone()),
+            tags: lb.tags.clone(),
         },
         None => LoadBalancerPlan {
             id: None,
@@ -337,6 +342,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             override_listeners: true,
             hostname: None,
             ingress_class: None,
+            tags: BTreeMap::new(),
         },
     };
     let health_check = spec.health_check.as_ref().map(|h| HealthPlan {
@@ -393,6 +399,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),
+        access_control: spec.access_control.clone(),
         settings: BTreeMap::from([(provider.as_str().to_string(), settings)]),
     })
 }

@@ -16,10 +16,11 @@ use crate::plan::{
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol, Network, PathMatch,
-    Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    AccessControl, AccessMode, Algorithm, Bandwidth, Billing, ChargeMode, Create, Exposure,
+    HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy,
+    Workload, WorkloadKind,
 };
-use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
+use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
 
 fn text(s: &str) -> Option<String> {
@@ -77,10 +78,13 @@ fn service_plan() -> Option<Plan> {
                 subnet_id: text("s1"),
                 subnet_ids: vec!["s1".into()],
                 backend_subnet_ids: vec!["s2".into()],
+                address: Some(IpAddress("192.168.0.10".into())),
+                billing: Some(Billing::PayBySpec),
             }),
             override_listeners: true,
             hostname: text("probe.example.com"),
             ingress_class: text("probe"),
+            tags: map("team", "probe"),
         },
         selector: map("app", "probe"),
         listeners: vec![Listener {
@@ -137,6 +141,10 @@ fn service_plan() -> Option<Plan> {
             kind: WorkloadKind::Deployment,
             name: DnsLabel("web".into()),
             container: Some(DnsLabel("app".into())),
+        }),
+        access_control: Some(AccessControl {
+            mode: AccessMode::Deny,
+            acl_ids: vec!["acl-1".into()],
         }),
         // Every pack's block, so a pack's rules find `lb.<id>` whichever pack is probed.
         settings: registry()

@@ -204,6 +204,14 @@ pub(crate) fn bandwidth(
     }
 }
 
+/// Resource tags as one `key=value,key=value` annotation value (Huawei's `elb.tags`,
+/// Alibaba's `additional-resource-tags`), in key order. The policies refuse `,` and `=` in
+/// keys and values (`common/tag-text`), so no tag can add or split an entry.
+pub(crate) fn key_value_list(tags: &BTreeMap<String, String>) -> String {
+    let pairs: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.join(",")
+}
+
 /// The labels of every emitted object: the spec's plus lbgen's managed-by label.
 pub(crate) fn labels(plan: &Plan) -> BTreeMap<String, String> {
     let mut labels = plan.labels.clone();

@@ -71,3 +71,11 @@ spec_enum!(
     /// Route path matching.
     PathMatch { #[default] /** Prefix. */ Prefix = "prefix", /** Exact. */ Exact = "exact", /** Regular expression. */ Regex = "regex" }
 );
+spec_enum!(
+    /// Whether an access-control list admits only its addresses or all but them.
+    AccessMode { #[default] /** Only the listed addresses may connect (allow list). */ Allow = "allow", /** The listed addresses may not connect (deny list). */ Deny = "deny" }
+);
+spec_enum!(
+    /// How a new load balancer's instance is billed.
+    Billing { #[default] /** By what it handles (capacity units used). */ PayByUsage = "pay-by-usage", /** By a fixed specification (flavour). */ PayBySpec = "pay-by-spec" }
+);

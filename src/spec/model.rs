@@ -4,10 +4,10 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 pub use super::choices::{
-    Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier,
-    TrafficPolicy,
+    AccessMode, Algorithm, Billing, Exposure, HealthProtocol, Network, PathMatch, Protocol,
+    StickyMode, Targets, Tier, TrafficPolicy,
 };
-use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,10 @@ pub struct Spec {
     /// The pods' owner (kind and name), for providers that need changes to the pods (direct
     /// access to pods may need pods on ENIs).
     pub workload: Option<Workload>,
+    /// Which client addresses may reach the listeners: the cloud's own access-control
+    /// lists (IP address groups), created beforehand and named by id, as an allow list or a
+    /// deny list. Absent: lbgen leaves the load balancer's access control alone.
+    pub access_control: Option<AccessControl>,
     /// Annotation keys of `metadata.annotations` under a provider's prefixes that lbgen's
     /// catalogue does not know yet (newer than it): passed through unchecked, each with a
     /// warning. Without this, an unknown provider annotation is an error (its controller
@@ -205,6 +209,12 @@ pub struct LoadBalancer {
     /// Ingress: an IngressClass the platform team owns; lbgen then emits no LB
     /// configuration object and no IngressClass of its own.
     pub ingress_class: Option<DnsLabel>,
+    /// Resource tags of the load balancer, `key: value` (cost centre, owner), for billing
+    /// and search in the cloud console; keys and values may not contain `,` or `=`. Some
+    /// providers tag only a load balancer they create (`kubectl lbgen explain
+    /// spec.loadBalancer.tags --provider <id>`).
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Auto-create parameters.
@@ -233,6 +243,13 @@ pub struct Create {
     /// Backend subnets.
     #[serde(default)]
     pub backend_subnet_ids: Vec<String>,
+    /// A fixed private address (VIP) for the new LB, inside its subnet (`subnetId`);
+    /// absent: the cloud picks one. Only read when the LB is created.
+    pub address: Option<IpAddress>,
+    /// How the new LB instance is billed: `pay-by-spec` (a fixed specification, the
+    /// flavour) or `pay-by-usage` (capacity units used). Absent: the provider's default,
+    /// or what `l4Flavor` implies.
+    pub billing: Option<Billing>,
 }
 
 /// Public bandwidth of an auto-created LB.
@@ -379,4 +396,16 @@ pub enum WorkloadKind {
     StatefulSet,
     /// apps/v1 DaemonSet.
     DaemonSet,
+}
+
+/// Source-address access control of the load balancer's listeners.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AccessControl {
+    /// `allow`: only the addresses of the lists may connect; `deny`: all but them.
+    pub mode: AccessMode,
+    /// Ids of existing access-control lists (IP address groups) of the provider, at least
+    /// one; how many a provider takes and their shape: `kubectl lbgen explain
+    /// spec.accessControl --provider <id>`.
+    pub acl_ids: Vec<String>,
 }

@@ -288,10 +288,35 @@ mod tests {
     }
 }
 
+/// An IP address (IPv4 dotted quad or IPv6), kept in its canonical spelling, so that it can
+/// go into a delimited or JSON annotation value unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct IpAddress(pub String);
+
+impl IpAddress {
+    /// Whether it is an IPv4 address.
+    pub fn is_ipv4(&self) -> bool {
+        self.0.parse::<std::net::Ipv4Addr>().is_ok()
+    }
+}
+
+impl<'de> Deserialize<'de> for IpAddress {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.parse::<std::net::IpAddr>() {
+            Ok(ip) => Ok(IpAddress(ip.to_string())),
+            Err(_) => Err(de::Error::custom(format!(
+                "`{s}` is not an IP address: write an IPv4 address such as `192.168.0.10` (or an IPv6 address such as `2408:4005:3ff::10`), without a prefix length or port"
+            ))),
+        }
+    }
+}
+
 /// JSON Schema of the checked value types: the same rules the deserialisers enforce, so
 /// editors flag a bad value before lbgen runs.
 mod schema {
-    use super::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
+    use super::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
     use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
     use std::borrow::Cow;
 
@@ -323,6 +348,9 @@ mod schema {
             {"type": "integer", "minimum": 1, "maximum": 65535},
             {"type": "string", "maxLength": 15, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}
         ]
+    });
+    inline_schema!(IpAddress, "IpAddress", {
+        "type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}], "examples": ["192.168.0.10"]
     });
     inline_schema!(Weight, "Weight", {"type": "integer", "minimum": 0, "maximum": 100});
     inline_schema!(Duration, "Duration", {

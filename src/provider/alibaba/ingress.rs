@@ -19,7 +19,9 @@ use crate::provider::{
     Annotations, Manifest, ingress_path, ingress_rules, labels, metadata, path_backend,
     split_shares,
 };
-use crate::spec::model::{Algorithm, HealthProtocol, Network, StickyMode};
+use crate::spec::model::{
+    AccessControl, AccessMode, Algorithm, HealthProtocol, Network, StickyMode,
+};
 use serde_json::{Map, Value, json};
 
 /// The controller's default listener (docs/usage.md, "Configure custom listening ports").
@@ -221,6 +223,15 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
                 })
                 .collect();
             c.insert("zoneMappings".into(), Value::Array(mappings));
+            if !lb.tags.is_empty() {
+                // LoadBalancerSpec.tags: [{key, value}], in key order.
+                let tags: Vec<Value> = lb
+                    .tags
+                    .iter()
+                    .map(|(key, value)| json!({"key": key, "value": value}))
+                    .collect();
+                c.insert("tags".into(), Value::Array(tags));
+            }
             Value::Object(c)
         }
     };
@@ -229,12 +240,16 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
         .iter()
         .map(|&IngressListener { port, tls }| {
             let certificates = certificates(plan, port);
-            match (tls, certificates.is_empty()) {
+            let mut listener = match (tls, certificates.is_empty()) {
                 (true, false) => {
                     json!({"port": port, "protocol": "HTTPS", "certificates": certificates})
                 }
                 _ => json!({"port": port, "protocol": "HTTP"}),
+            };
+            if let Some(acl) = &plan.access_control {
+                listener["aclConfig"] = acl_config(acl);
             }
+            listener
         })
         .collect();
     let labels = labels(plan);
@@ -248,6 +263,18 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
             context: json!({"name": class, "labels": labels}),
         },
     ]
+}
+
+/// A listener's `aclConfig` (configure-acl-access-control-through-albconfig, "Associate an
+/// existing ACL by using aclIds"): the ids as a YAML list, `White` (allow) or `Black` (deny).
+fn acl_config(acl: &AccessControl) -> Value {
+    json!({
+        "aclIds": acl.acl_ids,
+        "aclType": match acl.mode {
+            AccessMode::Allow => "White",
+            AccessMode::Deny => "Black",
+        },
+    })
 }
 
 /// Every certificate of the HTTPS routes on `port`, each once in route order; the first is

@@ -59,6 +59,16 @@ struct AlbInstance {
     edition: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     zone_mappings: Option<Vec<ZoneMapping>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<AlbTag>>,
+}
+
+/// A resource tag of the ALB (`LoadBalancerSpec.tags`: `key`, `value`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlbTag {
+    key: String,
+    value: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -77,6 +87,18 @@ struct AlbListener {
     protocol: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     certificates: Option<Vec<AlbCertificate>>,
+    #[serde(rename = "aclConfig", skip_serializing_if = "Option::is_none")]
+    acl_config: Option<AlbAclConfig>,
+}
+
+/// A listener's access control by existing ACL ids (`ListenerSpec.aclConfig`; `aclIds`
+/// from ALB Ingress controller v2.7.0).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AlbAclConfig {
+    acl_ids: Vec<String>,
+    /// `White` or `Black`.
+    acl_type: String,
 }
 
 /// Capitalised keys, as the ALB controller reads them.

@@ -8,19 +8,23 @@
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT,
-    FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
-    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
-    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME,
-    LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
-    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD,
-    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
+    ACL_ID, ACL_STATUS, ACL_TYPE, ADDITIONAL_TAGS, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE,
+    BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
+    HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH,
+    HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
+    INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType, MASTER_ZONE,
+    PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC,
+    STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT,
+    ZONE_MAPS,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
-use crate::provider::{Annotations, Manifest, bandwidth, service_manifest, settings};
+use crate::provider::{
+    Annotations, Manifest, bandwidth, key_value_list, service_manifest, settings,
+};
 use crate::spec::model::{
-    Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
+    AccessMode, Algorithm, Billing, ChargeMode, HealthProtocol, Network, Protocol, StickyMode,
+    Targets,
 };
 use serde_json::{Value, json};
 
@@ -38,6 +42,9 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     let nlb = is_nlb(plan);
     let mut a = Annotations::default();
     load_balancer(plan, nlb, &mut a);
+    if !nlb {
+        clb_access_control(plan, &mut a);
+    }
     // Always written: the CCM sets a scheduler only when the annotation names one
     // (clbv1/listeners.go `isNeedUpdate`, nlbv2/server_groups.go), so leaving it out
     // would never undo an earlier choice.
@@ -113,6 +120,10 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
 /// An existing LB, or the creation parameters of a new one.
 fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let lb = &plan.load_balancer;
+    if !lb.tags.is_empty() {
+        // "k1=v1,k2=v2" (CLB and NLB pages; the CCM tags a reused instance too, from v2.10.0).
+        a.set(ADDITIONAL_TAGS, key_value_list(&lb.tags));
+    }
     if let Some(id) = &lb.id {
         a.set(LB_ID, id.clone());
         a.set(FORCE_OVERRIDE, lb.override_listeners.to_string());
@@ -140,11 +151,24 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
         if let Some(vsw) = &create.subnet_id {
             a.set(VSWITCH_ID, vsw.clone());
         }
+        if let Some(ip) = &create.address {
+            // An IP address, checked while the spec is read; intranet with a vSwitch only
+            // (`alibaba/clb-address-intranet`).
+            a.set(LB_IP, ip.0.clone());
+        }
         if let Some(spec) = &create.l4_flavor {
-            // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU
-            // (pkg/model/load_balancer.go `IsPayByCLCU`), which takes no spec.
             a.set(SPEC, spec.clone());
-            a.set(INSTANCE_CHARGE_TYPE, "PayBySpec");
+        }
+        // A spec needs pay-by-spec: an empty instance-charge-type means PayByCLCU
+        // (pkg/model/load_balancer.go `IsPayByCLCU`), which takes no spec; PayBySpec without
+        // a spec gets the CCM's default spec (clbv1/loadbalancer.go). pay-by-usage with a
+        // spec is refused (`alibaba/clb-usage-billing-no-spec`).
+        match (create.billing, create.l4_flavor.is_some()) {
+            (Some(Billing::PayByUsage), _) => a.set(INSTANCE_CHARGE_TYPE, "PayByCLCU"),
+            (Some(Billing::PayBySpec), _) | (None, true) => {
+                a.set(INSTANCE_CHARGE_TYPE, "PayBySpec")
+            }
+            (None, false) => {}
         }
         if let Some(z) = create.zones.first() {
             a.set(MASTER_ZONE, z.clone());
@@ -160,6 +184,25 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
         ChargeMode::Bandwidth => "paybybandwidth",
         ChargeMode::Traffic => "paybytraffic",
     });
+}
+
+/// CLB listener access control (docs/usage.md, 18. Create LoadBalancer with acl: all three
+/// annotations are mandatory): one ACL id, which the policy checks has the `acl-` shape
+/// (`alibaba/clb-acl-id`), so no value can reach the CCM's ',' split of the id. NLB has no
+/// ACL (`alibaba/nlb-no-acl`).
+fn clb_access_control(plan: &Plan, a: &mut Annotations) {
+    let Some(acl) = &plan.access_control else {
+        return;
+    };
+    a.set(ACL_STATUS, "on");
+    a.set(ACL_ID, acl.acl_ids.join(","));
+    a.set(
+        ACL_TYPE,
+        match acl.mode {
+            AccessMode::Allow => "white",
+            AccessMode::Deny => "black",
+        },
+    );
 }
 
 /// CLB (docs/usage.md, 17. Setting scheduler) and NLB (NLB annotation page, "Specify the

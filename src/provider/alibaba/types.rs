@@ -1,7 +1,6 @@
-//! The typed JSON values some of ACK's annotations carry, and the annotation keys (spelt
-//! once, in catalogues/alibaba.yaml, and re-exported here from `keys`): the mapping
-//! (`service`, `ingress`) and the change rules (`changes`) spell keys only through these
-//! consts, and every JSON value is one of these structs, serialised once by
+//! ACK's annotation keys and the typed JSON values some of them carry, in one place: the
+//! mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only through
+//! these consts, and every JSON value is one of these structs, serialised once by
 //! `Annotations::set_json`.
 //!
 //! CCM keys from `kubernetes/cloud-provider-alibaba-cloud`
@@ -13,9 +12,10 @@ use crate::provider::settings::{Block, MovedField};
 use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
 /// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
 pub(super) use super::keys::*;
+
+// The ALB Ingress.
 
 /// One entry of `listen-ports`: `{"HTTP": 80}` or `{"HTTPS": 443}` (docs/usage.md,
 /// "Configure custom listening ports").

@@ -20,11 +20,14 @@ pub(super) mod pack;
 mod service;
 mod types;
 
-use super::{Annotations, Mapped};
+use super::{Annotations, Mapped, key_value_list};
 use crate::plan::Plan;
-use crate::spec::model::{ChargeMode, Exposure, Network, Tier};
+use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, Tier};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
-use types::{Autocreate, ELB_AUTOCREATE, ELB_CLASS, ELB_ID, ELB_IP_TARGET, PersistenceOption};
+use types::{
+    Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS, ELB_ID,
+    ELB_IP_TARGET, ELB_TAGS, PersistenceOption,
+};
 
 /// Maps a plan to a CCE Service or Ingress.
 pub(super) fn map(plan: &Plan) -> Mapped {
@@ -73,16 +76,36 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
             bandwidth_sharetype: bandwidth.and_then(|bw| bw.share_type.as_deref()),
             eip_type: create.eip_type.as_deref(),
             vip_subnet_cidr_id: create.subnet_id.as_deref(),
+            vip_address: create.address.as_ref().map(|ip| ip.0.as_str()),
             available_zone: &create.zones,
             l4_flavor_name: create.l4_flavor.as_deref(),
             l7_flavor_name: create.l7_flavor.as_deref(),
             elb_virsubnet_ids: &create.backend_subnet_ids,
         };
         a.set_json(ELB_AUTOCREATE, &autocreate);
+        if !lb.tags.is_empty() {
+            // "key=value,key=value" (cce_10_0385 "Resource Tags"), in key order; the
+            // policies refuse ',' and '=' in keys and values (common/tag-text).
+            a.set(ELB_TAGS, key_value_list(&lb.tags));
+        }
     }
     if plan.ip_targets {
         // seed 000 table 1: only "true" is supported.
         a.set(ELB_IP_TARGET, "true");
+    }
+    if let Some(acl) = &plan.access_control {
+        // cce_10_0385 / cce_10_0695 "Blocklist/Trustlist": IP address group ids separated
+        // by commas (the policy admits only UUIDs, so no id carries a ','), the status
+        // on, and white (trustlist) or black (blocklist).
+        a.set(ELB_ACL_ID, acl.acl_ids.join(","));
+        a.set(ELB_ACL_STATUS, "on");
+        a.set(
+            ELB_ACL_TYPE,
+            match acl.mode {
+                AccessMode::Allow => "white",
+                AccessMode::Deny => "black",
+            },
+        );
     }
 }
 

@@ -1,7 +1,6 @@
-//! The typed JSON values some of CCE's annotations carry, and the annotation keys (spelt
-//! once, in catalogues/huawei.yaml, and re-exported here from `keys`): the mapping
-//! (`service`, `ingress`) and the change rules (`changes`) spell keys only through these
-//! consts, and every JSON value is one of these structs, serialised once by
+//! CCE's annotation keys and the typed JSON values some of them carry, in one place: the
+//! mapping (`service`, `ingress`) and the change rules (`changes`) spell keys only through
+//! these consts, and every JSON value is one of these structs, serialised once by
 //! `Annotations::set_json` (a field the spec leaves out is left out, so CCE's default
 //! applies).
 //!
@@ -12,7 +11,6 @@ use crate::provider::settings::{Block, MovedField};
 use crate::spec::values::{ClusterVersion, PortRef};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
 /// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
 pub(super) use super::keys::*;
 
@@ -47,6 +45,9 @@ pub(super) struct Autocreate<'a> {
     pub eip_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_subnet_cidr_id: Option<&'a str>,
+    /// The fixed private IPv4 address (cce_10_0385 Table 15 `vip_address`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vip_address: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub available_zone: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -28,7 +28,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
 use crate::spec::model::{ChargeMode, Exposure, Network, Targets};
 use serde_json::json;
-use types::{ExtensiveValue, INGRESS_KEYS, Keys, SERVICE_KEYS};
+use types::{ExtensiveValue, INGRESS_KEYS, Keys, SERVICE_KEYS, TagInfo};
 
 /// Maps a plan to a TKE Service or Ingress, its TkeServiceConfig when one is needed, and
 /// the ENI patch of the pods' owner when direct access names one.
@@ -98,8 +98,15 @@ fn load_balancer(plan: &Plan, keys: &Keys, a: &mut Annotations) {
     let extensive = ExtensiveValue {
         load_balancer_name: create.name.as_deref(),
         zone_id: create.zones.first().map(String::as_str),
+        vip: create.address.as_ref().map(|ip| ip.0.as_str()),
+        tags: plan
+            .load_balancer
+            .tags
+            .iter()
+            .map(|(key, value)| TagInfo { key, value })
+            .collect(),
     };
-    if extensive.load_balancer_name.is_some() || extensive.zone_id.is_some() {
+    if !extensive.is_empty() {
         a.set_json(keys.extensive, &extensive);
     }
 }

@@ -71,6 +71,31 @@ pub(super) struct ExtensiveValue<'a> {
     pub load_balancer_name: Option<&'a str>,
     #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<&'a str>,
+    /// CreateLoadBalancer `Vip`: the fixed address of the new CLB.
+    #[serde(rename = "Vip", skip_serializing_if = "Option::is_none")]
+    pub vip: Option<&'a str>,
+    /// CreateLoadBalancer `Tags`: `[{"TagKey", "TagValue"}]`.
+    #[serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagInfo<'a>>,
+}
+
+/// A CLB resource tag (CreateLoadBalancer `TagInfo`).
+#[derive(Debug, Serialize)]
+pub(super) struct TagInfo<'a> {
+    #[serde(rename = "TagKey")]
+    pub key: &'a str,
+    #[serde(rename = "TagValue")]
+    pub value: &'a str,
+}
+
+impl ExtensiveValue<'_> {
+    /// Whether any parameter is set (the annotation is written only then).
+    pub(super) fn is_empty(&self) -> bool {
+        self.load_balancer_name.is_none()
+            && self.zone_id.is_none()
+            && self.vip.is_none()
+            && self.tags.is_empty()
+    }
 }
 
 /// One port's entry of `specify-protocol` (keyed by the port as a string): `protocol` a
