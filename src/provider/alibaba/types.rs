@@ -96,6 +96,9 @@ pub(super) const ALB_COOKIE_TIMEOUT: &str = alb!("cookie-timeout");
 pub(super) const ALB_BACKEND_SCHEDULER: &str = alb!("backend-scheduler");
 /// Followed by the forward action's name (seed 003).
 pub(super) const ALB_ACTIONS: &str = alb!("actions.");
+/// Custom forwarding conditions of the path backend named by the suffix (ALB-DICT, Custom
+/// forwarding; "Customize the routing rules of an ALB Ingress").
+pub(super) const ALB_CONDITIONS: &str = alb!("conditions.");
 
 /// One entry of `listen-ports`: `{"HTTP": 80}` or `{"HTTPS": 443}` (docs/usage.md,
 /// "Configure custom listening ports").

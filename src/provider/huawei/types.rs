@@ -29,6 +29,8 @@ pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
 pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
+/// Advanced forwarding rules of the path backend named by the suffix (cce_10_0949).
+pub(super) const ELB_CONDITIONS: &str = "kubernetes.io/elb.conditions.";
 pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// What every key above starts with.
 pub(super) const ELB_PREFIX: &str = "kubernetes.io/elb.";
