@@ -12,15 +12,15 @@ use serde::{Deserialize, Deserializer, Serialize, de};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-/// The longest header, cookie or query-parameter name lbgen accepts (CCE cookie keys:
-/// 1..100 characters, cce_10_0949 Table 4).
+/// The longest header, cookie or query-parameter name lbgen accepts (the longest any
+/// provider documents; providers with less have a rule).
 const MAX_NAME: usize = 100;
-/// The longest value lbgen accepts (CCE `elb.headers` values: 1..128 characters).
+/// The longest value lbgen accepts (likewise).
 const MAX_VALUE: usize = 128;
 
 /// What a request must carry for the route to take it. Every condition given must hold
-/// (AND); within one condition any of its values is enough (OR), the way both Huawei ELB
-/// and Alibaba ALB combine rule blocks. A route without `when` takes every request of its
+/// (AND); within one condition any of its values is enough (OR), the way the providers'
+/// forwarding rules combine their blocks. A route without `when` takes every request of its
 /// host and path; routes are tried in spec order, so a conditional route goes before the
 /// plain route of the same host and path that catches the rest.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -34,7 +34,7 @@ pub struct RouteConditions {
     #[serde(default)]
     pub headers: Vec<ValueMatch>,
     /// Cookies, name to value: the request must carry at least one of them with its value
-    /// (one cookie condition, its pairs OR-ed, as both providers define it).
+    /// (one cookie condition, its pairs OR-ed, as the providers define it).
     #[serde(default)]
     pub cookies: BTreeMap<MatchName, MatchValue>,
     /// Query-string parameters; each entry must match, with any of its `values`.
