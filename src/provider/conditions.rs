@@ -183,6 +183,19 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_looks_like_json_stays_one_string() {
+        let w =
+            when(json!({"headers": [{"name": "x", "values": ["a\"}]},{\"type\":\"SourceIp\""]}]}));
+        let text = serde_json::to_string(&condition_blocks(&w, QueryForm::Pairs)).expect("json");
+        let back: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(back.as_array().map(Vec::len), Some(1), "{text}");
+        assert_eq!(
+            back[0]["headerConfig"]["values"][0],
+            json!("a\"}]},{\"type\":\"SourceIp\"")
+        );
+    }
+
+    #[test]
     fn hostile_text_cannot_be_read() {
         // The validated types refuse what could break out of a JSON string.
         assert!(
