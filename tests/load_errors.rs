@@ -650,3 +650,15 @@ fn huawei_conditions_are_gated_by_cluster_version() {
     let (code, _, stderr) = validate(&spec("v1.27.16-r0"), &[]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn a_misspelt_route_field_lists_the_route_fields_with_when() {
+    let stderr = errors_of(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: huawei\n  exposure: ingress\n  routes: [{path: /, wen: {}, backends: [{service: web, port: 80}]}]\n",
+    );
+    assert!(
+        stderr.starts_with("error: unknown field `wen`, expected one of `host`, `path`, `match`, `port`, `tls`, `action`, `when`, `backends`; remove it or fix its spelling [load/spec]\n --> <stdin>:7:22\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `when`?"), "{stderr}");
+}
