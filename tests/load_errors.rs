@@ -621,3 +621,88 @@ fn access_address_and_tag_values_are_refused_where_they_are_written() {
     );
     assert!(stderr.contains("--> shop.yaml:12:41"), "{stderr}");
 }
+
+#[test]
+fn route_conditions_refuse_what_could_reach_an_annotation_unchecked() {
+    let stderr = errors_of(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: alibaba\n  exposure: ingress\n  routes:\n    - path: /\n      when:\n        methods: [get]\n        headers: [{name: \"x canary\", values: [\"a b\"]}]\n        cookies: {\"bad,name\": v}\n        sourceRanges: [10.0.0.0/33]\n        heders: []\n      backends: [{service: web, port: 80}]\n",
+    );
+    assert_eq!(
+        stderr,
+        "error: unknown value `get`; expected one of `GET`, `POST`, `PUT`, `DELETE`, `PATCH`, `HEAD`, `OPTIONS` [load/spec]
+  --> <stdin>:10:19
+   |
+10 |         methods: [get]
+   |                   ^^^
+   |
+   = help: did you mean `GET`?
+error: `x canary` is not a header, cookie or query name: use 1 to 100 letters, digits and !#$%&'*+-.^_`|~ (an HTTP token; no spaces, quotes, ':' or ','), e.g. `x-canary` [load/spec]
+  --> <stdin>:11:26
+   |
+11 |         headers: [{name: \"x canary\", values: [\"a b\"]}]
+   |                          ^^^^^^^^^^
+error: `a b` is not a match value: use 1 to 128 visible ASCII characters (no spaces, tabs, line breaks or non-ASCII), e.g. `always` [load/spec]
+  --> <stdin>:11:47
+   |
+11 |         headers: [{name: \"x canary\", values: [\"a b\"]}]
+   |                                               ^^^^^
+error: `bad,name` is not a header, cookie or query name: use 1 to 100 letters, digits and !#$%&'*+-.^_`|~ (an HTTP token; no spaces, quotes, ':' or ','), e.g. `x-canary` [load/spec]
+  --> <stdin>:12:19
+   |
+12 |         cookies: {\"bad,name\": v}
+   |                   ^^^^^^^^^^
+error: `10.0.0.0/33` is not a CIDR block: write an address and a prefix length, e.g. `192.168.0.0/16` or `2020:50::44/127` [load/spec]
+  --> <stdin>:13:24
+   |
+13 |         sourceRanges: [10.0.0.0/33]
+   |                        ^^^^^^^^^^^
+error: unknown field `heders`, expected one of `methods`, `headers`, `cookies`, `query`, `sourceRanges`; remove it or fix its spelling [load/spec]
+  --> <stdin>:14:9
+   |
+14 |         heders: []
+   |         ^^^^^^
+   |
+   = help: did you mean `headers`?
+6 errors found; nothing was written
+"
+    );
+}
+
+#[test]
+fn a_header_route_on_tke_is_a_capability_error_naming_the_alternative() {
+    let stderr = errors_of(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n  routes:\n    - path: /\n      when: {headers: [{name: x-canary, values: [always]}]}\n      backends: [{service: web, port: 80}]\n",
+    );
+    assert!(
+        stderr.contains("error: a TKE CLB Ingress routes by host and path only: it has no header, cookie, query, method or source-address conditions; nearest: give the canary a host or path of its own (e.g. canary.example.com), or one Service in front of both Deployments for a share by replicas [tencent/route-no-conditions]\n  --> <stdin>:10:7\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn huawei_conditions_are_gated_by_cluster_version() {
+    let spec = |version: &str| {
+        format!(
+            "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {{name: shop}}\nspec:\n  provider: huawei\n  exposure: ingress\n  cluster: {{version: {version}}}\n  loadBalancer: {{id: lb-1, tier: dedicated}}\n  routes:\n    - path: /\n      when: {{cookies: {{canary: always}}}}\n      backends: [{{service: web, port: 80}}]\n"
+        )
+    };
+    let stderr = errors_of(&spec("v1.27.15-r0"));
+    assert!(
+        stderr.contains("[huawei/route-conditions-version]\n  --> <stdin>:11:7\n"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = validate(&spec("v1.27.16-r0"), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_misspelt_route_field_lists_the_route_fields_with_when() {
+    let stderr = errors_of(
+        "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: huawei\n  exposure: ingress\n  routes: [{path: /, wen: {}, backends: [{service: web, port: 80}]}]\n",
+    );
+    assert!(
+        stderr.starts_with("error: unknown field `wen`, expected one of `host`, `path`, `match`, `port`, `tls`, `action`, `when`, `backends`; remove it or fix its spelling [load/spec]\n --> <stdin>:7:22\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `when`?"), "{stderr}");
+}

@@ -67,6 +67,8 @@ mod tests {
             certificate_id: certificate.map(String::from),
             sni_certificate_ids: Vec::new(),
             action: None,
+            when: None,
+            condition_values: 0,
             backends: Vec::new(),
             split: false,
         }

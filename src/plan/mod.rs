@@ -7,7 +7,8 @@
 
 use crate::spec::model::{
     AccessControl, Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network,
-    PathMatch, Protocol, ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    PathMatch, Protocol, ProviderId, RouteConditions, StickyMode, Targets, Tier, TrafficPolicy,
+    Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -148,6 +149,10 @@ pub struct RoutePlan {
     pub sni_certificate_ids: Vec<String>,
     /// The forward action's name, when the spec gives one.
     pub action: Option<String>,
+    /// Request conditions, when the route has any.
+    pub when: Option<RouteConditions>,
+    /// Values in `when` (methods, header and query values, cookies, source ranges).
+    pub condition_values: usize,
     /// Backends, in spec order.
     pub backends: Vec<BackendPlan>,
     /// Whether the route splits traffic: several backends, any weight or any server group.
@@ -308,6 +313,8 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
                 .map(|t| t.sni_certificate_ids.clone())
                 .unwrap_or_default(),
             action: r.action.as_ref().map(|a| a.0.clone()),
+            when: r.when.clone(),
+            condition_values: r.when.as_ref().map_or(0, RouteConditions::value_count),
             backends: backends(&r.backends, ri),
             split: r.backends.len() > 1
                 || r.backends

@@ -20,8 +20,24 @@ use crate::spec::model::{
     HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy,
     Workload, WorkloadKind,
 };
+use crate::spec::routing::{Cidr, HttpMethod, MatchName, MatchValue, RouteConditions, ValueMatch};
 use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
+
+/// Route conditions with one entry of every kind.
+fn probe_conditions() -> RouteConditions {
+    let entry = || ValueMatch {
+        name: MatchName("x-probe".into()),
+        values: vec![MatchValue("on".into())],
+    };
+    RouteConditions {
+        methods: vec![HttpMethod::Get],
+        headers: vec![entry()],
+        cookies: BTreeMap::from([(MatchName("probe".into()), MatchValue("on".into()))]),
+        query: vec![entry()],
+        source_ranges: vec![Cidr("10.0.0.0/8".into())],
+    }
+}
 
 fn text(s: &str) -> Option<String> {
     Some(s.to_string())
@@ -107,6 +123,8 @@ fn service_plan() -> Option<Plan> {
             certificate_id: text("c1"),
             sni_certificate_ids: vec!["c2".into()],
             action: text("probe-r0"),
+            when: Some(probe_conditions()),
+            condition_values: 5,
             backends: route_backends.clone(),
             split: true,
         }],

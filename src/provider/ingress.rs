@@ -143,6 +143,8 @@ mod tests {
             certificate_id: None,
             sni_certificate_ids: Vec::new(),
             action: None,
+            when: None,
+            condition_values: 0,
             backends: vec![BackendPlan {
                 route: 0,
                 index: 0,

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod catalogue_fields;
 mod catalogue_json;
 pub mod changes;
+mod conditions;
 mod huawei;
 mod id;
 mod ingress;
@@ -22,6 +23,7 @@ pub mod settings;
 mod tencent;
 
 pub use changes::{annotation_ownership, change_rules};
+pub(crate) use conditions::{QueryForm, condition_blocks, conditions_key_name};
 pub use id::ProviderId;
 pub(crate) use ingress::{
     IngressApi, ingress_path, ingress_rules, path_backend, plain_backend, route_service,

@@ -8,6 +8,7 @@ mod choices;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod routing;
 pub mod schema;
 mod screen;
 mod settings;

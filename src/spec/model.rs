@@ -7,6 +7,7 @@ pub use super::choices::{
     AccessMode, Algorithm, Billing, Exposure, HealthProtocol, Network, PathMatch, Protocol,
     StickyMode, Targets, Tier, TrafficPolicy,
 };
+pub use super::routing::RouteConditions;
 use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
 use schemars::JsonSchema;
@@ -311,6 +312,9 @@ pub struct Route {
     /// The name of the synthetic backend that carries a split route's forward action, for
     /// providers that name one (it is part of an annotation key); default: the provider's.
     pub action: Option<DnsLabel>,
+    /// Request conditions (headers, cookies, query, methods, source ranges) the route's
+    /// traffic must meet; absent = every request of its host and path.
+    pub when: Option<RouteConditions>,
     /// At least one backend.
     #[serde(default)]
     pub backends: Vec<Backend>,

@@ -101,6 +101,7 @@ pub(super) fn complete_ingress(lb: &mut LoadBalancerDoc, object: &Value, sides: 
                 port: None,
                 tls: None,
                 action: None,
+                when: None,
                 backends: object_backend(p),
             })
         })

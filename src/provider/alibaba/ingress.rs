@@ -7,7 +7,7 @@
 //! AlbConfig fields) and seed 003 (forward groups with a `use-annotation` backend).
 
 use super::types::{
-    ALB_ACTIONS, ALB_BACKEND_SCHEDULER, ALB_COOKIE_TIMEOUT, ALB_HEALTH_ENABLED,
+    ALB_ACTIONS, ALB_BACKEND_SCHEDULER, ALB_CONDITIONS, ALB_COOKIE_TIMEOUT, ALB_HEALTH_ENABLED,
     ALB_HEALTH_INTERVAL, ALB_HEALTH_PATH, ALB_HEALTH_PORT, ALB_HEALTH_PROTOCOL, ALB_HEALTH_TIMEOUT,
     ALB_HEALTHY_THRESHOLD, ALB_LISTEN_PORTS, ALB_STICKY_SESSION, ALB_STICKY_SESSION_TYPE,
     ALB_UNHEALTHY_THRESHOLD, ForwardConfig, ForwardGroup, GroupStickySession, ListenPort,
@@ -16,8 +16,8 @@ use super::types::{
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, HealthPlan, IngressListener, Plan};
 use crate::provider::{
-    Annotations, Manifest, ingress_path, ingress_rules, labels, metadata, path_backend,
-    split_shares,
+    Annotations, Manifest, QueryForm, condition_blocks, conditions_key_name, ingress_path,
+    ingress_rules, labels, metadata, path_backend, split_shares,
 };
 use crate::spec::model::{
     AccessControl, AccessMode, Algorithm, HealthProtocol, Network, StickyMode,
@@ -75,6 +75,13 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Man
                 &format!("{ALB_ACTIONS}{}", action_name(plan, i)),
                 &forward_group(&route.backends, sticky),
             );
+        }
+        // "Customize the routing rules of an ALB Ingress", Forwarding conditions: keyed by
+        // the path backend's name; blocks AND-ed, values within a block OR-ed.
+        let action = action_name(plan, i);
+        if let (Some(name), Some(when)) = (conditions_key_name(route, &action), &route.when) {
+            let blocks = condition_blocks(when, QueryForm::Pairs);
+            a.set_json(&format!("{ALB_CONDITIONS}{name}"), &blocks);
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {

@@ -8,12 +8,12 @@
 //! `loadbalancer-`); ALB keys from the ACK "ALB Ingress GlobalConfiguration dictionary"
 //! (`alibaba/alibaba-load-balancer-controller` docs/usage.md) and seed 003.
 
+/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
+pub(super) use super::keys::*;
 use crate::provider::settings::{Block, MovedField};
 use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
-pub(super) use super::keys::*;
 
 // The ALB Ingress.
 

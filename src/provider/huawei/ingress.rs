@@ -4,15 +4,16 @@
 //! cce_10_0695, cce_10_0736, cce_10_0949; seed 000).
 
 use super::types::{
-    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_PORT, ELB_TLS_CERTIFICATES,
-    FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget, INGRESS_CLASS_ANNOTATION,
-    URL_MATCH_MODE,
+    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_CONDITIONS, ELB_PORT,
+    ELB_TLS_CERTIFICATES, FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget,
+    INGRESS_CLASS_ANNOTATION, URL_MATCH_MODE,
 };
 use super::{load_balancer, persistence_option};
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, Plan};
 use crate::provider::{
-    Annotations, Manifest, ingress_path, ingress_rules, metadata, path_backend, split_shares,
+    Annotations, Manifest, QueryForm, condition_blocks, conditions_key_name, ingress_path,
+    ingress_rules, metadata, path_backend, split_shares,
 };
 use crate::spec::model::PathMatch;
 use serde_json::{Value, json};
@@ -20,14 +21,21 @@ use serde_json::{Value, json};
 /// The synthetic backend name of a forward action: the route's `action` when the spec
 /// names one (the policies keep it unique, short enough and unlike any backend Service),
 /// else one derived from the Ingress, unique per route and short enough that
-/// `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63).
+/// `kubernetes.io/elb.actions.<name>` stays a valid annotation key (name part <= 63), and
+/// `kubernetes.io/elb.conditions.<name>` too when the route has conditions.
 fn action_name(plan: &Plan, route: usize) -> String {
-    if let Some(action) = plan.routes.get(route).and_then(|r| r.action.clone()) {
+    let given = plan.routes.get(route);
+    if let Some(action) = given.and_then(|r| r.action.clone()) {
         return action;
     }
     let ingress = &plan.name;
     let suffix = format!("-r{route}");
-    let room = 63 - "elb.actions.".len() - suffix.len();
+    let key = if given.is_some_and(|r| r.when.is_some()) {
+        "elb.conditions."
+    } else {
+        "elb.actions."
+    };
+    let room = 63 - key.len() - suffix.len();
     let base: String = ingress.chars().take(room).collect();
     format!("{}{suffix}", base.trim_end_matches('-'))
 }
@@ -77,6 +85,13 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         if route.split {
             let key = format!("{ELB_ACTIONS}{}", action_name(plan, i));
             a.set_json(&key, &forward_action(&route.backends));
+        }
+        // cce_10_0949 "Configuring Advanced Forwarding Rules": keyed by the path backend's
+        // name; blocks AND-ed, values within a block OR-ed.
+        let action = action_name(plan, i);
+        if let (Some(name), Some(when)) = (conditions_key_name(route, &action), &route.when) {
+            let blocks = condition_blocks(when, QueryForm::KeyAndValues);
+            a.set_json(&format!("{ELB_CONDITIONS}{name}"), &blocks);
         }
     }
     let rules = ingress_rules(&plan.routes, |i, route| {

@@ -7,12 +7,12 @@
 //! Keys, JSON types and units from the CCE user guide "LoadBalancer" (seed 001, tables
 //! 1-5) and cce_10_0684, cce_10_0687, cce_10_0695, cce_10_0949; each struct cites its table.
 
+/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
+pub(super) use super::keys::*;
 use crate::provider::settings::{Block, MovedField};
 use crate::spec::values::{ClusterVersion, PortRef};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-/// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
-pub(super) use super::keys::*;
 
 /// From v1.22 CCE Ingresses name their class in `spec.ingressClassName`; before, by
 /// annotation (cce_10_0252 and cce_10_0695: `kubernetes.io/ingress.class: cce` only for
