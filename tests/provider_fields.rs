@@ -254,25 +254,29 @@ fn a_wrong_value_is_an_error_at_its_line_and_column_with_the_fix() {
     let cases = [
         // (field line, expected message part, line:col)
         (
-            "      aclType: whte\n",
-            "expected one of `white`, `black` (did you mean `white`?)",
-            ":11:16",
+            "      modificationProtection: ConsoleProtectio\n",
+            "expected one of `ConsoleProtection`, `NonProtection` (did you mean `ConsoleProtection`?)",
+            ":11:31",
         ),
-        ("      aclTyp: white\n", "did you mean `aclType`?", ":11:7"),
+        (
+            "      modificationProtecton: NonProtection\n",
+            "did you mean `modificationProtection`?",
+            ":11:7",
+        ),
         (
             "      deleteProtection: true\n",
             "expected one of `on`, `off`",
             ":11:25",
         ),
         (
-            "      additionalResourceTags: [a=b, \"c,d\"]\n",
+            "      backendLabel: [a=b, \"c,d\"]\n",
             "cannot hold `,`",
-            ":11:37",
+            ":11:27",
         ),
         (
-            "      additionalResourceTags: a=b\n",
+            "      backendLabel: a=b\n",
             "expected a YAML list",
-            ":11:31",
+            ":11:21",
         ),
     ];
     for (line, message, at) in cases {
@@ -327,17 +331,17 @@ fn durations_convert_to_the_annotations_unit_or_say_why_not() {
 
 #[test]
 fn a_group_for_the_other_kind_and_a_key_set_twice_are_errors() {
-    let text = spec("huawei", "Service", "ingress", "      aclId: [abc]\n");
+    let text = spec("huawei", "Service", "ingress", "      subnetId: abc\n");
     let err = render_error(&text);
     assert!(err.contains("[annotations/kind]"), "{err}");
     assert!(err.contains("move it to the service group"), "{err}");
-    let twice = spec("huawei", "Service", "service", "      aclId: [abc]\n").replace(
+    let twice = spec("huawei", "Service", "service", "      subnetId: abc\n").replace(
         "metadata: {name: web, namespace: default}",
-        "metadata: {name: web, namespace: default, annotations: {kubernetes.io/elb.acl-id: abc}}",
+        "metadata: {name: web, namespace: default, annotations: {kubernetes.io/elb.subnet-id: abc}}",
     );
     let err = render_error(&twice);
     assert!(
-        err.contains("is set by spec.huawei.service.aclId too"),
+        err.contains("is set by spec.huawei.service.subnetId too"),
         "{err}"
     );
 }
