@@ -11,8 +11,8 @@
 //! they are for, so it carries the first registered provider and no rule depends on which.
 
 use crate::plan::{
-    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, LoadBalancerPlan, Plan,
-    RoutePlan, StickinessPlan,
+    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, ListenerPlan,
+    LoadBalancerPlan, Plan, RoutePlan, StickinessPlan,
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
@@ -130,6 +130,12 @@ fn service_plan() -> Option<Plan> {
             timeout_seconds: Some(3),
             retries: Some(3),
         }),
+        listener: ListenerPlan {
+            redirect_http_to_https: true,
+            idle_timeout_seconds: Some(60),
+            client_timeout_seconds: Some(60),
+            backend_timeout_seconds: Some(60),
+        },
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,
         workload: Some(Workload {
