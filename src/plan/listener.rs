@@ -2,7 +2,7 @@
 //! default. Always present in the plan, so rules can read `lb.listener.<field>` without a
 //! null check on the block.
 
-use crate::spec::model::ListenerSettings;
+use crate::spec::model::{BackendProtocol, ListenerSettings};
 use serde::Serialize;
 
 /// Listener behaviour, durations in seconds.
@@ -17,6 +17,10 @@ pub struct ListenerPlan {
     pub client_timeout_seconds: Option<u64>,
     /// Wait for a backend's response.
     pub backend_timeout_seconds: Option<u64>,
+    /// HTTP/2 on the HTTPS listeners, when the spec says.
+    pub http2: Option<bool>,
+    /// Protocol to the backends, when the spec says.
+    pub backend_protocol: Option<BackendProtocol>,
 }
 
 /// The listener plan of a spec's (possibly absent) `listener` block.
@@ -29,5 +33,7 @@ pub(super) fn plan(given: Option<&ListenerSettings>) -> ListenerPlan {
         idle_timeout_seconds: l.idle_timeout.map(|d| d.0),
         client_timeout_seconds: l.client_timeout.map(|d| d.0),
         backend_timeout_seconds: l.backend_timeout.map(|d| d.0),
+        http2: l.http2,
+        backend_protocol: l.backend_protocol,
     }
 }

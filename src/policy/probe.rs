@@ -16,8 +16,8 @@ use crate::plan::{
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol, Network, PathMatch,
-    Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    Algorithm, BackendProtocol, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol, Network,
+    PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
@@ -135,6 +135,8 @@ fn service_plan() -> Option<Plan> {
             idle_timeout_seconds: Some(60),
             client_timeout_seconds: Some(60),
             backend_timeout_seconds: Some(60),
+            http2: Some(true),
+            backend_protocol: Some(BackendProtocol::Https),
         },
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,

@@ -4,7 +4,7 @@
 
 use super::values::Duration;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Listener behaviour: the settings of the LB's listeners themselves rather than of their
 /// routes or backends. Each provider maps a field to its own annotation (or capability
@@ -26,4 +26,33 @@ pub struct ListenerSettings {
     /// How long the LB waits for a backend to answer a request before it answers the client
     /// with 504 itself (`60s`).
     pub backend_timeout: Option<Duration>,
+    /// Offer HTTP/2 to clients on the HTTPS listeners (`true`) or only HTTP/1.1 (`false`);
+    /// absent means the provider's default (which differs between clouds).
+    pub http2: Option<bool>,
+    /// The protocol the LB speaks to the backends: `http` (default), `https` (TLS to the
+    /// pods, which then serve a certificate) or `grpc`.
+    pub backend_protocol: Option<BackendProtocol>,
+}
+
+/// The protocol between the LB and the backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendProtocol {
+    /// Plain HTTP/1.1.
+    Http,
+    /// HTTP over TLS.
+    Https,
+    /// gRPC (HTTP/2).
+    Grpc,
+}
+
+impl BackendProtocol {
+    /// The spelling in the spec and in the rules (`lb.listener.backendProtocol`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendProtocol::Http => "http",
+            BackendProtocol::Https => "https",
+            BackendProtocol::Grpc => "grpc",
+        }
+    }
 }

@@ -7,7 +7,7 @@ pub use super::choices::{
     Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier,
     TrafficPolicy,
 };
-pub use super::listener::ListenerSettings;
+pub use super::listener::{BackendProtocol, ListenerSettings};
 use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
 use schemars::JsonSchema;

@@ -17,6 +17,7 @@
 pub(crate) mod changes;
 mod ingress;
 mod kinds;
+mod listener;
 pub(super) mod pack;
 mod service;
 mod types;

@@ -67,6 +67,11 @@ pub(super) const CERT_ID: &str = ccm!("cert-id");
 pub(super) const SERVER_GROUP_TYPE: &str = ccm!("server-group-type");
 pub(super) const VGROUP_PORT: &str = ccm!("vgroup-port");
 pub(super) const WEIGHT: &str = ccm!("weight");
+pub(super) const FORWARD_PORT: &str = ccm!("forward-port");
+pub(super) const IDLE_TIMEOUT: &str = ccm!("idle-timeout");
+pub(super) const ESTABLISHED_TIMEOUT: &str = ccm!("established-timeout");
+pub(super) const REQUEST_TIMEOUT: &str = ccm!("request-timeout");
+pub(super) const HTTP2_ENABLED: &str = ccm!("http2-enabled");
 
 // Health checks.
 pub(super) const HEALTH_CHECK_SWITCH: &str = ccm!("health-check-switch");
@@ -94,6 +99,8 @@ pub(super) const ALB_STICKY_SESSION: &str = alb!("sticky-session");
 pub(super) const ALB_STICKY_SESSION_TYPE: &str = alb!("sticky-session-type");
 pub(super) const ALB_COOKIE_TIMEOUT: &str = alb!("cookie-timeout");
 pub(super) const ALB_BACKEND_SCHEDULER: &str = alb!("backend-scheduler");
+pub(super) const ALB_SSL_REDIRECT: &str = alb!("ssl-redirect");
+pub(super) const ALB_BACKEND_PROTOCOL: &str = alb!("backend-protocol");
 /// Followed by the forward action's name (seed 003).
 pub(super) const ALB_ACTIONS: &str = alb!("actions.");
 

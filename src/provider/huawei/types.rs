@@ -27,6 +27,13 @@ pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
 pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
 pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
 pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
+pub(super) const ELB_LISTEN_PORTS: &str = "kubernetes.io/elb.listen-ports";
+pub(super) const ELB_SSL_REDIRECT: &str = "kubernetes.io/elb.ssl-redirect";
+pub(super) const ELB_KEEPALIVE_TIMEOUT: &str = "kubernetes.io/elb.keepalive_timeout";
+pub(super) const ELB_CLIENT_TIMEOUT: &str = "kubernetes.io/elb.client_timeout";
+pub(super) const ELB_MEMBER_TIMEOUT: &str = "kubernetes.io/elb.member_timeout";
+pub(super) const ELB_HTTP2: &str = "kubernetes.io/elb.http2-enable";
+pub(super) const ELB_POOL_PROTOCOL: &str = "kubernetes.io/elb.pool-protocol";
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";

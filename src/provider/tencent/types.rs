@@ -52,6 +52,8 @@ pub(super) const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
 pub(super) const RULE_MIX: &str = "kubernetes.io/ingress.rule-mix";
 pub(super) const HTTP_RULES: &str = "kubernetes.io/ingress.http-rules";
 pub(super) const HTTPS_RULES: &str = "kubernetes.io/ingress.https-rules";
+pub(super) const AUTO_REWRITE: &str = "ingress.cloud.tencent.com/auto-rewrite";
+pub(super) const REWRITE_SUPPORT: &str = "ingress.cloud.tencent.com/rewrite-support";
 
 // Written by TKE's controllers, never by lbgen (providers.md "never emit").
 pub(super) const SERVICE_LB_ID: &str = "service.kubernetes.io/loadbalance-id";
@@ -242,6 +244,9 @@ pub(crate) struct L7Rule {
     pub(crate) session: Option<Session>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) health_check: Option<HealthCheck>,
+    /// The backend protocol, `HTTP` or `HTTPS` (457/37015, Ingress example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) forward_type: Option<String>,
 }
 
 /// An `extensions`/`networking.k8s.io/v1beta1` Ingress: k8s-openapi has only `v1`, and
