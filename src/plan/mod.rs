@@ -16,6 +16,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 mod derived;
+mod listener;
+
+pub use listener::ListenerPlan;
 
 /// One load balancer, ready for policies and rendering.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +74,8 @@ pub struct Plan {
     pub stickiness: Option<StickinessPlan>,
     /// Health check, when configured.
     pub health_check: Option<HealthPlan>,
+    /// Listener behaviour (always present; unset fields `null`, no redirect by default).
+    pub listener: ListenerPlan,
     /// In-cluster traffic through the LB.
     pub pass_through: bool,
     /// externalTrafficPolicy.
@@ -364,6 +369,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         timeout_seconds: h.timeout.map(|d| d.0),
         retries: h.retries,
     });
+    let listener = listener::plan(spec.listener.as_ref());
     let cluster = spec.cluster.clone().unwrap_or_default();
     let settings = match spec.settings.get(&provider) {
         Some(given) => given.clone(),
@@ -403,6 +409,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             timeout_seconds: s.timeout.map(|Duration(d)| d),
         }),
         health_check,
+        listener,
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),

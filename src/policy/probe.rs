@@ -11,14 +11,14 @@
 //! they are for, so it carries the first registered provider and no rule depends on which.
 
 use crate::plan::{
-    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, LoadBalancerPlan, Plan,
-    RoutePlan, StickinessPlan,
+    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, ListenerPlan,
+    LoadBalancerPlan, Plan, RoutePlan, StickinessPlan,
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    AccessControl, AccessMode, Algorithm, Bandwidth, Billing, ChargeMode, Create, Exposure,
-    HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier, TrafficPolicy,
-    Workload, WorkloadKind,
+    AccessControl, AccessMode, Algorithm, BackendProtocol, Bandwidth, Billing, ChargeMode, Create,
+    Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier,
+    TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::routing::{Cidr, HttpMethod, MatchName, MatchValue, RouteConditions, ValueMatch};
 use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
@@ -153,6 +153,14 @@ fn service_plan() -> Option<Plan> {
             timeout_seconds: Some(3),
             retries: Some(3),
         }),
+        listener: ListenerPlan {
+            redirect_http_to_https: true,
+            idle_timeout_seconds: Some(60),
+            client_timeout_seconds: Some(60),
+            backend_timeout_seconds: Some(60),
+            http2: Some(true),
+            backend_protocol: Some(BackendProtocol::Https),
+        },
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,
         workload: Some(Workload {

@@ -6,6 +6,7 @@
 
 mod choices;
 pub mod files;
+mod listener;
 pub mod load;
 pub mod model;
 pub mod routing;

@@ -7,6 +7,7 @@ pub use super::choices::{
     AccessMode, Algorithm, Billing, Exposure, HealthProtocol, Network, PathMatch, Protocol,
     StickyMode, Targets, Tier, TrafficPolicy,
 };
+pub use super::listener::{BackendProtocol, ListenerSettings};
 pub use super::routing::RouteConditions;
 use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
@@ -106,6 +107,9 @@ pub struct Spec {
     pub stickiness: Option<Stickiness>,
     /// How the LB checks backends; absent means the provider's default.
     pub health_check: Option<HealthCheck>,
+    /// How the LB's listeners behave towards clients and backends (redirects, timeouts);
+    /// absent means the provider's defaults.
+    pub listener: Option<ListenerSettings>,
     /// Send in-cluster traffic to the LB's address through the LB instead of letting
     /// kube-proxy short-circuit it (fixes access with `trafficPolicy: local`).
     #[serde(default)]

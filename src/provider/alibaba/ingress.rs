@@ -51,6 +51,7 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Man
     if let Some(h) = &plan.health_check {
         health(h, &mut a);
     }
+    super::listener::ingress(plan, &mut a);
     let cookie = plan
         .stickiness
         .as_ref()
@@ -242,9 +243,16 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
             Value::Object(c)
         }
     };
-    let listeners: Vec<Value> = plan
-        .ingress_listeners
+    // With the redirect, the controller adds an HTTP:80 listener of its own
+    // (ComputeIngressListenPorts); the AlbConfig declares it first, as every listener an
+    // Ingress uses.
+    let redirect = plan
+        .listener
+        .redirect_http_to_https
+        .then_some(DEFAULT_LISTENER);
+    let listeners: Vec<Value> = redirect
         .iter()
+        .chain(&plan.ingress_listeners)
         .map(|&IngressListener { port, tls }| {
             let certificates = certificates(plan, port);
             let mut listener = match (tls, certificates.is_empty()) {
@@ -255,6 +263,9 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
             };
             if let Some(acl) = &plan.access_control {
                 listener["aclConfig"] = acl_config(acl);
+            }
+            if let Some(fields) = listener.as_object_mut() {
+                super::listener::albconfig_listener(plan, tls, fields);
             }
             listener
         })

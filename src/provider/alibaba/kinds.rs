@@ -80,13 +80,21 @@ struct ZoneMapping {
     zone_id: Option<String>,
 }
 
+/// The `ListenerSpec` fields lbgen writes (docs/usage.md, "ListenerSpec"): timeouts in
+/// whole seconds, `http2Enabled` on HTTPS listeners.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AlbListener {
     port: u16,
     protocol: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     certificates: Option<Vec<AlbCertificate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle_timeout: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_timeout: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http2_enabled: Option<bool>,
     #[serde(rename = "aclConfig", skip_serializing_if = "Option::is_none")]
     acl_config: Option<AlbAclConfig>,
 }

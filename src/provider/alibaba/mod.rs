@@ -18,6 +18,7 @@ pub(crate) mod changes;
 mod ingress;
 mod keys;
 mod kinds;
+mod listener;
 pub(super) mod pack;
 mod service;
 mod types;

@@ -84,6 +84,7 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     if let Some(cert) = plan.listeners.iter().find_map(|l| l.certificate_id.clone()) {
         a.set(CERT_ID, cert);
     }
+    super::listener::service(plan, nlb, &mut a);
     if plan.targets == Targets::Pods {
         a.set(BACKEND_TYPE, "eni");
     }

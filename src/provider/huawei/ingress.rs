@@ -4,19 +4,20 @@
 //! cce_10_0695, cce_10_0736, cce_10_0949; seed 000).
 
 use super::types::{
-    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_CONDITIONS, ELB_PORT,
-    ELB_TLS_CERTIFICATES, FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget,
-    INGRESS_CLASS_ANNOTATION, URL_MATCH_MODE,
+    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_CONDITIONS, ELB_LISTEN_PORTS,
+    ELB_POOL_PROTOCOL, ELB_PORT, ELB_SSL_REDIRECT, ELB_TLS_CERTIFICATES, FIRST_CLASS_NAME_VERSION,
+    ForwardAction, ForwardTarget, INGRESS_CLASS_ANNOTATION, URL_MATCH_MODE,
 };
-use super::{load_balancer, persistence_option};
+use super::{listener_settings, load_balancer, persistence_option};
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, Plan};
 use crate::provider::{
     Annotations, Manifest, QueryForm, condition_blocks, conditions_key_name, ingress_path,
     ingress_rules, metadata, path_backend, split_shares,
 };
-use crate::spec::model::PathMatch;
+use crate::spec::model::{BackendProtocol, PathMatch};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// The synthetic backend name of a forward action: the route's `action` when the spec
 /// names one (the policies keep it unique, short enough and unlike any backend Service),
@@ -58,8 +59,29 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     let mut a = Annotations::default();
     load_balancer(plan, &mut a);
     let port = plan.ingress_listeners.first().map_or(80, |l| l.port);
-    // cce_10_0695: the listener port, a String.
-    a.set(ELB_PORT, port.to_string());
+    if plan.listener.redirect_http_to_https {
+        // cce_10_0771 "Redirecting HTTP to HTTPS for a LoadBalancer Ingress": the HTTP
+        // listener on 80 beside the routes' HTTPS listener, in elb.listen-ports (which
+        // replaces elb.port), and elb.ssl-redirect "true". The policies put every route on
+        // one TLS port other than 80 (common/redirect-routes-tls,
+        // huawei/ingress-single-port), so the list holds two fixed protocol words and
+        // two port numbers, never user text.
+        let listen: [BTreeMap<&str, u16>; 2] = [
+            BTreeMap::from([("HTTP", 80)]),
+            BTreeMap::from([("HTTPS", port)]),
+        ];
+        a.set_json(ELB_LISTEN_PORTS, &listen);
+        a.set(ELB_SSL_REDIRECT, "true");
+    } else {
+        // cce_10_0695: the listener port, a String.
+        a.set(ELB_PORT, port.to_string());
+    }
+    listener_settings(plan, &mut a);
+    if plan.listener.backend_protocol == Some(BackendProtocol::Https) {
+        // cce_10_0695 "Interconnecting with HTTPS Backend Services": the one documented
+        // value; http is CCE's default (nothing to write), grpc the policy refuses.
+        a.set(ELB_POOL_PROTOCOL, "https");
+    }
     if let Some(route) = plan.routes.iter().find(|r| r.certificate_id.is_some()) {
         // cce_10_0687 "Configuring an HTTPS Certificate for a LoadBalancer Ingress", "Using
         // kubectl to Configure a Certificate Created on the ELB Console": a comma-separated

@@ -25,8 +25,9 @@ use crate::plan::Plan;
 use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, Tier};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{
-    Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS, ELB_ID,
-    ELB_IP_TARGET, ELB_TAGS, PersistenceOption,
+    Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS,
+    ELB_CLIENT_TIMEOUT, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
+    ELB_MEMBER_TIMEOUT, ELB_TAGS, PersistenceOption,
 };
 
 /// Maps a plan to a CCE Service or Ingress.
@@ -114,5 +115,25 @@ fn persistence_option(timeout_seconds: Option<u64>) -> PersistenceOption {
     let minutes = timeout_seconds.map_or(60, |s| s / 60);
     PersistenceOption {
         persistence_timeout: minutes.to_string(),
+    }
+}
+
+/// `elb.keepalive_timeout`, `elb.client_timeout`, `elb.member_timeout` (Strings of whole
+/// seconds; cce_10_0385 "Timeout", cce_10_0729, cce_10_0730) and `elb.http2-enable`
+/// (cce_10_0385 "HTTP/2"): the same keys on a Service and an Ingress. Ranges, listener
+/// protocols and version gates are the policies'.
+fn listener_settings(plan: &Plan, a: &mut Annotations) {
+    let l = &plan.listener;
+    if let Some(http2) = l.http2 {
+        a.set(ELB_HTTP2, http2.to_string());
+    }
+    for (key, seconds) in [
+        (ELB_KEEPALIVE_TIMEOUT, l.idle_timeout_seconds),
+        (ELB_CLIENT_TIMEOUT, l.client_timeout_seconds),
+        (ELB_MEMBER_TIMEOUT, l.backend_timeout_seconds),
+    ] {
+        if let Some(seconds) = seconds {
+            a.set(key, seconds.to_string());
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::types::{
     ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_HEALTH_FLAG,
     ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT, HealthOption,
 };
-use super::{load_balancer, persistence_option};
+use super::{listener_settings, load_balancer, persistence_option};
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
 use crate::provider::{Annotations, Manifest, service_manifest, transport};
@@ -105,6 +105,7 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     {
         a.set(ELB_CERT_ID, cert);
     }
+    listener_settings(plan, &mut a);
     if plan.pass_through {
         // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and
         // seed 001's fix for externalTrafficPolicy: Local): both examples write "true",

@@ -19,7 +19,8 @@ pub(super) fn needed(plan: &Plan) -> bool {
     plan.algorithm != Algorithm::RoundRobin
         || plan.stickiness.is_some()
         || plan.health_check.is_some()
-        || (plan.exposure == Exposure::Ingress && plan.pass_through)
+        || (plan.exposure == Exposure::Ingress
+            && (plan.pass_through || plan.listener.backend_protocol.is_some()))
 }
 
 /// A deterministic name per object. Service and Ingress get different names, so a Service
@@ -77,6 +78,12 @@ fn rule(plan: &Plan, url: &str) -> L7Rule {
         scheduler: Some(scheduler(plan.algorithm)),
         session: session(plan),
         health_check: plan.health_check.as_ref().map(|h| health(h, false)),
+        // 457/37015: HTTP or HTTPS; grpc is refused by tencent/backend-protocol-grpc.
+        forward_type: plan
+            .listener
+            .backend_protocol
+            .filter(|_| plan.exposure == Exposure::Ingress)
+            .map(|p| p.as_str().to_ascii_uppercase()),
     }
 }
 

@@ -12,8 +12,8 @@
 //! "true"` and every rule listed in `kubernetes.io/ingress.http-rules` or `.../https-rules`.
 
 use super::types::{
-    FIRST_V1_INGRESS_VERSION, HTTP_RULES, HTTPS_RULES, INGRESS_CLASS, MixBackendValue,
-    MixRuleValue, RULE_MIX,
+    AUTO_REWRITE, FIRST_V1_INGRESS_VERSION, HTTP_RULES, HTTPS_RULES, INGRESS_CLASS,
+    MixBackendValue, MixRuleValue, REWRITE_SUPPORT, RULE_MIX,
 };
 use super::{certificate_secret, secret_warning};
 use crate::diag::Diagnostic;
@@ -142,6 +142,13 @@ pub(super) fn ingress(
     let mixed = mixed(plan);
     if mixed {
         rule_mix(plan, &mut a);
+    }
+    if plan.listener.redirect_http_to_https {
+        // 457/40675 auto-rewrite and rewrite-support, 457/59096 "自动重定向": every HTTPS
+        // rule gets a redirect rule on HTTP:80 (created if missing); rewrite-support lets
+        // TKE manage those rules. The policies keep every route on HTTPS:443.
+        a.set(AUTO_REWRITE, "true");
+        a.set(REWRITE_SUPPORT, "true");
     }
     let legacy = legacy(plan);
     let mut rules = ingress_rules(&plan.routes, |_, route| {

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 /// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
 pub(super) use super::keys::*;
+// Written by TKE's controllers, never by lbgen (providers.md "never emit").
 
 /// The keys of the rows that a Service and an Ingress spell differently (providers.md,
 /// "What a spec becomes"): which of the consts above an object's annotations use.
@@ -231,6 +232,9 @@ pub(crate) struct L7Rule {
     pub(crate) session: Option<Session>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) health_check: Option<HealthCheck>,
+    /// The backend protocol, `HTTP` or `HTTPS` (457/37015, Ingress example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) forward_type: Option<String>,
 }
 
 /// An `extensions`/`networking.k8s.io/v1beta1` Ingress: k8s-openapi has only `v1`, and

@@ -1,0 +1,58 @@
+//! The neutral `spec.listener` block: how the LB's listeners behave (redirects, timeouts),
+//! kept apart from the routes and backends they serve. Its own module so the spec's main
+//! model stays readable; the packs map each field (docs/spec.md, "spec.listener").
+
+use super::values::Duration;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Listener behaviour: the settings of the LB's listeners themselves rather than of their
+/// routes or backends. Each provider maps a field to its own annotation (or capability
+/// error); `kubectl lbgen explain spec.listener.<field> --provider P` shows which.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListenerSettings {
+    /// Answer every plain-HTTP request on port 80 with a redirect to the same host and path
+    /// over HTTPS, on the HTTPS listener of the TLS routes (Ingress) or ports (Service);
+    /// nothing reaches a backend over plain HTTP. Default false.
+    #[serde(default)]
+    pub redirect_http_to_https: bool,
+    /// How long a client connection may stay idle (no request, no data) before the LB
+    /// closes it (`60s`, `15m`). Providers take whole seconds and their own ranges.
+    pub idle_timeout: Option<Duration>,
+    /// How long the LB waits for a client to send a request's headers or body before it
+    /// gives up on the request (`60s`).
+    pub client_timeout: Option<Duration>,
+    /// How long the LB waits for a backend to answer a request before it answers the client
+    /// with 504 itself (`60s`).
+    pub backend_timeout: Option<Duration>,
+    /// Offer HTTP/2 to clients on the HTTPS listeners (`true`) or only HTTP/1.1 (`false`);
+    /// absent means the provider's default (which differs between clouds).
+    pub http2: Option<bool>,
+    /// The protocol the LB speaks to the backends: `http` (default), `https` (TLS to the
+    /// pods, which then serve a certificate) or `grpc`.
+    pub backend_protocol: Option<BackendProtocol>,
+}
+
+/// The protocol between the LB and the backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendProtocol {
+    /// Plain HTTP/1.1.
+    Http,
+    /// HTTP over TLS.
+    Https,
+    /// gRPC (HTTP/2).
+    Grpc,
+}
+
+impl BackendProtocol {
+    /// The spelling in the spec and in the rules (`lb.listener.backendProtocol`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendProtocol::Http => "http",
+            BackendProtocol::Https => "https",
+            BackendProtocol::Grpc => "grpc",
+        }
+    }
+}
