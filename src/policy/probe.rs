@@ -88,6 +88,7 @@ fn service_plan() -> Option<Plan> {
             target_port: PortRef::Number(Port(8443)),
             protocol: Protocol::Https,
             certificate_id: text("c1"),
+            sni_certificate_ids: vec!["c2".into()],
         }],
         // Not visible to rules (`#[serde(skip)]`), set for completeness.
         ingress_listeners: vec![IngressListener {

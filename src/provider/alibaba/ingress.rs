@@ -250,15 +250,18 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
     ]
 }
 
-/// Every certificate of the HTTPS routes on `port`, each once in route order; the first is
-/// the listener's default (`IsDefault`: one default per listener, AlbConfig Certificate).
+/// Every certificate of the HTTPS routes on `port`, each once in route order, a route's
+/// SNI certificates after its own; the first is the listener's default (`IsDefault`: one
+/// default per listener, docs/usage.md "Specify a certificate for HTTPS connections"), the
+/// others extension certificates the ALB picks by the client's SNI.
 fn certificates(plan: &Plan, port: u16) -> Vec<Value> {
     let mut ids: Vec<&str> = Vec::new();
     for id in plan
         .routes
         .iter()
-        .filter(|r| r.port == port)
-        .filter_map(|r| r.certificate_id.as_deref())
+        .filter(|r| r.port == port && r.certificate_id.is_some())
+        .flat_map(|r| r.certificate_id.iter().chain(&r.sni_certificate_ids))
+        .map(String::as_str)
     {
         if !ids.contains(&id) {
             ids.push(id);
