@@ -44,6 +44,8 @@ pub struct Plan {
     pub selector: BTreeMap<String, String>,
     /// Service listeners, in spec order.
     pub listeners: Vec<Listener>,
+    /// Settings of every listener (`lb.listener.tlsPolicy`); all absent without the block.
+    pub listener: crate::spec::model::Listener,
     /// Ingress routes, in spec order.
     pub routes: Vec<RoutePlan>,
     /// The listeners an Ingress's routes need, derived once here for every pack. Not part
@@ -371,6 +373,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         load_balancer,
         selector: spec.selector.clone(),
         listeners,
+        listener: spec.listener.clone().unwrap_or_default(),
         routes,
         ingress_listeners,
         backends: extra,

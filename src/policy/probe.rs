@@ -90,6 +90,9 @@ fn service_plan() -> Option<Plan> {
             certificate_id: text("c1"),
             sni_certificate_ids: vec!["c2".into()],
         }],
+        listener: crate::spec::model::Listener {
+            tls_policy: text("probe-policy"),
+        },
         // Not visible to rules (`#[serde(skip)]`), set for completeness.
         ingress_listeners: vec![IngressListener {
             port: 443,

@@ -80,6 +80,9 @@ pub struct Spec {
     /// The Service's listeners (`exposure: service`, at least one).
     #[serde(default)]
     pub ports: Vec<ServicePort>,
+    /// Settings of the listeners lbgen writes (every port of a Service, the listeners of an
+    /// Ingress's routes).
+    pub listener: Option<Listener>,
     /// The Ingress's routes (`exposure: ingress`, at least one): host, path, listener port,
     /// TLS and weighted backends.
     #[serde(default)]
@@ -274,6 +277,17 @@ pub struct ServicePort {
     /// SNI on Service listeners.
     #[serde(default)]
     pub sni_certificate_ids: Vec<String>,
+}
+
+/// Settings of the listeners lbgen writes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Listener {
+    /// The TLS security policy (protocol versions and cipher suites) of the HTTPS and TLS
+    /// listeners, a system policy in the provider's spelling: huawei `tls-1-2`, alibaba
+    /// `tls_cipher_policy_1_2`; each provider's rules list the allowed names
+    /// (`kubectl lbgen explain spec.listener.tlsPolicy`). Absent: the provider's default.
+    pub tls_policy: Option<String>,
 }
 
 /// An Ingress route.

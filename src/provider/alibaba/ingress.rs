@@ -231,7 +231,13 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
             let certificates = certificates(plan, port);
             match (tls, certificates.is_empty()) {
                 (true, false) => {
-                    json!({"port": port, "protocol": "HTTPS", "certificates": certificates})
+                    let mut listener =
+                        json!({"port": port, "protocol": "HTTPS", "certificates": certificates});
+                    // docs/usage.md, Specify a TLS security policy (securityPolicyId).
+                    if let Some(policy) = &plan.listener.tls_policy {
+                        listener["securityPolicyId"] = json!(policy);
+                    }
+                    listener
                 }
                 _ => json!({"port": port, "protocol": "HTTP"}),
             }

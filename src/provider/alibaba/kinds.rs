@@ -77,6 +77,10 @@ struct AlbListener {
     protocol: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     certificates: Option<Vec<AlbCertificate>>,
+    /// The TLS security policy of an HTTPS listener (docs/usage.md, Specify a TLS security
+    /// policy).
+    #[serde(rename = "securityPolicyId", skip_serializing_if = "Option::is_none")]
+    security_policy_id: Option<String>,
 }
 
 /// Capitalised keys, as the ALB controller reads them.

@@ -2,7 +2,8 @@
 //! its listeners and its (v)server groups.
 //!
 //! CLB: `pkg/controller/service/clbv1/` (loadbalancer.go, listeners.go, vgroups.go) and the
-//! CCM's docs/usage.md; NLB (TCPSSL listeners for TLS ports, with extended certificates): `pkg/controller/service/nlbv2/server_groups.go`
+//! CCM's docs/usage.md; NLB (TCPSSL listeners for TLS ports, with extended certificates):
+//! `pkg/controller/service/nlbv2/server_groups.go`
 //! (`setServerGroupAttributeFromAnno`) and the ACK page "Configure NLB instances by using
 //! annotations". Ids and zones reach delimited annotations (`zone-maps`, `vgroup-port`)
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
@@ -14,7 +15,8 @@ use super::types::{
     HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
     INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT,
     PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION,
-    STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
+    STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT,
+    ZONE_MAPS,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -68,6 +70,11 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         .find(|l| nlb && l.protocol == Protocol::Tls && !l.sni_certificate_ids.is_empty())
     {
         a.set(ADDITIONAL_CERT_IDS, l.sni_certificate_ids.join(","));
+    }
+    // CLB HTTPS and NLB TCPSSL listeners (CLB page, Configure a security policy for the
+    // listener; NLB page, Configure TLS Security Policy); `alibaba/tls-policy-values`.
+    if let Some(policy) = &plan.listener.tls_policy {
+        a.set(TLS_CIPHER_POLICY, policy.clone());
     }
     if plan.targets == Targets::Pods {
         a.set(BACKEND_TYPE, "eni");

@@ -65,6 +65,7 @@ pub(super) const COOKIE_TIMEOUT: &str = ccm!("cookie-timeout");
 pub(super) const PROTOCOL_PORT: &str = ccm!("protocol-port");
 pub(super) const CERT_ID: &str = ccm!("cert-id");
 pub(super) const ADDITIONAL_CERT_IDS: &str = ccm!("additional-cert-ids");
+pub(super) const TLS_CIPHER_POLICY: &str = ccm!("tls-cipher-policy");
 pub(super) const SERVER_GROUP_TYPE: &str = ccm!("server-group-type");
 pub(super) const VGROUP_PORT: &str = ccm!("vgroup-port");
 pub(super) const WEIGHT: &str = ccm!("weight");

@@ -27,6 +27,7 @@ pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
 pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
 pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
 pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
+pub(super) const ELB_TLS_CIPHERS_POLICY: &str = "kubernetes.io/elb.tls-ciphers-policy";
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
 pub(super) const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
