@@ -123,6 +123,8 @@ pub struct Listener {
     pub certificate_id: Option<String>,
     /// SNI certificates beside it.
     pub sni_certificate_ids: Vec<String>,
+    /// CA certificate of mutual TLS.
+    pub ca_certificate_id: Option<String>,
 }
 
 /// An Ingress route.
@@ -284,6 +286,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             protocol: p.protocol,
             certificate_id: p.certificate_id.clone(),
             sni_certificate_ids: p.sni_certificate_ids.clone(),
+            ca_certificate_id: p.ca_certificate_id.clone(),
         })
         .collect();
     let routes: Vec<RoutePlan> = spec

@@ -89,6 +89,7 @@ fn service_plan() -> Option<Plan> {
             protocol: Protocol::Https,
             certificate_id: text("c1"),
             sni_certificate_ids: vec!["c2".into()],
+            ca_certificate_id: text("ca1"),
         }],
         listener: crate::spec::model::Listener {
             tls_policy: text("probe-policy"),

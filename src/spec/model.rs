@@ -277,6 +277,9 @@ pub struct ServicePort {
     /// SNI on Service listeners.
     #[serde(default)]
     pub sni_certificate_ids: Vec<String>,
+    /// Mutual TLS: the CA certificate (the provider's id) that client certificates must be
+    /// issued by, on an HTTPS or TLS port; clients without one are refused.
+    pub ca_certificate_id: Option<String>,
 }
 
 /// Settings of the listeners lbgen writes.

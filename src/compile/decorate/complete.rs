@@ -252,6 +252,7 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
             protocol,
             certificate_id: None,
             sni_certificate_ids: Vec::new(),
+            ca_certificate_id: None,
         });
     }
     out

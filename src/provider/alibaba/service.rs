@@ -9,8 +9,8 @@
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ADDITIONAL_CERT_IDS, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID,
-    CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
+    ADDITIONAL_CERT_IDS, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CACERT, CACERT_ID,
+    CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
     HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH,
     HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
     INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT,
@@ -75,6 +75,17 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     // listener; NLB page, Configure TLS Security Policy); `alibaba/tls-policy-values`.
     if let Some(policy) = &plan.listener.tls_policy {
         a.set(TLS_CIPHER_POLICY, policy.clone());
+    }
+    // NLB mutual authentication on the TCPSSL listeners (NLB page, Enable Mutual
+    // Authentication: cacert "on" with cacert-id); CLB refuses it (`alibaba/clb-no-ca-certificate`).
+    if let Some(ca) = plan
+        .listeners
+        .iter()
+        .find_map(|l| l.ca_certificate_id.clone())
+        .filter(|_| nlb)
+    {
+        a.set(CACERT, "on");
+        a.set(CACERT_ID, ca);
     }
     if plan.targets == Targets::Pods {
         a.set(BACKEND_TYPE, "eni");

@@ -3,8 +3,8 @@
 //! cce_10_0841) and pass-through (seed 001, seed 002, cce_10_0684).
 
 use super::types::{
-    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_HEALTH_FLAG,
-    ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
+    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_CLIENT_CA_CERT_ID,
+    ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
     ELB_TLS_CERTIFICATES, HealthOption,
 };
 use super::{load_balancer, persistence_option};
@@ -112,6 +112,11 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     // each, so no id can add a ',').
     if let Some(l) = terminating.filter(|l| !l.sni_certificate_ids.is_empty()) {
         a.set(ELB_TLS_CERTIFICATES, l.sni_certificate_ids.join(","));
+    }
+    // cce_10_0683 Table 2: the CA certificate of two-way authentication, one per Service
+    // (`huawei/service-ca-certificate-*` rules).
+    if let Some(ca) = terminating.and_then(|l| l.ca_certificate_id.clone()) {
+        a.set(ELB_CLIENT_CA_CERT_ID, ca);
     }
     if plan.pass_through {
         // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and

@@ -24,6 +24,7 @@ pub(super) const ELB_HEALTH_OPTION: &str = "kubernetes.io/elb.health-check-optio
 pub(super) const ELB_HEALTH_OPTIONS: &str = "kubernetes.io/elb.health-check-options";
 pub(super) const ELB_PROTOCOL_PORT: &str = "kubernetes.io/elb.protocol-port";
 pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
+pub(super) const ELB_CLIENT_CA_CERT_ID: &str = "kubernetes.io/elb.client-ca-cert-id";
 pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
 pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
 pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
