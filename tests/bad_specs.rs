@@ -111,7 +111,7 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("ingress with selector", ing(&format!("{ROUTE}  selector: {{app: web}}\n")), 8, "spec.selector is for exposure: service"),
         ("id and create", svc("  loadBalancer:\n    id: abc\n    create: {name: x}\n"), 11, "either id"),
         ("https without certificate", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 443\n      protocol: HTTPS\n"), 10, "needs certificateId"),
-        ("certificate on tcp", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 443\n      certificateId: abc\n"), 10, "only used by HTTPS ports"),
+        ("certificate on tcp", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 443\n      certificateId: abc\n"), 10, "only used by HTTPS and TLS ports"),
         ("duplicate port names", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {name: web, port: 80}\n    - {name: web, port: 81}\n"), 9, "is used twice"),
         ("duplicate ports", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {name: a, port: 80}\n    - {name: b, port: 80}\n"), 9, "listed twice"),
         ("bad port name", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - {name: Web_1, port: 80}\n"), 9, "DNS-1123 label"),

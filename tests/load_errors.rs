@@ -60,7 +60,7 @@ fn three_independent_mistakes_are_three_errors_at_their_lines() {
   |   ^^^^^^^^
   |
   = help: did you mean `algorithm`?
-error: unknown value `tcp`; expected one of `TCP`, `UDP`, `HTTP`, `HTTPS` [load/spec]
+error: unknown value `tcp`; expected one of `TCP`, `UDP`, `HTTP`, `HTTPS`, `TLS` [load/spec]
   --> <stdin>:11:17
    |
 11 |       protocol: tcp

@@ -21,6 +21,8 @@ pub struct ListenerPlan {
     pub http2: Option<bool>,
     /// Protocol to the backends, when the spec says.
     pub backend_protocol: Option<BackendProtocol>,
+    /// TLS security policy of the HTTPS and TLS listeners, in the provider's spelling.
+    pub tls_policy: Option<String>,
 }
 
 /// The listener plan of a spec's (possibly absent) `listener` block.
@@ -35,5 +37,6 @@ pub(super) fn plan(given: Option<&ListenerSettings>) -> ListenerPlan {
         backend_timeout_seconds: l.backend_timeout.map(|d| d.0),
         http2: l.http2,
         backend_protocol: l.backend_protocol,
+        tls_policy: l.tls_policy.clone(),
     }
 }

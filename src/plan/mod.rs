@@ -131,8 +131,12 @@ pub struct Listener {
     pub target_port: PortRef,
     /// Listener protocol.
     pub protocol: Protocol,
-    /// Certificate for HTTPS.
+    /// Certificate for HTTPS and TLS.
     pub certificate_id: Option<String>,
+    /// SNI certificates beside it.
+    pub sni_certificate_ids: Vec<String>,
+    /// CA certificate of mutual TLS.
+    pub ca_certificate_id: Option<String>,
 }
 
 /// An Ingress route.
@@ -297,6 +301,8 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             target_port: p.target_port.clone().unwrap_or(PortRef::Number(p.port)),
             protocol: p.protocol,
             certificate_id: p.certificate_id.clone(),
+            sni_certificate_ids: p.sni_certificate_ids.clone(),
+            ca_certificate_id: p.ca_certificate_id.clone(),
         })
         .collect();
     let routes: Vec<RoutePlan> = spec

@@ -109,6 +109,8 @@ fn service_plan() -> Option<Plan> {
             target_port: PortRef::Number(Port(8443)),
             protocol: Protocol::Https,
             certificate_id: text("c1"),
+            sni_certificate_ids: vec!["c2".into()],
+            ca_certificate_id: text("ca1"),
         }],
         // Not visible to rules (`#[serde(skip)]`), set for completeness.
         ingress_listeners: vec![IngressListener {
@@ -154,6 +156,7 @@ fn service_plan() -> Option<Plan> {
             retries: Some(3),
         }),
         listener: ListenerPlan {
+            tls_policy: text("probe-policy"),
             redirect_http_to_https: true,
             idle_timeout_seconds: Some(60),
             client_timeout_seconds: Some(60),

@@ -61,7 +61,7 @@ spec_enum!(
 );
 spec_enum!(
     /// Listener protocol.
-    Protocol { #[default] /** TCP. */ Tcp = "TCP", /** UDP. */ Udp = "UDP", /** HTTP. */ Http = "HTTP", /** HTTPS. */ Https = "HTTPS" }
+    Protocol { #[default] /** TCP. */ Tcp = "TCP", /** UDP. */ Udp = "UDP", /** HTTP. */ Http = "HTTP", /** HTTPS. */ Https = "HTTPS", /** TLS terminated at the LB (needs certificateId), plain TCP to the pods. */ Tls = "TLS" }
 );
 spec_enum!(
     /// Health-check protocol.

@@ -32,6 +32,11 @@ pub struct ListenerSettings {
     /// The protocol the LB speaks to the backends: `http` (default), `https` (TLS to the
     /// pods, which then serve a certificate) or `grpc`.
     pub backend_protocol: Option<BackendProtocol>,
+    /// The TLS security policy (protocol versions and cipher suites) of the HTTPS and TLS
+    /// listeners, a system policy in the provider's spelling: huawei `tls-1-2`, alibaba
+    /// `tls_cipher_policy_1_2`; each provider's rules list the allowed names
+    /// (`kubectl lbgen explain spec.listener.tlsPolicy`). Absent: the provider's default.
+    pub tls_policy: Option<String>,
 }
 
 /// The protocol between the LB and the backends.

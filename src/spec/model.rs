@@ -291,11 +291,20 @@ pub struct ServicePort {
     pub port: Port,
     /// Container port, number or name; default = port.
     pub target_port: Option<PortRef>,
-    /// TCP (default), UDP, HTTP, HTTPS.
+    /// TCP (default), UDP, HTTP, HTTPS, or TLS (an L4 listener that terminates TLS and
+    /// forwards plain TCP to the pods).
     #[serde(default)]
     pub protocol: Protocol,
-    /// Required for HTTPS.
+    /// The server certificate (the provider's certificate id); required for HTTPS and TLS.
     pub certificate_id: Option<String>,
+    /// More certificates of an HTTPS or TLS port, each for the domain names it contains,
+    /// chosen by the client's SNI (`certificateId` answers the rest), where the provider has
+    /// SNI on Service listeners.
+    #[serde(default)]
+    pub sni_certificate_ids: Vec<String>,
+    /// Mutual TLS: the CA certificate (the provider's id) that client certificates must be
+    /// issued by, on an HTTPS or TLS port; clients without one are refused.
+    pub ca_certificate_id: Option<String>,
 }
 
 /// An Ingress route.

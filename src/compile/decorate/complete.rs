@@ -251,6 +251,8 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
             target_port: Some(target_port),
             protocol,
             certificate_id: None,
+            sni_certificate_ids: Vec::new(),
+            ca_certificate_id: None,
         });
     }
     out

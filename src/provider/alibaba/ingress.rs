@@ -257,7 +257,13 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
             let certificates = certificates(plan, port);
             let mut listener = match (tls, certificates.is_empty()) {
                 (true, false) => {
-                    json!({"port": port, "protocol": "HTTPS", "certificates": certificates})
+                    let mut listener =
+                        json!({"port": port, "protocol": "HTTPS", "certificates": certificates});
+                    // docs/usage.md, Specify a TLS security policy (securityPolicyId).
+                    if let Some(policy) = &plan.listener.tls_policy {
+                        listener["securityPolicyId"] = json!(policy);
+                    }
+                    listener
                 }
                 _ => json!({"port": port, "protocol": "HTTP"}),
             };
@@ -295,15 +301,18 @@ fn acl_config(acl: &AccessControl) -> Value {
     })
 }
 
-/// Every certificate of the HTTPS routes on `port`, each once in route order; the first is
-/// the listener's default (`IsDefault`: one default per listener, AlbConfig Certificate).
+/// Every certificate of the HTTPS routes on `port`, each once in route order, a route's
+/// SNI certificates after its own; the first is the listener's default (`IsDefault`: one
+/// default per listener, docs/usage.md "Specify a certificate for HTTPS connections"), the
+/// others extension certificates the ALB picks by the client's SNI.
 fn certificates(plan: &Plan, port: u16) -> Vec<Value> {
     let mut ids: Vec<&str> = Vec::new();
     for id in plan
         .routes
         .iter()
-        .filter(|r| r.port == port)
-        .filter_map(|r| r.certificate_id.as_deref())
+        .filter(|r| r.port == port && r.certificate_id.is_some())
+        .flat_map(|r| r.certificate_id.iter().chain(&r.sni_certificate_ids))
+        .map(String::as_str)
     {
         if !ids.contains(&id) {
             ids.push(id);

@@ -95,6 +95,10 @@ struct AlbListener {
     request_timeout: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     http2_enabled: Option<bool>,
+    /// The TLS security policy of an HTTPS listener (docs/usage.md, Specify a TLS security
+    /// policy).
+    #[serde(rename = "securityPolicyId", skip_serializing_if = "Option::is_none")]
+    security_policy_id: Option<String>,
     #[serde(rename = "aclConfig", skip_serializing_if = "Option::is_none")]
     acl_config: Option<AlbAclConfig>,
 }

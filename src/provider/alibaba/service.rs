@@ -2,20 +2,21 @@
 //! its listeners and its (v)server groups.
 //!
 //! CLB: `pkg/controller/service/clbv1/` (loadbalancer.go, listeners.go, vgroups.go) and the
-//! CCM's docs/usage.md; NLB: `pkg/controller/service/nlbv2/server_groups.go`
+//! CCM's docs/usage.md; NLB (TCPSSL listeners for TLS ports, with extended certificates):
+//! `pkg/controller/service/nlbv2/server_groups.go`
 //! (`setServerGroupAttributeFromAnno`) and the ACK page "Configure NLB instances by using
 //! annotations". Ids and zones reach delimited annotations (`zone-maps`, `vgroup-port`)
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ACL_ID, ACL_STATUS, ACL_TYPE, ADDITIONAL_TAGS, ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE,
-    BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
-    HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH,
-    HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME,
-    INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType, MASTER_ZONE,
-    PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC,
-    STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT,
-    ZONE_MAPS,
+    ACL_ID, ACL_STATUS, ACL_TYPE, ADDITIONAL_CERT_IDS, ADDITIONAL_TAGS, ADDRESS_TYPE,
+    AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CACERT, CACERT_ID, CERT_ID, CHARGE_TYPE,
+    COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT,
+    HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
+    HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID,
+    LB_IP, LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
+    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY,
+    UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -67,24 +68,36 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
             clb_health(plan, h, &mut a);
         }
     }
-    let l7 = plan
-        .listeners
-        .iter()
-        .any(|l| matches!(l.protocol, Protocol::Http | Protocol::Https));
-    if l7 {
-        // "https:443,http:80" (docs/usage.md, 20. forward port): protocols from the enum,
-        // ports are numbers, so nothing user-written reaches the delimiters.
-        let protocol_port: Vec<String> = plan
-            .listeners
-            .iter()
-            .map(|l| format!("{}:{}", l.protocol.as_str().to_ascii_lowercase(), l.port))
-            .collect();
-        a.set(PROTOCOL_PORT, protocol_port.join(","));
-    }
+    protocol_port(plan, nlb, &mut a);
     if let Some(cert) = plan.listeners.iter().find_map(|l| l.certificate_id.clone()) {
         a.set(CERT_ID, cert);
     }
     super::listener::service(plan, nlb, &mut a);
+    // NLB extended certificates of the TCPSSL listeners (NLB annotation page, Configure
+    // Extended Certificates); ids checked by `alibaba/sni-certificate-id` (no ',').
+    if let Some(l) = plan
+        .listeners
+        .iter()
+        .find(|l| nlb && l.protocol == Protocol::Tls && !l.sni_certificate_ids.is_empty())
+    {
+        a.set(ADDITIONAL_CERT_IDS, l.sni_certificate_ids.join(","));
+    }
+    // CLB HTTPS and NLB TCPSSL listeners (CLB page, Configure a security policy for the
+    // listener; NLB page, Configure TLS Security Policy); `alibaba/tls-policy-values`.
+    if let Some(policy) = &plan.listener.tls_policy {
+        a.set(TLS_CIPHER_POLICY, policy.clone());
+    }
+    // NLB mutual authentication on the TCPSSL listeners (NLB page, Enable Mutual
+    // Authentication: cacert "on" with cacert-id); CLB refuses it (`alibaba/clb-no-ca-certificate`).
+    if let Some(ca) = plan
+        .listeners
+        .iter()
+        .find_map(|l| l.ca_certificate_id.clone())
+        .filter(|_| nlb)
+    {
+        a.set(CACERT, "on");
+        a.set(CACERT_ID, ca);
+    }
     if plan.targets == Targets::Pods {
         a.set(BACKEND_TYPE, "eni");
     }
@@ -116,6 +129,39 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         Value::Null
     };
     manifest
+}
+
+/// `protocol-port`: protocol words from the enum and port numbers only, so nothing
+/// user-written reaches the delimiters. CLB: every port once any is HTTP/HTTPS,
+/// "https:443,http:80" (docs/usage.md, 20. forward port). NLB: the TLS ports only,
+/// "tcpssl:443" (NLB annotation page, Create a TCP/SSL Listener: the TCP port beside it is
+/// not listed).
+fn protocol_port(plan: &Plan, nlb: bool, a: &mut Annotations) {
+    let listed: Vec<String> = plan
+        .listeners
+        .iter()
+        .filter_map(|l| {
+            let word = match (nlb, l.protocol) {
+                (true, Protocol::Tls) => "tcpssl",
+                (true, _) => return None,
+                (false, Protocol::Tcp) => "tcp",
+                (false, Protocol::Udp) => "udp",
+                (false, Protocol::Http) => "http",
+                (false, Protocol::Https) => "https",
+                // refused by `alibaba/clb-no-tls` (nearest: NLB)
+                (false, Protocol::Tls) => return None,
+            };
+            Some(format!("{word}:{}", l.port))
+        })
+        .collect();
+    let needed = plan.listeners.iter().any(|l| match l.protocol {
+        Protocol::Http | Protocol::Https => !nlb,
+        Protocol::Tls => nlb,
+        Protocol::Tcp | Protocol::Udp => false,
+    });
+    if needed {
+        a.set(PROTOCOL_PORT, listed.join(","));
+    }
 }
 
 /// An existing LB, or the creation parameters of a new one.

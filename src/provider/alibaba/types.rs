@@ -15,8 +15,6 @@ use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-// Health checks.
-
 // The ALB Ingress.
 
 /// One entry of `listen-ports`: `{"HTTP": 80}` or `{"HTTPS": 443}` (docs/usage.md,

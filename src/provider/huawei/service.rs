@@ -1,10 +1,11 @@
 //! The CCE LoadBalancer Service: algorithm, session affinity, health checks (single-port
-//! and per-port), L7 listeners by `elb.protocol-port` and pass-through (seed 001, seed 002,
-//! cce_10_0684).
+//! and per-port), L7 and TLS listeners by `elb.protocol-port` with their certificates (SNI:
+//! cce_10_0841) and pass-through (seed 001, seed 002, cce_10_0684).
 
 use super::types::{
-    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_HEALTH_FLAG,
-    ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT, HealthOption,
+    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_CLIENT_CA_CERT_ID,
+    ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
+    ELB_TLS_CERTIFICATES, HealthOption,
 };
 use super::{listener_settings, load_balancer, persistence_option};
 use crate::diag::Diagnostic;
@@ -91,21 +92,33 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         .filter_map(|l| match l.protocol {
             Protocol::Http => Some(format!("http:{}", l.port)),
             Protocol::Https => Some(format!("https:{}", l.port)),
-            _ => None,
+            // cce_10_0683 Table 2: tls:<port>, an L4 TLS listener with elb.cert-id.
+            Protocol::Tls => Some(format!("tls:{}", l.port)),
+            Protocol::Tcp | Protocol::Udp => None,
         })
         .collect();
     if !l7.is_empty() {
         a.set(ELB_PROTOCOL_PORT, l7.join(","));
     }
-    if let Some(cert) = plan
+    let terminating = plan
         .listeners
         .iter()
-        .find(|l| l.protocol == Protocol::Https)
-        .and_then(|l| l.certificate_id.clone())
-    {
+        .find(|l| matches!(l.protocol, Protocol::Https | Protocol::Tls));
+    if let Some(cert) = terminating.and_then(|l| l.certificate_id.clone()) {
         a.set(ELB_CERT_ID, cert);
     }
     listener_settings(plan, &mut a);
+    // cce_10_0841: the SNI certificates beside elb.cert-id, one list for the Service
+    // (`huawei/service-sni-*` rules: the same list on every HTTPS port, 32 hex digits
+    // each, so no id can add a ',').
+    if let Some(l) = terminating.filter(|l| !l.sni_certificate_ids.is_empty()) {
+        a.set(ELB_TLS_CERTIFICATES, l.sni_certificate_ids.join(","));
+    }
+    // cce_10_0683 Table 2: the CA certificate of two-way authentication, one per Service
+    // (`huawei/service-ca-certificate-*` rules).
+    if let Some(ca) = terminating.and_then(|l| l.ca_certificate_id.clone()) {
+        a.set(ELB_CLIENT_CA_CERT_ID, ca);
+    }
     if plan.pass_through {
         // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and
         // seed 001's fix for externalTrafficPolicy: Local): both examples write "true",

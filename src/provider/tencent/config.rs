@@ -92,7 +92,8 @@ fn l7_protocol(p: Protocol) -> Option<&'static str> {
     match p {
         Protocol::Http => Some("HTTP"),
         Protocol::Https => Some("HTTPS"),
-        Protocol::Tcp | Protocol::Udp => None,
+        // TLS (TCP_SSL) never reaches a config: `tencent/tls-port-no-service-config`.
+        Protocol::Tcp | Protocol::Udp | Protocol::Tls => None,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The TKE LoadBalancer Service: `specify-protocol` for HTTP/HTTPS ports (and for every
+//! The TKE LoadBalancer Service: `specify-protocol` for HTTP/HTTPS/TLS ports (and for every
 //! port when TCP and UDP mix), loopback prevention for pass-through, and binding only
 //! nodes with pods under `externalTrafficPolicy: Local` (providers.md; Tencent 457/39141).
 
@@ -11,8 +11,9 @@ use crate::spec::model::{Protocol, TrafficPolicy};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// `service.cloud.tencent.com/specify-protocol` for HTTP/HTTPS ports: keyed by the port as
-/// a string, `protocol` a list, `tls` the Secret's name (providers.md; Tencent 457/39141).
+/// `service.cloud.tencent.com/specify-protocol` for HTTP/HTTPS/TLS (TCP_SSL) ports: keyed by
+/// the port as a string, `protocol` a list, `tls` the Secret's name (providers.md; Tencent
+/// 457/39141).
 /// No `hosts`: a spec port has none, so the CLB's default domain serves it (*unverified*:
 /// the policy warns).
 ///
@@ -32,7 +33,8 @@ fn specify_protocol(
             Protocol::Tcp if mixed => protocol("TCP", None),
             Protocol::Udp if mixed => protocol("UDP", None),
             Protocol::Http => protocol("HTTP", None),
-            Protocol::Https => {
+            // TCP_SSL takes its certificate Secret in `tls` like HTTPS (457/39141).
+            Protocol::Https | Protocol::Tls => {
                 let id = l.certificate_id.as_deref().unwrap_or_default();
                 if !warned.contains(&id) {
                     warned.push(id);
@@ -42,7 +44,12 @@ fn specify_protocol(
                         format!("spec.ports[{i}].certificateId"),
                     ));
                 }
-                protocol("HTTPS", Some(certificate_secret(id)))
+                let name = if l.protocol == Protocol::Tls {
+                    "TCP_SSL"
+                } else {
+                    "HTTPS"
+                };
+                protocol(name, Some(certificate_secret(id)))
             }
             Protocol::Tcp | Protocol::Udp => continue,
         };
