@@ -57,10 +57,17 @@ impl FieldError {
     }
 }
 
-/// Whether `entry` is offered as a typed provider field: documented, written by users, and
-/// neither written from a shared spec field nor refused.
+/// Whether `entry` is offered as a typed provider field: documented, written by users,
+/// neither written from a shared spec field nor refused, and on a kind a group sets (a Pod
+/// annotation is no field of the `service` or `ingress` group).
 pub fn offered(entry: &Entry) -> bool {
-    entry.documented && entry.writer == Writer::User && entry.lbgen == Handling::None
+    entry.documented
+        && entry.writer == Writer::User
+        && entry.lbgen == Handling::None
+        && entry
+            .kinds
+            .iter()
+            .any(|kind| GROUPS.iter().any(|(_, group_kind)| group_kind == kind))
 }
 
 /// The field name of `entry`: the catalogue's `field`, else the key after its provider
