@@ -527,3 +527,26 @@ fn a_json_value_is_checked_against_its_documented_shape() {
     let err = render_error(&raw);
     assert!(err.contains("$[0].HTTPS is 70000"), "{err}");
 }
+
+#[test]
+fn the_documented_example_renders_as_docs_spec_md_says() {
+    let doc = std::fs::read_to_string(common::root().join("docs/spec.md")).expect("docs/spec.md");
+    let section = doc
+        .split("### Typed provider fields")
+        .nth(1)
+        .expect("the section");
+    let example = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("its example");
+    let out = lbgen(&["render", "-f", "-", "-o", "json"], Some(example));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rendered: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let got = &rendered["metadata"]["annotations"];
+    let p = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
+    // What the section's comments promise, spelled as the CLB page documents the keys.
+    assert_eq!(got[format!("{p}delete-protection")], "on", "{got}");
+    assert_eq!(got[format!("{p}modification-protection")], "ConsoleProtection", "{got}");
+    assert_eq!(got[format!("{p}backend-label")], "node-pool=web", "{got}");
+}
