@@ -131,10 +131,13 @@ fn each_provider_decorates_the_chart_as_its_documents_say() {
             let decorated = find(&out, kind, name);
             let original = find(&chart, kind, name);
             let (mut page, extra, ignore) = conformance(case, kind);
-            // The page's placeholder for the existing load balancer is the fixture's id.
+            // The page's placeholders for the existing load balancer are the fixture's id and address.
             for value in page.values_mut() {
                 if value == "<your_elb_id>" {
                     *value = Value::String("5083f225-9bf8-48fa-9c8b-67bd9693c4c0".into());
+                }
+                if value == "<your_elb_ip>" {
+                    *value = Value::String("192.168.10.10".into());
                 }
             }
             let mine = decorated["metadata"]["annotations"]

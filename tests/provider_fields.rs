@@ -509,17 +509,18 @@ fn the_documented_limits_of_the_conformance_keys_are_errors_at_their_line() {
 
 #[test]
 fn a_json_value_is_checked_against_its_documented_shape() {
-    // cce_10_0937: listen-ports is a list of one-key objects, HTTP or HTTPS, port 1..65535.
+    // cce_10_0949: a header rule's key is 1..40 letters, digits, `_` and `-`.
     let text = spec(
         "huawei",
         "Ingress",
         "ingress",
-        "      listenPorts: [{HTTP: 0}]\n",
+        "      headers: {web: {key: \"bad key\", values: [a]}}\n",
     );
     let err = render_error(&text);
-    assert!(err.contains("$[0].HTTP is 0; expected 1..65535"), "{err}");
-    assert!(err.contains("<stdin>:10:20"), "{err}");
-    // The same shape checks a raw annotation.
+    assert!(err.contains("$.key is \"bad key\"; expected text matching"), "{err}");
+    assert!(err.contains("<stdin>:10:22"), "{err}");
+    // cce_10_0937: listen-ports is a list of one-key objects, HTTP or HTTPS, port 1..65535;
+    // a raw annotation is checked against the same shape.
     let raw = spec("huawei", "Ingress", "ingress", "      {}\n").replace(
         "metadata: {name: web, namespace: default}",
         "metadata: {name: web, namespace: default, annotations: {kubernetes.io/elb.listen-ports: '[{\"HTTPS\": 70000}]'}}",
