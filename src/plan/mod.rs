@@ -6,8 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network, PathMatch, Protocol,
-    ProviderId, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    Algorithm, Create, Exposure, HealthMethod, HealthProtocol, LoadBalancerDoc, Network, PathMatch,
+    Protocol, ProviderId, StatusClass, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -205,6 +205,13 @@ pub struct HealthPlan {
     pub timeout_seconds: Option<u64>,
     /// Retries.
     pub retries: Option<u32>,
+    /// HTTP status classes counted healthy, in ascending order without repeats (`null` when
+    /// not given; an empty list stays empty, for the rule that refuses it).
+    pub success_codes: Option<Vec<StatusClass>>,
+    /// HTTP method.
+    pub method: Option<HealthMethod>,
+    /// HTTP Host header.
+    pub host: Option<String>,
 }
 
 /// Options from the command line that change how specs are read and completed.
@@ -346,6 +353,14 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         interval_seconds: h.interval.map(|d| d.0),
         timeout_seconds: h.timeout.map(|d| d.0),
         retries: h.retries,
+        success_codes: h.success_codes.as_ref().map(|codes| {
+            let mut codes = codes.clone();
+            codes.sort_by_key(|c| c.as_str());
+            codes.dedup();
+            codes
+        }),
+        method: h.method,
+        host: h.host.clone(),
     });
     let cluster = spec.cluster.clone().unwrap_or_default();
     let settings = match spec.settings.get(&provider) {

@@ -16,8 +16,9 @@ use crate::plan::{
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
-    Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthProtocol, Network, PathMatch,
-    Protocol, StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    Algorithm, Bandwidth, ChargeMode, Create, Exposure, HealthMethod, HealthProtocol, Network,
+    PathMatch, Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    WorkloadKind,
 };
 use crate::spec::values::{DnsLabel, Port, PortRef, VersionText};
 use std::collections::BTreeMap;
@@ -129,6 +130,9 @@ fn service_plan() -> Option<Plan> {
             interval_seconds: Some(5),
             timeout_seconds: Some(3),
             retries: Some(3),
+            success_codes: Some(vec![StatusClass::Success, StatusClass::Redirect]),
+            method: Some(HealthMethod::Get),
+            host: text("health.example.com"),
         }),
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,

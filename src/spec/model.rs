@@ -4,8 +4,8 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 pub use super::choices::{
-    Algorithm, Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier,
-    TrafficPolicy,
+    Algorithm, Exposure, HealthMethod, HealthProtocol, Network, PathMatch, Protocol, StatusClass,
+    StickyMode, Targets, Tier, TrafficPolicy,
 };
 use super::values::{DnsLabel, Duration, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
@@ -333,7 +333,7 @@ pub struct Stickiness {
 
 /// Health check settings.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthCheck {
     /// Default true when the block is present.
     pub enabled: Option<bool>,
@@ -349,6 +349,14 @@ pub struct HealthCheck {
     pub timeout: Option<Duration>,
     /// Consecutive results before a backend is marked down (or up again).
     pub retries: Option<u32>,
+    /// HTTP check: the status classes that count as healthy, e.g. `[2xx, 3xx]`; absent
+    /// means the provider's default (usually 2xx only).
+    pub success_codes: Option<Vec<StatusClass>>,
+    /// HTTP check: the request method, `GET` or `HEAD`; absent means the provider's default.
+    pub method: Option<HealthMethod>,
+    /// HTTP check: the Host header (a DNS name such as `health.example.com`); absent means
+    /// the provider's default (the backend's IP address, or the rule's domain).
+    pub host: Option<String>,
 }
 
 /// The pods' owner.

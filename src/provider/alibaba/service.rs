@@ -9,18 +9,19 @@
 
 use super::types::{
     ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT,
-    FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
-    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
-    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME,
-    LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
-    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD,
-    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
+    FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_DOMAIN,
+    HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD,
+    HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI,
+    HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME, LoadBalancerType,
+    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE,
+    SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID,
+    WEIGHT, ZONE_MAPS, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
 use crate::provider::{Annotations, Manifest, bandwidth, service_manifest, settings};
 use crate::spec::model::{
-    Algorithm, ChargeMode, HealthProtocol, Network, Protocol, StickyMode, Targets,
+    Algorithm, ChargeMode, HealthMethod, HealthProtocol, Network, Protocol, StickyMode, Targets,
 };
 use serde_json::{Value, json};
 
@@ -227,7 +228,7 @@ fn nlb_health(h: &HealthPlan, a: &mut Annotations) {
 }
 
 /// The settings CLB and NLB share: uri, connect port, interval, timeout (under the key
-/// `timeout_key`) and thresholds.
+/// `timeout_key`), thresholds, and the HTTP check's status codes, method and domain.
 fn probe_settings(h: &HealthPlan, timeout_key: &str, a: &mut Annotations) {
     if let Some(path) = &h.path {
         a.set(HEALTH_CHECK_URI, path.clone());
@@ -244,5 +245,23 @@ fn probe_settings(h: &HealthPlan, timeout_key: &str, a: &mut Annotations) {
     if let Some(r) = h.retries {
         a.set(HEALTHY_THRESHOLD, r.to_string());
         a.set(UNHEALTHY_THRESHOLD, r.to_string());
+    }
+    // CLB annotation page, Configure HTTP health checks: httpcode "http_4xx", domain
+    // "www.aliyun.com", method "head"; NLB annotation page (and NLB-DOC's example, "head"):
+    // the same keys. Lower case, as both pages' examples write the method.
+    if let Some(codes) = &h.success_codes {
+        a.set(HEALTH_CHECK_HTTPCODE, http_codes(codes));
+    }
+    if let Some(method) = h.method {
+        a.set(
+            HEALTH_CHECK_METHOD,
+            match method {
+                HealthMethod::Get => "get",
+                HealthMethod::Head => "head",
+            },
+        );
+    }
+    if let Some(host) = &h.host {
+        a.set(HEALTH_CHECK_DOMAIN, host.clone());
     }
 }

@@ -9,6 +9,7 @@
 //! (`alibaba/alibaba-load-balancer-controller` docs/usage.md) and seed 003.
 
 use crate::provider::settings::{Block, MovedField};
+use crate::spec::model::StatusClass;
 use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -79,6 +80,9 @@ pub(super) const HEALTH_CHECK_CONNECT_PORT: &str = ccm!("health-check-connect-po
 pub(super) const HEALTH_CHECK_INTERVAL: &str = ccm!("health-check-interval");
 pub(super) const HEALTHY_THRESHOLD: &str = ccm!("healthy-threshold");
 pub(super) const UNHEALTHY_THRESHOLD: &str = ccm!("unhealthy-threshold");
+pub(super) const HEALTH_CHECK_HTTPCODE: &str = ccm!("health-check-httpcode");
+pub(super) const HEALTH_CHECK_METHOD: &str = ccm!("health-check-method");
+pub(super) const HEALTH_CHECK_DOMAIN: &str = ccm!("health-check-domain");
 
 // The ALB Ingress.
 pub(super) const ALB_LISTEN_PORTS: &str = alb!("listen-ports");
@@ -90,6 +94,8 @@ pub(super) const ALB_HEALTH_INTERVAL: &str = alb!("healthcheck-interval-seconds"
 pub(super) const ALB_HEALTH_TIMEOUT: &str = alb!("healthcheck-timeout-seconds");
 pub(super) const ALB_HEALTHY_THRESHOLD: &str = alb!("healthy-threshold-count");
 pub(super) const ALB_UNHEALTHY_THRESHOLD: &str = alb!("unhealthy-threshold-count");
+pub(super) const ALB_HEALTH_HTTPCODE: &str = alb!("healthcheck-httpcode");
+pub(super) const ALB_HEALTH_METHOD: &str = alb!("healthcheck-method");
 pub(super) const ALB_STICKY_SESSION: &str = alb!("sticky-session");
 pub(super) const ALB_STICKY_SESSION_TYPE: &str = alb!("sticky-session-type");
 pub(super) const ALB_COOKIE_TIMEOUT: &str = alb!("cookie-timeout");
@@ -190,4 +196,15 @@ impl Block for AlibabaSettings {
             load_balancer_type: Some(LoadBalancerType::Clb),
         }
     }
+}
+
+/// The healthy status classes as CLB, NLB and ALB all spell them: `http_2xx,http_3xx`
+/// (CLB annotation page, Configure HTTP health checks; ALB dictionary, healthcheck-httpcode).
+/// Every item comes from the spec's closed set, so no value can add a list item.
+pub(super) fn http_codes(codes: &[StatusClass]) -> String {
+    let items: Vec<String> = codes
+        .iter()
+        .map(|c| format!("http_{}", c.as_str()))
+        .collect();
+    items.join(",")
 }

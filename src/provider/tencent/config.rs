@@ -12,7 +12,7 @@ use super::types::{
 };
 use crate::plan::{HealthPlan, Plan};
 use crate::provider::transport;
-use crate::spec::model::{Algorithm, Exposure, Protocol};
+use crate::spec::model::{Algorithm, Exposure, Protocol, StatusClass};
 
 /// Whether the plan asks for anything only a TkeServiceConfig can carry.
 pub(super) fn needed(plan: &Plan) -> bool {
@@ -53,7 +53,8 @@ fn session(plan: &Plan) -> Option<Session> {
 }
 
 /// `healthCheck`: both thresholds from `retries`. The L4-only fields `checkType`,
-/// `checkPort` and the HTTP path on an L4 listener are *unverified* (the policy warns).
+/// `checkPort` and the HTTP fields (path, codes, domain, method) on an L4 listener are
+/// *unverified* (the policy warns).
 fn health(h: &HealthPlan, l4: bool) -> HealthCheck {
     if !h.enabled {
         return HealthCheck::default();
@@ -67,7 +68,25 @@ fn health(h: &HealthPlan, l4: bool) -> HealthCheck {
         check_type: h.protocol.filter(|_| l4).map(|p| p.as_str().to_string()),
         check_port: h.port.filter(|_| l4),
         http_check_path: h.path.clone(),
+        http_code: h.success_codes.as_deref().map(http_code),
+        http_check_domain: h.host.clone(),
+        http_check_method: h.method.map(|m| m.as_str().to_string()),
     }
+}
+
+/// `httpCode`: the sum of one bit per healthy class, 2 = 2xx, 4 = 3xx, 8 = 4xx, 16 = 5xx
+/// (CLB API 214/30694 `HealthCheck.HttpCode`, 1..31; the TkeServiceConfig reference,
+/// 457/36834, takes the same field). The plan holds each class once.
+fn http_code(codes: &[StatusClass]) -> u8 {
+    codes
+        .iter()
+        .map(|c| match c {
+            StatusClass::Success => 2,
+            StatusClass::Redirect => 4,
+            StatusClass::ClientError => 8,
+            StatusClass::ServerError => 16,
+        })
+        .sum()
 }
 
 /// One L7 rule carrying the plan's settings.
