@@ -577,3 +577,24 @@ fn every_required_field_a_mapping_lacks_is_named_at_once() {
         "{stderr}"
     );
 }
+
+/// The fields of `spec.healthCheck`, in the order docs/spec.md lists them.
+const HEALTH_CHECK_FIELDS: &str = "`enabled`, `protocol`, `port`, `path`, `interval`, `timeout`, `retries`, `successCodes`, `method`, `host`";
+
+#[test]
+fn a_misspelt_health_check_field_lists_the_fields_and_the_nearest() {
+    let spec =
+        svc("  ports: [{port: 80}]\n  healthCheck:\n    protocol: HTTP\n    sucessCodes: [2xx]\n");
+    let want = format!(
+        "error: unknown field `sucessCodes`, expected one of {HEALTH_CHECK_FIELDS}; remove it or fix its spelling [load/spec]
+  --> <stdin>:11:5
+   |
+11 |     sucessCodes: [2xx]
+   |     ^^^^^^^^^^^
+   |
+   = help: did you mean `successCodes`?
+1 error found; nothing was written
+"
+    );
+    assert_eq!(errors_of(&spec), want);
+}
