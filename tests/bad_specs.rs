@@ -240,6 +240,13 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("huawei health method", svc("  healthCheck:\n    protocol: HTTP\n    method: GET\n"), 11, "no HTTP-method field"),
         ("huawei health host", svc("  healthCheck:\n    protocol: HTTP\n    host: health.example.com\n"), 11, "no domain (Host) field"),
         ("tencent health host too long", ting(&format!("{ROUTE}  healthCheck:\n    protocol: HTTP\n    host: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n")), 11, "1 to 80 characters"),
+        // --- a port's own health check ----------------------------------------------------
+        ("port health interval", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        interval: 60s\n"), 11, "1 to 50 seconds"),
+        ("port health inherits a bad timeout", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  healthCheck: {timeout: 60s}\n  ports:\n    - port: 80\n      healthCheck:\n        interval: 5s\n"), 8, "health-check timeout of 1 to 50"),
+        ("port health path on tcp", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  healthCheck: {protocol: TCP}\n  ports:\n    - port: 80\n      healthCheck:\n        path: /healthz\n"), 12, "only used by HTTP health checks"),
+        ("port health switched off on cce", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        enabled: false\n"), 11, "one health-check switch"),
+        ("port health on an old cce", raw("  provider: huawei\n  cluster: {version: v1.21.7-r0}\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        protocol: TCP\n"), 11, "v1.21.8-r0"),
+        ("ali port health", raw("  provider: alibaba\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        protocol: TCP\n"), 10, "one set of health-check annotations"),
         ("tencent ip targets", tsvc("  ipTargets: true\n"), 10, "nearest: targets: pods"),
         ("tencent internal without subnet", raw(TINTERNAL), 7, "an internal CLB needs a subnet"),
         ("tencent public with subnet", tsvc("  loadBalancer:\n    create:\n      subnetId: subnet-3xk9d2qp\n"), 12, "a public CLB takes no subnet"),

@@ -6,8 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    Algorithm, Create, Exposure, HealthMethod, HealthProtocol, LoadBalancerDoc, Network, PathMatch,
-    Protocol, ProviderId, StatusClass, StickyMode, Targets, Tier, TrafficPolicy, Workload,
+    Algorithm, Create, Exposure, LoadBalancerDoc, Network, PathMatch, Protocol, ProviderId,
+    StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -15,6 +15,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 mod derived;
+mod health;
+
+pub use health::HealthPlan;
 
 /// One load balancer, ready for policies and rendering.
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +122,13 @@ pub struct Listener {
     pub protocol: Protocol,
     /// Certificate for HTTPS.
     pub certificate_id: Option<String>,
+    /// The port's own health check, merged over the Service's (`null` when the port sets
+    /// none and the Service's applies).
+    pub health_check: Option<HealthPlan>,
+    /// The spec names of the health-check fields the port itself sets, to blame them at
+    /// the port. Not part of the rule language.
+    #[serde(skip)]
+    pub health_check_fields: Vec<&'static str>,
 }
 
 /// An Ingress route.
@@ -185,33 +195,6 @@ pub struct StickinessPlan {
     pub mode: StickyMode,
     /// Timeout, when given.
     pub timeout_seconds: Option<u64>,
-}
-
-/// Health check.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HealthPlan {
-    /// On or off.
-    pub enabled: bool,
-    /// Protocol, when given.
-    pub protocol: Option<HealthProtocol>,
-    /// Port, when it differs from the traffic port.
-    pub port: Option<u16>,
-    /// HTTP path (default `/` for HTTP).
-    pub path: Option<String>,
-    /// Interval.
-    pub interval_seconds: Option<u64>,
-    /// Timeout.
-    pub timeout_seconds: Option<u64>,
-    /// Retries.
-    pub retries: Option<u32>,
-    /// HTTP status classes counted healthy, in ascending order without repeats (`null` when
-    /// not given; an empty list stays empty, for the rule that refuses it).
-    pub success_codes: Option<Vec<StatusClass>>,
-    /// HTTP method.
-    pub method: Option<HealthMethod>,
-    /// HTTP Host header.
-    pub host: Option<String>,
 }
 
 /// Options from the command line that change how specs are read and completed.
@@ -286,6 +269,15 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             target_port: p.target_port.clone().unwrap_or(PortRef::Number(p.port)),
             protocol: p.protocol,
             certificate_id: p.certificate_id.clone(),
+            health_check: p
+                .health_check
+                .as_ref()
+                .map(|own| health::plan(&health::merged(spec.health_check.as_ref(), own))),
+            health_check_fields: p
+                .health_check
+                .as_ref()
+                .map(health::given_fields)
+                .unwrap_or_default(),
         })
         .collect();
     let routes: Vec<RoutePlan> = spec
@@ -342,26 +334,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             ingress_class: None,
         },
     };
-    let health_check = spec.health_check.as_ref().map(|h| HealthPlan {
-        enabled: h.enabled.unwrap_or(true),
-        protocol: h.protocol,
-        port: h.port.map(|p| p.0),
-        path: h
-            .path
-            .clone()
-            .or_else(|| (h.protocol == Some(HealthProtocol::Http)).then(|| "/".to_string())),
-        interval_seconds: h.interval.map(|d| d.0),
-        timeout_seconds: h.timeout.map(|d| d.0),
-        retries: h.retries,
-        success_codes: h.success_codes.as_ref().map(|codes| {
-            let mut codes = codes.clone();
-            codes.sort_by_key(|c| c.as_str());
-            codes.dedup();
-            codes
-        }),
-        method: h.method,
-        host: h.host.clone(),
-    });
+    let health_check = spec.health_check.as_ref().map(health::plan);
     let cluster = spec.cluster.clone().unwrap_or_default();
     let settings = match spec.settings.get(&provider) {
         Some(given) => given.clone(),

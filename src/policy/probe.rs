@@ -31,6 +31,22 @@ fn map(key: &str, value: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(key.to_string(), value.to_string())])
 }
 
+/// A health check with every field set.
+fn health() -> HealthPlan {
+    HealthPlan {
+        enabled: true,
+        protocol: Some(HealthProtocol::Http),
+        port: Some(8081),
+        path: text("/healthz"),
+        interval_seconds: Some(5),
+        timeout_seconds: Some(3),
+        retries: Some(3),
+        success_codes: Some(vec![StatusClass::Success, StatusClass::Redirect]),
+        method: Some(HealthMethod::Get),
+        host: text("health.example.com"),
+    }
+}
+
 fn backend(route: usize, index: usize, service: bool) -> BackendPlan {
     BackendPlan {
         route,
@@ -89,6 +105,8 @@ fn service_plan() -> Option<Plan> {
             target_port: PortRef::Number(Port(8443)),
             protocol: Protocol::Https,
             certificate_id: text("c1"),
+            health_check: Some(health()),
+            health_check_fields: vec!["interval"],
         }],
         // Not visible to rules (`#[serde(skip)]`), set for completeness.
         ingress_listeners: vec![IngressListener {
@@ -122,18 +140,7 @@ fn service_plan() -> Option<Plan> {
             mode: StickyMode::Cookie,
             timeout_seconds: Some(1800),
         }),
-        health_check: Some(HealthPlan {
-            enabled: true,
-            protocol: Some(HealthProtocol::Http),
-            port: Some(8081),
-            path: text("/healthz"),
-            interval_seconds: Some(5),
-            timeout_seconds: Some(3),
-            retries: Some(3),
-            success_codes: Some(vec![StatusClass::Success, StatusClass::Redirect]),
-            method: Some(HealthMethod::Get),
-            host: text("health.example.com"),
-        }),
+        health_check: Some(health()),
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,
         workload: Some(Workload {

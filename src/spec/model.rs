@@ -268,6 +268,10 @@ pub struct ServicePort {
     pub protocol: Protocol,
     /// Required for HTTPS.
     pub certificate_id: Option<String>,
+    /// A health check for this listener only (same fields as `spec.healthCheck`): each field
+    /// it sets overrides the Service's, the others are inherited; where the provider can
+    /// check each listener differently.
+    pub health_check: Option<HealthCheck>,
 }
 
 /// An Ingress route.

@@ -251,6 +251,7 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
             target_port: Some(target_port),
             protocol,
             certificate_id: None,
+            health_check: None,
         });
     }
     out

@@ -19,6 +19,7 @@ pub(super) fn needed(plan: &Plan) -> bool {
     plan.algorithm != Algorithm::RoundRobin
         || plan.stickiness.is_some()
         || plan.health_check.is_some()
+        || plan.listeners.iter().any(|l| l.health_check.is_some())
         || (plan.exposure == Exposure::Ingress && plan.pass_through)
 }
 
@@ -89,13 +90,13 @@ fn http_code(codes: &[StatusClass]) -> u8 {
         .sum()
 }
 
-/// One L7 rule carrying the plan's settings.
-fn rule(plan: &Plan, url: &str) -> L7Rule {
+/// One L7 rule carrying the plan's settings and the health check `check`.
+fn rule(plan: &Plan, url: &str, check: Option<&HealthPlan>) -> L7Rule {
     L7Rule {
         url: url.to_string(),
         scheduler: Some(scheduler(plan.algorithm)),
         session: session(plan),
-        health_check: plan.health_check.as_ref().map(|h| health(h, false)),
+        health_check: check.map(|h| health(h, false)),
     }
 }
 
@@ -114,13 +115,16 @@ fn l7_protocol(p: Protocol) -> Option<&'static str> {
 pub(super) fn service_spec(plan: &Plan) -> TkeServiceConfigSpec {
     let mut lb = LoadBalancerConfig::default();
     for l in &plan.listeners {
+        // A port's own check (merged in the plan) wins over the Service's: TKE matches each
+        // entry to its listener by protocol and port (457/36834).
+        let check = l.health_check.as_ref().or(plan.health_check.as_ref());
         match l7_protocol(l.protocol) {
             None => lb.l4_listeners.push(L4Listener {
                 protocol: transport(l.protocol).to_string(),
                 port: l.port,
                 scheduler: Some(scheduler(plan.algorithm)),
                 session: session(plan),
-                health_check: plan.health_check.as_ref().map(|h| health(h, true)),
+                health_check: check.map(|h| health(h, true)),
             }),
             Some(protocol) => lb.l7_listeners.push(L7Listener {
                 protocol: protocol.to_string(),
@@ -128,7 +132,7 @@ pub(super) fn service_spec(plan: &Plan) -> TkeServiceConfigSpec {
                 keepalive_enable: None,
                 domains: vec![Domain {
                     domain: String::new(),
-                    rules: vec![rule(plan, "/")],
+                    rules: vec![rule(plan, "/", check)],
                 }],
             }),
         }
@@ -169,7 +173,9 @@ pub(super) fn ingress_spec(plan: &Plan) -> TkeServiceConfigSpec {
                 domains.len() - 1
             }
         };
-        domains[slot].rules.push(rule(plan, &route.path));
+        domains[slot]
+            .rules
+            .push(rule(plan, &route.path, plan.health_check.as_ref()));
     }
     TkeServiceConfigSpec {
         load_balancer: LoadBalancerConfig {
