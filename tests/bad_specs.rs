@@ -247,6 +247,12 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("port health switched off on cce", raw("  provider: huawei\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        enabled: false\n"), 11, "one health-check switch"),
         ("port health on an old cce", raw("  provider: huawei\n  cluster: {version: v1.21.7-r0}\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        protocol: TCP\n"), 11, "v1.21.8-r0"),
         ("ali port health", raw("  provider: alibaba\n  exposure: service\n  selector: {app: web}\n  ports:\n    - port: 80\n      healthCheck:\n        protocol: TCP\n"), 10, "one set of health-check annotations"),
+        // --- connection draining ----------------------------------------------------------
+        ("bad draining timeout", asvc("  draining: {timeout: 30 seconds}\n"), 9, "is not a duration"),
+        ("unknown draining field", asvc("  draining: {delay: 30s}\n"), 9, "unknown field `delay`"),
+        ("ali draining too long", asvc("  draining:\n    timeout: 20m\n"), 10, "10 to 900 seconds"),
+        ("huawei draining", svc("  draining: {timeout: 30s}\n"), 9, "no connection-draining annotation"),
+        ("tencent draining timeout", tsvc("  targets: pods\n  draining:\n    timeout: 30s\n"), 12, "no timeout of its own"),
         ("tencent ip targets", tsvc("  ipTargets: true\n"), 10, "nearest: targets: pods"),
         ("tencent internal without subnet", raw(TINTERNAL), 7, "an internal CLB needs a subnet"),
         ("tencent public with subnet", tsvc("  loadBalancer:\n    create:\n      subnetId: subnet-3xk9d2qp\n"), 12, "a public CLB takes no subnet"),

@@ -69,6 +69,8 @@ pub struct Plan {
     pub stickiness: Option<StickinessPlan>,
     /// Health check, when configured.
     pub health_check: Option<HealthPlan>,
+    /// Connection draining, when asked for.
+    pub draining: Option<DrainingPlan>,
     /// In-cluster traffic through the LB.
     pub pass_through: bool,
     /// externalTrafficPolicy.
@@ -185,6 +187,14 @@ pub struct BackendPlan {
     pub weight: Option<u8>,
     /// The weight in effect: explicit, or an equal share (100 split evenly).
     pub effective_weight: u8,
+}
+
+/// Connection draining.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrainingPlan {
+    /// The drain timeout, when given.
+    pub timeout_seconds: Option<u64>,
 }
 
 /// Stickiness.
@@ -369,6 +379,9 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             timeout_seconds: s.timeout.map(|Duration(d)| d),
         }),
         health_check,
+        draining: spec.draining.as_ref().map(|d| DrainingPlan {
+            timeout_seconds: d.timeout.map(|Duration(t)| t),
+        }),
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),

@@ -11,8 +11,8 @@
 //! they are for, so it carries the first registered provider and no rule depends on which.
 
 use crate::plan::{
-    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, LoadBalancerPlan, Plan,
-    RoutePlan, StickinessPlan,
+    BackendPlan, ClusterFacts, DrainingPlan, HealthPlan, IngressListener, Listener,
+    LoadBalancerPlan, Plan, RoutePlan, StickinessPlan,
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
@@ -141,6 +141,9 @@ fn service_plan() -> Option<Plan> {
             timeout_seconds: Some(1800),
         }),
         health_check: Some(health()),
+        draining: Some(DrainingPlan {
+            timeout_seconds: Some(30),
+        }),
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,
         workload: Some(Workload {

@@ -105,6 +105,10 @@ pub struct Spec {
     pub stickiness: Option<Stickiness>,
     /// How the LB checks backends; absent means the provider's default.
     pub health_check: Option<HealthCheck>,
+    /// Connection draining: a backend that leaves (a pod going away, a node removed) gets no
+    /// new connections, and its open ones may finish for up to `timeout` before the LB cuts
+    /// them; absent means the provider's default (usually cut at once).
+    pub draining: Option<Draining>,
     /// Send in-cluster traffic to the LB's address through the LB instead of letting
     /// kube-proxy short-circuit it (fixes access with `trafficPolicy: local`).
     #[serde(default)]
@@ -332,6 +336,15 @@ pub struct Stickiness {
     pub mode: StickyMode,
     /// How long a client stays on its backend after its last request: `30s`, `5m`, `1h`.
     /// Providers take different units and ranges (see `kubectl lbgen explain`).
+    pub timeout: Option<Duration>,
+}
+
+/// Connection draining.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Draining {
+    /// How long a leaving backend's open connections may go on (`30s`, `5m`); absent means
+    /// the provider's own limit (where it has one).
     pub timeout: Option<Duration>,
 }
 

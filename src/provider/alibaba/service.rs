@@ -8,14 +8,14 @@
 //! only after `policies/alibaba.yaml` has checked their shape, so no value can add a field.
 
 use super::types::{
-    ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT,
-    FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_DOMAIN,
-    HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD,
-    HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI,
-    HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_NAME, LoadBalancerType,
-    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE,
-    SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID,
-    WEIGHT, ZONE_MAPS, http_codes,
+    ADDRESS_TYPE, AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE, CONNECTION_DRAIN,
+    CONNECTION_DRAIN_TIMEOUT, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT,
+    HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_DOMAIN, HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE,
+    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
+    HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID,
+    LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
+    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, UNHEALTHY_THRESHOLD,
+    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -55,6 +55,15 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
             nlb_health(h, &mut a);
         } else {
             clb_health(plan, h, &mut a);
+        }
+    }
+    if let Some(d) = &plan.draining {
+        // CLB page, Configure connection draining for the listener, and the NLB page,
+        // Configure connection draining: "on" plus the timeout in seconds (CLB TCP/UDP
+        // listeners only, 10..900; NLB 0..900: `policies/alibaba.yaml`).
+        a.set(CONNECTION_DRAIN, "on");
+        if let Some(t) = d.timeout_seconds {
+            a.set(CONNECTION_DRAIN_TIMEOUT, t.to_string());
         }
     }
     let l7 = plan

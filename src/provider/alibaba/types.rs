@@ -68,6 +68,8 @@ pub(super) const CERT_ID: &str = ccm!("cert-id");
 pub(super) const SERVER_GROUP_TYPE: &str = ccm!("server-group-type");
 pub(super) const VGROUP_PORT: &str = ccm!("vgroup-port");
 pub(super) const WEIGHT: &str = ccm!("weight");
+pub(super) const CONNECTION_DRAIN: &str = ccm!("connection-drain");
+pub(super) const CONNECTION_DRAIN_TIMEOUT: &str = ccm!("connection-drain-timeout");
 
 // Health checks.
 pub(super) const HEALTH_CHECK_SWITCH: &str = ccm!("health-check-switch");

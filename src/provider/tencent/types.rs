@@ -38,6 +38,7 @@ pub(super) const SERVICE_DIRECT_ACCESS: &str = "service.cloud.tencent.com/direct
 pub(super) const SERVICE_CONFIG: &str = "service.cloud.tencent.com/tke-service-config";
 pub(super) const SPECIFY_PROTOCOL: &str = "service.cloud.tencent.com/specify-protocol";
 pub(super) const PREVENT_LOOPBACK: &str = "service.cloud.tencent.com/prevent-loopback";
+pub(super) const GRACE_SHUTDOWN: &str = "service.cloud.tencent.com/enable-grace-shutdown";
 pub(super) const LOCAL_BIND: &str = "service.kubernetes.io/local-svc-only-bind-node-with-pod";
 
 // The load balancer of an Ingress (providers.md, Ingress column).
