@@ -253,6 +253,11 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("ali draining too long", asvc("  draining:\n    timeout: 20m\n"), 10, "10 to 900 seconds"),
         ("huawei draining", svc("  draining: {timeout: 30s}\n"), 9, "no connection-draining annotation"),
         ("tencent draining timeout", tsvc("  targets: pods\n  draining:\n    timeout: 30s\n"), 12, "no timeout of its own"),
+        // --- slow start ---------------------------------------------------------------------
+        ("slow start without duration", asvc("  slowStart: {}\n"), 9, "missing required field `duration`"),
+        ("huawei slow start on a service", svc("  slowStart: {duration: 30s}\n"), 9, "LoadBalancer Ingresses only"),
+        ("huawei slow start too long", ing(&format!("  loadBalancer: {{id: lb-1, tier: dedicated}}\n{ROUTE}  slowStart:\n    duration: 30m\n")), 10, "30 to 1200 seconds"),
+        ("tencent slow start", tsvc("  slowStart: {duration: 30s}\n"), 10, "no slow-start annotation"),
         ("tencent ip targets", tsvc("  ipTargets: true\n"), 10, "nearest: targets: pods"),
         ("tencent internal without subnet", raw(TINTERNAL), 7, "an internal CLB needs a subnet"),
         ("tencent public with subnet", tsvc("  loadBalancer:\n    create:\n      subnetId: subnet-3xk9d2qp\n"), 12, "a public CLB takes no subnet"),

@@ -45,7 +45,7 @@ fn meta(extra: &str) -> String {
     format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n{extra}")
 }
 
-const SPEC_FIELDS: &str = "`provider`, `cluster`, `exposure`, `decorate`, `network`, `loadBalancer`, `selector`, `ports`, `routes`, `backends`, `targets`, `ipTargets`, `algorithm`, `stickiness`, `healthCheck`, `draining`, `passThrough`, `trafficPolicy`, `workload`, `uncheckedAnnotations`";
+const SPEC_FIELDS: &str = "`provider`, `cluster`, `exposure`, `decorate`, `network`, `loadBalancer`, `selector`, `ports`, `routes`, `backends`, `targets`, `ipTargets`, `algorithm`, `stickiness`, `healthCheck`, `draining`, `slowStart`, `passThrough`, `trafficPolicy`, `workload`, `uncheckedAnnotations`";
 
 #[test]
 fn three_independent_mistakes_are_three_errors_at_their_lines() {

@@ -16,8 +16,10 @@ use std::collections::BTreeMap;
 
 mod derived;
 mod health;
+mod lifecycle;
 
 pub use health::HealthPlan;
+pub use lifecycle::{DrainingPlan, SlowStartPlan};
 
 /// One load balancer, ready for policies and rendering.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +73,8 @@ pub struct Plan {
     pub health_check: Option<HealthPlan>,
     /// Connection draining, when asked for.
     pub draining: Option<DrainingPlan>,
+    /// Slow start, when asked for: its duration in seconds.
+    pub slow_start: Option<SlowStartPlan>,
     /// In-cluster traffic through the LB.
     pub pass_through: bool,
     /// externalTrafficPolicy.
@@ -187,14 +191,6 @@ pub struct BackendPlan {
     pub weight: Option<u8>,
     /// The weight in effect: explicit, or an equal share (100 split evenly).
     pub effective_weight: u8,
-}
-
-/// Connection draining.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DrainingPlan {
-    /// The drain timeout, when given.
-    pub timeout_seconds: Option<u64>,
 }
 
 /// Stickiness.
@@ -381,6 +377,9 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         health_check,
         draining: spec.draining.as_ref().map(|d| DrainingPlan {
             timeout_seconds: d.timeout.map(|Duration(t)| t),
+        }),
+        slow_start: spec.slow_start.as_ref().map(|s| SlowStartPlan {
+            duration_seconds: s.duration.0,
         }),
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,

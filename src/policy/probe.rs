@@ -12,7 +12,7 @@
 
 use crate::plan::{
     BackendPlan, ClusterFacts, DrainingPlan, HealthPlan, IngressListener, Listener,
-    LoadBalancerPlan, Plan, RoutePlan, StickinessPlan,
+    LoadBalancerPlan, Plan, RoutePlan, SlowStartPlan, StickinessPlan,
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
@@ -143,6 +143,9 @@ fn service_plan() -> Option<Plan> {
         health_check: Some(health()),
         draining: Some(DrainingPlan {
             timeout_seconds: Some(30),
+        }),
+        slow_start: Some(SlowStartPlan {
+            duration_seconds: 30,
         }),
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,

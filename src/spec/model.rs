@@ -109,6 +109,9 @@ pub struct Spec {
     /// new connections, and its open ones may finish for up to `timeout` before the LB cuts
     /// them; absent means the provider's default (usually cut at once).
     pub draining: Option<Draining>,
+    /// Slow start: a backend that joins (a new pod) gets a share of requests that grows from
+    /// nothing to its full weight over `duration`, instead of its full share at once.
+    pub slow_start: Option<SlowStart>,
     /// Send in-cluster traffic to the LB's address through the LB instead of letting
     /// kube-proxy short-circuit it (fixes access with `trafficPolicy: local`).
     #[serde(default)]
@@ -337,6 +340,14 @@ pub struct Stickiness {
     /// How long a client stays on its backend after its last request: `30s`, `5m`, `1h`.
     /// Providers take different units and ranges (see `kubectl lbgen explain`).
     pub timeout: Option<Duration>,
+}
+
+/// Slow start of new backends.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlowStart {
+    /// How long a new backend takes to reach its full share (`30s`, `2m`).
+    pub duration: Duration,
 }
 
 /// Connection draining.

@@ -4,9 +4,9 @@
 //! cce_10_0695, cce_10_0736, cce_10_0949; seed 000).
 
 use super::types::{
-    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_PORT, ELB_TLS_CERTIFICATES,
-    FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget, INGRESS_CLASS_ANNOTATION,
-    URL_MATCH_MODE,
+    ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_PORT, ELB_SLOWSTART,
+    ELB_TLS_CERTIFICATES, FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget,
+    INGRESS_CLASS_ANNOTATION, URL_MATCH_MODE,
 };
 use super::{load_balancer, persistence_option};
 use crate::diag::Diagnostic;
@@ -67,6 +67,11 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
             .map(String::as_str)
             .collect();
         a.set(ELB_TLS_CERTIFICATES, ids.join(","));
+    }
+    if let Some(s) = &plan.slow_start {
+        // cce_10_0695, Configuring a Slow Start: seconds as a string ('30'); range, version,
+        // dedicated LB and no stickiness are checked in `policies/huawei.yaml`.
+        a.set(ELB_SLOWSTART, s.duration_seconds.to_string());
     }
     if let Some(s) = &plan.stickiness {
         // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids source-ip).

@@ -26,6 +26,7 @@ pub(super) const ELB_PROTOCOL_PORT: &str = "kubernetes.io/elb.protocol-port";
 pub(super) const ELB_CERT_ID: &str = "kubernetes.io/elb.cert-id";
 pub(super) const ELB_PASS_THROUGH: &str = "kubernetes.io/elb.pass-through";
 pub(super) const ELB_PORT: &str = "kubernetes.io/elb.port";
+pub(super) const ELB_SLOWSTART: &str = "kubernetes.io/elb.slowstart";
 pub(super) const ELB_TLS_CERTIFICATES: &str = "kubernetes.io/elb.tls-certificate-ids";
 /// Followed by the forward action's name (cce_10_0949).
 pub(super) const ELB_ACTIONS: &str = "kubernetes.io/elb.actions.";
