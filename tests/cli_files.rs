@@ -59,6 +59,7 @@ fn out_dir_writes_one_file_per_object_matching_the_stream() {
             "default/service-nginx-passthrough.yaml",
             "default/service-nginx.yaml",
             "default/service-test.yaml",
+            "default/service-web-ports.yaml",
             "infra/service-dns.yaml",
             "shop/ingress-cafe.yaml",
             "web/service-nginx-public.yaml",
