@@ -70,7 +70,10 @@ fn out_dir_writes_one_file_per_object_matching_the_stream() {
         .collect();
     expected.sort();
     assert_eq!(files, expected);
-    assert!(files.contains(&"shop/ingress-cafe.yaml".to_string()), "{files:?}");
+    assert!(
+        files.contains(&"shop/ingress-cafe.yaml".to_string()),
+        "{files:?}"
+    );
     for f in &files {
         let text = std::fs::read_to_string(dir.path().join(f)).expect("read");
         assert!(stream.contains(&text), "{f} is a document of the stream");

@@ -45,7 +45,7 @@ fn meta(extra: &str) -> String {
     format!("apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata:\n  name: shop\n{extra}")
 }
 
-const SPEC_FIELDS: &str = "`provider`, `cluster`, `exposure`, `decorate`, `network`, `loadBalancer`, `selector`, `ports`, `routes`, `backends`, `targets`, `ipTargets`, `algorithm`, `stickiness`, `healthCheck`, `listener`, `passThrough`, `trafficPolicy`, `workload`, `accessControl`, `uncheckedAnnotations`";
+const SPEC_FIELDS: &str = "`provider`, `cluster`, `exposure`, `decorate`, `network`, `loadBalancer`, `selector`, `ports`, `routes`, `backends`, `targets`, `ipTargets`, `algorithm`, `stickiness`, `healthCheck`, `listener`, `draining`, `slowStart`, `passThrough`, `trafficPolicy`, `workload`, `accessControl`, `uncheckedAnnotations`";
 
 #[test]
 fn three_independent_mistakes_are_three_errors_at_their_lines() {
@@ -705,4 +705,24 @@ fn a_misspelt_route_field_lists_the_route_fields_with_when() {
         "{stderr}"
     );
     assert!(stderr.contains("help: did you mean `when`?"), "{stderr}");
+
+/// The fields of `spec.healthCheck`, in the order docs/spec.md lists them.
+const HEALTH_CHECK_FIELDS: &str = "`enabled`, `protocol`, `port`, `path`, `interval`, `timeout`, `retries`, `successCodes`, `method`, `host`";
+
+#[test]
+fn a_misspelt_health_check_field_lists_the_fields_and_the_nearest() {
+    let spec =
+        svc("  ports: [{port: 80}]\n  healthCheck:\n    protocol: HTTP\n    sucessCodes: [2xx]\n");
+    let want = format!(
+        "error: unknown field `sucessCodes`, expected one of {HEALTH_CHECK_FIELDS}; remove it or fix its spelling [load/spec]
+  --> <stdin>:11:5
+   |
+11 |     sucessCodes: [2xx]
+   |     ^^^^^^^^^^^
+   |
+   = help: did you mean `successCodes`?
+1 error found; nothing was written
+"
+    );
+    assert_eq!(errors_of(&spec), want);
 }

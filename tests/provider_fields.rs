@@ -517,7 +517,10 @@ fn a_json_value_is_checked_against_its_documented_shape() {
         "      headers: {web: {key: \"bad key\", values: [a]}}\n",
     );
     let err = render_error(&text);
-    assert!(err.contains("$.key is \"bad key\"; expected text matching"), "{err}");
+    assert!(
+        err.contains("$.key is \"bad key\"; expected text matching"),
+        "{err}"
+    );
     assert!(err.contains("<stdin>:10:22"), "{err}");
     // cce_10_0937: listen-ports is a list of one-key objects, HTTP or HTTPS, port 1..65535;
     // a raw annotation is checked against the same shape.
@@ -542,12 +545,20 @@ fn the_documented_example_renders_as_docs_spec_md_says() {
         .and_then(|b| b.split("```").next())
         .expect("its example");
     let out = lbgen(&["render", "-f", "-", "-o", "json"], Some(example));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rendered: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let got = &rendered["metadata"]["annotations"];
     let p = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
     // What the section's comments promise, spelled as the CLB page documents the keys.
     assert_eq!(got[format!("{p}delete-protection")], "on", "{got}");
-    assert_eq!(got[format!("{p}modification-protection")], "ConsoleProtection", "{got}");
+    assert_eq!(
+        got[format!("{p}modification-protection")],
+        "ConsoleProtection",
+        "{got}"
+    );
     assert_eq!(got[format!("{p}backend-label")], "node-pool=web", "{got}");
 }

@@ -362,3 +362,27 @@ fn http_and_https_routes_on_one_ingress_render_the_documented_rule_mix() {
     let a = &object(&out, "Ingress")["metadata"]["annotations"];
     assert!(a.get("kubernetes.io/ingress.rule-mix").is_none(), "{a}");
 }
+
+#[test]
+fn health_check_codes_method_and_host_reach_the_l7_rule() {
+    // The field names as the TkeServiceConfig sample of 457/37015 prints them in a rule's
+    // healthCheck (httpCheckDomain: "sample.tencent.com", httpCheckMethod: HEAD); httpCode
+    // as the CLB API (214/30694 HealthCheck.HttpCode) defines it: 2 = 2xx, 4 = 3xx, 8 = 4xx,
+    // 16 = 5xx, summed. A repeated class counts once.
+    let text = spec(
+        "metadata: {name: shop, namespace: default}\nspec:\n  provider: tencent\n  exposure: ingress\n  network: public\n  routes: [{host: sample.tencent.com, path: /, backends: [{service: web, port: 80}]}]\n  healthCheck: {protocol: HTTP, path: /checkHealth, successCodes: [5xx, 2xx, 2xx], method: HEAD, host: sample.tencent.com}\n",
+    );
+    let (out, _) = common::compile(&text).expect("compiles");
+    let config = object(&out, "TkeServiceConfig");
+    let rule = &config["spec"]["loadBalancer"]["l7Listeners"][0]["domains"][0]["rules"][0];
+    assert_eq!(
+        rule["healthCheck"],
+        serde_json::json!({
+            "enable": true,
+            "httpCheckPath": "/checkHealth",
+            "httpCode": 18,
+            "httpCheckDomain": "sample.tencent.com",
+            "httpCheckMethod": "HEAD",
+        })
+    );
+}

@@ -6,9 +6,8 @@
 //! rule language.
 
 use crate::spec::model::{
-    AccessControl, Algorithm, Create, Exposure, HealthProtocol, LoadBalancerDoc, Network,
-    PathMatch, Protocol, ProviderId, RouteConditions, StickyMode, Targets, Tier, TrafficPolicy,
-    Workload,
+    AccessControl, Algorithm, Create, Exposure, LoadBalancerDoc, Network, PathMatch, Protocol,
+    ProviderId, RouteConditions, StickyMode, Targets, Tier, TrafficPolicy, Workload,
 };
 use crate::spec::values::{Duration, PortRef, VersionText};
 use derived::{backends, ingress_listeners};
@@ -16,8 +15,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 mod derived;
+mod health;
+mod lifecycle;
 mod listener;
 
+pub use health::HealthPlan;
+pub use lifecycle::{DrainingPlan, SlowStartPlan};
 pub use listener::ListenerPlan;
 
 /// One load balancer, ready for policies and rendering.
@@ -76,6 +79,10 @@ pub struct Plan {
     pub health_check: Option<HealthPlan>,
     /// Listener behaviour (always present; unset fields `null`, no redirect by default).
     pub listener: ListenerPlan,
+    /// Connection draining, when asked for.
+    pub draining: Option<DrainingPlan>,
+    /// Slow start, when asked for: its duration in seconds.
+    pub slow_start: Option<SlowStartPlan>,
     /// In-cluster traffic through the LB.
     pub pass_through: bool,
     /// externalTrafficPolicy.
@@ -137,6 +144,13 @@ pub struct Listener {
     pub sni_certificate_ids: Vec<String>,
     /// CA certificate of mutual TLS.
     pub ca_certificate_id: Option<String>,
+    /// The port's own health check, merged over the Service's (`null` when the port sets
+    /// none and the Service's applies).
+    pub health_check: Option<HealthPlan>,
+    /// The spec names of the health-check fields the port itself sets, to blame them at
+    /// the port. Not part of the rule language.
+    #[serde(skip)]
+    pub health_check_fields: Vec<&'static str>,
 }
 
 /// An Ingress route.
@@ -207,26 +221,6 @@ pub struct StickinessPlan {
     pub mode: StickyMode,
     /// Timeout, when given.
     pub timeout_seconds: Option<u64>,
-}
-
-/// Health check.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HealthPlan {
-    /// On or off.
-    pub enabled: bool,
-    /// Protocol, when given.
-    pub protocol: Option<HealthProtocol>,
-    /// Port, when it differs from the traffic port.
-    pub port: Option<u16>,
-    /// HTTP path (default `/` for HTTP).
-    pub path: Option<String>,
-    /// Interval.
-    pub interval_seconds: Option<u64>,
-    /// Timeout.
-    pub timeout_seconds: Option<u64>,
-    /// Retries.
-    pub retries: Option<u32>,
 }
 
 /// Options from the command line that change how specs are read and completed.
@@ -303,6 +297,15 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             certificate_id: p.certificate_id.clone(),
             sni_certificate_ids: p.sni_certificate_ids.clone(),
             ca_certificate_id: p.ca_certificate_id.clone(),
+            health_check: p
+                .health_check
+                .as_ref()
+                .map(|own| health::plan(&health::merged(spec.health_check.as_ref(), own))),
+            health_check_fields: p
+                .health_check
+                .as_ref()
+                .map(health::given_fields)
+                .unwrap_or_default(),
         })
         .collect();
     let routes: Vec<RoutePlan> = spec
@@ -363,18 +366,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
             tags: BTreeMap::new(),
         },
     };
-    let health_check = spec.health_check.as_ref().map(|h| HealthPlan {
-        enabled: h.enabled.unwrap_or(true),
-        protocol: h.protocol,
-        port: h.port.map(|p| p.0),
-        path: h
-            .path
-            .clone()
-            .or_else(|| (h.protocol == Some(HealthProtocol::Http)).then(|| "/".to_string())),
-        interval_seconds: h.interval.map(|d| d.0),
-        timeout_seconds: h.timeout.map(|d| d.0),
-        retries: h.retries,
-    });
+    let health_check = spec.health_check.as_ref().map(health::plan);
     let listener = listener::plan(spec.listener.as_ref());
     let cluster = spec.cluster.clone().unwrap_or_default();
     let settings = match spec.settings.get(&provider) {
@@ -416,6 +408,12 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         }),
         health_check,
         listener,
+        draining: spec.draining.as_ref().map(|d| DrainingPlan {
+            timeout_seconds: d.timeout.map(|Duration(t)| t),
+        }),
+        slow_start: spec.slow_start.as_ref().map(|s| SlowStartPlan {
+            duration_seconds: s.duration.0,
+        }),
         pass_through: spec.pass_through,
         traffic_policy: spec.traffic_policy,
         workload: spec.workload.clone(),

@@ -120,6 +120,11 @@ impl PolicySet {
     /// Judges one plan: a finding per rule (and element) whose expression is false. The
     /// diagnostics carry the blamed field; the caller resolves it to a location.
     pub fn evaluate(&self, plan: &Plan) -> Vec<Diagnostic> {
+        super::per_port::evaluate(plan, |p| self.judge_plan(p))
+    }
+
+    /// Judges one plan as it is (no per-port passes).
+    fn judge_plan(&self, plan: &Plan) -> Vec<Diagnostic> {
         let lb = match serde_json::to_value(plan) {
             Ok(v) => json_to_cel(&v),
             Err(e) => return vec![Diagnostic::error("policy/eval", e.to_string(), None)],

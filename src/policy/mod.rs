@@ -7,6 +7,7 @@ mod compile;
 mod context;
 pub mod engine;
 pub mod guard;
+mod per_port;
 mod probe;
 pub mod rules;
 pub mod watchdog;

@@ -11,14 +11,14 @@
 //! they are for, so it carries the first registered provider and no rule depends on which.
 
 use crate::plan::{
-    BackendPlan, ClusterFacts, HealthPlan, IngressListener, Listener, ListenerPlan,
-    LoadBalancerPlan, Plan, RoutePlan, StickinessPlan,
+    BackendPlan, ClusterFacts, DrainingPlan, HealthPlan, IngressListener, Listener, ListenerPlan,
+    LoadBalancerPlan, Plan, RoutePlan, SlowStartPlan, StickinessPlan,
 };
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
     AccessControl, AccessMode, Algorithm, BackendProtocol, Bandwidth, Billing, ChargeMode, Create,
-    Exposure, HealthProtocol, Network, PathMatch, Protocol, StickyMode, Targets, Tier,
-    TrafficPolicy, Workload, WorkloadKind,
+    Exposure, HealthMethod, HealthProtocol, Network, PathMatch, Protocol, StatusClass, StickyMode,
+    Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::routing::{Cidr, HttpMethod, MatchName, MatchValue, RouteConditions, ValueMatch};
 use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
@@ -45,6 +45,22 @@ fn text(s: &str) -> Option<String> {
 
 fn map(key: &str, value: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(key.to_string(), value.to_string())])
+}
+
+/// A health check with every field set.
+fn health() -> HealthPlan {
+    HealthPlan {
+        enabled: true,
+        protocol: Some(HealthProtocol::Http),
+        port: Some(8081),
+        path: text("/healthz"),
+        interval_seconds: Some(5),
+        timeout_seconds: Some(3),
+        retries: Some(3),
+        success_codes: Some(vec![StatusClass::Success, StatusClass::Redirect]),
+        method: Some(HealthMethod::Get),
+        host: text("health.example.com"),
+    }
 }
 
 fn backend(route: usize, index: usize, service: bool) -> BackendPlan {
@@ -111,6 +127,8 @@ fn service_plan() -> Option<Plan> {
             certificate_id: text("c1"),
             sni_certificate_ids: vec!["c2".into()],
             ca_certificate_id: text("ca1"),
+            health_check: Some(health()),
+            health_check_fields: vec!["interval"],
         }],
         // Not visible to rules (`#[serde(skip)]`), set for completeness.
         ingress_listeners: vec![IngressListener {
@@ -146,14 +164,12 @@ fn service_plan() -> Option<Plan> {
             mode: StickyMode::Cookie,
             timeout_seconds: Some(1800),
         }),
-        health_check: Some(HealthPlan {
-            enabled: true,
-            protocol: Some(HealthProtocol::Http),
-            port: Some(8081),
-            path: text("/healthz"),
-            interval_seconds: Some(5),
-            timeout_seconds: Some(3),
-            retries: Some(3),
+        health_check: Some(health()),
+        draining: Some(DrainingPlan {
+            timeout_seconds: Some(30),
+        }),
+        slow_start: Some(SlowStartPlan {
+            duration_seconds: 30,
         }),
         listener: ListenerPlan {
             tls_policy: text("probe-policy"),

@@ -68,6 +68,14 @@ spec_enum!(
     HealthProtocol { #[default] /** TCP connect. */ Tcp = "TCP", /** HTTP GET. */ Http = "HTTP", /** UDP. */ Udp = "UDP" }
 );
 spec_enum!(
+    /// A class of HTTP status codes a health check counts as healthy.
+    StatusClass { #[default] /** 200-299. */ Success = "2xx", /** 300-399. */ Redirect = "3xx", /** 400-499. */ ClientError = "4xx", /** 500-599. */ ServerError = "5xx" }
+);
+spec_enum!(
+    /// HTTP method of a health check.
+    HealthMethod { #[default] /** GET. */ Get = "GET", /** HEAD. */ Head = "HEAD" }
+);
+spec_enum!(
     /// Route path matching.
     PathMatch { #[default] /** Prefix. */ Prefix = "prefix", /** Exact. */ Exact = "exact", /** Regular expression. */ Regex = "regex" }
 );

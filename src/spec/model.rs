@@ -4,8 +4,8 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 pub use super::choices::{
-    AccessMode, Algorithm, Billing, Exposure, HealthProtocol, Network, PathMatch, Protocol,
-    StickyMode, Targets, Tier, TrafficPolicy,
+    AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, Network, PathMatch,
+    Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
 };
 pub use super::listener::{BackendProtocol, ListenerSettings};
 pub use super::routing::RouteConditions;
@@ -110,6 +110,13 @@ pub struct Spec {
     /// How the LB's listeners behave towards clients and backends (redirects, timeouts);
     /// absent means the provider's defaults.
     pub listener: Option<ListenerSettings>,
+    /// Connection draining: a backend that leaves (a pod going away, a node removed) gets no
+    /// new connections, and its open ones may finish for up to `timeout` before the LB cuts
+    /// them; absent means the provider's default (usually cut at once).
+    pub draining: Option<Draining>,
+    /// Slow start: a backend that joins (a new pod) gets a share of requests that grows from
+    /// nothing to its full weight over `duration`, instead of its full share at once.
+    pub slow_start: Option<SlowStart>,
     /// Send in-cluster traffic to the LB's address through the LB instead of letting
     /// kube-proxy short-circuit it (fixes access with `trafficPolicy: local`).
     #[serde(default)]
@@ -305,6 +312,10 @@ pub struct ServicePort {
     /// Mutual TLS: the CA certificate (the provider's id) that client certificates must be
     /// issued by, on an HTTPS or TLS port; clients without one are refused.
     pub ca_certificate_id: Option<String>,
+    /// A health check for this listener only (same fields as `spec.healthCheck`): each field
+    /// it sets overrides the Service's, the others are inherited; where the provider can
+    /// check each listener differently.
+    pub health_check: Option<HealthCheck>,
 }
 
 /// An Ingress route.
@@ -371,9 +382,26 @@ pub struct Stickiness {
     pub timeout: Option<Duration>,
 }
 
-/// Health check settings.
+/// Slow start of new backends.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct SlowStart {
+    /// How long a new backend takes to reach its full share (`30s`, `2m`).
+    pub duration: Duration,
+}
+
+/// Connection draining.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Draining {
+    /// How long a leaving backend's open connections may go on (`30s`, `5m`); absent means
+    /// the provider's own limit (where it has one).
+    pub timeout: Option<Duration>,
+}
+
+/// Health check settings.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthCheck {
     /// Default true when the block is present.
     pub enabled: Option<bool>,
@@ -389,6 +417,14 @@ pub struct HealthCheck {
     pub timeout: Option<Duration>,
     /// Consecutive results before a backend is marked down (or up again).
     pub retries: Option<u32>,
+    /// HTTP check: the status classes that count as healthy, e.g. `[2xx, 3xx]`; absent
+    /// means the provider's default (usually 2xx only).
+    pub success_codes: Option<Vec<StatusClass>>,
+    /// HTTP check: the request method, `GET` or `HEAD`; absent means the provider's default.
+    pub method: Option<HealthMethod>,
+    /// HTTP check: the Host header (a DNS name such as `health.example.com`); absent means
+    /// the provider's default (the backend's IP address, or the rule's domain).
+    pub host: Option<String>,
 }
 
 /// The pods' owner.

@@ -253,6 +253,7 @@ fn object_ports(object: &Value, sides: &mut Sides) -> Vec<ServicePort> {
             certificate_id: None,
             sni_certificate_ids: Vec::new(),
             ca_certificate_id: None,
+            health_check: None,
         });
     }
     out

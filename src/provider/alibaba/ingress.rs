@@ -8,10 +8,10 @@
 
 use super::types::{
     ALB_ACTIONS, ALB_BACKEND_SCHEDULER, ALB_CONDITIONS, ALB_COOKIE_TIMEOUT, ALB_HEALTH_ENABLED,
-    ALB_HEALTH_INTERVAL, ALB_HEALTH_PATH, ALB_HEALTH_PORT, ALB_HEALTH_PROTOCOL, ALB_HEALTH_TIMEOUT,
-    ALB_HEALTHY_THRESHOLD, ALB_LISTEN_PORTS, ALB_STICKY_SESSION, ALB_STICKY_SESSION_TYPE,
-    ALB_UNHEALTHY_THRESHOLD, ForwardConfig, ForwardGroup, GroupStickySession, ListenPort,
-    ServerGroup,
+    ALB_HEALTH_HTTPCODE, ALB_HEALTH_INTERVAL, ALB_HEALTH_METHOD, ALB_HEALTH_PATH, ALB_HEALTH_PORT,
+    ALB_HEALTH_PROTOCOL, ALB_HEALTH_TIMEOUT, ALB_HEALTHY_THRESHOLD, ALB_LISTEN_PORTS,
+    ALB_STICKY_SESSION, ALB_STICKY_SESSION_TYPE, ALB_UNHEALTHY_THRESHOLD, ForwardConfig,
+    ForwardGroup, GroupStickySession, ListenPort, ServerGroup, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{BackendPlan, HealthPlan, IngressListener, Plan};
@@ -140,6 +140,15 @@ fn health(h: &HealthPlan, a: &mut Annotations) {
     if let Some(r) = h.retries {
         a.set(ALB_HEALTHY_THRESHOLD, r.to_string());
         a.set(ALB_UNHEALTHY_THRESHOLD, r.to_string());
+    }
+    // ALB dictionary, Health checks: healthcheck-httpcode http_2xx..http_5xx, comma-separated;
+    // healthcheck-method "HEAD", "POST", "GET" (upper case). The host is refused by
+    // `alibaba/alb-health-no-host`.
+    if let Some(codes) = &h.success_codes {
+        a.set(ALB_HEALTH_HTTPCODE, http_codes(codes));
+    }
+    if let Some(method) = h.method {
+        a.set(ALB_HEALTH_METHOD, method.as_str());
     }
 }
 

@@ -11,12 +11,14 @@
 use super::types::{
     ACL_ID, ACL_STATUS, ACL_TYPE, ADDITIONAL_CERT_IDS, ADDITIONAL_TAGS, ADDRESS_TYPE,
     AlibabaSettings, BACKEND_TYPE, BANDWIDTH, CACERT, CACERT_ID, CERT_ID, CHARGE_TYPE,
-    COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT,
-    HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
-    HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID,
-    LB_IP, LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
-    SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY,
-    UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS,
+    CONNECTION_DRAIN, CONNECTION_DRAIN_TIMEOUT, COOKIE_TIMEOUT, FORCE_OVERRIDE,
+    HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_DOMAIN,
+    HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD,
+    HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI,
+    HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType,
+    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE,
+    SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD, VGROUP_PORT,
+    VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -24,8 +26,8 @@ use crate::provider::{
     Annotations, Manifest, bandwidth, key_value_list, service_manifest, settings,
 };
 use crate::spec::model::{
-    AccessMode, Algorithm, Billing, ChargeMode, HealthProtocol, Network, Protocol, StickyMode,
-    Targets,
+    AccessMode, Algorithm, Billing, ChargeMode, HealthMethod, HealthProtocol, Network, Protocol,
+    StickyMode, Targets,
 };
 use serde_json::{Value, json};
 
@@ -66,6 +68,15 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
             nlb_health(h, &mut a);
         } else {
             clb_health(plan, h, &mut a);
+        }
+    }
+    if let Some(d) = &plan.draining {
+        // CLB page, Configure connection draining for the listener, and the NLB page,
+        // Configure connection draining: "on" plus the timeout in seconds (CLB TCP/UDP
+        // listeners only, 10..900; NLB 0..900: `policies/alibaba.yaml`).
+        a.set(CONNECTION_DRAIN, "on");
+        if let Some(t) = d.timeout_seconds {
+            a.set(CONNECTION_DRAIN_TIMEOUT, t.to_string());
         }
     }
     protocol_port(plan, nlb, &mut a);
@@ -321,7 +332,7 @@ fn nlb_health(h: &HealthPlan, a: &mut Annotations) {
 }
 
 /// The settings CLB and NLB share: uri, connect port, interval, timeout (under the key
-/// `timeout_key`) and thresholds.
+/// `timeout_key`), thresholds, and the HTTP check's status codes, method and domain.
 fn probe_settings(h: &HealthPlan, timeout_key: &str, a: &mut Annotations) {
     if let Some(path) = &h.path {
         a.set(HEALTH_CHECK_URI, path.clone());
@@ -338,5 +349,23 @@ fn probe_settings(h: &HealthPlan, timeout_key: &str, a: &mut Annotations) {
     if let Some(r) = h.retries {
         a.set(HEALTHY_THRESHOLD, r.to_string());
         a.set(UNHEALTHY_THRESHOLD, r.to_string());
+    }
+    // CLB annotation page, Configure HTTP health checks: httpcode "http_4xx", domain
+    // "www.aliyun.com", method "head"; NLB annotation page (and NLB-DOC's example, "head"):
+    // the same keys. Lower case, as both pages' examples write the method.
+    if let Some(codes) = &h.success_codes {
+        a.set(HEALTH_CHECK_HTTPCODE, http_codes(codes));
+    }
+    if let Some(method) = h.method {
+        a.set(
+            HEALTH_CHECK_METHOD,
+            match method {
+                HealthMethod::Get => "get",
+                HealthMethod::Head => "head",
+            },
+        );
+    }
+    if let Some(host) = &h.host {
+        a.set(HEALTH_CHECK_DOMAIN, host.clone());
     }
 }

@@ -11,9 +11,12 @@
 /// The annotation keys the pack names, spelt once in its catalogue (`rust:` entries).
 pub(super) use super::keys::*;
 use crate::provider::settings::{Block, MovedField};
+use crate::spec::model::StatusClass;
 use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+// Health checks.
 
 // The ALB Ingress.
 
@@ -110,4 +113,15 @@ impl Block for AlibabaSettings {
             load_balancer_type: Some(LoadBalancerType::Clb),
         }
     }
+}
+
+/// The healthy status classes as CLB, NLB and ALB all spell them: `http_2xx,http_3xx`
+/// (CLB annotation page, Configure HTTP health checks; ALB dictionary, healthcheck-httpcode).
+/// Every item comes from the spec's closed set, so no value can add a list item.
+pub(super) fn http_codes(codes: &[StatusClass]) -> String {
+    let items: Vec<String> = codes
+        .iter()
+        .map(|c| format!("http_{}", c.as_str()))
+        .collect();
+    items.join(",")
 }

@@ -5,9 +5,9 @@
 
 use super::types::{
     ELB_ACTIONS, ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_CONDITIONS, ELB_LISTEN_PORTS,
-    ELB_POOL_PROTOCOL, ELB_PORT, ELB_SSL_REDIRECT, ELB_TLS_CERTIFICATES, ELB_TLS_CIPHERS_POLICY,
-    FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget, INGRESS_CLASS_ANNOTATION,
-    URL_MATCH_MODE,
+    ELB_POOL_PROTOCOL, ELB_PORT, ELB_SLOWSTART, ELB_SSL_REDIRECT, ELB_TLS_CERTIFICATES,
+    ELB_TLS_CIPHERS_POLICY, FIRST_CLASS_NAME_VERSION, ForwardAction, ForwardTarget,
+    INGRESS_CLASS_ANNOTATION, URL_MATCH_MODE,
 };
 use super::{listener_settings, load_balancer, persistence_option};
 use crate::diag::Diagnostic;
@@ -103,6 +103,11 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         if let Some(policy) = &plan.listener.tls_policy {
             a.set(ELB_TLS_CIPHERS_POLICY, policy.clone());
         }
+    }
+    if let Some(s) = &plan.slow_start {
+        // cce_10_0695, Configuring a Slow Start: seconds as a string ('30'); range, version,
+        // dedicated LB and no stickiness are checked in `policies/huawei.yaml`.
+        a.set(ELB_SLOWSTART, s.duration_seconds.to_string());
     }
     if let Some(s) = &plan.stickiness {
         // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids source-ip).

@@ -32,32 +32,48 @@ fn health_option(h: &HealthPlan) -> HealthOption {
 }
 
 /// `elb.health-check-flag` and the single- or per-port options.
-fn health(plan: &Plan, h: &HealthPlan, a: &mut Annotations) {
+fn health(plan: &Plan, a: &mut Annotations) {
+    let per_port = plan.listeners.iter().any(|l| l.health_check.is_some());
+    let Some(h) = plan.health_check.as_ref().filter(|_| !per_port) else {
+        if per_port {
+            per_port_health(plan, a);
+        }
+        return;
+    };
     if !h.enabled {
         a.set(ELB_HEALTH_FLAG, "off");
-    } else if let Some(monitor) = h.port {
-        // cce_10_0684 "Configuring Health Check on Multiple LoadBalancer Service
-        // Ports": one object per Service port, keyed by "<PROTOCOL>:<port>", with the
-        // monitor port; never together with the single-port option. CCE's check is off
-        // by default (seed 001 table 1), and the page's example sets the flag beside
-        // the options: without it the check stays off.
-        // target_service_port is built from the listener's transport and port number
-        // only (no user text), so it can never carry an extra ':' or ','.
-        a.set(ELB_HEALTH_FLAG, "on");
-        let per_port: Vec<HealthOption> = plan
-            .listeners
-            .iter()
-            .map(|l| HealthOption {
-                target_service_port: Some(format!("{}:{}", transport(l.protocol), l.port)),
-                monitor_port: Some(monitor.to_string()),
-                ..health_option(h)
-            })
-            .collect();
-        a.set_json(ELB_HEALTH_OPTIONS, &per_port);
+    } else if h.port.is_some() {
+        per_port_health(plan, a);
     } else {
         a.set(ELB_HEALTH_FLAG, "on");
         a.set_json(ELB_HEALTH_OPTION, &health_option(h));
     }
+}
+
+/// cce_10_0684 "Configuring Health Check on Multiple LoadBalancer Service Ports": one
+/// object per Service port, keyed by "<PROTOCOL>:<port>", with the monitor port; never
+/// together with the single-port option. A port's own check (`spec.ports[].healthCheck`,
+/// merged in the plan) wins over the Service's; a port with neither is not listed ("only
+/// some ports may be listed"). CCE's check is off by default (seed 001 table 1), and the
+/// page's example sets the flag beside the options: without it the check stays off (a
+/// check switched off here is refused by `huawei/health-per-port-enabled`).
+/// target_service_port is built from the listener's transport and port number only (no
+/// user text), so it can never carry an extra ':' or ','.
+fn per_port_health(plan: &Plan, a: &mut Annotations) {
+    a.set(ELB_HEALTH_FLAG, "on");
+    let per_port: Vec<HealthOption> = plan
+        .listeners
+        .iter()
+        .filter_map(|l| {
+            let h = l.health_check.as_ref().or(plan.health_check.as_ref())?;
+            Some(HealthOption {
+                target_service_port: Some(format!("{}:{}", transport(l.protocol), l.port)),
+                monitor_port: h.port.map(|p| p.to_string()),
+                ..health_option(h)
+            })
+        })
+        .collect();
+    a.set_json(ELB_HEALTH_OPTIONS, &per_port);
 }
 
 /// The Service of a plan with `exposure: service`.
@@ -80,9 +96,7 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         a.set(ELB_AFFINITY_MODE, mode);
         a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
     }
-    if let Some(h) = &plan.health_check {
-        health(plan, h, &mut a);
-    }
+    health(plan, &mut a);
     // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order. Only
     // fixed protocol words and port numbers go in, never user text, so no entry can carry
     // the list's ',' or ':' delimiters.

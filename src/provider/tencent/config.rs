@@ -12,13 +12,14 @@ use super::types::{
 };
 use crate::plan::{HealthPlan, Plan};
 use crate::provider::transport;
-use crate::spec::model::{Algorithm, Exposure, Protocol};
+use crate::spec::model::{Algorithm, Exposure, Protocol, StatusClass};
 
 /// Whether the plan asks for anything only a TkeServiceConfig can carry.
 pub(super) fn needed(plan: &Plan) -> bool {
     plan.algorithm != Algorithm::RoundRobin
         || plan.stickiness.is_some()
         || plan.health_check.is_some()
+        || plan.listeners.iter().any(|l| l.health_check.is_some())
         || (plan.exposure == Exposure::Ingress
             && (plan.pass_through || plan.listener.backend_protocol.is_some()))
 }
@@ -54,7 +55,8 @@ fn session(plan: &Plan) -> Option<Session> {
 }
 
 /// `healthCheck`: both thresholds from `retries`. The L4-only fields `checkType`,
-/// `checkPort` and the HTTP path on an L4 listener are *unverified* (the policy warns).
+/// `checkPort` and the HTTP fields (path, codes, domain, method) on an L4 listener are
+/// *unverified* (the policy warns).
 fn health(h: &HealthPlan, l4: bool) -> HealthCheck {
     if !h.enabled {
         return HealthCheck::default();
@@ -68,16 +70,34 @@ fn health(h: &HealthPlan, l4: bool) -> HealthCheck {
         check_type: h.protocol.filter(|_| l4).map(|p| p.as_str().to_string()),
         check_port: h.port.filter(|_| l4),
         http_check_path: h.path.clone(),
+        http_code: h.success_codes.as_deref().map(http_code),
+        http_check_domain: h.host.clone(),
+        http_check_method: h.method.map(|m| m.as_str().to_string()),
     }
 }
 
-/// One L7 rule carrying the plan's settings.
-fn rule(plan: &Plan, url: &str) -> L7Rule {
+/// `httpCode`: the sum of one bit per healthy class, 2 = 2xx, 4 = 3xx, 8 = 4xx, 16 = 5xx
+/// (CLB API 214/30694 `HealthCheck.HttpCode`, 1..31; the TkeServiceConfig reference,
+/// 457/36834, takes the same field). The plan holds each class once.
+fn http_code(codes: &[StatusClass]) -> u8 {
+    codes
+        .iter()
+        .map(|c| match c {
+            StatusClass::Success => 2,
+            StatusClass::Redirect => 4,
+            StatusClass::ClientError => 8,
+            StatusClass::ServerError => 16,
+        })
+        .sum()
+}
+
+/// One L7 rule carrying the plan's settings and the health check `check`.
+fn rule(plan: &Plan, url: &str, check: Option<&HealthPlan>) -> L7Rule {
     L7Rule {
         url: url.to_string(),
         scheduler: Some(scheduler(plan.algorithm)),
         session: session(plan),
-        health_check: plan.health_check.as_ref().map(|h| health(h, false)),
+        health_check: check.map(|h| health(h, false)),
         // 457/37015: HTTP or HTTPS; grpc is refused by tencent/backend-protocol-grpc.
         forward_type: plan
             .listener
@@ -103,13 +123,16 @@ fn l7_protocol(p: Protocol) -> Option<&'static str> {
 pub(super) fn service_spec(plan: &Plan) -> TkeServiceConfigSpec {
     let mut lb = LoadBalancerConfig::default();
     for l in &plan.listeners {
+        // A port's own check (merged in the plan) wins over the Service's: TKE matches each
+        // entry to its listener by protocol and port (457/36834).
+        let check = l.health_check.as_ref().or(plan.health_check.as_ref());
         match l7_protocol(l.protocol) {
             None => lb.l4_listeners.push(L4Listener {
                 protocol: transport(l.protocol).to_string(),
                 port: l.port,
                 scheduler: Some(scheduler(plan.algorithm)),
                 session: session(plan),
-                health_check: plan.health_check.as_ref().map(|h| health(h, true)),
+                health_check: check.map(|h| health(h, true)),
             }),
             Some(protocol) => lb.l7_listeners.push(L7Listener {
                 protocol: protocol.to_string(),
@@ -117,7 +140,7 @@ pub(super) fn service_spec(plan: &Plan) -> TkeServiceConfigSpec {
                 keepalive_enable: None,
                 domains: vec![Domain {
                     domain: String::new(),
-                    rules: vec![rule(plan, "/")],
+                    rules: vec![rule(plan, "/", check)],
                 }],
             }),
         }
@@ -158,7 +181,9 @@ pub(super) fn ingress_spec(plan: &Plan) -> TkeServiceConfigSpec {
                 domains.len() - 1
             }
         };
-        domains[slot].rules.push(rule(plan, &route.path));
+        domains[slot]
+            .rules
+            .push(rule(plan, &route.path, plan.health_check.as_ref()));
     }
     TkeServiceConfigSpec {
         load_balancer: LoadBalancerConfig {

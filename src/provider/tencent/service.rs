@@ -2,7 +2,9 @@
 //! port when TCP and UDP mix), loopback prevention for pass-through, and binding only
 //! nodes with pods under `externalTrafficPolicy: Local` (providers.md; Tencent 457/39141).
 
-use super::types::{LOCAL_BIND, PREVENT_LOOPBACK, SPECIFY_PROTOCOL, SpecifyProtocolValue};
+use super::types::{
+    GRACE_SHUTDOWN, LOCAL_BIND, PREVENT_LOOPBACK, SPECIFY_PROTOCOL, SpecifyProtocolValue,
+};
 use super::{certificate_secret, secret_warning};
 use crate::diag::Diagnostic;
 use crate::plan::Plan;
@@ -87,6 +89,13 @@ pub(super) fn service(
     }
     if plan.pass_through {
         a.set(PREVENT_LOOPBACK, "true");
+    }
+    if plan.draining.is_some() {
+        // 457/39142 and 457/42070 (Service graceful shutdown): in direct-access mode a
+        // terminating pod gets CLB weight 0 instead of being unbound, so its connections
+        // drain until the pod is gone (its terminationGracePeriodSeconds); the policy
+        // requires `targets: pods` and refuses a timeout of its own.
+        a.set(GRACE_SHUTDOWN, "true");
     }
     if plan.traffic_policy == TrafficPolicy::Local {
         a.set(LOCAL_BIND, "true");

@@ -200,6 +200,16 @@ pub(crate) struct HealthCheck {
     pub(crate) check_port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) http_check_path: Option<String>,
+    /// Healthy status classes as a bit mask: 1 = 1xx, 2 = 2xx, 4 = 3xx, 8 = 4xx, 16 = 5xx,
+    /// summed (1..31, default 31).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) http_code: Option<u8>,
+    /// The Host of the HTTP check (1..80 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) http_check_domain: Option<String>,
+    /// `HEAD` (default) or `GET`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) http_check_method: Option<String>,
 }
 
 /// `l7Listeners[]`: HTTP/HTTPS listeners, rules matched by domain and url.
