@@ -705,6 +705,7 @@ fn a_misspelt_route_field_lists_the_route_fields_with_when() {
         "{stderr}"
     );
     assert!(stderr.contains("help: did you mean `when`?"), "{stderr}");
+}
 
 /// The fields of `spec.healthCheck`, in the order docs/spec.md lists them.
 const HEALTH_CHECK_FIELDS: &str = "`enabled`, `protocol`, `port`, `path`, `interval`, `timeout`, `retries`, `successCodes`, `method`, `host`";
