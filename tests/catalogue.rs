@@ -399,3 +399,26 @@ fn listing_a_catalogued_key_as_unchecked_is_a_warning_to_remove_it() {
     );
     assert!(!text.contains("[annotations/value]"), "{text}");
 }
+
+#[test]
+fn the_readme_coverage_table_is_the_catalogues_output() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    let entries = entries();
+    for provider in ["huawei", "alibaba", "tencent"] {
+        let mine: Vec<_> = entries
+            .iter()
+            .filter(|e| e["provider"] == provider)
+            .collect();
+        let count = |h: &str| mine.iter().filter(|e| e["handling"] == h).count();
+        let row = format!(
+            "| {provider} | {} | {} | {} | {} | {} | {} |",
+            mine.len(),
+            count("typed spec field"),
+            count("typed provider field"),
+            count("checked raw annotation"),
+            count("controller-written (refused)"),
+            count("refused"),
+        );
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}

@@ -9,6 +9,7 @@ pub mod files;
 mod listener;
 pub mod load;
 pub mod model;
+mod objects;
 pub mod routing;
 pub mod schema;
 mod screen;

@@ -8,6 +8,7 @@ pub use super::choices::{
     Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
 };
 pub use super::listener::{BackendProtocol, ListenerSettings};
+pub use super::objects::{Decorate, DecoratedKind, Workload, WorkloadKind};
 pub use super::routing::RouteConditions;
 use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
@@ -149,48 +150,6 @@ pub struct Spec {
     #[schemars(skip)]
     pub provider_fields:
         BTreeMap<ProviderId, Vec<crate::provider::catalogue_fields::ProviderField>>,
-}
-
-/// The existing object a spec decorates (same namespace as the spec).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Decorate {
-    /// `Service` or `Ingress`.
-    pub kind: DecoratedKind,
-    /// Its `metadata.name`.
-    pub name: DnsLabel,
-    /// Annotation or label keys, or the owned fields `spec.ingressClassName`,
-    /// `spec.loadBalancerClass`, `spec.externalTrafficPolicy`, that lbgen may overwrite
-    /// where the object already sets another value (otherwise that is an error).
-    #[serde(default)]
-    pub take_over: Vec<String>,
-}
-
-/// Kinds of objects a spec can decorate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-pub enum DecoratedKind {
-    /// v1 Service.
-    Service,
-    /// networking.k8s.io Ingress.
-    Ingress,
-}
-
-impl DecoratedKind {
-    /// The `kind` of the object.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DecoratedKind::Service => "Service",
-            DecoratedKind::Ingress => "Ingress",
-        }
-    }
-
-    /// The exposure the kind stands for.
-    pub fn exposure(self) -> Exposure {
-        match self {
-            DecoratedKind::Service => Exposure::Service,
-            DecoratedKind::Ingress => Exposure::Ingress,
-        }
-    }
 }
 
 /// Target-cluster facts.
@@ -425,30 +384,6 @@ pub struct HealthCheck {
     /// HTTP check: the Host header (a DNS name such as `health.example.com`); absent means
     /// the provider's default (the backend's IP address, or the rule's domain).
     pub host: Option<String>,
-}
-
-/// The pods' owner.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Workload {
-    /// Deployment, StatefulSet, DaemonSet.
-    pub kind: WorkloadKind,
-    /// Its name.
-    pub name: DnsLabel,
-    /// The container that takes per-pod resources a provider needs (an ENI IP request);
-    /// default: the workload's name.
-    pub container: Option<DnsLabel>,
-}
-
-/// Kinds of pod owners lbgen can patch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-pub enum WorkloadKind {
-    /// apps/v1 Deployment.
-    Deployment,
-    /// apps/v1 StatefulSet.
-    StatefulSet,
-    /// apps/v1 DaemonSet.
-    DaemonSet,
 }
 
 /// Source-address access control of the load balancer's listeners.
