@@ -551,7 +551,11 @@ fn the_documented_example_renders_as_docs_spec_md_says() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rendered: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let got = &rendered["metadata"]["annotations"];
+    let service = rendered["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|o| o["kind"] == "Service"))
+        .expect("a Service");
+    let got = &service["metadata"]["annotations"];
     let p = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
     // What the section's comments promise, spelled as the CLB page documents the keys.
     assert_eq!(got[format!("{p}delete-protection")], "on", "{got}");
