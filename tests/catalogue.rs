@@ -360,27 +360,16 @@ fn the_text_listing_totals_agree_with_the_entries() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     for provider in ["huawei", "alibaba", "tencent"] {
-        let mine: Vec<_> = entries
-            .iter()
-            .filter(|e| e["provider"] == provider)
-            .collect();
-        let count = |h: &str| mine.iter().filter(|e| e["handling"] == h).count();
+        let (len, [shared, provider_fields, raw, controller, refused]) =
+            handling_counts(&entries, provider);
         let line = format!(
-            "{} typed spec fields, {} typed provider fields, {} checked raw annotations, {} controller-written, {} refused",
-            count("typed spec field"),
-            count("typed provider field"),
-            count("checked raw annotation"),
-            count("controller-written (refused)"),
-            count("refused"),
+            "{shared} typed spec fields, {provider_fields} typed provider fields, {raw} checked raw annotations, {controller} controller-written, {refused} refused"
         );
         let section = text
             .split("\n\n")
             .find(|s| s.starts_with(&provider.to_uppercase()))
             .expect("a section per provider");
-        assert!(
-            section.contains(&format!("  {} entries (", mine.len())),
-            "{section}"
-        );
+        assert!(section.contains(&format!("  {len} entries (")), "{section}");
         assert!(section.contains(&line), "{line} in {section}");
     }
 }
@@ -405,20 +394,31 @@ fn the_readme_coverage_table_is_the_catalogues_output() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
     let entries = entries();
     for provider in ["huawei", "alibaba", "tencent"] {
-        let mine: Vec<_> = entries
-            .iter()
-            .filter(|e| e["provider"] == provider)
-            .collect();
-        let count = |h: &str| mine.iter().filter(|e| e["handling"] == h).count();
+        let (len, [shared, provider_fields, raw, controller, refused]) =
+            handling_counts(&entries, provider);
         let row = format!(
-            "| {provider} | {} | {} | {} | {} | {} | {} |",
-            mine.len(),
+            "| {provider} | {len} | {shared} | {provider_fields} | {raw} | {controller} | {refused} |"
+        );
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}
+
+/// A provider's entry count, and its entries by handling: typed spec field, typed provider
+/// field, checked raw annotation, controller-written, refused.
+fn handling_counts(entries: &[serde_json::Value], provider: &str) -> (usize, [usize; 5]) {
+    let mine: Vec<_> = entries
+        .iter()
+        .filter(|e| e["provider"] == provider)
+        .collect();
+    let count = |h: &str| mine.iter().filter(|e| e["handling"] == h).count();
+    (
+        mine.len(),
+        [
             count("typed spec field"),
             count("typed provider field"),
             count("checked raw annotation"),
             count("controller-written (refused)"),
             count("refused"),
-        );
-        assert!(readme.contains(&row), "README lacks the row {row}");
-    }
+        ],
+    )
 }

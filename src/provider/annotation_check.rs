@@ -35,15 +35,8 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     }
     for (key, value) in &plan.annotations {
         let field = format!("metadata.annotations[\"{key}\"]");
-        let finding = |severity, rule: &str, message: String| Diagnostic {
-            help: None,
-            severity,
-            rule: rule.into(),
-            message,
-            field: Some(field.clone()),
-            provider: Some(plan.provider.as_str().into()),
-            location: None,
-        };
+        let finding =
+            |severity, rule: &str, message: String| finding(plan, &field, severity, rule, message);
         let unchecked = plan.unchecked_annotations.iter().any(|k| k == key);
         let kind = plan.exposure.kind();
         // A legacy spelling the controller still reads is judged as its current one.
@@ -102,6 +95,26 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A finding about the annotation set at `field` (its location is found later, from the
+/// field, while the spec's document is at hand).
+pub(super) fn finding(
+    plan: &Plan,
+    field: &str,
+    severity: Severity,
+    rule: &str,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        help: None,
+        severity,
+        rule: rule.into(),
+        message,
+        field: Some(field.to_string()),
+        provider: Some(plan.provider.as_str().into()),
+        location: None,
+    }
 }
 
 /// The entry of `key` for `kind`; `Err` with the kinds it goes on when it is documented
@@ -230,14 +243,8 @@ fn typed_fields(own: Option<&Catalogue>, plan: &Plan) -> Vec<Diagnostic> {
     let kind = plan.exposure.kind();
     let mut out = Vec::new();
     for typed in &plan.provider_fields {
-        let finding = |rule: &str, message: String| Diagnostic {
-            help: None,
-            severity: Severity::Error,
-            rule: rule.into(),
-            message,
-            field: Some(typed.field.clone()),
-            provider: Some(plan.provider.as_str().into()),
-            location: None,
+        let finding = |rule: &str, message: String| {
+            finding(plan, &typed.field, Severity::Error, rule, message)
         };
         if typed.kind != kind {
             out.push(finding(

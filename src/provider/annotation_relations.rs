@@ -7,7 +7,7 @@
 //! keys the user sets are compared: a companion lbgen writes from a shared field is never
 //! missing, so only companions the user would set (typed provider fields) are asked for.
 
-use super::annotation_check::entry_for;
+use super::annotation_check::{entry_for, finding};
 use super::catalogue::Catalogue;
 use super::catalogue_fields::{offered, spec_path};
 use crate::diag::{Diagnostic, Severity};
@@ -45,15 +45,8 @@ pub(super) fn check(catalogue: &Catalogue, plan: &Plan) -> Vec<Diagnostic> {
         let Ok(Some(entry)) = entry_for(catalogue, key, kind) else {
             continue;
         };
-        let finding = |severity, rule: &str, message: String| Diagnostic {
-            help: None,
-            severity,
-            rule: rule.into(),
-            message,
-            field: Some(field.clone()),
-            provider: Some(plan.provider.as_str().into()),
-            location: None,
-        };
+        let finding =
+            |severity, rule: &str, message: String| finding(plan, field, severity, rule, message);
         for other in entry.conflicts.iter().filter(|c| is_set(c) && key < *c) {
             out.push(finding(
                 Severity::Error,
