@@ -1,14 +1,19 @@
-//! Turning loaded rule files into CEL programs, once, before any spec is judged.
+//! Turning loaded rule files into CEL programs: users' before any spec is judged, the
+//! built-in ones when a plan first needs them.
 //!
-//! Every expression is bounded (`guard`), parsed (on a thread with a larger stack when it
-//! is long) and checked for unknown variables, so a broken rule is reported at its own
-//! file:line:column.
+//! Every expression of a user's rule is bounded (`guard`), parsed (on a thread with a
+//! larger stack when it is long) and checked for unknown variables, so a broken rule is
+//! reported at its own file:line:column. Parsing is most of a one-spec run's cost (the CEL
+//! parser is ANTLR-based), so the built-in rules, which the test suite compiles and probes
+//! in full, are parsed one expression at a time when first evaluated: a spec pays only
+//! for its own provider's rules and the common ones whose `match` can apply.
 
+use super::gate::Gate;
 use super::guard;
 use super::rules::{LoadedRuleFile, Rule, RuleLocations};
 use crate::diag::{Diagnostic, Location, Severity};
 use kube_cel::cel;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Variables a rule may use.
 const VARIABLES: &[&str] = &["lb", "item", "index"];
@@ -20,18 +25,77 @@ pub(super) struct CompiledRule {
     pub(super) rule: Rule,
     pub(super) locations: RuleLocations,
     pub(super) provider: Option<String>,
-    pub(super) expression: cel::Program,
-    pub(super) when: Option<cel::Program>,
-    pub(super) for_each: Option<cel::Program>,
-    pub(super) message_expression: Option<cel::Program>,
+    /// Whether its expressions were parsed and checked at load (users' rules): only those
+    /// are probed at start-up.
+    pub(super) checked: bool,
+    /// What of its `match` is decided without CEL.
+    pub(super) gate: Gate,
+    pub(super) expression: Expr,
+    pub(super) when: Option<Expr>,
+    pub(super) for_each: Option<Expr>,
+    pub(super) message_expression: Option<Expr>,
 }
 
-/// Parses and checks every rule of `files`: the compiled rules and the broken ones.
-pub(super) fn compile_rules(files: &[LoadedRuleFile]) -> (Vec<CompiledRule>, Vec<Diagnostic>) {
+/// One CEL expression of a rule: parsed at load, or at its first evaluation.
+pub(super) struct Expr {
+    source: String,
+    program: OnceLock<Result<cel::Program, String>>,
+}
+
+impl Expr {
+    fn parsed(program: cel::Program) -> Expr {
+        Expr {
+            source: String::new(),
+            program: OnceLock::from(Ok(program)),
+        }
+    }
+
+    fn deferred(source: &str) -> Expr {
+        Expr {
+            source: source.to_string(),
+            program: OnceLock::new(),
+        }
+    }
+
+    /// The program, parsed now if it was deferred.
+    pub(super) fn program(&self) -> Result<&cel::Program, String> {
+        self.program
+            .get_or_init(|| parse(&self.source))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Runs the program in `scope`; a parse error is the evaluation's error.
+    pub(super) fn execute(&self, scope: &cel::Context<'_>) -> Result<cel::Value, String> {
+        self.program()?.execute(scope).map_err(|e| e.to_string())
+    }
+}
+
+/// Parses and checks every rule of `files` but the first `deferred` files, whose rules
+/// are parsed when first evaluated: the rules and the broken ones.
+pub(super) fn compile_rules(
+    files: &[LoadedRuleFile],
+    deferred: usize,
+) -> (Vec<CompiledRule>, Vec<Diagnostic>) {
     let mut rules = Vec::new();
     let mut errors = Vec::new();
-    for file in files {
+    for (n, file) in files.iter().enumerate() {
         for (rule, loc) in file.content.rules.iter().zip(&file.locations) {
+            if n < deferred {
+                rules.push(CompiledRule {
+                    id: Arc::from(rule.id.as_str()),
+                    rule: rule.clone(),
+                    locations: loc.clone(),
+                    provider: file.content.provider.clone(),
+                    checked: false,
+                    gate: Gate::of(rule.when.as_deref()),
+                    expression: Expr::deferred(&rule.expression),
+                    when: rule.when.as_deref().map(Expr::deferred),
+                    for_each: rule.for_each.as_deref().map(Expr::deferred),
+                    message_expression: rule.message_expression.as_deref().map(Expr::deferred),
+                });
+                continue;
+            }
             let mut compile = |source: &str, at: &Location| match parse(source) {
                 Ok(p) => {
                     let references = p.references();
@@ -80,10 +144,12 @@ pub(super) fn compile_rules(files: &[LoadedRuleFile]) -> (Vec<CompiledRule>, Vec
                 rule: rule.clone(),
                 locations: loc.clone(),
                 provider: file.content.provider.clone(),
-                expression,
-                when,
-                for_each,
-                message_expression,
+                checked: true,
+                gate: Gate::of(rule.when.as_deref()),
+                expression: Expr::parsed(expression),
+                when: when.map(Expr::parsed),
+                for_each: for_each.map(Expr::parsed),
+                message_expression: message_expression.map(Expr::parsed),
             });
         }
     }

@@ -2,8 +2,10 @@
 //!
 //! One CEL root context holds Kubernetes' CEL libraries (kube-cel) and lbgen's own
 //! functions; each plan gets an inner scope with `lb` bound, each `forEach` element a
-//! scope with `item` and `index`. Every expression is compiled when the rules are loaded,
-//! so a broken rule is reported at its own file:line:column before any spec is judged.
+//! scope with `item` and `index`. Users' expressions are compiled when the rules are
+//! loaded, so a broken rule is reported at its own file:line:column before any spec is
+//! judged; built-in ones when first needed (`compile`), and a rule whose `match` is
+//! decided false without CEL (`gate`) is skipped.
 
 use super::compile::{CompiledRule, bad_rule, compile_rules};
 use super::context::{fill, json_to_cel, root_context};
@@ -34,12 +36,22 @@ pub struct RuleSummary {
 pub struct PolicySet {
     root: cel::Context<'static>,
     rules: Vec<CompiledRule>,
+    gates: bool,
 }
 
 impl PolicySet {
-    /// Compiles every rule of `files`; all broken rules are reported together.
+    /// Compiles and probes every rule of `files`; all broken rules are reported together.
     pub fn compile(files: &[LoadedRuleFile]) -> Result<PolicySet, Vec<Diagnostic>> {
-        let (rules, mut errors) = compile_rules(files);
+        Self::compile_trusting(files, 0)
+    }
+
+    /// As [`PolicySet::compile`], but the rules of the first `trusted` files (the built-in
+    /// ones, which the test suite compiles and probes) are parsed when first evaluated.
+    pub fn compile_trusting(
+        files: &[LoadedRuleFile],
+        trusted: usize,
+    ) -> Result<PolicySet, Vec<Diagnostic>> {
+        let (rules, mut errors) = compile_rules(files, trusted);
         let mut seen = std::collections::HashMap::new();
         for r in &rules {
             if let Some(first) = seen.insert(r.rule.id.clone(), r.locations.expression.clone()) {
@@ -56,8 +68,11 @@ impl PolicySet {
         let set = PolicySet {
             root: root_context(),
             rules,
+            gates: true,
         };
-        errors.extend(set.probe(&super::probe::sample_plans()));
+        if set.rules.iter().any(|r| r.checked) {
+            errors.extend(set.probe(&super::probe::sample_plans()));
+        }
         if errors.is_empty() {
             Ok(set)
         } else {
@@ -81,6 +96,7 @@ impl PolicySet {
             .collect();
         self.rules
             .iter()
+            .filter(|rule| rule.checked)
             .filter_map(|rule| {
                 let (message, at) = scopes.iter().find_map(|scope| {
                     watchdog::bounded(&rule.id, &rule.locations.expression, || {
@@ -90,6 +106,16 @@ impl PolicySet {
                 Some(bad_rule(&rule.rule.id, message, at))
             })
             .collect()
+    }
+
+    /// The same rules with every `match` left to CEL: the reference the gates are tested
+    /// against (`tests/policies.rs`).
+    #[doc(hidden)]
+    pub fn without_gates(self) -> PolicySet {
+        PolicySet {
+            gates: false,
+            ..self
+        }
     }
 
     /// One line per loaded rule, for reports that list the rules (SARIF, explain).
@@ -125,12 +151,12 @@ impl PolicySet {
 
     /// Judges one plan as it is (no per-port passes).
     fn judge_plan(&self, plan: &Plan) -> Vec<Diagnostic> {
-        let lb = match serde_json::to_value(plan) {
-            Ok(v) => json_to_cel(&v),
+        let json = match serde_json::to_value(plan) {
+            Ok(v) => v,
             Err(e) => return vec![Diagnostic::error("policy/eval", e.to_string(), None)],
         };
         let mut scope = self.root.new_inner_scope();
-        scope.add_variable_from_value("lb", lb);
+        scope.add_variable_from_value("lb", json_to_cel(&json));
         let provider = plan.provider.as_str();
         let mut out = Vec::new();
         for rule in &self.rules {
@@ -138,7 +164,8 @@ impl PolicySet {
                 continue;
             }
             let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
-                rule.judge(&scope, provider, &mut out)
+                let closed = self.gates && rule.gate.closed(&json);
+                rule.judge(&scope, closed, provider, &mut out)
             });
             if let Err(e) = judged {
                 out.push(Diagnostic {
@@ -163,7 +190,7 @@ impl CompiledRule {
         let mut inner_scope;
         let scope = match &self.for_each {
             None => scope,
-            Some(p) => match p.execute(scope) {
+            Some(p) => match p.program().ok()?.execute(scope) {
                 Ok(cel::Value::List(items)) => {
                     inner_scope = scope.new_inner_scope();
                     if let Some(first) = items.first() {
@@ -187,7 +214,7 @@ impl CompiledRule {
         ];
         for (program, at, what) in checks {
             let Some(program) = program else { continue };
-            match program.execute(scope) {
+            match program.program().ok()?.execute(scope) {
                 Ok(cel::Value::Bool(_)) => {}
                 Ok(other) => {
                     return Some((
@@ -206,7 +233,7 @@ impl CompiledRule {
             }
         }
         if let Some(p) = &self.message_expression {
-            match p.execute(scope) {
+            match p.program().ok()?.execute(scope) {
                 Ok(cel::Value::String(_)) => {}
                 Ok(other) => {
                     return Some((
@@ -223,16 +250,22 @@ impl CompiledRule {
         None
     }
 
+    /// Judges the plan in `scope`; `closed`: its `match` is known to be false (the
+    /// `forEach` list is still checked, as evaluating it would).
     fn judge(
         &self,
         scope: &cel::Context<'_>,
+        closed: bool,
         provider: &str,
         out: &mut Vec<Diagnostic>,
     ) -> Result<(), String> {
         let Some(for_each) = &self.for_each else {
+            if closed {
+                return Ok(());
+            }
             return self.judge_one(scope, None, provider, out);
         };
-        let list = match for_each.execute(scope).map_err(|e| e.to_string())? {
+        let list = match for_each.execute(scope)? {
             cel::Value::List(items) => items,
             cel::Value::Null => return Ok(()),
             other => {
@@ -242,6 +275,9 @@ impl CompiledRule {
                 ));
             }
         };
+        if closed {
+            return Ok(());
+        }
         for (index, item) in list.iter().enumerate() {
             let mut inner = scope.new_inner_scope();
             inner.add_variable_from_value("item", item.clone());
@@ -267,7 +303,7 @@ impl CompiledRule {
             return Ok(());
         }
         let message = match &self.message_expression {
-            Some(p) => match p.execute(scope).map_err(|e| e.to_string())? {
+            Some(p) => match p.execute(scope)? {
                 cel::Value::String(s) => s.to_string(),
                 _ => return Err("messageExpression must give a string".into()),
             },
@@ -306,8 +342,8 @@ fn probe_error(e: cel::ExecutionError, at: &Location) -> Option<(String, &Locati
     })
 }
 
-fn truth(r: Result<cel::Value, cel::ExecutionError>, what: &str) -> Result<bool, String> {
-    match r.map_err(|e| e.to_string())? {
+fn truth(r: Result<cel::Value, String>, what: &str) -> Result<bool, String> {
+    match r? {
         cel::Value::Bool(b) => Ok(b),
         other => Err(format!(
             "{what} must give true or false, got {:?}",

@@ -6,6 +6,7 @@
 mod compile;
 mod context;
 pub mod engine;
+mod gate;
 pub mod guard;
 mod per_port;
 mod probe;
@@ -46,7 +47,8 @@ pub fn builtin() -> Result<PolicySet, Vec<Diagnostic>> {
 /// The built-in rules plus every `*.yaml`/`*.yml` rule file in `dirs` (sorted by path),
 /// compiled and probed; all broken rules are reported together.
 pub fn load(dirs: &[PathBuf]) -> Result<PolicySet, Vec<Diagnostic>> {
-    PolicySet::compile(&load_files(dirs)?)
+    // The built-in rules come first; they are parsed when a plan first needs them.
+    PolicySet::compile_trusting(&load_files(dirs)?, builtin_sources().len())
 }
 
 /// The built-in rule files plus the users', parsed but not compiled.
