@@ -29,7 +29,7 @@ enum CatalogueFormat {
 pub(crate) fn execute(args: CatalogueArgs) -> Ended {
     let all = catalogues().map_err(|e| Failure::error("catalogue/builtin", e))?;
     let chosen: Vec<&Catalogue> = all
-        .iter()
+        .into_iter()
         .filter(|c| args.provider.is_none_or(|p| p.as_str() == c.provider))
         .collect();
     let text = match args.output {

@@ -16,6 +16,7 @@ pub(crate) fn execute(key: &str, provider: Option<ProviderId>) -> Ended {
     let all = catalogues().map_err(|e| Failure::error("catalogue/builtin", e))?;
     let found: Vec<(&Catalogue, &Entry)> = all
         .iter()
+        .copied()
         .filter(|c| provider.is_none_or(|p| p.as_str() == c.provider))
         .flat_map(|c| c.entries.iter().map(move |e| (c, e)))
         .filter(|(_, e)| e.matches(key) || e.name() == key)

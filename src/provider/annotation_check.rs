@@ -6,7 +6,9 @@
 //! does not know. A key newer than the catalogue is let through only when the spec lists
 //! it in `spec.uncheckedAnnotations`, and then with a warning, never by default.
 
-use super::catalogue::{Catalogue, Entry, GateOf, Handling, ValueType, Writer, catalogues};
+use super::catalogue::{
+    Catalogue, Entry, GateOf, Handling, ValueType, Writer, catalogue_of, catalogues,
+};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
 use crate::spec::version::ClusterVersion;
@@ -17,18 +19,20 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     if plan.annotations.is_empty() && plan.provider_fields.is_empty() {
         return Vec::new();
     }
-    let all = match catalogues() {
-        Ok(all) => all,
-        // Embedded data that does not read is lbgen's bug; say so rather than check nothing.
-        Err(e) => {
-            return vec![Diagnostic::error(
-                "catalogue/builtin",
-                format!("lbgen's built-in annotation catalogue is broken ({e}); please report it"),
-                None,
-            )];
-        }
+    let broken = |e: &str| {
+        vec![Diagnostic::error(
+            "catalogue/builtin",
+            format!("lbgen's built-in annotation catalogue is broken ({e}); please report it"),
+            None,
+        )]
     };
-    let own = all.iter().find(|c| c.provider == plan.provider.as_str());
+    // Embedded data that does not read is lbgen's bug; say so rather than check nothing.
+    let own = match catalogue_of(plan.provider.as_str()) {
+        Ok(own) => own,
+        Err(e) => return broken(e),
+    };
+    // The other providers' catalogues are read only for a key outside the own prefixes.
+    let mut others: Option<Vec<&Catalogue>> = None;
     let mut out = typed_fields(own, plan);
     if let Some(catalogue) = own {
         out.extend(super::annotation_relations::check(catalogue, plan));
@@ -81,6 +85,13 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
                 Ok(None) => out.push(finding(Severity::Error, "annotations/unknown", unknown(catalogue, key))),
             },
             None => {
+                let all = match &others {
+                    Some(all) => all,
+                    None => match catalogues() {
+                        Ok(all) => others.insert(all),
+                        Err(e) => return broken(e),
+                    },
+                };
                 if let Some(other) = all.iter().find(|c| under(c, key) && own.is_none_or(|o| o.provider != c.provider)) {
                     out.push(finding(
                         Severity::Error,

@@ -7,12 +7,9 @@
 //! every entry is well formed (one value type, a source, a key or a pattern) before any
 //! spec is read. A catalogue that does not parse is lbgen's own bug, reported as such.
 
-use super::registry::{Asset, registry};
-use crate::yaml::de::from_node;
-use crate::yaml::node::parse_stream;
+pub use super::catalogue_load::{catalogue_of, catalogues, parse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// One provider's catalogue.
 #[derive(Debug, Clone, Deserialize)]
@@ -364,48 +361,6 @@ impl Catalogue {
             .filter_map(|e| e.name().strip_prefix(prefix));
         crate::suggest::nearest(&key[prefix.len()..], suffixes).map(|s| format!("{prefix}{s}"))
     }
-}
-
-/// Reads one catalogue file, checking each entry; `Err` names the file, entry and fault.
-pub fn parse(asset: Asset) -> Result<Catalogue, String> {
-    let (name, text) = asset;
-    let docs = parse_stream(text).map_err(|e| format!("{name}: {}", e.message))?;
-    let root = docs
-        .into_iter()
-        .flatten()
-        .next()
-        .ok_or_else(|| format!("{name}: empty"))?;
-    let catalogue: Catalogue = from_node(&root).map_err(|e| format!("{name}: {}", e.message))?;
-    for (i, entry) in catalogue.entries.iter().enumerate() {
-        let fault = if entry.key.is_some() == entry.pattern.is_some() {
-            Some("needs exactly one of key and pattern")
-        } else if entry.value.name().is_none() {
-            Some("needs exactly one value type")
-        } else if entry.source.trim().is_empty() {
-            Some("needs a source")
-        } else {
-            None
-        };
-        if let Some(fault) = fault {
-            return Err(format!("{name}: entry {i} ({}) {fault}", entry.name()));
-        }
-    }
-    Ok(catalogue)
-}
-
-/// Every registered pack's catalogue, in registry order (packs without one are left out).
-pub fn catalogues() -> Result<&'static [Catalogue], &'static str> {
-    static LOADED: OnceLock<Result<Vec<Catalogue>, String>> = OnceLock::new();
-    LOADED
-        .get_or_init(|| {
-            registry()
-                .packs()
-                .filter_map(|p| p.catalogue())
-                .map(parse)
-                .collect()
-        })
-        .as_deref()
-        .map_err(String::as_str)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod annotation_relations;
 pub mod catalogue;
 pub mod catalogue_fields;
 mod catalogue_json;
+mod catalogue_load;
 pub mod changes;
 mod conditions;
 mod huawei;

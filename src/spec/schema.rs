@@ -59,10 +59,7 @@ fn add_settings_block(schema: &mut Value, id: &str, name: &str, mut block: Value
 
 /// Adds the typed provider fields of `id`'s catalogue (`service`, `ingress`) to its block.
 fn add_provider_fields(block: &mut serde_json::Map<String, Value>, id: &str) {
-    let Some(catalogue) = catalogue::catalogues()
-        .ok()
-        .and_then(|all| all.iter().find(|c| c.provider == id))
-    else {
+    let Some(catalogue) = catalogue::catalogue_of(id).ok().flatten() else {
         return;
     };
     let Value::Object(groups) = catalogue_fields::schema(catalogue) else {

@@ -90,9 +90,7 @@ pub(super) fn read(root: &Node, file: &str) -> Result<Blocks, Diagnostic> {
         };
         let (groups, rest) = split_groups(block);
         if !groups.is_empty() {
-            let catalogue = catalogue::catalogues()
-                .ok()
-                .and_then(|all| all.iter().find(|c| c.provider == id.as_str()));
+            let catalogue = catalogue::catalogue_of(id.as_str()).ok().flatten();
             let fields = match catalogue {
                 Some(catalogue) => catalogue_fields::read(catalogue, &groups),
                 None => Err(catalogue_fields::FieldError {
