@@ -566,3 +566,99 @@ fn the_documented_example_renders_as_docs_spec_md_says() {
     );
     assert_eq!(got[format!("{p}backend-label")], "node-pool=web", "{got}");
 }
+
+/// The first catalogue entry that `pick` accepts.
+fn entry_where(pick: impl Fn(&Value) -> bool) -> Value {
+    entries()
+        .into_iter()
+        .find(|e| pick(e))
+        .expect("the catalogue has such an entry")
+}
+
+fn validate_stderr(text: &str) -> (Option<i32>, String) {
+    let out = lbgen(&["validate", "-f", "-"], Some(text));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn families_conflicts_companions_and_undocumented_keys_are_judged_from_the_catalogue() {
+    let with_annotations = |provider: &str, kind: &str, family: &str, annotations: &str| {
+        spec_for(
+            provider,
+            kind,
+            &kind.to_ascii_lowercase(),
+            family,
+            "      {}\n",
+        )
+        .replace(
+            "metadata: {name: web, namespace: default}",
+            &format!("metadata: {{name: web, namespace: default, annotations: {{{annotations}}}}}"),
+        )
+    };
+    let sample_of = |e: &Value| sample(&e["value"]).expect("a sample").1;
+    // A key the catalogue says only CLB reads, on an NLB Service.
+    let clb_only = entry_where(|e| {
+        e["provider"] == "alibaba"
+            && e["families"] == serde_json::json!(["clb"])
+            && e["handling"] == "typed provider field"
+            && !e["key"].as_str().unwrap().contains('<')
+    });
+    let key = clb_only["key"].as_str().unwrap();
+    let (code, err) = validate_stderr(&with_annotations(
+        "alibaba",
+        "Service",
+        "nlb",
+        &format!("{key}: {:?}", sample_of(&clb_only)),
+    ));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("[annotations/family]") && err.contains(key),
+        "{err}"
+    );
+    // A key the controller's code reads but no page documents: accepted, with a warning.
+    let undocumented = entry_where(|e| {
+        e["provider"] == "alibaba"
+            && e["documented"] == false
+            && e["kinds"] == serde_json::json!(["Service"])
+            && e["families"]
+                .as_array()
+                .is_none_or(|f| f.iter().any(|x| x == "clb"))
+    });
+    let key = undocumented["key"].as_str().unwrap();
+    let (code, err) = validate_stderr(&with_annotations(
+        "alibaba",
+        "Service",
+        "",
+        &format!("{key}: {:?}", sample_of(&undocumented)),
+    ));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("[annotations/undocumented]") && err.contains(key),
+        "{err}"
+    );
+    // Two keys documented as exclusive.
+    let exclusive = entry_where(|e| {
+        e["provider"] == "tencent"
+            && e["kinds"] == serde_json::json!(["Ingress"])
+            && e["conflicts"].as_array().is_some_and(|c| !c.is_empty())
+            && e["handling"] == "typed provider field"
+    });
+    let other = exclusive["conflicts"][0].as_str().unwrap().to_string();
+    let other_entry = entry_where(|e| e["provider"] == "tencent" && e["key"] == other.as_str());
+    let (code, err) = validate_stderr(&with_annotations(
+        "tencent",
+        "Ingress",
+        "",
+        &format!(
+            "{}: {:?}, {other}: {:?}",
+            exclusive["key"].as_str().unwrap(),
+            sample_of(&exclusive),
+            sample_of(&other_entry)
+        ),
+    ));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("[annotations/conflict]"), "{err}");
+}
