@@ -52,17 +52,20 @@ enum Op {
 }
 
 fn run() -> impl Strategy<Value = (Vec<u32>, Vec<Op>)> {
-    prop::collection::vec(prop_oneof![1 => Just(0u32), 4 => 1u32..6, 1 => 1u32..100], 1..10)
-        .prop_flat_map(|w| {
-            let n = w.len();
-            let op = prop_oneof![
-                12 => Just(Op::Pick),
-                8 => (0..n).prop_map(Op::Release),
-                2 => (0..n).prop_map(Op::Connect),
-                1 => (0..n).prop_map(Op::Fail),
-            ];
-            (Just(w), prop::collection::vec(op, 1..600))
-        })
+    prop::collection::vec(
+        prop_oneof![1 => Just(0u32), 4 => 1u32..6, 1 => 1u32..100],
+        1..10,
+    )
+    .prop_flat_map(|w| {
+        let n = w.len();
+        let op = prop_oneof![
+            12 => Just(Op::Pick),
+            8 => (0..n).prop_map(Op::Release),
+            2 => (0..n).prop_map(Op::Connect),
+            1 => (0..n).prop_map(Op::Fail),
+        ];
+        (Just(w), prop::collection::vec(op, 1..600))
+    })
 }
 
 proptest! {

@@ -108,8 +108,8 @@ impl SmoothWrr {
         for &b in &record {
             wins[b as usize] += 1;
         }
-        let exact = (0..self.weights.len())
-            .all(|i| self.down[i] || wins[i] == u64::from(self.weights[i]));
+        let exact =
+            (0..self.weights.len()).all(|i| self.down[i] || wins[i] == u64::from(self.weights[i]));
         if exact && self.lanes.at_rest() {
             self.mode = Mode::Replaying {
                 cycle: record,
@@ -142,11 +142,7 @@ impl SmoothWrr {
             .map(|i| i64::from(self.weights[i]))
             .sum();
         let steps = prefix.len() as i64;
-        let mut current: Vec<i64> = self
-            .weights
-            .iter()
-            .map(|&w| steps * i64::from(w))
-            .collect();
+        let mut current: Vec<i64> = self.weights.iter().map(|&w| steps * i64::from(w)).collect();
         for &b in prefix {
             current[b as usize] -= total;
         }

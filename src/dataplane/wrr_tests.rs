@@ -105,12 +105,15 @@ fn a_cycle_too_long_to_record_is_stepped_and_folded_exactly() {
 
 /// One run: weights, and (pick number, backend) failures.
 fn weights_and_failures() -> impl Strategy<Value = (Vec<u32>, Vec<(usize, usize)>)> {
-    prop::collection::vec(prop_oneof![1 => Just(0u32), 4 => 1u32..20, 1 => 1u32..400], 1..12)
-        .prop_flat_map(|w| {
-            let n = w.len();
-            let fails = prop::collection::vec((0usize..3000, 0..n), 0..4);
-            (Just(w), fails)
-        })
+    prop::collection::vec(
+        prop_oneof![1 => Just(0u32), 4 => 1u32..20, 1 => 1u32..400],
+        1..12,
+    )
+    .prop_flat_map(|w| {
+        let n = w.len();
+        let fails = prop::collection::vec((0usize..3000, 0..n), 0..4);
+        (Just(w), fails)
+    })
 }
 
 proptest! {
