@@ -9,11 +9,16 @@
 //! loaded group is the first entry and a connection moves one backend between groups,
 //! O(log n). A unique least loaded backend wins at once; when every usable backend is
 //! tied (all idle) the tie-break is one full `Lanes` step, O(distinct weights + log n);
-//! only a tie among some but not all backends costs O(tied · log n).
+//! only a tie among some but not all backends costs O(tied · log n). Pools of at most
+//! `LINEAR_MAX` backends skip the map and scan, which is cheaper at that size; both ways
+//! give the same picks (the tests run both).
 
 use super::wrr_lanes::Lanes;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Pools up to this size are scanned rather than kept grouped.
+const LINEAR_MAX: usize = 16;
 
 /// A load `active / weight`, ordered by cross-multiplication (1/2 and 2/4 are equal).
 #[derive(Debug, Clone, Copy)]
@@ -54,11 +59,17 @@ pub struct LeastConnections {
     groups: BTreeMap<Load, BTreeSet<usize>>,
     usable_count: usize,
     ties: Lanes,
+    /// Scan instead of keeping `groups`.
+    linear: bool,
 }
 
 impl LeastConnections {
     /// A fresh scheduler with no connections, every backend up.
     pub fn new(weights: &[u32]) -> Self {
+        Self::build(weights, weights.len() <= LINEAR_MAX)
+    }
+
+    fn build(weights: &[u32], linear: bool) -> Self {
         let mut lc = LeastConnections {
             weights: weights.to_vec(),
             active: vec![0; weights.len()],
@@ -66,6 +77,7 @@ impl LeastConnections {
             groups: BTreeMap::new(),
             usable_count: 0,
             ties: Lanes::new(weights),
+            linear,
         };
         for i in 0..weights.len() {
             if lc.usable[i] {
@@ -84,10 +96,16 @@ impl LeastConnections {
     }
 
     fn enter(&mut self, i: usize) {
+        if self.linear {
+            return;
+        }
         self.groups.entry(self.load(i)).or_default().insert(i);
     }
 
     fn leave(&mut self, i: usize) {
+        if self.linear {
+            return;
+        }
         let load = self.load(i);
         if let Some(group) = self.groups.get_mut(&load) {
             group.remove(&i);
@@ -111,6 +129,9 @@ impl LeastConnections {
     /// Picks a usable backend (up, weight above 0) and counts one more active
     /// connection on it; `None` when none is usable.
     pub fn pick(&mut self) -> Option<usize> {
+        if self.linear {
+            return self.pick_scanning();
+        }
         let (_, least) = self.groups.first_key_value()?;
         let chosen = match least.len() {
             1 => least.first().copied()?,
@@ -121,6 +142,36 @@ impl LeastConnections {
             }
         };
         self.set_active(chosen, self.active[chosen] + 1);
+        Some(chosen)
+    }
+
+    /// `pick` for a small pool: one scan for the least load and how many share it.
+    fn pick_scanning(&mut self) -> Option<usize> {
+        let mut best: Option<(Load, usize)> = None;
+        let mut tied = 0;
+        for i in (0..self.weights.len()).filter(|&i| self.usable[i]) {
+            let load = self.load(i);
+            match best {
+                Some((b, _)) if load > b => {}
+                Some((b, _)) if load == b => tied += 1,
+                _ => {
+                    best = Some((load, i));
+                    tied = 1;
+                }
+            }
+        }
+        let (least, first) = best?;
+        let chosen = if tied == 1 {
+            first
+        } else if tied == self.usable_count {
+            self.ties.step()?
+        } else {
+            let members: Vec<usize> = (0..self.weights.len())
+                .filter(|&i| self.usable[i] && self.load(i) == least)
+                .collect();
+            self.ties.step_among(members)?
+        };
+        self.active[chosen] += 1;
         Some(chosen)
     }
 

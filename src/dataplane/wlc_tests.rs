@@ -73,8 +73,8 @@ proptest! {
 
     /// Same picks and counts as the O(n) scan, whatever the connections do.
     #[test]
-    fn equal_to_the_linear_implementation((weights, ops) in run()) {
-        let mut fast = LeastConnections::new(&weights);
+    fn equal_to_the_linear_implementation((weights, ops) in run(), linear in any::<bool>()) {
+        let mut fast = LeastConnections::build(&weights, linear);
         let mut naive = NaiveWlc::new(&weights);
         let mut up = vec![true; weights.len()];
         for (k, op) in ops.iter().enumerate() {
