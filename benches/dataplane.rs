@@ -1,4 +1,4 @@
-//! Scheduler decisions per second for each algorithm at 2, 10, 100 and 1,000 backends,
+//! Scheduler decisions per second for each algorithm at 2, 10, 100, 1,000 and 10,000 backends,
 //! and the checker's wall time on 10 M simulated requests (simulate + judge).
 //!
 //! `cargo bench --bench dataplane`; criterion prints decisions/s as "elem/s". Figures
@@ -38,7 +38,7 @@ fn decisions(c: &mut Criterion) {
         Algorithm::LeastConnections,
         Algorithm::SourceIp,
     ] {
-        for n in [2usize, 10, 100, 1000] {
+        for n in [2usize, 10, 100, 1000, 10_000] {
             let pool = pool(n, algorithm);
             let mut scheduler = Scheduler::new(&pool);
             // Least connections in steady state: 10 open connections per backend, the

@@ -5,8 +5,8 @@
 //! Nothing here trusts the scheduler's internals: whether a request should have stuck is
 //! worked out from the observed stream and the spec's timeout alone.
 
+use super::client_map::ClientMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A stretch of traffic during which the set of healthy backends did not change.
 #[derive(Debug, Clone, Serialize)]
@@ -69,8 +69,8 @@ pub struct Observations {
 pub struct Observer {
     n: usize,
     timeout_ms: Option<u64>,
-    last: HashMap<u64, (usize, u64, usize)>,
-    seen_in_phase: HashMap<u64, usize>,
+    /// Client -> (backend, time, phase number) of its last served request.
+    last: ClientMap<(usize, u64, usize)>,
     out: Observations,
     requests: u64,
 }
@@ -90,8 +90,7 @@ impl Observer {
         Observer {
             n: backends,
             timeout_ms: sticky.flatten().map(|s| s.saturating_mul(1000)),
-            last: HashMap::new(),
-            seen_in_phase: HashMap::new(),
+            last: ClientMap::default(),
             out: Observations {
                 phases: vec![phase],
                 sticky: sticky.map(|_| StickyFacts::default()),
@@ -116,7 +115,6 @@ impl Observer {
             clients: vec![0; n],
             active_sum: vec![0; n],
         });
-        self.seen_in_phase.clear();
     }
 
     fn phase(&mut self) -> &mut Phase {
@@ -164,7 +162,7 @@ impl Observer {
         } else if let Some((prev, _, p)) = previous {
             self.out.client_switches += u64::from(p == phase_no && prev != backend);
         }
-        let first_in_phase = self.seen_in_phase.insert(client, backend).is_none();
+        let first_in_phase = previous.is_none_or(|(_, _, p)| p != phase_no);
         let phase = self.phase();
         phase.requests[backend] += 1;
         phase.decisions[backend] += u64::from(fresh);

@@ -47,11 +47,10 @@ impl Scheduler {
 
     /// The backend for a new request from `client`; `None` when nothing is usable.
     pub fn pick(&mut self, client: IpAddr) -> Option<usize> {
-        let up = &self.up;
         match &mut self.kind {
-            Kind::RoundRobin(s) => s.pick(|i| up[i]),
-            Kind::LeastConnections(s) => s.pick(|i| up[i]),
-            Kind::SourceIp(s) => s.pick(client, |i| up[i]),
+            Kind::RoundRobin(s) => s.pick(),
+            Kind::LeastConnections(s) => s.pick(),
+            Kind::SourceIp(s) => s.pick_up(client),
         }
     }
 
@@ -73,8 +72,10 @@ impl Scheduler {
     /// `backend` failed its health check: no new traffic, its connections dropped.
     pub fn fail(&mut self, backend: usize) {
         self.up[backend] = false;
-        if let Kind::LeastConnections(s) = &mut self.kind {
-            s.drop_all(backend);
+        match &mut self.kind {
+            Kind::RoundRobin(s) => s.set_down(backend),
+            Kind::LeastConnections(s) => s.fail(backend),
+            Kind::SourceIp(s) => s.set_down(backend),
         }
     }
 

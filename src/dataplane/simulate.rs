@@ -75,9 +75,12 @@ pub fn run(pool: &Pool, traffic: &Traffic) -> Observations {
         if changed {
             observer.health_changed(scheduler.down());
         }
-        let Some(Reverse((now, client))) = arrivals.pop() else {
+        // The next arrival stays at the heap's top until its client's next arrival
+        // replaces it below (one sift instead of a pop and a push).
+        let Some(mut next) = arrivals.peek_mut() else {
             break;
         };
+        let Reverse((now, client)) = *next;
         while let Some(&Reverse((end, b, g))) = departures.peek() {
             if end > now {
                 break;
@@ -110,7 +113,7 @@ pub fn run(pool: &Pool, traffic: &Traffic) -> Observations {
             observer.failed();
         }
         let pause = rng.exponential(mean_pause_ms) as u64;
-        arrivals.push(Reverse((now + pause.max(1), client)));
+        *next = Reverse((now + pause.max(1), client));
     }
     observer.finish()
 }

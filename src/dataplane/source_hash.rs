@@ -7,7 +7,10 @@
 //! (n-1)/n of all clients. Each backend scores a client by
 //! `mix(fnv1a(address bytes) ^ mix(fnv1a(backend name)))` (`mix` is SplitMix64's
 //! finaliser); the highest score wins, the lower index on a tie. Scores depend on names,
-//! not positions, so reordering backends moves nobody. One pick costs O(backends).
+//! not positions, so reordering backends moves nobody. Each backend's name hash is
+//! computed once, and the scheduler's picks scan only the backends that are up and not
+//! drained (`live`): one multiply-xorshift a backend, no hashing of names or closures in
+//! the loop. One pick costs O(backends), as any exact rendezvous hash must.
 //! Weights are ignored except that weight 0 still drains a backend.
 
 use super::rng::mix;
@@ -18,15 +21,43 @@ use std::net::IpAddr;
 pub struct SourceHash {
     seeds: Vec<u64>,
     drained: Vec<bool>,
+    /// (seed, index) of the backends up and not drained, in index order.
+    live: Vec<(u64, usize)>,
 }
 
 impl SourceHash {
     /// A hasher over backends `names`; `weights` only say which ones drain (weight 0).
     pub fn new(names: &[&str], weights: &[u32]) -> Self {
+        let seeds: Vec<u64> = names.iter().map(|n| mix(fnv1a(n.as_bytes()))).collect();
+        let drained: Vec<bool> = weights.iter().map(|&w| w == 0).collect();
+        let live = (0..seeds.len())
+            .filter(|&i| !drained[i])
+            .map(|i| (seeds[i], i))
+            .collect();
         SourceHash {
-            seeds: names.iter().map(|n| mix(fnv1a(n.as_bytes()))).collect(),
-            drained: weights.iter().map(|&w| w == 0).collect(),
+            seeds,
+            drained,
+            live,
         }
+    }
+
+    /// `backend` is down: `pick_up` no longer considers it.
+    pub fn set_down(&mut self, backend: usize) {
+        self.live.retain(|&(_, i)| i != backend);
+    }
+
+    /// The backend of `client` among those up and not drained (`pick` with the down
+    /// backends told by `set_down`).
+    pub fn pick_up(&self, client: IpAddr) -> Option<usize> {
+        let key = client_key(client);
+        let mut best: Option<(u64, usize)> = None;
+        for &(seed, i) in &self.live {
+            let score = mix(key ^ seed);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, i));
+            }
+        }
+        best.map(|(_, i)| i)
     }
 
     /// The backend of `client` among the usable ones, `None` when none is usable.
@@ -126,6 +157,23 @@ mod tests {
         for c in clients(1000) {
             assert_eq!(h.pick(c, |_| true), Some(1));
             assert_eq!(h.pick(c, |i| i != 1), None);
+        }
+    }
+
+    #[test]
+    fn pick_up_is_pick_over_the_backends_up() {
+        let names: Vec<String> = (0..40).map(|i| format!("pod-{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let weights: Vec<u32> = (0..40).map(|i| u32::from(i % 7 != 3)).collect();
+        let mut h = SourceHash::new(&names, &weights);
+        let mut down = [false; 40];
+        for (step, c) in clients(4000).into_iter().enumerate() {
+            if step % 500 == 499 {
+                let b = (step * 7) % 40;
+                down[b] = true;
+                h.set_down(b);
+            }
+            assert_eq!(h.pick_up(c), h.pick(c, |i| !down[i]));
         }
     }
 

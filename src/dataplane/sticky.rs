@@ -8,7 +8,7 @@
 //! backend. Cookie stickiness is modelled the same way with the cookie as the key (the
 //! simulator's clients each keep their cookie). No timeout means sessions never expire.
 
-use std::collections::HashMap;
+use super::client_map::ClientMap;
 
 /// What the table says about a client's request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum Session {
 #[derive(Debug, Clone, Default)]
 pub struct StickyTable {
     timeout_ms: Option<u64>,
-    sessions: HashMap<u64, (usize, u64)>,
+    sessions: ClientMap<(usize, u64)>,
 }
 
 impl StickyTable {
@@ -35,24 +35,24 @@ impl StickyTable {
     pub fn new(timeout_seconds: Option<u64>) -> Self {
         StickyTable {
             timeout_ms: timeout_seconds.map(|s| s.saturating_mul(1000)),
-            sessions: HashMap::new(),
+            sessions: ClientMap::default(),
         }
     }
 
     /// Looks `client` up at time `now_ms`; `usable(b)` says whether backend `b` may
     /// still take traffic.
     pub fn lookup(&self, client: u64, now_ms: u64, usable: impl Fn(usize) -> bool) -> Session {
-        match self.sessions.get(&client) {
+        match self.sessions.get(client) {
             None => Session::Miss,
-            Some(&(b, _)) if !usable(b) => Session::Orphaned,
-            Some(&(_, last))
+            Some((b, _)) if !usable(b) => Session::Orphaned,
+            Some((_, last))
                 if self
                     .timeout_ms
                     .is_some_and(|t| now_ms.saturating_sub(last) > t) =>
             {
                 Session::Expired
             }
-            Some(&(b, _)) => Session::Hit(b),
+            Some((b, _)) => Session::Hit(b),
         }
     }
 

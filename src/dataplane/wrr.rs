@@ -1,4 +1,5 @@
-//! Smooth weighted round robin, exactly as nginx's `ngx_http_upstream_get_peer` does it.
+//! Smooth weighted round robin, exactly as nginx's `ngx_http_upstream_get_peer` does it,
+//! at O(1) a pick.
 //!
 //! The pick sequence is part of lbgen's contract (`check --sequence`), so this is the
 //! nginx algorithm step for step, not merely one with the same long-run shares: each
@@ -6,136 +7,150 @@
 //! one on a tie), and the winner gives back the total. Weights {5,1,1} give
 //! a a b a c a a. A peer that is down or has weight 0 is skipped and does not count in
 //! the total, as nginx skips a down peer; the others keep their state.
-//! One pick costs O(backends); at 1,000 backends that is still a few microseconds (see
-//! `benches/dataplane.rs`), so no faster variant is needed.
+//!
+//! Speed: the steps themselves run on `Lanes` (O(distinct weights + log n) each). From
+//! the rest state (every `current` 0) the first `S` picks (S = the sum of the weights)
+//! are recorded; if each peer won exactly its weight, every `current` is back at 0 after
+//! them (each gained `S * w` and gave back `w * S`), so the sequence repeats with period
+//! `S` and later picks replay the record: an index and a load. This is checked on the
+//! run, not assumed. A peer going down mid-cycle rebuilds the exact state from the
+//! record (`current_i = p * w_i - picks_i * S` after `p` picks) and stepping resumes.
+//! Records longer than `MAX_CYCLE` picks are not kept (stepping continues).
 
-/// The scheduler's state: one `current` weight per backend.
+use super::wrr_lanes::Lanes;
+
+/// The longest cycle recorded (4 MB of picks).
+const MAX_CYCLE: u64 = 1 << 20;
+
+/// Where the scheduler is in its sequence.
+#[derive(Debug, Clone)]
+enum Mode {
+    /// Stepping `Lanes`, recording the picks since the rest state until there are
+    /// `len` (one cycle).
+    Recording { record: Vec<u32>, len: usize },
+    /// Stepping `Lanes` only.
+    Stepping,
+    /// Replaying one whole cycle from the rest state; `at` picks into it.
+    Replaying { cycle: Vec<u32>, at: usize },
+}
+
+/// The scheduler's state.
 #[derive(Debug, Clone)]
 pub struct SmoothWrr {
     weights: Vec<u32>,
-    current: Vec<i64>,
+    down: Vec<bool>,
+    lanes: Lanes,
+    mode: Mode,
 }
 
 impl SmoothWrr {
-    /// A fresh scheduler (every `current` at 0, as after an nginx reload).
+    /// A fresh scheduler (every `current` at 0, as after an nginx reload), every backend
+    /// up.
     pub fn new(weights: &[u32]) -> Self {
+        let lanes = Lanes::new(weights);
         SmoothWrr {
             weights: weights.to_vec(),
-            current: vec![0; weights.len()],
+            down: vec![false; weights.len()],
+            mode: Self::start(weights, &vec![false; weights.len()]),
+            lanes,
         }
     }
 
-    /// The next backend among those `usable(i)` says may take traffic; `None` when no
-    /// backend with a weight above 0 is usable.
-    pub fn pick(&mut self, usable: impl Fn(usize) -> bool) -> Option<usize> {
-        self.pick_among(usable)
+    /// Recording when a cycle of the usable peers is short enough to keep.
+    fn start(weights: &[u32], down: &[bool]) -> Mode {
+        let sum: u64 = weights
+            .iter()
+            .zip(down)
+            .filter(|&(_, &d)| !d)
+            .map(|(&w, _)| u64::from(w))
+            .sum();
+        if sum > 0 && sum <= MAX_CYCLE {
+            Mode::Recording {
+                record: Vec::with_capacity(sum as usize),
+                len: sum as usize,
+            }
+        } else {
+            Mode::Stepping
+        }
     }
 
-    /// One nginx step over the peers `eligible(i)` admits (also used by least
-    /// connections to break ties among equally loaded peers).
-    pub(crate) fn pick_among(&mut self, eligible: impl Fn(usize) -> bool) -> Option<usize> {
-        let mut total: i64 = 0;
-        let mut best: Option<usize> = None;
-        for i in 0..self.weights.len() {
-            if !eligible(i) || self.weights[i] == 0 {
-                continue;
+    /// The next backend among those up; `None` when no backend with a weight above 0
+    /// is up.
+    pub fn pick(&mut self) -> Option<usize> {
+        match &mut self.mode {
+            Mode::Replaying { cycle, at } => {
+                let b = cycle[*at];
+                *at += 1;
+                if *at == cycle.len() {
+                    *at = 0;
+                }
+                Some(b as usize)
             }
-            let w = i64::from(self.weights[i]);
-            self.current[i] += w;
-            total += w;
-            if best.is_none_or(|b| self.current[i] > self.current[b]) {
-                best = Some(i);
+            Mode::Stepping => self.lanes.step(),
+            Mode::Recording { record, len } => {
+                let b = self.lanes.step()?;
+                record.push(b as u32);
+                if record.len() == *len {
+                    self.finish_record();
+                }
+                Some(b)
             }
         }
-        let b = best?;
-        self.current[b] -= total;
-        Some(b)
+    }
+
+    /// A whole cycle recorded: replay it if every usable peer won exactly its weight.
+    fn finish_record(&mut self) {
+        let Mode::Recording { record, .. } = std::mem::replace(&mut self.mode, Mode::Stepping)
+        else {
+            return;
+        };
+        let mut wins = vec![0u64; self.weights.len()];
+        for &b in &record {
+            wins[b as usize] += 1;
+        }
+        let exact =
+            (0..self.weights.len()).all(|i| self.down[i] || wins[i] == u64::from(self.weights[i]));
+        if exact && self.lanes.at_rest() {
+            self.mode = Mode::Replaying {
+                cycle: record,
+                at: 0,
+            };
+        }
+    }
+
+    /// `backend` went down: it gets no more picks and leaves the total.
+    pub fn set_down(&mut self, backend: usize) {
+        if self.down[backend] {
+            return;
+        }
+        if let Mode::Replaying { cycle, at } = &self.mode {
+            self.lanes = self.state_at(&cycle[..*at]);
+        }
+        self.down[backend] = true;
+        self.lanes.remove(backend);
+        self.mode = if self.lanes.at_rest() && !self.lanes.is_empty() {
+            Self::start(&self.weights, &self.down)
+        } else {
+            Mode::Stepping
+        };
+    }
+
+    /// The exact state after `prefix`, the first picks of a cycle from the rest state.
+    fn state_at(&self, prefix: &[u32]) -> Lanes {
+        let total: i64 = (0..self.weights.len())
+            .filter(|&i| !self.down[i])
+            .map(|i| i64::from(self.weights[i]))
+            .sum();
+        let steps = prefix.len() as i64;
+        let mut current: Vec<i64> = self.weights.iter().map(|&w| steps * i64::from(w)).collect();
+        for &b in prefix {
+            current[b as usize] -= total;
+        }
+        let up: Vec<bool> = self.down.iter().map(|d| !d).collect();
+        Lanes::with_currents(&self.weights, &current, &up)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sequence(weights: &[u32], n: usize) -> String {
-        let mut s = SmoothWrr::new(weights);
-        (0..n)
-            .map(|_| (b'a' + s.pick(|_| true).expect("a pick") as u8) as char)
-            .collect()
-    }
-
-    /// Straight transcription of nginx 1.22 `ngx_http_upstream_get_peer` (src/http/
-    /// ngx_http_upstream_round_robin.c), with `effective_weight == weight` (no failures),
-    /// as an independent oracle for the implementation above.
-    fn nginx_oracle(weights: &[u32], n: usize) -> String {
-        let mut current = vec![0i64; weights.len()];
-        let mut out = String::new();
-        for _ in 0..n {
-            let mut best: Option<usize> = None;
-            let mut total = 0i64;
-            for (i, &w) in weights.iter().enumerate() {
-                current[i] += i64::from(w);
-                total += i64::from(w);
-                if best.is_none() || current[i] > current[best.unwrap_or(0)] {
-                    best = Some(i);
-                }
-            }
-            let b = best.unwrap_or(0);
-            current[b] -= total;
-            out.push((b'a' + b as u8) as char);
-        }
-        out
-    }
-
-    #[test]
-    fn five_one_one_is_the_nginx_sequence() {
-        assert_eq!(sequence(&[5, 1, 1], 7), "aabacaa");
-        assert_eq!(sequence(&[5, 1, 1], 14), "aabacaaaabacaa");
-    }
-
-    #[test]
-    fn known_small_sequences() {
-        assert_eq!(sequence(&[1, 1, 1], 6), "abcabc");
-        assert_eq!(sequence(&[4, 1], 5), "aabaa");
-    }
-
-    #[test]
-    fn identical_to_the_nginx_transcription_for_many_weight_sets() {
-        let mut seed = 1u64;
-        for _ in 0..300 {
-            seed = crate::dataplane::rng::mix(seed);
-            let n = 2 + (seed % 9) as usize;
-            let weights: Vec<u32> = (0..n)
-                .map(|i| 1 + (crate::dataplane::rng::mix(seed + i as u64) % 100) as u32)
-                .collect();
-            let total: u32 = weights.iter().sum();
-            let len = 2 * total as usize;
-            assert_eq!(
-                sequence(&weights, len),
-                nginx_oracle(&weights, len),
-                "{weights:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn one_cycle_gives_each_exactly_its_weight() {
-        let weights = [7, 3, 0, 10];
-        let mut s = SmoothWrr::new(&weights);
-        let mut counts = [0u32; 4];
-        for _ in 0..20 {
-            counts[s.pick(|_| true).expect("pick")] += 1;
-        }
-        assert_eq!(counts, weights);
-    }
-
-    #[test]
-    fn a_down_peer_is_skipped_and_nothing_usable_gives_none() {
-        let mut s = SmoothWrr::new(&[5, 1, 1]);
-        for _ in 0..50 {
-            assert_ne!(s.pick(|i| i != 0), Some(0));
-        }
-        assert_eq!(s.pick(|_| false), None);
-        assert_eq!(SmoothWrr::new(&[0, 0]).pick(|_| true), None);
-    }
-}
+#[path = "wrr_tests.rs"]
+mod tests;
