@@ -75,11 +75,11 @@ impl FourthPack {
             .into_iter()
             .map(|r| ChangeRule {
                 provider: id,
-                kinds: &["Service"],
+                kinds: std::borrow::Cow::Borrowed(&["Service"]),
                 field: Field::Annotation(leak(r.key)),
                 trigger: Trigger::AnyChange,
                 impact: Impact::NotInPlace,
-                message: leak(r.message),
+                message: leak(r.message).into(),
                 source: leak(r.source),
             })
             .collect::<Vec<_>>();

@@ -218,3 +218,48 @@ fn controller_written_keys_from_the_catalogue_are_no_difference() {
     let (code, report) = diff_after_live_edit("examples/huawei/service-existing-lb.yaml", from, to);
     assert_eq!(code, Some(0), "{report}");
 }
+
+/// The catalogue's `in_place: not-removable` (cce_10_0865/0867: deleting a header switch
+/// leaves the setting on the ELB): a live switch the rendered object drops is risky, with
+/// the catalogue's source.
+#[test]
+fn a_header_switch_dropped_from_the_rendered_object_is_risky() {
+    let from = "kubernetes.io/elb.class: union\n";
+    let to = "kubernetes.io/elb.class: union\n    kubernetes.io/elb.x-forwarded-host: \"true\"\n";
+    let example = "examples/huawei/service-existing-lb.yaml";
+    let (code, report) = diff_after_live_edit(example, from, to);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        warnings(&report).contains(&(
+            "huawei".into(),
+            "kubernetes.io/elb.x-forwarded-host".into(),
+            "risky".into()
+        )),
+        "{report}"
+    );
+    assert_eq!(classes(&report), ["risky"]);
+    assert_eq!(
+        fail_on_codes(example, from, to),
+        [Some(0), Some(1), Some(1)]
+    );
+}
+
+/// The catalogue's `in_place: at-creation` (457/40675: the charge type is read only when
+/// TKE creates the CLB): a later change is accepted and does nothing.
+#[test]
+fn a_tencent_charge_type_changed_later_is_ignored_after_create() {
+    let (code, report) = diff_after_live_edit(
+        "examples/tencent/ingress-per-rule-settings.yaml",
+        "kubernetes.io/ingress.internetChargeType: TRAFFIC_POSTPAID_BY_HOUR",
+        "kubernetes.io/ingress.internetChargeType: BANDWIDTH_POSTPAID_BY_HOUR",
+    );
+    assert_eq!(code, Some(1), "still a difference");
+    assert!(
+        warnings(&report).contains(&(
+            "tencent".into(),
+            "kubernetes.io/ingress.internetChargeType".into(),
+            "ignored-after-create".into()
+        )),
+        "{report}"
+    );
+}

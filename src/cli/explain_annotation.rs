@@ -70,7 +70,12 @@ fn describe(catalogue: &Catalogue, e: &Entry) -> String {
     }
     let in_place = match e.in_place {
         InPlace::True => "yes",
-        InPlace::False => "no (needs a new load balancer or listener, or is read at creation only)",
+        InPlace::False => "no (the object must be recreated)",
+        InPlace::AtCreation => {
+            "no (read only when the load balancer is created; a later change is ignored)"
+        }
+        InPlace::NotRemovable => "yes, but removing it leaves the setting on the load balancer",
+        InPlace::Disruptive => "yes, by replacing the listener (a short interruption)",
         InPlace::Unknown => "not documented",
     };
     let writer = serde_json::to_value(e.writer).unwrap_or_default();
@@ -80,9 +85,14 @@ fn describe(catalogue: &Catalogue, e: &Entry) -> String {
         true => e.handling().to_string(),
     };
     out.push_str(&format!(
-        "WRITER:     {}\nIN PLACE:   {in_place}\nHANDLING:   {}\nSOURCE:     {}\n",
-        writer.as_str().unwrap_or_default(),
-        handling,
+        "WRITER:     {}\nIN PLACE:   {in_place}\n",
+        writer.as_str().unwrap_or_default()
+    ));
+    if let Some(change) = &e.change {
+        out.push_str(&format!("ON CHANGE:  {change}\n"));
+    }
+    out.push_str(&format!(
+        "HANDLING:   {handling}\nSOURCE:     {}\n",
         e.source
     ));
     if let Some(d) = &e.disagreement {

@@ -33,6 +33,9 @@ pub(crate) fn check(
             let (before, after) = (read(live, rule.field), read(rendered, rule.field));
             match rule.trigger {
                 Trigger::AnyChange => !same_meaning(before.as_deref(), after.as_deref()),
+                Trigger::ChangedOrRemoved => {
+                    before.is_some() && !same_meaning(before.as_deref(), after.as_deref())
+                }
                 Trigger::AddedOrRemoved => before.is_some() != after.is_some(),
                 Trigger::Switch {
                     from,
@@ -90,11 +93,11 @@ mod tests {
     fn rule(field: Field, trigger: Trigger) -> ChangeRule {
         ChangeRule {
             provider: "example",
-            kinds: &["Service"],
+            kinds: std::borrow::Cow::Borrowed(&["Service"]),
             field,
             trigger,
             impact: Impact::NotInPlace,
-            message: "recreates the load balancer",
+            message: "recreates the load balancer".into(),
             source: "test",
         }
     }
@@ -112,6 +115,10 @@ mod tests {
             rule(
                 Field::Annotation("example.com/lb.ip-targets"),
                 Trigger::AddedOrRemoved,
+            ),
+            rule(
+                Field::Annotation("example.com/lb.gzip"),
+                Trigger::ChangedOrRemoved,
             ),
             rule(
                 Field::Pointer("/spec/externalTrafficPolicy"),
@@ -168,5 +175,16 @@ mod tests {
             ["spec.externalTrafficPolicy"]
         );
         assert!(warned(with(Some("Local")), with(Some("Cluster"))).is_empty());
+    }
+
+    #[test]
+    fn a_setting_that_sticks_is_flagged_when_removed_or_changed_but_not_when_added() {
+        let on = annotated(&[("example.com/lb.gzip", "true")]);
+        let off = annotated(&[]);
+        assert_eq!(warned(on.clone(), off.clone()), ["example.com/lb.gzip"]);
+        let changed = annotated(&[("example.com/lb.gzip", "false")]);
+        assert_eq!(warned(on.clone(), changed), ["example.com/lb.gzip"]);
+        assert!(warned(off, on.clone()).is_empty());
+        assert!(warned(on.clone(), on).is_empty());
     }
 }

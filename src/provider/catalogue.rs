@@ -65,6 +65,10 @@ pub struct Entry {
     pub writer: Writer,
     /// Whether a change applies in place.
     pub in_place: InPlace,
+    /// What a change of it does and what to do, for a person (`diff`'s warning), where the
+    /// generic sentence of its `in_place` would say less.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
     /// Keys it needs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub companions: Vec<String>,
@@ -230,14 +234,23 @@ pub enum Writer {
     Controller,
 }
 
-/// Whether a change of the value applies to an existing load balancer.
+/// Whether a change of the value applies to an existing load balancer; `diff` warns about
+/// every value but `true` and `unknown` ([`super::changes::change_rules`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum InPlace {
     /// It does.
     True,
-    /// It needs a new load balancer or listener, or is ignored after creation.
+    /// The cloud refuses a change on an existing object: it must be recreated.
     False,
+    /// Read only when the load balancer (or listener, pool) is created: a later change is
+    /// accepted and silently does nothing.
+    AtCreation,
+    /// Setting it applies, but removing it (or switching it off) leaves the setting on the
+    /// load balancer.
+    NotRemovable,
+    /// A change applies, by replacing the listener: a short interruption.
+    Disruptive,
     /// Not documented.
     Unknown,
 }

@@ -29,7 +29,7 @@ impl Pack for Tencent {
     fn ownership(&self) -> Ownership {
         Ownership {
             prefixes: super::changes::OWNED_PREFIXES,
-            written_by_controller: super::changes::WRITTEN_BY_TKE,
+            written_by_controller: &[],
             ..Ownership::default()
         }
     }
