@@ -7,6 +7,7 @@
 //! judged; built-in ones when first needed (`compile`), and a rule whose `match` is
 //! decided false without CEL (`gate`) is skipped.
 
+use super::builtin::BuiltinFile;
 use super::compile::{CompiledRule, bad_rule, compile_rules};
 use super::context::{fill, json_to_cel, root_context};
 use super::rules::LoadedRuleFile;
@@ -35,6 +36,9 @@ pub struct RuleSummary {
 /// Compiled rules, ready to judge plans.
 pub struct PolicySet {
     root: cel::Context<'static>,
+    /// Built-in files not read yet (the lazy set, without rules of the user's).
+    builtin: Vec<BuiltinFile>,
+    /// The rules read at load time: users', and with them the built-in ones.
     rules: Vec<CompiledRule>,
     gates: bool,
 }
@@ -67,6 +71,7 @@ impl PolicySet {
         }
         let set = PolicySet {
             root: root_context(),
+            builtin: Vec::new(),
             rules,
             gates: true,
         };
@@ -78,6 +83,27 @@ impl PolicySet {
         } else {
             Err(errors)
         }
+    }
+
+    /// The built-in rules alone, each file read when a plan of its provider is first
+    /// judged (their ids are unique, checked by the test suite).
+    pub(crate) fn builtin_lazily(sources: Vec<super::BuiltinSource>) -> PolicySet {
+        PolicySet {
+            root: root_context(),
+            builtin: sources.into_iter().map(BuiltinFile::new).collect(),
+            rules: Vec::new(),
+            gates: true,
+        }
+    }
+
+    /// Every rule, reading the built-in files not read yet; a broken one is an error.
+    fn all_rules(&self) -> Result<Vec<&CompiledRule>, &Diagnostic> {
+        let mut all = Vec::new();
+        for file in &self.builtin {
+            all.extend(file.rules()?);
+        }
+        all.extend(&self.rules);
+        Ok(all)
     }
 
     /// Evaluates every rule once against fully populated sample plans (see `probe`):
@@ -120,8 +146,9 @@ impl PolicySet {
 
     /// One line per loaded rule, for reports that list the rules (SARIF, explain).
     pub fn rule_summaries(&self) -> Vec<RuleSummary> {
-        self.rules
-            .iter()
+        self.all_rules()
+            .unwrap_or_default()
+            .into_iter()
             .map(|r| RuleSummary {
                 id: r.rule.id.clone(),
                 severity: r.rule.severity.into(),
@@ -135,12 +162,12 @@ impl PolicySet {
 
     /// How many rules are loaded.
     pub fn len(&self) -> usize {
-        self.rules.len()
+        self.all_rules().map_or(0, |rules| rules.len())
     }
 
     /// Whether no rule is loaded.
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.builtin.is_empty() && self.rules.is_empty()
     }
 
     /// Judges one plan: a finding per rule (and element) whose expression is false. The
@@ -159,7 +186,15 @@ impl PolicySet {
         scope.add_variable_from_value("lb", json_to_cel(&json));
         let provider = plan.provider.as_str();
         let mut out = Vec::new();
-        for rule in &self.rules {
+        let mut rules: Vec<&CompiledRule> = Vec::new();
+        for file in self.builtin.iter().filter(|f| f.judges(provider)) {
+            match file.rules() {
+                Ok(read) => rules.extend(read),
+                Err(broken) => out.push(broken.clone()),
+            }
+        }
+        rules.extend(&self.rules);
+        for rule in rules {
             if rule.provider.as_deref().is_some_and(|p| p != provider) {
                 continue;
             }

@@ -3,6 +3,7 @@
 //! Reads the Plan only (never rendered objects). The built-in rule files under
 //! `policies/` (the common one and each provider pack's) are compiled into the binary.
 
+mod builtin;
 mod compile;
 mod context;
 pub mod engine;
@@ -19,23 +20,43 @@ use rules::{LoadedRuleFile, parse_rule_file};
 use std::path::PathBuf;
 
 /// The built-in rule files: `policies/common.yaml`, then each registered pack's, in
-/// registry order (embedded at build time by directory, see `build.rs`).
-fn builtin_sources() -> Vec<(&'static str, &'static str)> {
-    crate::provider::registry::assets::rule_file("policies/common.yaml")
-        .into_iter()
-        .chain(
-            crate::provider::registry()
-                .packs()
-                .filter_map(|p| p.rule_file()),
-        )
-        .collect()
+/// registry order (embedded at build time by directory, see `build.rs`), each with the
+/// provider whose plans it judges (`None`: every provider's).
+fn builtin_sources() -> Vec<BuiltinSource> {
+    let common =
+        crate::provider::registry::assets::rule_file("policies/common.yaml").map(|(name, text)| {
+            BuiltinSource {
+                name,
+                text,
+                provider: None,
+            }
+        });
+    let packs = crate::provider::registry().packs().filter_map(|p| {
+        p.rule_file().map(|(name, text)| BuiltinSource {
+            name,
+            text,
+            provider: Some(p.id()),
+        })
+    });
+    common.into_iter().chain(packs).collect()
+}
+
+/// One embedded rule file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BuiltinSource {
+    /// Its display name (`policies/huawei.yaml`).
+    pub(crate) name: &'static str,
+    /// Its text.
+    pub(crate) text: &'static str,
+    /// The registered provider it belongs to (`None` for the common file).
+    pub(crate) provider: Option<&'static str>,
 }
 
 /// The built-in rule files, parsed.
 pub fn builtin_files() -> Result<Vec<LoadedRuleFile>, Vec<Diagnostic>> {
     builtin_sources()
         .into_iter()
-        .map(|(name, text)| parse_rule_file(name, text).map_err(|e| vec![e]))
+        .map(|s| parse_rule_file(s.name, s.text).map_err(|e| vec![e]))
         .collect()
 }
 
@@ -46,14 +67,32 @@ pub fn builtin() -> Result<PolicySet, Vec<Diagnostic>> {
 
 /// The built-in rules plus every `*.yaml`/`*.yml` rule file in `dirs` (sorted by path),
 /// compiled and probed; all broken rules are reported together.
+///
+/// Without rule files of the user's, a built-in file is read only when a plan of its
+/// provider is first judged: a spec pays for its own provider's rules and the common ones.
+/// With them, every built-in file is read at once, so that a user's rule id that repeats a
+/// built-in one is an error whatever providers the input has.
 pub fn load(dirs: &[PathBuf]) -> Result<PolicySet, Vec<Diagnostic>> {
-    // The built-in rules come first; they are parsed when a plan first needs them.
-    PolicySet::compile_trusting(&load_files(dirs)?, builtin_sources().len())
+    let users = user_files(dirs)?;
+    if users.is_empty() {
+        return Ok(PolicySet::builtin_lazily(builtin_sources()));
+    }
+    let mut files = builtin_files()?;
+    let trusted = files.len();
+    files.extend(users);
+    PolicySet::compile_trusting(&files, trusted)
 }
 
 /// The built-in rule files plus the users', parsed but not compiled.
 pub fn load_files(dirs: &[PathBuf]) -> Result<Vec<LoadedRuleFile>, Vec<Diagnostic>> {
     let mut files = builtin_files()?;
+    files.extend(user_files(dirs)?);
+    Ok(files)
+}
+
+/// The users' rule files in `dirs`, parsed; every unreadable or broken file is reported.
+fn user_files(dirs: &[PathBuf]) -> Result<Vec<LoadedRuleFile>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in user_rule_files(dirs)? {
         // The size limit and the UTF-8 check of spec files apply to rule files too.
