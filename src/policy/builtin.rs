@@ -99,7 +99,9 @@ mod tests {
             provider: Some("tencent"),
             ..*huawei
         });
-        let e = file.rules().expect_err("provider mismatch");
+        let Err(e) = file.rules() else {
+            panic!("a provider mismatch must not read");
+        };
         assert!(e.message.contains("registered for"), "{}", e.message);
     }
 }
