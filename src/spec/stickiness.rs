@@ -41,6 +41,7 @@ pub struct Stickiness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(extend("pattern" = "^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,200}$"))]
+#[schemars(inline)]
 pub struct CookieName(pub String);
 
 impl CookieName {
