@@ -38,15 +38,18 @@ fn render(spec: &str) -> (Option<i32>, String) {
         .write_stdin(spec)
         .output()
         .expect("run");
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
 fn huawei_writes_the_best_practice_pages_app_cookie_values() {
     // cce_bestpractice_00231, step 2: session-affinity-mode APP_COOKIE and
     // session-affinity-option '{"app_cookie_name":"test"}'.
-    let (stream, _) = common::compile(&huawei_ingress("{mode: app-cookie, cookieName: test}"))
-        .expect("compiles");
+    let (stream, _) =
+        common::compile(&huawei_ingress("{mode: app-cookie, cookieName: test}")).expect("compiles");
     let a = annotations(&stream, "Ingress");
     assert_eq!(a["kubernetes.io/elb.session-affinity-mode"], "APP_COOKIE");
     let option = a["kubernetes.io/elb.session-affinity-option"]
@@ -147,7 +150,11 @@ fn where_a_cloud_cannot_name_the_cookie_the_error_names_the_nearest_alternative(
             "alibaba/alb-no-app-cookie",
             "nearest: stickiness.mode: cookie",
         ),
-        (nlb, "alibaba/nlb-unmodelled", "nearest: alibaba.loadBalancerType: clb"),
+        (
+            nlb,
+            "alibaba/nlb-unmodelled",
+            "nearest: alibaba.loadBalancerType: clb",
+        ),
         (
             tencent.to_string(),
             "tencent/no-app-cookie",
@@ -187,7 +194,9 @@ fn check_simulates_app_cookie_sessions_that_last_as_long_as_the_run() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("app-cookie stickiness (no timeout)")
-                .and(predicate::str::is_match(r"ok +sticky-inside-timeout +0 of \d+ request").expect("regex")),
+            predicate::str::contains("app-cookie stickiness (no timeout)").and(
+                predicate::str::is_match(r"ok +sticky-inside-timeout +0 of \d+ request")
+                    .expect("regex"),
+            ),
         );
 }

@@ -71,7 +71,13 @@ mod tests {
 
     #[test]
     fn a_cookie_name_is_an_http_token() {
-        for good in ["JSESSIONID", "PHPSESSID", "your-cookie", "a_b.c", "x!#$%&'*+^`|~"] {
+        for good in [
+            "JSESSIONID",
+            "PHPSESSID",
+            "your-cookie",
+            "a_b.c",
+            "x!#$%&'*+^`|~",
+        ] {
             assert_eq!(CookieName::parse(good).map(|c| c.0), Ok(good.to_string()));
         }
         let longest = "a".repeat(MAX_COOKIE_NAME);
