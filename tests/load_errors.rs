@@ -120,7 +120,7 @@ fn a_misspelt_key_does_not_also_report_the_field_it_stood_for_as_missing() {
     let stderr = errors_of(&svc("  ports: [{port: 80}]\n  stickiness: {mod: cookie}\n"));
     assert_eq!(
         stderr,
-        "error: unknown field `mod`, expected `mode` or `timeout`; remove it or fix its spelling [load/spec]
+        "error: unknown field `mod`, expected one of `mode`, `cookieName`, `timeout`; remove it or fix its spelling [load/spec]
  --> <stdin>:9:16
   |
 9 |   stickiness: {mod: cookie}
@@ -457,7 +457,7 @@ fn json_and_sarif_carry_the_suggestion() {
     let d = &report["diagnostics"][0];
     assert_eq!(
         d["message"],
-        "unknown value `cokie`; expected one of `source-ip`, `cookie`"
+        "unknown value `cokie`; expected one of `source-ip`, `cookie`, `app-cookie`"
     );
     assert_eq!(
         (d["line"].as_u64(), d["column"].as_u64()),

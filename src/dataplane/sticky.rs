@@ -6,7 +6,10 @@
 //! a fresh decision from the scheduler. A session whose backend is down or drained is
 //! dropped and the client re-picked, so stickiness never sends traffic to a dead
 //! backend. Cookie stickiness is modelled the same way with the cookie as the key (the
-//! simulator's clients each keep their cookie). No timeout means sessions never expire.
+//! simulator's clients each keep their cookie), and so is application-cookie stickiness
+//! (`app-cookie`): the key is the application's cookie, which takes no timeout (its
+//! lifetime is the application's), so its sessions last the whole run. No timeout means
+//! sessions never expire.
 
 use super::client_map::ClientMap;
 

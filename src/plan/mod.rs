@@ -219,8 +219,10 @@ pub struct BackendPlan {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StickinessPlan {
-    /// source-ip or cookie.
+    /// source-ip, cookie or app-cookie.
     pub mode: StickyMode,
+    /// The application cookie's name (`app-cookie`), when given.
+    pub cookie_name: Option<String>,
     /// Timeout, when given.
     pub timeout_seconds: Option<u64>,
 }
@@ -363,6 +365,7 @@ pub fn build(doc: &LoadBalancerDoc, overrides: &Overrides) -> Result<Plan, PlanE
         weighted,
         stickiness: spec.stickiness.as_ref().map(|s| StickinessPlan {
             mode: s.mode,
+            cookie_name: s.cookie_name.as_ref().map(|c| c.0.clone()),
             timeout_seconds: s.timeout.map(|Duration(d)| d),
         }),
         health_check,

@@ -162,6 +162,7 @@ fn service_plan() -> Option<Plan> {
         weighted: true,
         stickiness: Some(StickinessPlan {
             mode: StickyMode::Cookie,
+            cookie_name: text("probe-cookie"),
             timeout_seconds: Some(1800),
         }),
         health_check: Some(health()),

@@ -53,7 +53,7 @@ spec_enum!(
 );
 spec_enum!(
     /// Stickiness mode.
-    StickyMode { #[default] /** By client address. */ SourceIp = "source-ip", /** By cookie. */ Cookie = "cookie" }
+    StickyMode { #[default] /** By client address. */ SourceIp = "source-ip", /** By a cookie the LB inserts. */ Cookie = "cookie", /** By the application's own cookie (`cookieName`), which the LB reads or rewrites. */ AppCookie = "app-cookie" }
 );
 spec_enum!(
     /// externalTrafficPolicy.

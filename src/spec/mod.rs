@@ -14,6 +14,7 @@ pub mod routing;
 pub mod schema;
 mod screen;
 mod settings;
+mod stickiness;
 mod typed;
 pub mod values;
 pub mod version;

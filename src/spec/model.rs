@@ -10,6 +10,7 @@ pub use super::choices::{
 pub use super::listener::{BackendProtocol, ListenerSettings};
 pub use super::objects::{Decorate, DecoratedKind, Workload, WorkloadKind};
 pub use super::routing::RouteConditions;
+pub use super::stickiness::{CookieName, Stickiness};
 use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};
 pub use crate::provider::ProviderId;
 use schemars::JsonSchema;
@@ -103,8 +104,8 @@ pub struct Spec {
     /// `least-connections`, or `source-ip` hashing (ignores weights).
     #[serde(default)]
     pub algorithm: Algorithm,
-    /// Keep a client on one backend (`source-ip` or `cookie`) for `timeout`; absent means
-    /// no stickiness.
+    /// Keep a client on one backend (`source-ip`, `cookie`, or `app-cookie` with the
+    /// application's `cookieName`) for `timeout`; absent means no stickiness.
     pub stickiness: Option<Stickiness>,
     /// How the LB checks backends; absent means the provider's default.
     pub health_check: Option<HealthCheck>,
@@ -328,17 +329,6 @@ pub struct Backend {
     /// Share of traffic, 0..100 (0 drains the backend); default: equal shares of what the
     /// weighted backends leave.
     pub weight: Option<Weight>,
-}
-
-/// Session stickiness.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Stickiness {
-    /// source-ip or cookie.
-    pub mode: StickyMode,
-    /// How long a client stays on its backend after its last request: `30s`, `5m`, `1h`.
-    /// Providers take different units and ranges (see `kubectl lbgen explain`).
-    pub timeout: Option<Duration>,
 }
 
 /// Slow start of new backends.

@@ -16,9 +16,9 @@ use super::types::{
     HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD,
     HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI,
     HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType,
-    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SLAVE_ZONE,
-    SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD, VGROUP_PORT,
-    VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
+    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_COOKIE, SERVER_GROUP_TYPE,
+    SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD,
+    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -60,6 +60,15 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
                 a.set(STICKY_SESSION, "on");
                 a.set(STICKY_SESSION_TYPE, "insert");
                 a.set(COOKIE_TIMEOUT, seconds);
+            }
+            // CCM-DOC 11. (server cookie): CLB rewrites the application's cookie; no
+            // cookie-timeout (the policy refuses a timeout, and the name's alphabet).
+            StickyMode::AppCookie => {
+                a.set(STICKY_SESSION, "on");
+                a.set(STICKY_SESSION_TYPE, "server");
+                if let Some(name) = &s.cookie_name {
+                    a.set(SERVER_COOKIE, name.clone());
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::provider::{
     Annotations, Manifest, QueryForm, condition_blocks, conditions_key_name, ingress_path,
     ingress_rules, metadata, path_backend, split_shares,
 };
-use crate::spec::model::{BackendProtocol, PathMatch};
+use crate::spec::model::{BackendProtocol, PathMatch, StickyMode};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -110,9 +110,16 @@ pub(super) fn ingress(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         a.set(ELB_SLOWSTART, s.duration_seconds.to_string());
     }
     if let Some(s) = &plan.stickiness {
-        // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids source-ip).
-        a.set(ELB_AFFINITY_MODE, "HTTP_COOKIE");
-        a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
+        // cce_10_0736 (session-affinity-mode HTTP_COOKIE on an Ingress; policy forbids
+        // source-ip); APP_COOKIE on shared ELBs (CCE configuration reference; the policy
+        // refuses it on dedicated ones).
+        let mode = if s.mode == StickyMode::AppCookie {
+            "APP_COOKIE"
+        } else {
+            "HTTP_COOKIE"
+        };
+        a.set(ELB_AFFINITY_MODE, mode);
+        a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s));
     }
     for (i, route) in plan.routes.iter().enumerate() {
         if route.split {

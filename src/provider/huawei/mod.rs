@@ -21,8 +21,8 @@ mod service;
 mod types;
 
 use super::{Annotations, Mapped, key_value_list};
-use crate::plan::Plan;
-use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, Tier};
+use crate::plan::{Plan, StickinessPlan};
+use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, StickyMode, Tier};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{
     Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS,
@@ -110,11 +110,22 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
     }
 }
 
-/// `{"persistence_timeout":"<minutes>"}`: a String of minutes, default 60 (seed 001 table 2).
-fn persistence_option(timeout_seconds: Option<u64>) -> PersistenceOption {
-    let minutes = timeout_seconds.map_or(60, |s| s / 60);
+/// `{"persistence_timeout":"<minutes>"}`: a String of minutes, default 60 (seed 001 table 2);
+/// with `app-cookie` `{"app_cookie_name":"<name>"}` instead (CCE configuration reference:
+/// persistence_timeout for HTTP_COOKIE, app_cookie_name for APP_COOKIE). The name is an
+/// HTTP token (`spec::stickiness::CookieName`) and serde_json writes it, so it cannot
+/// change the object's shape.
+fn persistence_option(s: &StickinessPlan) -> PersistenceOption<'_> {
+    if s.mode == StickyMode::AppCookie {
+        return PersistenceOption {
+            persistence_timeout: None,
+            app_cookie_name: s.cookie_name.as_deref(),
+        };
+    }
+    let minutes = s.timeout_seconds.map_or(60, |t| t / 60);
     PersistenceOption {
-        persistence_timeout: minutes.to_string(),
+        persistence_timeout: Some(minutes.to_string()),
+        app_cookie_name: None,
     }
 }
 

@@ -92,9 +92,12 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         let mode = match s.mode {
             StickyMode::SourceIp => "SOURCE_IP",
             StickyMode::Cookie => "HTTP_COOKIE",
+            // The Service pages document no APP_COOKIE: refused by
+            // `huawei/service-no-app-cookie` (nearest: an Ingress on a shared ELB).
+            StickyMode::AppCookie => "APP_COOKIE",
         };
         a.set(ELB_AFFINITY_MODE, mode);
-        a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s.timeout_seconds));
+        a.set_json(ELB_AFFINITY_OPTION, &persistence_option(s));
     }
     health(plan, &mut a);
     // seed 001 "Enabling HTTP for Services": "https:443,http:80", in port order. Only

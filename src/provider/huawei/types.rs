@@ -58,10 +58,15 @@ pub(super) struct Autocreate<'a> {
     pub elb_virsubnet_ids: &'a [String],
 }
 
-/// `elb.session-affinity-option` (seed 001 table 2): a String of minutes.
+/// `elb.session-affinity-option`: `persistence_timeout`, a String of minutes (seed 001
+/// table 2; HTTP_COOKIE and SOURCE_IP), or `app_cookie_name`, the application's cookie
+/// (APP_COOKIE; CCE configuration reference, Ingress backend server group).
 #[derive(Debug, Serialize)]
-pub(super) struct PersistenceOption {
-    pub persistence_timeout: String,
+pub(super) struct PersistenceOption<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persistence_timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_cookie_name: Option<&'a str>,
 }
 
 /// `elb.health-check-option`, and each entry of `elb.health-check-options` with the two
