@@ -278,3 +278,50 @@ fn unwritten_create_fields_are_errors() {
         assert!(d.iter().any(|d| d.rule == rule), "{rule}: {d:#?}");
     }
 }
+
+/// ACK NLB page, "Specify the NLB EIP instance ID" (zone-maps `{zone}:{vSwitchID}:{private
+/// IP}:{EIP ID}`, e.g. `cn-hangzhou-k:vsw-i123456::eip-12345`, CCM v2.12.1); nlbv2
+/// `parseZoneMappings` reads the fourth `:` part of each `,` entry as the zone's EIP.
+#[test]
+fn nlb_eips_are_the_fourth_part_of_each_zone_map() {
+    let stream = render(
+        "  exposure: service\n  network: public\n  alibaba: {loadBalancerType: nlb}\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer:\n    create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321], eipIds: [eip-12345, eip-67890]}\n",
+    );
+    let a = annotations(&stream, "Service");
+    assert_eq!(
+        a[&format!("{P}zone-maps")],
+        "cn-hangzhou-k:vsw-i123456::eip-12345,cn-hangzhou-j:vsw-j654321::eip-67890"
+    );
+}
+
+/// ACK "Configure ALB instances with AlbConfig", Create an AlbConfig: each zoneMappings
+/// entry takes the vSwitch and, optionally, `allocationId: eip-...` (the controller's
+/// ZoneMapping `allocationId`, "The ID of the EIP").
+#[test]
+fn alb_eips_are_the_allocation_ids_of_the_zone_mappings() {
+    let stream = render(
+        "  exposure: ingress\n  network: public\n  routes: [{path: /, backends: [{service: web, port: 80}]}]\n  loadBalancer:\n    create: {subnetIds: [vsw-uf6ccg2a9g71hx8go1234, vsw-uf6nun9tql5t8nh151234], eipIds: [eip-asdfas1234, eip-dpfmss1234]}\n",
+    );
+    let config = &common::object(&stream, "AlbConfig")["spec"]["config"];
+    assert_eq!(
+        config["zoneMappings"],
+        serde_json::json!([
+            {"vSwitchId": "vsw-uf6ccg2a9g71hx8go1234", "allocationId": "eip-asdfas1234"},
+            {"vSwitchId": "vsw-uf6nun9tql5t8nh151234", "allocationId": "eip-dpfmss1234"}
+        ])
+    );
+    assert_eq!(config["addressType"], "Internet");
+}
+
+/// Without eipIds the zone maps and zone mappings are as before the field existed.
+#[test]
+fn without_eip_ids_the_zone_maps_carry_no_eip_part() {
+    let stream = render(
+        "  exposure: service\n  network: public\n  alibaba: {loadBalancerType: nlb}\n  selector: {app: web}\n  ports: [{port: 80}]\n  loadBalancer:\n    create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-i123456, vsw-j654321]}\n",
+    );
+    let a = annotations(&stream, "Service");
+    assert_eq!(
+        a[&format!("{P}zone-maps")],
+        "cn-hangzhou-k:vsw-i123456,cn-hangzhou-j:vsw-j654321"
+    );
+}

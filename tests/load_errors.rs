@@ -727,3 +727,67 @@ fn a_misspelt_health_check_field_lists_the_fields_and_the_nearest() {
     );
     assert_eq!(errors_of(&spec), want);
 }
+
+/// The fields of `spec.loadBalancer.create`, `eipIds` last: a misspelt one names them all and
+/// the nearest.
+#[test]
+fn a_misspelt_create_field_lists_the_create_fields_with_eip_ids() {
+    let stderr = errors_of(&svc(
+        "  ports: [{port: 80}]\n  network: public\n  loadBalancer:\n    create:\n      eipId: 88c197a1-cb85-4b38-b672-1d60dc5d00db\n",
+    ));
+    assert!(
+        stderr.contains("error: unknown field `eipId`, expected one of `name`, `bandwidth`, `eipType`, `zones`, `l4Flavor`, `l7Flavor`, `subnetId`, `subnetIds`, `backendSubnetIds`, `address`, `billing`, `eipIds`; remove it or fix its spelling [load/spec]\n  --> <stdin>:12:7\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `eipIds`?"), "{stderr}");
+}
+
+/// Bound EIPs through the binary: an id that would add an entry to ACK's `zone-maps`
+/// (`zone:vsw::eip,...`) stops the run at its own list item; a CLB, TKE and an old CCE
+/// cluster each get the capability or version error with the nearest alternative.
+#[test]
+fn eip_ids_are_refused_where_they_cannot_be_bound() {
+    let nlb = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: shop}\nspec:\n  provider: alibaba\n  exposure: service\n  network: public\n  selector: {app: web}\n  ports: [{port: 80}]\n  alibaba: {loadBalancerType: nlb}\n  loadBalancer:\n    create:\n      zones: [cn-hangzhou-k, cn-hangzhou-j]\n      subnetIds: [vsw-i123456, vsw-j654321]\n      eipIds: [eip-bp1a2b3c, 'eip-1,cn-hangzhou-x:vsw-y']\n";
+    let stderr = errors_of(nlb);
+    assert!(
+        stderr.contains("error: an EIP id is eip- and lower-case letters or digits, e.g. eip-bp1a2b3c4d5e (no ',' or ':', which separate zone-maps entries) [alibaba/eip-id]\n  --> <stdin>:15:30\n"),
+        "{stderr}"
+    );
+    let clb = nlb.replace("  alibaba: {loadBalancerType: nlb}\n", "").replace(
+        "      zones: [cn-hangzhou-k, cn-hangzhou-j]\n      subnetIds: [vsw-i123456, vsw-j654321]\n      eipIds: [eip-bp1a2b3c, 'eip-1,cn-hangzhou-x:vsw-y']\n",
+        "      eipIds: [eip-bp1a2b3c]\n",
+    );
+    let stderr = errors_of(&clb);
+    assert!(
+        stderr.contains("the CCM binds no existing EIP to a CLB (an Internet CLB owns its public address); nearest: alibaba.loadBalancerType: nlb with create.eipIds (one EIP per zone), or a CLB created beforehand and attached by loadBalancer.id, whose address outlives the Service [alibaba/clb-no-eip-ids]\n  --> <stdin>:12:7\n"),
+        "{stderr}"
+    );
+    let tke = clb.replace("provider: alibaba", "provider: tencent");
+    let stderr = errors_of(&tke);
+    assert!(
+        stderr.contains("[tencent/no-eip-ids]\n  --> <stdin>:12:7\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "nearest: create the CLB once in the CLB console and attach it with loadBalancer.id"
+        ),
+        "{stderr}"
+    );
+    let cce = svc(
+        "  ports: [{port: 80}]\n  cluster: {version: v1.27.9-r0}\n  network: public\n  loadBalancer:\n    create:\n      bandwidth: {name: bw, size: 5, shareType: PER}\n      eipType: 5_bgp\n      eipIds: [88c197a1-cb85-4b38-b672-1d60dc5d00db]\n",
+    );
+    let stderr = errors_of(&cce);
+    assert!(
+        stderr.contains("error: a custom EIP (kubernetes.io/elb.custom-eip-id) needs CCE v1.23.18-r0, v1.25.13-r0, v1.27.10-r0, v1.28.8-r0, v1.29.4-r0, v1.30.1-r0 or a later minor; upgrade, or drop create.eipIds and keep the EIP CCE creates [huawei/eip-ids-version]\n  --> <stdin>:15:7\n"),
+        "{stderr}"
+    );
+    let internal = svc(
+        "  ports: [{port: 80}]\n  loadBalancer:\n    create: {eipIds: [88c197a1-cb85-4b38-b672-1d60dc5d00db]}\n",
+    );
+    let stderr = errors_of(&internal);
+    assert!(
+        stderr.contains("error: create.eipIds binds public addresses: it needs network: public, and names each EIP once [common/eip-ids]\n  --> <stdin>:10:14\n"),
+        "{stderr}"
+    );
+}

@@ -112,6 +112,7 @@ fn service_plan() -> Option<Plan> {
                 backend_subnet_ids: vec!["s2".into()],
                 address: Some(IpAddress("192.168.0.10".into())),
                 billing: Some(Billing::PayBySpec),
+                eip_ids: vec!["eip-1".into()],
             }),
             override_listeners: true,
             hostname: text("probe.example.com"),

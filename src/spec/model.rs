@@ -3,6 +3,7 @@
 //! Every struct rejects unknown fields: a misspelt field is an error at its key, never a
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
+pub use super::access::AccessControl;
 pub use super::choices::{
     AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, Network, PathMatch,
     Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
@@ -222,6 +223,12 @@ pub struct Create {
     /// flavour) or `pay-by-usage` (capacity units used). Absent: the provider's default,
     /// or what `l4Flavor` implies.
     pub billing: Option<Billing>,
+    /// Existing elastic public IPs (EIPs) of the account, by id, that the new public LB
+    /// uses instead of addresses the cloud allocates, so its public address survives
+    /// re-creating the LB and can be allow-listed: one for an LB with one address, one per
+    /// zone (in the order of `subnetIds`) for an LB with one address per zone.
+    #[serde(default)]
+    pub eip_ids: Vec<String>,
 }
 
 /// Public bandwidth of an auto-created LB.
@@ -374,16 +381,4 @@ pub struct HealthCheck {
     /// HTTP check: the Host header (a DNS name such as `health.example.com`); absent means
     /// the provider's default (the backend's IP address, or the rule's domain).
     pub host: Option<String>,
-}
-
-/// Source-address access control of the load balancer's listeners.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AccessControl {
-    /// `allow`: only the addresses of the lists may connect; `deny`: all but them.
-    pub mode: AccessMode,
-    /// Ids of existing access-control lists (IP address groups) of the provider, at least
-    /// one; how many a provider takes and their shape: `kubectl lbgen explain
-    /// spec.accessControl --provider <id>`.
-    pub acl_ids: Vec<String>,
 }

@@ -234,9 +234,16 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
                 .subnet_ids
                 .iter()
                 .enumerate()
-                .map(|(i, v)| match create.zones.get(i) {
-                    Some(zone) => json!({"vSwitchId": v, "zoneId": zone}),
-                    None => json!({"vSwitchId": v}),
+                .map(|(i, v)| {
+                    let mut mapping = json!({"vSwitchId": v});
+                    if let Some(zone) = create.zones.get(i) {
+                        mapping["zoneId"] = json!(zone);
+                    }
+                    // ZoneMapping.allocationId: the EIP of this zone (docs/usage.md).
+                    if let Some(eip) = create.eip_ids.get(i) {
+                        mapping["allocationId"] = json!(eip);
+                    }
+                    mapping
                 })
                 .collect();
             c.insert("zoneMappings".into(), Value::Array(mappings));

@@ -78,6 +78,9 @@ struct ZoneMapping {
     /// "Automatically specified" by the controller when absent (AlbConfig fields, ZoneMapping).
     #[serde(skip_serializing_if = "Option::is_none")]
     zone_id: Option<String>,
+    /// The EIP of this zone (AlbConfig fields, ZoneMapping: "The ID of the EIP").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allocation_id: Option<String>,
 }
 
 /// The `ListenerSpec` fields lbgen writes (docs/usage.md, "ListenerSpec"): timeouts in

@@ -207,11 +207,17 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     if nlb {
         // "zone:vsw,zone:vsw" (NLB annotation page, zone-maps); zones and vSwitch ids are
         // checked against their documented shapes first (`alibaba/zone-id`, `/vswitch-id`).
+        // An EIP per zone is the fourth part, after an empty private address
+        // ("zone:vsw::eip-...", nlbv2 parseZoneMappings; shape `alibaba/eip-id`).
         let maps: Vec<String> = create
             .zones
             .iter()
             .zip(&create.subnet_ids)
-            .map(|(z, v)| format!("{z}:{v}"))
+            .enumerate()
+            .map(|(i, (z, v))| match create.eip_ids.get(i) {
+                Some(eip) => format!("{z}:{v}::{eip}"),
+                None => format!("{z}:{v}"),
+            })
             .collect();
         a.set(ZONE_MAPS, maps.join(","));
     } else {

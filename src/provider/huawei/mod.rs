@@ -26,7 +26,7 @@ use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, StickyMode, 
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{
     Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS,
-    ELB_CLIENT_TIMEOUT, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
+    ELB_CLIENT_TIMEOUT, ELB_CUSTOM_EIP_ID, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
     ELB_MEMBER_TIMEOUT, ELB_TAGS, PersistenceOption,
 };
 
@@ -84,6 +84,11 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
             elb_virsubnet_ids: &create.backend_subnet_ids,
         };
         a.set_json(ELB_AUTOCREATE, &autocreate);
+        if let Some(eip) = create.eip_ids.first() {
+            // cce_10_0924 / cce_10_0925: the id of an unbound EIP that replaces the one CCE
+            // created with the LB (a UUID, `huawei/eip-id-format`; one, `huawei/eip-ids-one`).
+            a.set(ELB_CUSTOM_EIP_ID, eip.clone());
+        }
         if !lb.tags.is_empty() {
             // "key=value,key=value" (cce_10_0385 "Resource Tags"), in key order; the
             // policies refuse ',' and '=' in keys and values (common/tag-text).
