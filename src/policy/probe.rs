@@ -17,7 +17,7 @@ use crate::plan::{
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
     AccessControl, AccessMode, Algorithm, BackendProtocol, Bandwidth, Billing, ChargeMode, Create,
-    Exposure, HealthMethod, HealthProtocol, Network, PathMatch, Protocol, StatusClass, StickyMode,
+    Exposure, HealthMethod, HealthProtocol, IpVersion, Network, PathMatch, Protocol, StatusClass, StickyMode,
     Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::routing::{Cidr, HttpMethod, MatchName, MatchValue, RouteConditions, ValueMatch};
@@ -112,6 +112,7 @@ fn service_plan() -> Option<Plan> {
                 backend_subnet_ids: vec!["s2".into()],
                 address: Some(IpAddress("192.168.0.10".into())),
                 billing: Some(Billing::PayBySpec),
+                ip_version: Some(IpVersion::DualStack),
             }),
             override_listeners: true,
             hostname: text("probe.example.com"),

@@ -4,6 +4,7 @@
 //! Knows no provider and no Kubernetes object type: the `spec.<provider>` blocks are read
 //! through the provider registry.
 
+mod bandwidth;
 mod choices;
 pub mod files;
 mod listener;
