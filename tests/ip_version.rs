@@ -107,7 +107,12 @@ fn an_alb_is_dual_stack_through_its_albconfig() {
         assert_eq!(config["addressIpVersion"], "DualStack", "{network}");
         assert_eq!(config["ipv6AddressType"].as_str(), ipv6_type, "{network}");
     }
-    let stream = rendered(&alibaba("ingress", false, "public", &format!("{{{ZONES}}}")));
+    let stream = rendered(&alibaba(
+        "ingress",
+        false,
+        "public",
+        &format!("{{{ZONES}}}"),
+    ));
     let config = &common::object(&stream, "AlbConfig")["spec"]["config"];
     assert!(config.get("addressIpVersion").is_none() && config.get("ipv6AddressType").is_none());
 }
@@ -158,6 +163,9 @@ fn a_wrong_spelling_or_a_missing_capability_exits_2_at_the_field() {
     let (code, stderr) = validate(cce);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("[huawei/dual-stack-dedicated]"), "{stderr}");
-    assert!(stderr.contains("[huawei/dual-stack-network-id]"), "{stderr}");
+    assert!(
+        stderr.contains("[huawei/dual-stack-network-id]"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--> shop.yaml:10:25"), "{stderr}");
 }

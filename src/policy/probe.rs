@@ -17,8 +17,8 @@ use crate::plan::{
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
     AccessControl, AccessMode, Algorithm, BackendProtocol, Bandwidth, Billing, ChargeMode, Create,
-    Exposure, HealthMethod, HealthProtocol, IpVersion, Network, PathMatch, Protocol, StatusClass, StickyMode,
-    Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    Exposure, HealthMethod, HealthProtocol, IpVersion, Network, PathMatch, Protocol, StatusClass,
+    StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::routing::{Cidr, HttpMethod, MatchName, MatchValue, RouteConditions, ValueMatch};
 use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};

@@ -3,11 +3,11 @@
 //! Every struct rejects unknown fields: a misspelt field is an error at its key, never a
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
+pub use super::bandwidth::{Bandwidth, ChargeMode};
 pub use super::choices::{
     AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, IpVersion, Network,
     PathMatch, Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
 };
-pub use super::bandwidth::{Bandwidth, ChargeMode};
 pub use super::listener::{BackendProtocol, ListenerSettings};
 pub use super::objects::{Decorate, DecoratedKind, Workload, WorkloadKind};
 pub use super::routing::RouteConditions;
