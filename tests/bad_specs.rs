@@ -289,6 +289,14 @@ fn cases() -> Vec<(&'static str, String, usize, &'static str)> {
         ("bad billing", svc("  loadBalancer:\n    create: {billing: monthly}\n"), 10, "expected one of `pay-by-usage`, `pay-by-spec`"),
         ("pay-by-usage clb with a spec", asvc("  loadBalancer:\n    create: {billing: pay-by-usage, l4Flavor: slb.s1.small}\n"), 10, "takes no specification"),
         ("billing on cce", svc("  loadBalancer:\n    create: {billing: pay-by-spec}\n"), 10, "no billing setting"),
+        ("bad ip version", svc("  loadBalancer:\n    create: {ipVersion: IPv6}\n"), 10, "expected one of `ipv4`, `ipv6`, `dual-stack`"),
+        ("ipv6-only elb", svc("  loadBalancer:\n    tier: dedicated\n    create: {ipVersion: ipv6}\n"), 11, "nearest: ipVersion: dual-stack"),
+        ("dual-stack shared elb", svc("  huawei: {ipv6NetworkId: 7e2f4a6b-8c9d-4e0f-a1b2-c3d4e5f60718}\n  loadBalancer:\n    create: {ipVersion: dual-stack}\n"), 11, "only a dedicated ELB takes an IPv6 address"),
+        ("dual-stack elb without the ipv6 subnet", svc("  loadBalancer:\n    tier: dedicated\n    create: {ipVersion: dual-stack}\n"), 11, "set spec.huawei.ipv6NetworkId"),
+        ("ipv6 network id that is not a uuid", svc("  huawei: {ipv6NetworkId: 'x\", \"y'}\n  loadBalancer:\n    tier: dedicated\n    create: {ipVersion: dual-stack}\n"), 9, "Network ID of an IPv6 subnet"),
+        ("dual-stack clb", asvc("  loadBalancer:\n    create: {ipVersion: dual-stack}\n"), 10, "a CLB has one IP version"),
+        ("ipv6-only alb", aing_lb("  loadBalancer:\n    create: {zones: [cn-hangzhou-k, cn-hangzhou-j], subnetIds: [vsw-a1, vsw-b2], ipVersion: ipv6}\n", ROUTE), 8, "never IPv6 alone"),
+        ("dual-stack tke clb", tsvc("  loadBalancer:\n    create: {ipVersion: dual-stack}\n"), 11, "a TKE CLB has one IP version"),
     ]
 }
 

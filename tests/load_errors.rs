@@ -728,7 +728,7 @@ fn a_misspelt_health_check_field_lists_the_fields_and_the_nearest() {
     assert_eq!(errors_of(&spec), want);
 }
 
-/// The fields of `spec.loadBalancer.create`, `eipIds` last: a misspelt one names them all and
+/// The fields of `spec.loadBalancer.create`, with `eipIds`: a misspelt one names them all and
 /// the nearest.
 #[test]
 fn a_misspelt_create_field_lists_the_create_fields_with_eip_ids() {
@@ -736,7 +736,7 @@ fn a_misspelt_create_field_lists_the_create_fields_with_eip_ids() {
         "  ports: [{port: 80}]\n  network: public\n  loadBalancer:\n    create:\n      eipId: 88c197a1-cb85-4b38-b672-1d60dc5d00db\n",
     ));
     assert!(
-        stderr.contains("error: unknown field `eipId`, expected one of `name`, `bandwidth`, `eipType`, `zones`, `l4Flavor`, `l7Flavor`, `subnetId`, `subnetIds`, `backendSubnetIds`, `address`, `billing`, `eipIds`; remove it or fix its spelling [load/spec]\n  --> <stdin>:12:7\n"),
+        stderr.contains("error: unknown field `eipId`, expected one of `name`, `bandwidth`, `eipType`, `zones`, `l4Flavor`, `l7Flavor`, `subnetId`, `subnetIds`, `backendSubnetIds`, `address`, `billing`, `eipIds`, `ipVersion`; remove it or fix its spelling [load/spec]\n  --> <stdin>:12:7\n"),
         "{stderr}"
     );
     assert!(stderr.contains("help: did you mean `eipIds`?"), "{stderr}");

@@ -90,6 +90,35 @@ fn alibaba_address_type_cannot_change_in_place() {
 }
 
 #[test]
+fn alibaba_ip_version_cannot_change_in_place() {
+    // CCM clbv1/loadbalancer.go and nlbv2: the IP version of an existing LB cannot change.
+    let (code, report) = diff_after_live_edit(
+        "examples/alibaba/service-nlb-dual-stack.yaml",
+        "alibaba-cloud-loadbalancer-ip-version: DualStack",
+        "alibaba-cloud-loadbalancer-ip-version: ipv4",
+    );
+    assert_eq!(code, Some(1));
+    assert!(warnings(&report).contains(&(
+        "alibaba".into(),
+        "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-ip-version".into(),
+        "not-in-place".into()
+    )));
+    // The ALB's, in its AlbConfig (creation-only on the AlbConfig page).
+    let (code, report) = diff_after_live_edit(
+        "examples/alibaba/ingress-alb-dual-stack.yaml",
+        "addressIpVersion: DualStack",
+        "addressIpVersion: IPv4",
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        warnings(&report).iter().any(|(p, f, i)| p == "alibaba"
+            && f.contains("addressIpVersion")
+            && i == "not-in-place"),
+        "{report:#}"
+    );
+}
+
+#[test]
 fn tencent_clb_binding_cannot_change_in_place() {
     let (code, report) = diff_after_live_edit(
         "examples/tencent/service-https-specify-protocol.yaml",

@@ -17,8 +17,8 @@ use crate::plan::{
 use crate::provider::{ProviderId, registry};
 use crate::spec::model::{
     AccessControl, AccessMode, Algorithm, BackendProtocol, Bandwidth, Billing, ChargeMode, Create,
-    Exposure, HealthMethod, HealthProtocol, Network, PathMatch, Protocol, StatusClass, StickyMode,
-    Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
+    Exposure, HealthMethod, HealthProtocol, IpVersion, Network, PathMatch, Protocol, StatusClass,
+    StickyMode, Targets, Tier, TrafficPolicy, Workload, WorkloadKind,
 };
 use crate::spec::routing::{Cidr, HttpMethod, MatchName, MatchValue, RouteConditions, ValueMatch};
 use crate::spec::values::{DnsLabel, IpAddress, Port, PortRef, VersionText};
@@ -113,6 +113,7 @@ fn service_plan() -> Option<Plan> {
                 address: Some(IpAddress("192.168.0.10".into())),
                 billing: Some(Billing::PayBySpec),
                 eip_ids: vec!["eip-1".into()],
+                ip_version: Some(IpVersion::DualStack),
             }),
             override_listeners: true,
             hostname: text("probe.example.com"),

@@ -87,3 +87,7 @@ spec_enum!(
     /// How a new load balancer's instance is billed.
     Billing { #[default] /** By what it handles (capacity units used). */ PayByUsage = "pay-by-usage", /** By a fixed specification (flavour). */ PayBySpec = "pay-by-spec" }
 );
+spec_enum!(
+    /// IP version of a load balancer's address.
+    IpVersion { #[default] /** An IPv4 address. */ Ipv4 = "ipv4", /** An IPv6 address. */ Ipv6 = "ipv6", /** An IPv4 and an IPv6 address. */ DualStack = "dual-stack" }
+);

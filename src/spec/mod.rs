@@ -5,6 +5,7 @@
 //! through the provider registry.
 
 mod access;
+mod bandwidth;
 mod choices;
 pub mod files;
 mod listener;

@@ -4,9 +4,10 @@
 //! silently ignored setting. Enums list their allowed spellings in the error.
 
 pub use super::access::AccessControl;
+pub use super::bandwidth::{Bandwidth, ChargeMode};
 pub use super::choices::{
-    AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, Network, PathMatch,
-    Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
+    AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, IpVersion, Network,
+    PathMatch, Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
 };
 pub use super::listener::{BackendProtocol, ListenerSettings};
 pub use super::objects::{Decorate, DecoratedKind, Workload, WorkloadKind};
@@ -229,30 +230,9 @@ pub struct Create {
     /// zone (in the order of `subnetIds`) for an LB with one address per zone.
     #[serde(default)]
     pub eip_ids: Vec<String>,
-}
-
-/// Public bandwidth of an auto-created LB.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Bandwidth {
-    /// Bandwidth name.
-    pub name: Option<String>,
-    /// Mbit/s.
-    pub size: Option<u32>,
-    /// `bandwidth` or `traffic`.
-    pub charge_mode: Option<ChargeMode>,
-    /// Sharing mode, e.g. `PER`.
-    pub share_type: Option<String>,
-}
-
-/// How public bandwidth is billed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ChargeMode {
-    /// By bandwidth.
-    Bandwidth,
-    /// By traffic.
-    Traffic,
+    /// The IP version of the new LB's address: `ipv4` (every provider's default), `ipv6`, or
+    /// `dual-stack` (an IPv4 and an IPv6 address). Fixed when the LB is created.
+    pub ip_version: Option<IpVersion>,
 }
 
 /// A Service port.

@@ -39,4 +39,15 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
         ),
         source: "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/configure-nlb-instances-by-using-annotations (spec.loadBalancerClass is immutable)",
     },
+    ChangeRule {
+        provider: "alibaba",
+        kinds: Cow::Borrowed(&["AlbConfig"]),
+        field: Field::Pointer("/spec/config/addressIpVersion"),
+        trigger: Trigger::AnyChange,
+        impact: Impact::NotInPlace,
+        message: Cow::Borrowed(
+            "the IP version of an existing ALB (IPv4 or DualStack) is fixed at creation; a new AlbConfig (a new ALB) is needed",
+        ),
+        source: "https://www.alibabacloud.com/help/en/ack/distributed-cloud-container-platform-for-kubernetes/user-guide/configure-albconfig-objects (Key parameters: spec.config.addressIpVersion, creation-only: Yes)",
+    },
 ];

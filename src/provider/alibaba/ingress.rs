@@ -20,7 +20,7 @@ use crate::provider::{
     ingress_rules, labels, metadata, path_backend, split_shares,
 };
 use crate::spec::model::{
-    AccessControl, AccessMode, Algorithm, HealthProtocol, Network, StickyMode,
+    AccessControl, AccessMode, Algorithm, HealthProtocol, IpVersion, Network, StickyMode,
 };
 use serde_json::{Map, Value, json};
 
@@ -226,6 +226,21 @@ fn alb_objects(plan: &Plan, class: &str) -> Vec<Manifest> {
                     Network::Internal => "Intranet",
                 }),
             );
+            // AlbConfig LoadBalancerSpec addressIpVersion IPv4 | DualStack (ipv6 alone is
+            // refused: `alibaba/nlb-alb-no-ipv6-only`) and, for a public dual-stack ALB, a public
+            // IPv6 address too (ipv6AddressType; the controller's default is Intranet).
+            match create.ip_version {
+                Some(IpVersion::Ipv4) => {
+                    c.insert("addressIpVersion".into(), json!("IPv4"));
+                }
+                Some(IpVersion::DualStack) => {
+                    c.insert("addressIpVersion".into(), json!("DualStack"));
+                    if plan.network == Network::Public {
+                        c.insert("ipv6AddressType".into(), json!("Internet"));
+                    }
+                }
+                Some(IpVersion::Ipv6) | None => {}
+            }
             // Absent: the controller's default edition (Standard).
             if let Some(edition) = &create.l7_flavor {
                 c.insert("edition".into(), json!(edition));

@@ -55,6 +55,12 @@ struct AlbInstance {
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     address_type: Option<String>,
+    /// `IPv4` or `DualStack` (LoadBalancerSpec `addressIpVersion`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address_ip_version: Option<String>,
+    /// The IPv6 address's `Internet` or `Intranet` (LoadBalancerSpec `ipv6AddressType`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ipv6_address_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     edition: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -15,10 +15,10 @@ use super::types::{
     HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_DOMAIN,
     HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD,
     HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI,
-    HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, LB_ID, LB_IP, LB_NAME, LoadBalancerType,
-    MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_COOKIE, SERVER_GROUP_TYPE,
-    SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD,
-    VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
+    HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, IP_VERSION, IPV6_ADDRESS_TYPE, LB_ID, LB_IP,
+    LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
+    SERVER_COOKIE, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE,
+    TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -26,8 +26,8 @@ use crate::provider::{
     Annotations, Manifest, bandwidth, key_value_list, service_manifest, settings,
 };
 use crate::spec::model::{
-    AccessMode, Algorithm, Billing, ChargeMode, HealthMethod, HealthProtocol, Network, Protocol,
-    StickyMode, Targets,
+    AccessMode, Algorithm, Billing, ChargeMode, HealthMethod, HealthProtocol, IpVersion, Network,
+    Protocol, StickyMode, Targets,
 };
 use serde_json::{Value, json};
 
@@ -184,6 +184,25 @@ fn protocol_port(plan: &Plan, nlb: bool, a: &mut Annotations) {
     }
 }
 
+/// `ip-version`: a CLB takes `ipv4` | `ipv6`, an NLB `ipv4` | `DualStack` (CCM docs/usage.md,
+/// 24. Create IPv6 LoadBalancer; NLB page, Create a Dual-Stack NLB); the other version of
+/// each family is refused (`alibaba/clb-no-dual-stack`, `alibaba/nlb-alb-no-ipv6-only`). A
+/// public dual-stack NLB makes its IPv6 address public too (`ipv6-address-type: internet`;
+/// the CCM's default is intranet: NLB page, Specify IPv6 Public or Private Network Type).
+fn ip_version(plan: &Plan, nlb: bool, version: IpVersion, a: &mut Annotations) {
+    match (nlb, version) {
+        (_, IpVersion::Ipv4) => a.set(IP_VERSION, "ipv4"),
+        (false, IpVersion::Ipv6) => a.set(IP_VERSION, "ipv6"),
+        (true, IpVersion::DualStack) => {
+            a.set(IP_VERSION, "DualStack");
+            if plan.network == Network::Public {
+                a.set(IPV6_ADDRESS_TYPE, "internet");
+            }
+        }
+        (false, IpVersion::DualStack) | (true, IpVersion::Ipv6) => {}
+    }
+}
+
 /// An existing LB, or the creation parameters of a new one.
 fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let lb = &plan.load_balancer;
@@ -203,6 +222,9 @@ fn load_balancer(plan: &Plan, nlb: bool, a: &mut Annotations) {
     // needs the annotation; the address type cannot change after creation either way.
     if plan.network == Network::Internal {
         a.set(ADDRESS_TYPE, "intranet");
+    }
+    if let Some(version) = create.ip_version {
+        ip_version(plan, nlb, version, a);
     }
     if nlb {
         // "zone:vsw,zone:vsw" (NLB annotation page, zone-maps); zones and vSwitch ids are

@@ -20,14 +20,14 @@ pub(super) mod pack;
 mod service;
 mod types;
 
-use super::{Annotations, Mapped, key_value_list};
+use super::{Annotations, Mapped, key_value_list, settings};
 use crate::plan::{Plan, StickinessPlan};
-use crate::spec::model::{AccessMode, ChargeMode, Exposure, Network, StickyMode, Tier};
+use crate::spec::model::{AccessMode, ChargeMode, Exposure, IpVersion, Network, StickyMode, Tier};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{
     Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS,
     ELB_CLIENT_TIMEOUT, ELB_CUSTOM_EIP_ID, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
-    ELB_MEMBER_TIMEOUT, ELB_TAGS, PersistenceOption,
+    ELB_MEMBER_TIMEOUT, ELB_TAGS, HuaweiSettings, PersistenceOption,
 };
 
 /// Maps a plan to a CCE Service or Ingress.
@@ -60,6 +60,7 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
         a.set(ELB_ID, id.clone());
     } else if let Some(create) = &lb.create {
         let bandwidth = create.bandwidth.as_ref();
+        let ipv6_network_id = settings::of::<HuaweiSettings>(plan).ipv6_network_id;
         let autocreate = Autocreate {
             name: create.name.as_deref(),
             network: match plan.network {
@@ -82,6 +83,10 @@ fn load_balancer(plan: &Plan, a: &mut Annotations) {
             l4_flavor_name: create.l4_flavor.as_deref(),
             l7_flavor_name: create.l7_flavor.as_deref(),
             elb_virsubnet_ids: &create.backend_subnet_ids,
+            // Only for dual stack; `huawei/dual-stack-network-id` requires it then.
+            ipv6_vip_virsubnet_id: ipv6_network_id
+                .as_deref()
+                .filter(|_| create.ip_version == Some(IpVersion::DualStack)),
         };
         a.set_json(ELB_AUTOCREATE, &autocreate);
         if let Some(eip) = create.eip_ids.first() {

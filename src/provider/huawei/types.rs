@@ -56,6 +56,10 @@ pub(super) struct Autocreate<'a> {
     pub l7_flavor_name: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub elb_virsubnet_ids: &'a [String],
+    /// The network ID of the IPv6-enabled subnet of a dual-stack dedicated ELB (cce_10_0681
+    /// elb.autocreate table, `ipv6_vip_virsubnet_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6_vip_virsubnet_id: Option<&'a str>,
 }
 
 /// `elb.session-affinity-option`: `persistence_timeout`, a String of minutes (seed 001
@@ -132,6 +136,10 @@ pub(super) struct HuaweiSettings {
     /// The cluster's type, `standard` or `turbo` (CCE Turbo: pods on ENIs, which
     /// `targets: pods` needs). Rules that need it skip when it is not given.
     pub cluster_flavor: Option<ClusterFlavor>,
+    /// With `loadBalancer.create.ipVersion: dual-stack`: the **Network ID** (VPC console,
+    /// the subnet's Summary tab) of the IPv6-enabled subnet a new dedicated ELB takes its
+    /// IPv6 address from; a UUID.
+    pub ipv6_network_id: Option<String>,
 }
 
 /// The type of a CCE cluster.
@@ -153,6 +161,7 @@ impl Block for HuaweiSettings {
     fn sample() -> HuaweiSettings {
         HuaweiSettings {
             cluster_flavor: Some(ClusterFlavor::Turbo),
+            ipv6_network_id: Some("0b4f2e7d-1a2b-4c5d-8e9f-0123456789ab".into()),
         }
     }
 }

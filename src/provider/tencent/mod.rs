@@ -26,7 +26,7 @@ pub(crate) mod types;
 use super::{Annotations, Manifest, Mapped, bandwidth, labels};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
-use crate::spec::model::{ChargeMode, Exposure, Network, Targets};
+use crate::spec::model::{ChargeMode, Exposure, IpVersion, Network, Targets};
 use serde_json::json;
 use types::{ExtensiveValue, INGRESS_KEYS, Keys, SERVICE_KEYS, TagInfo};
 
@@ -105,6 +105,10 @@ fn load_balancer(plan: &Plan, keys: &Keys, a: &mut Annotations) {
             .iter()
             .map(|(key, value)| TagInfo { key, value })
             .collect(),
+        // IPv4 is CreateLoadBalancer's default and dual stack is refused
+        // (`tencent/no-dual-stack`): only IPv6 is written, as the NAT64 CLB the Service and
+        // Ingress pages print (457/39142, 457/40675: `{"AddressIPVersion":"IPV6"}`).
+        address_ip_version: (create.ip_version == Some(IpVersion::Ipv6)).then_some("IPV6"),
     };
     if !extensive.is_empty() {
         a.set_json(keys.extensive, &extensive);

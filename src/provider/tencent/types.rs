@@ -78,6 +78,9 @@ pub(super) struct ExtensiveValue<'a> {
     /// CreateLoadBalancer `Tags`: `[{"TagKey", "TagValue"}]`.
     #[serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagInfo<'a>>,
+    /// CreateLoadBalancer `AddressIPVersion`: `IPV6` for an IPv6 (NAT64) CLB (457/39142).
+    #[serde(rename = "AddressIPVersion", skip_serializing_if = "Option::is_none")]
+    pub address_ip_version: Option<&'static str>,
 }
 
 /// A CLB resource tag (CreateLoadBalancer `TagInfo`).
@@ -96,6 +99,7 @@ impl ExtensiveValue<'_> {
             && self.zone_id.is_none()
             && self.vip.is_none()
             && self.tags.is_empty()
+            && self.address_ip_version.is_none()
     }
 }
 
