@@ -179,6 +179,7 @@ fn service_plan() -> Option<Plan> {
             backend_timeout_seconds: Some(60),
             http2: Some(true),
             backend_protocol: Some(BackendProtocol::Https),
+            client_address: Some(crate::spec::model::ClientAddress::ProxyProtocol),
         },
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,

@@ -37,6 +37,30 @@ pub struct ListenerSettings {
     /// `tls_cipher_policy_1_2`; each provider's rules list the allowed names
     /// (`kubectl lbgen explain spec.listener.tlsPolicy`). Absent: the provider's default.
     pub tls_policy: Option<String>,
+    /// How the backends learn the client's address on the L4 listeners (TCP, UDP and TLS
+    /// ports of a Service): `preserve` (the packets reach the pod with the client's own
+    /// source address; needs `trafficPolicy: local` or `targets: pods`, because a node that
+    /// forwards to another node's pod replaces it), `proxy-protocol` (the LB prepends a
+    /// PROXY protocol v2 header to every connection, which the backend must parse, e.g.
+    /// nginx `listen ... proxy_protocol`; works with any traffic policy) or `none` (the
+    /// backends see the LB's address). HTTP/HTTPS listeners and Ingresses always pass it in
+    /// `X-Forwarded-For`. Absent: the provider's default (`kubectl lbgen explain
+    /// spec.listener.clientAddress --provider <id>`).
+    pub client_address: Option<ClientAddress>,
+}
+
+/// How the backends learn the client's address on L4 listeners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum ClientAddress {
+    /// The client's address stays the packets' source address.
+    #[serde(rename = "preserve")]
+    Preserve,
+    /// A PROXY protocol (v2) header before each connection's data carries it.
+    #[serde(rename = "proxy-protocol")]
+    ProxyProtocol,
+    /// Not passed: the backends see the load balancer's address.
+    #[serde(rename = "none")]
+    Withheld,
 }
 
 /// The protocol between the LB and the backends.

@@ -12,11 +12,11 @@
 
 use super::types::{
     ALB_BACKEND_PROTOCOL, ALB_SSL_REDIRECT, ESTABLISHED_TIMEOUT, FORWARD_PORT, HTTP2_ENABLED,
-    IDLE_TIMEOUT, REQUEST_TIMEOUT,
+    IDLE_TIMEOUT, PRESERVE_CLIENT_IP, PROXY_PROTOCOL, REQUEST_TIMEOUT,
 };
 use crate::plan::Plan;
 use crate::provider::Annotations;
-use crate::spec::model::Protocol;
+use crate::spec::model::{ClientAddress, Protocol};
 use serde_json::{Map, Value, json};
 
 /// The CLB or NLB annotations of a Service's `spec.listener`.
@@ -24,6 +24,7 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let l = &plan.listener;
     let has = |p: Protocol| plan.listeners.iter().any(|x| x.protocol == p);
     let l7 = has(Protocol::Http) || has(Protocol::Https);
+    client_address(l.client_address, nlb, a);
     if nlb {
         // NLB-PAGE "Configure Listener Connection Idle Timeout": every NLB listener.
         if let Some(idle) = l.idle_timeout_seconds {
@@ -63,6 +64,22 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
     }
     if let Some(http2) = l.http2.filter(|_| has(Protocol::Https)) {
         a.set(HTTP2_ENABLED, if http2 { "on" } else { "off" });
+    }
+}
+
+/// `spec.listener.clientAddress` of an L4 Service. CLB: its Layer 4 listeners pass the
+/// client's address anyway, so `preserve` writes nothing; `proxy-protocol` is the CLB page's
+/// "Configure Proxy Protocol for TCP and UDP listeners" (`on`; clbv1/listeners.go sets
+/// EnableProxyProtocolV2 on TCP/UDP listeners). NLB: the server groups' client IP
+/// preservation (NLB page, "Configure client IP preservation", `on`/`off`; nlbv2
+/// compares with EqualFold "on") or the listeners' proxy protocol ("Configure Proxy
+/// Protocol"). What a family lacks is refused by `policies/alibaba.yaml`.
+fn client_address(given: Option<ClientAddress>, nlb: bool, a: &mut Annotations) {
+    match given {
+        Some(ClientAddress::ProxyProtocol) => a.set(PROXY_PROTOCOL, "on"),
+        Some(ClientAddress::Preserve) if nlb => a.set(PRESERVE_CLIENT_IP, "on"),
+        Some(ClientAddress::Withheld) if nlb => a.set(PRESERVE_CLIENT_IP, "off"),
+        _ => {}
     }
 }
 
