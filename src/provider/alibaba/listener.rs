@@ -1,5 +1,5 @@
 //! `spec.listener` on ACK: the CCM annotations of CLB and NLB listeners (redirect,
-//! timeouts, HTTP/2), the ALB Ingress annotations (redirect, backend protocol) and the
+//! timeouts, HTTP/2, the client's address), the ALB Ingress annotations (redirect, backend protocol) and the
 //! AlbConfig listener fields (timeouts, HTTP/2). Apart from `service` and `ingress` because
 //! the same neutral fields land on three products with different keys and listener kinds.
 //!
@@ -24,7 +24,7 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let l = &plan.listener;
     let has = |p: Protocol| plan.listeners.iter().any(|x| x.protocol == p);
     let l7 = has(Protocol::Http) || has(Protocol::Https);
-    client_address(l.client_address, nlb, a);
+    client_address(l.client_address, nlb, has(Protocol::Tls), a);
     if nlb {
         // NLB-PAGE "Configure Listener Connection Idle Timeout": every NLB listener.
         if let Some(idle) = l.idle_timeout_seconds {
@@ -73,10 +73,18 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
 /// EnableProxyProtocolV2 on TCP/UDP listeners). NLB: the server groups' client IP
 /// preservation (NLB page, "Configure client IP preservation", `on`/`off`; nlbv2
 /// compares with EqualFold "on") or the listeners' proxy protocol ("Configure Proxy
-/// Protocol"). What a family lacks is refused by `policies/alibaba.yaml`.
-fn client_address(given: Option<ClientAddress>, nlb: bool, a: &mut Annotations) {
+/// Protocol"). A TCPSSL listener cannot use a server group that preserves the address,
+/// which is on by default, so proxy protocol beside TLS ports also turns preservation off
+/// (SLB "Obtain client IP addresses" for NLB, scenario 2). What a family lacks is refused
+/// by `policies/alibaba.yaml`.
+fn client_address(given: Option<ClientAddress>, nlb: bool, tls: bool, a: &mut Annotations) {
     match given {
-        Some(ClientAddress::ProxyProtocol) => a.set(PROXY_PROTOCOL, "on"),
+        Some(ClientAddress::ProxyProtocol) => {
+            a.set(PROXY_PROTOCOL, "on");
+            if nlb && tls {
+                a.set(PRESERVE_CLIENT_IP, "off");
+            }
+        }
         Some(ClientAddress::Preserve) if nlb => a.set(PRESERVE_CLIENT_IP, "on"),
         Some(ClientAddress::Withheld) if nlb => a.set(PRESERVE_CLIENT_IP, "off"),
         _ => {}
