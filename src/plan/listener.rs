@@ -2,7 +2,7 @@
 //! default. Always present in the plan, so rules can read `lb.listener.<field>` without a
 //! null check on the block.
 
-use crate::spec::model::{BackendProtocol, ClientAddress, ListenerSettings};
+use crate::spec::model::{BackendProtocol, ClientAddress, ForwardedHeader, ListenerSettings};
 use serde::Serialize;
 
 /// Listener behaviour, durations in seconds.
@@ -25,6 +25,8 @@ pub struct ListenerPlan {
     pub tls_policy: Option<String>,
     /// How L4 backends learn the client's address, when the spec says.
     pub client_address: Option<ClientAddress>,
+    /// Extra request headers of the L7 listeners, sorted, each once.
+    pub forwarded_headers: Vec<ForwardedHeader>,
 }
 
 /// The listener plan of a spec's (possibly absent) `listener` block.
@@ -41,5 +43,11 @@ pub(super) fn plan(given: Option<&ListenerSettings>) -> ListenerPlan {
         backend_protocol: l.backend_protocol,
         tls_policy: l.tls_policy.clone(),
         client_address: l.client_address,
+        forwarded_headers: {
+            let mut headers = l.forwarded_headers.clone();
+            headers.sort();
+            headers.dedup();
+            headers
+        },
     }
 }

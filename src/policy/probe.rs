@@ -180,6 +180,7 @@ fn service_plan() -> Option<Plan> {
             http2: Some(true),
             backend_protocol: Some(BackendProtocol::Https),
             client_address: Some(crate::spec::model::ClientAddress::ProxyProtocol),
+            forwarded_headers: vec![crate::spec::model::ForwardedHeader::ClientPort],
         },
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,

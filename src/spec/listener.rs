@@ -47,6 +47,31 @@ pub struct ListenerSettings {
     /// `X-Forwarded-For`. Absent: the provider's default (`kubectl lbgen explain
     /// spec.listener.clientAddress --provider <id>`).
     pub client_address: Option<ClientAddress>,
+    /// Request headers the HTTP/HTTPS listeners add for the backends beside
+    /// `X-Forwarded-For` (which every provider always adds): `protocol` (the listener's
+    /// protocol, `X-Forwarded-Proto`), `listener-port` (the LB listener's port),
+    /// `client-port` (the client's source port) and `host` (`X-Forwarded-Host` set from the
+    /// request's Host). The header names differ between providers (docs/spec.md,
+    /// "Forwarded headers"). Default: none of them.
+    #[serde(default)]
+    pub forwarded_headers: Vec<ForwardedHeader>,
+}
+
+/// A request header an L7 listener can add for the backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+pub enum ForwardedHeader {
+    /// The listener's protocol (`http`, `https`): X-Forwarded-Proto.
+    #[serde(rename = "protocol")]
+    Protocol,
+    /// The load balancer listener's port.
+    #[serde(rename = "listener-port")]
+    ListenerPort,
+    /// The client's source port.
+    #[serde(rename = "client-port")]
+    ClientPort,
+    /// X-Forwarded-Host, rewritten from the request's Host header.
+    #[serde(rename = "host")]
+    Host,
 }
 
 /// How the backends learn the client's address on L4 listeners.

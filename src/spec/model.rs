@@ -7,7 +7,7 @@ pub use super::choices::{
     AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, Network, PathMatch,
     Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
 };
-pub use super::listener::{BackendProtocol, ClientAddress, ListenerSettings};
+pub use super::listener::{BackendProtocol, ClientAddress, ForwardedHeader, ListenerSettings};
 pub use super::objects::{Decorate, DecoratedKind, Workload, WorkloadKind};
 pub use super::routing::RouteConditions;
 use super::values::{DnsLabel, Duration, IpAddress, Namespace, Port, PortRef, VersionText, Weight};

@@ -12,11 +12,12 @@
 
 use super::types::{
     ALB_BACKEND_PROTOCOL, ALB_SSL_REDIRECT, ESTABLISHED_TIMEOUT, FORWARD_PORT, HTTP2_ENABLED,
-    IDLE_TIMEOUT, PRESERVE_CLIENT_IP, PROXY_PROTOCOL, REQUEST_TIMEOUT,
+    IDLE_TIMEOUT, PRESERVE_CLIENT_IP, PROXY_PROTOCOL, REQUEST_TIMEOUT, XFF_CLIENTSRCPORT,
+    XFF_PROTO, XFF_SLBPORT,
 };
 use crate::plan::Plan;
 use crate::provider::Annotations;
-use crate::spec::model::{ClientAddress, Protocol};
+use crate::spec::model::{ClientAddress, ForwardedHeader, Protocol};
 use serde_json::{Map, Value, json};
 
 /// The CLB or NLB annotations of a Service's `spec.listener`.
@@ -64,6 +65,17 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
     }
     if let Some(http2) = l.http2.filter(|_| has(Protocol::Https)) {
         a.set(HTTP2_ENABLED, if http2 { "on" } else { "off" });
+    }
+    // CLB page, "Configure additional request headers for the listener" (HTTP/HTTPS
+    // listeners; `on`); X-Forwarded-Host has no switch (`alibaba/forwarded-host`).
+    for header in &l.forwarded_headers {
+        let key = match header {
+            ForwardedHeader::Protocol => XFF_PROTO,
+            ForwardedHeader::ListenerPort => XFF_SLBPORT,
+            ForwardedHeader::ClientPort => XFF_CLIENTSRCPORT,
+            ForwardedHeader::Host => continue,
+        };
+        a.set(key, "on");
     }
 }
 
@@ -115,4 +127,27 @@ pub(super) fn albconfig_listener(plan: &Plan, tls: bool, listener: &mut Map<Stri
     if let Some(http2) = l.http2.filter(|_| tls) {
         listener.insert("http2Enabled".into(), json!(http2));
     }
+    if !l.forwarded_headers.is_empty() {
+        listener.insert("xForwardedForConfig".into(), xff_config(&l.forwarded_headers));
+    }
+}
+
+/// The AlbConfig listener's `xForwardedForConfig` (alibaba-load-balancer-controller
+/// docs/usage.md, "XForwardedForConfig"). Its booleans are not optional in the controller
+/// (albconfig_types.go): the whole object replaces the listener's, so
+/// `XForwardedForEnabled` is written `true` beside the asked headers, or the listener
+/// would stop sending X-Forwarded-For.
+fn xff_config(headers: &[ForwardedHeader]) -> Value {
+    let mut config = Map::new();
+    config.insert("XForwardedForEnabled".into(), json!(true));
+    for header in headers {
+        let field = match header {
+            ForwardedHeader::Protocol => "XForwardedForProtoEnabled",
+            ForwardedHeader::ListenerPort => "XForwardedForSLBPortEnabled",
+            ForwardedHeader::ClientPort => "XForwardedForClientSrcPortEnabled",
+            ForwardedHeader::Host => continue,
+        };
+        config.insert(field.into(), json!(true));
+    }
+    Value::Object(config)
 }
