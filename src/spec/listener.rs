@@ -58,7 +58,9 @@ pub struct ListenerSettings {
 }
 
 /// A request header an L7 listener can add for the backends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 pub enum ForwardedHeader {
     /// The listener's protocol (`http`, `https`): X-Forwarded-Proto.
     #[serde(rename = "protocol")]

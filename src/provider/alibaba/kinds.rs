@@ -101,7 +101,10 @@ struct AlbListener {
     security_policy_id: Option<String>,
     #[serde(rename = "aclConfig", skip_serializing_if = "Option::is_none")]
     acl_config: Option<AlbAclConfig>,
-    #[serde(rename = "xForwardedForConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "xForwardedForConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
     x_forwarded_for_config: Option<AlbXForwardedForConfig>,
 }
 
@@ -114,7 +117,10 @@ struct AlbXForwardedForConfig {
     x_forwarded_for_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     x_forwarded_for_proto_enabled: Option<bool>,
-    #[serde(rename = "XForwardedForSLBPortEnabled", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "XForwardedForSLBPortEnabled",
+        skip_serializing_if = "Option::is_none"
+    )]
     x_forwarded_for_slb_port_enabled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     x_forwarded_for_client_src_port_enabled: Option<bool>,

@@ -128,7 +128,10 @@ pub(super) fn albconfig_listener(plan: &Plan, tls: bool, listener: &mut Map<Stri
         listener.insert("http2Enabled".into(), json!(http2));
     }
     if !l.forwarded_headers.is_empty() {
-        listener.insert("xForwardedForConfig".into(), xff_config(&l.forwarded_headers));
+        listener.insert(
+            "xForwardedForConfig".into(),
+            xff_config(&l.forwarded_headers),
+        );
     }
 }
 
