@@ -102,3 +102,39 @@ fn clb_preserve_writes_nothing_and_an_unknown_header_is_refused_at_its_key() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("unknown value `x-forwarded-proto`; expected one of `protocol`, `listener-port`, `client-port`, `host` [load/spec]\n --> <stdin>:9:33\n"), "{err}");
 }
+
+/// cce_10_0938's header-writing action, as its example prints it, passes through the
+/// catalogue's check of `kubernetes.io/elb.actions.<svc>`; an undocumented type does not.
+#[test]
+fn the_documented_insert_header_action_is_accepted_as_a_raw_annotation() {
+    let with = |action: &str| {
+        spec(&format!(
+            "  provider: huawei\n  exposure: ingress\n  cluster: {{version: v1.28.15-r20}}\n  loadBalancer: {{id: 034baaf0-40e8-4e39-b0d9-bf6e5b883cf9, tier: dedicated}}\n  routes:\n    - {{path: /, backends: [{{service: test-service, port: 80}}]}}\n"
+        ))
+        .replace(
+            "metadata: {name: shop}",
+            &format!("metadata:\n  name: shop\n  annotations:\n    kubernetes.io/elb.actions.test-service: '[{{\"type\": \"{action}\", \"InsertHeaderConfig\": {{\"key\": \"aa\", \"value_type\": \"USER_DEFINED\", \"value\": \"aa\"}}}}]'"),
+        )
+    };
+    let run = |spec: String| {
+        Command::new(common::binary())
+            .args(["validate", "-f", "-"])
+            .write_stdin(spec)
+            .output()
+            .expect("run")
+    };
+    let ok = run(with("InsertHeader"));
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let bad = run(with("InsertHeaders"));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("$[0] matches none of the documented forms"),
+        "{err}"
+    );
+}
