@@ -108,9 +108,9 @@ fn clb_preserve_writes_nothing_and_an_unknown_header_is_refused_at_its_key() {
 #[test]
 fn the_documented_insert_header_action_is_accepted_as_a_raw_annotation() {
     let with = |action: &str| {
-        spec(&format!(
-            "  provider: huawei\n  exposure: ingress\n  cluster: {{version: v1.28.15-r20}}\n  loadBalancer: {{id: 034baaf0-40e8-4e39-b0d9-bf6e5b883cf9, tier: dedicated}}\n  routes:\n    - {{path: /, backends: [{{service: test-service, port: 80}}]}}\n"
-        ))
+        spec(
+            "  provider: huawei\n  exposure: ingress\n  cluster: {version: v1.28.15-r20}\n  loadBalancer: {id: 034baaf0-40e8-4e39-b0d9-bf6e5b883cf9, tier: dedicated}\n  routes:\n    - {path: /, backends: [{service: test-service, port: 80}]}\n",
+        )
         .replace(
             "metadata: {name: shop}",
             &format!("metadata:\n  name: shop\n  annotations:\n    kubernetes.io/elb.actions.test-service: '[{{\"type\": \"{action}\", \"InsertHeaderConfig\": {{\"key\": \"aa\", \"value_type\": \"USER_DEFINED\", \"value\": \"aa\"}}}}]'"),
