@@ -169,7 +169,14 @@ fn the_albconfig_carries_the_redirect_listener_and_typed_listener_fields() {
     // The controller's ssl-redirect listener (HTTP:80) first, then the routes' HTTPS:443.
     assert_eq!(
         listeners[0],
-        serde_json::json!({"port": 80, "protocol": "HTTP", "idleTimeout": 45, "requestTimeout": 180})
+        serde_json::json!({"port": 80, "protocol": "HTTP", "idleTimeout": 45, "requestTimeout": 180,
+            "xForwardedForConfig": {"XForwardedForEnabled": true, "XForwardedForProtoEnabled": true}})
+    );
+    // forwardedHeaders: [protocol] on every listener, X-Forwarded-For kept on beside it
+    // (alibaba-load-balancer-controller docs/usage.md, XForwardedForConfig).
+    assert_eq!(
+        listeners[1]["xForwardedForConfig"],
+        serde_json::json!({"XForwardedForEnabled": true, "XForwardedForProtoEnabled": true})
     );
     assert_eq!(listeners[1]["protocol"], "HTTPS");
     assert_eq!(listeners[1]["http2Enabled"], true);

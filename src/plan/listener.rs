@@ -2,7 +2,7 @@
 //! default. Always present in the plan, so rules can read `lb.listener.<field>` without a
 //! null check on the block.
 
-use crate::spec::model::{BackendProtocol, ListenerSettings};
+use crate::spec::model::{BackendProtocol, ClientAddress, ForwardedHeader, ListenerSettings};
 use serde::Serialize;
 
 /// Listener behaviour, durations in seconds.
@@ -23,6 +23,10 @@ pub struct ListenerPlan {
     pub backend_protocol: Option<BackendProtocol>,
     /// TLS security policy of the HTTPS and TLS listeners, in the provider's spelling.
     pub tls_policy: Option<String>,
+    /// How L4 backends learn the client's address, when the spec says.
+    pub client_address: Option<ClientAddress>,
+    /// Extra request headers of the L7 listeners, sorted, each once.
+    pub forwarded_headers: Vec<ForwardedHeader>,
 }
 
 /// The listener plan of a spec's (possibly absent) `listener` block.
@@ -38,5 +42,12 @@ pub(super) fn plan(given: Option<&ListenerSettings>) -> ListenerPlan {
         http2: l.http2,
         backend_protocol: l.backend_protocol,
         tls_policy: l.tls_policy.clone(),
+        client_address: l.client_address,
+        forwarded_headers: {
+            let mut headers = l.forwarded_headers.clone();
+            headers.sort();
+            headers.dedup();
+            headers
+        },
     }
 }

@@ -182,6 +182,8 @@ fn service_plan() -> Option<Plan> {
             backend_timeout_seconds: Some(60),
             http2: Some(true),
             backend_protocol: Some(BackendProtocol::Https),
+            client_address: Some(crate::spec::model::ClientAddress::ProxyProtocol),
+            forwarded_headers: vec![crate::spec::model::ForwardedHeader::ClientPort],
         },
         pass_through: true,
         traffic_policy: TrafficPolicy::Local,

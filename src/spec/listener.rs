@@ -37,6 +37,57 @@ pub struct ListenerSettings {
     /// `tls_cipher_policy_1_2`; each provider's rules list the allowed names
     /// (`kubectl lbgen explain spec.listener.tlsPolicy`). Absent: the provider's default.
     pub tls_policy: Option<String>,
+    /// How the backends learn the client's address on the L4 listeners (TCP, UDP and TLS
+    /// ports of a Service): `preserve` (the packets reach the pod with the client's own
+    /// source address; needs `trafficPolicy: local` or `targets: pods`, because a node that
+    /// forwards to another node's pod replaces it), `proxy-protocol` (the LB prepends a
+    /// PROXY protocol v2 header to every connection, which the backend must parse, e.g.
+    /// nginx `listen ... proxy_protocol`; works with any traffic policy) or `none` (the
+    /// backends see the LB's address). HTTP/HTTPS listeners and Ingresses always pass it in
+    /// `X-Forwarded-For`. Absent: the provider's default (`kubectl lbgen explain
+    /// spec.listener.clientAddress --provider <id>`).
+    pub client_address: Option<ClientAddress>,
+    /// Request headers the HTTP/HTTPS listeners add for the backends beside
+    /// `X-Forwarded-For` (which every provider always adds): `protocol` (the listener's
+    /// protocol, `X-Forwarded-Proto`), `listener-port` (the LB listener's port),
+    /// `client-port` (the client's source port) and `host` (`X-Forwarded-Host` set from the
+    /// request's Host). The header names differ between providers (docs/spec.md,
+    /// "Forwarded headers"). Default: none of them.
+    #[serde(default)]
+    pub forwarded_headers: Vec<ForwardedHeader>,
+}
+
+/// A request header an L7 listener can add for the backends.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+pub enum ForwardedHeader {
+    /// The listener's protocol (`http`, `https`): X-Forwarded-Proto.
+    #[serde(rename = "protocol")]
+    Protocol,
+    /// The load balancer listener's port.
+    #[serde(rename = "listener-port")]
+    ListenerPort,
+    /// The client's source port.
+    #[serde(rename = "client-port")]
+    ClientPort,
+    /// X-Forwarded-Host, rewritten from the request's Host header.
+    #[serde(rename = "host")]
+    Host,
+}
+
+/// How the backends learn the client's address on L4 listeners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum ClientAddress {
+    /// The client's address stays the packets' source address.
+    #[serde(rename = "preserve")]
+    Preserve,
+    /// A PROXY protocol (v2) header before each connection's data carries it.
+    #[serde(rename = "proxy-protocol")]
+    ProxyProtocol,
+    /// Not passed: the backends see the load balancer's address.
+    #[serde(rename = "none")]
+    Withheld,
 }
 
 /// The protocol between the LB and the backends.

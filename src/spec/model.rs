@@ -9,7 +9,7 @@ pub use super::choices::{
     AccessMode, Algorithm, Billing, Exposure, HealthMethod, HealthProtocol, IpVersion, Network,
     PathMatch, Protocol, StatusClass, StickyMode, Targets, Tier, TrafficPolicy,
 };
-pub use super::listener::{BackendProtocol, ListenerSettings};
+pub use super::listener::{BackendProtocol, ClientAddress, ForwardedHeader, ListenerSettings};
 pub use super::objects::{Decorate, DecoratedKind, Workload, WorkloadKind};
 pub use super::routing::RouteConditions;
 pub use super::stickiness::{CookieName, Stickiness};

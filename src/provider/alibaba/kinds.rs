@@ -110,6 +110,29 @@ struct AlbListener {
     security_policy_id: Option<String>,
     #[serde(rename = "aclConfig", skip_serializing_if = "Option::is_none")]
     acl_config: Option<AlbAclConfig>,
+    #[serde(
+        rename = "xForwardedForConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    x_forwarded_for_config: Option<AlbXForwardedForConfig>,
+}
+
+/// The headers a listener adds (docs/usage.md, "XForwardedForConfig"): PascalCase keys
+/// as albconfig_types.go spells them; lbgen writes `XForwardedForEnabled` and the three
+/// header switches of `spec.listener.forwardedHeaders`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct AlbXForwardedForConfig {
+    x_forwarded_for_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x_forwarded_for_proto_enabled: Option<bool>,
+    #[serde(
+        rename = "XForwardedForSLBPortEnabled",
+        skip_serializing_if = "Option::is_none"
+    )]
+    x_forwarded_for_slb_port_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x_forwarded_for_client_src_port_enabled: Option<bool>,
 }
 
 /// A listener's access control by existing ACL ids (`ListenerSpec.aclConfig`; `aclIds`

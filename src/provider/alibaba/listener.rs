@@ -1,5 +1,5 @@
 //! `spec.listener` on ACK: the CCM annotations of CLB and NLB listeners (redirect,
-//! timeouts, HTTP/2), the ALB Ingress annotations (redirect, backend protocol) and the
+//! timeouts, HTTP/2, the client's address), the ALB Ingress annotations (redirect, backend protocol) and the
 //! AlbConfig listener fields (timeouts, HTTP/2). Apart from `service` and `ingress` because
 //! the same neutral fields land on three products with different keys and listener kinds.
 //!
@@ -12,11 +12,12 @@
 
 use super::types::{
     ALB_BACKEND_PROTOCOL, ALB_SSL_REDIRECT, ESTABLISHED_TIMEOUT, FORWARD_PORT, HTTP2_ENABLED,
-    IDLE_TIMEOUT, REQUEST_TIMEOUT,
+    IDLE_TIMEOUT, PRESERVE_CLIENT_IP, PROXY_PROTOCOL, REQUEST_TIMEOUT, XFF_CLIENTSRCPORT,
+    XFF_PROTO, XFF_SLBPORT,
 };
 use crate::plan::Plan;
 use crate::provider::Annotations;
-use crate::spec::model::Protocol;
+use crate::spec::model::{ClientAddress, ForwardedHeader, Protocol};
 use serde_json::{Map, Value, json};
 
 /// The CLB or NLB annotations of a Service's `spec.listener`.
@@ -24,6 +25,7 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
     let l = &plan.listener;
     let has = |p: Protocol| plan.listeners.iter().any(|x| x.protocol == p);
     let l7 = has(Protocol::Http) || has(Protocol::Https);
+    client_address(l.client_address, nlb, has(Protocol::Tls), a);
     if nlb {
         // NLB-PAGE "Configure Listener Connection Idle Timeout": every NLB listener.
         if let Some(idle) = l.idle_timeout_seconds {
@@ -64,6 +66,41 @@ pub(super) fn service(plan: &Plan, nlb: bool, a: &mut Annotations) {
     if let Some(http2) = l.http2.filter(|_| has(Protocol::Https)) {
         a.set(HTTP2_ENABLED, if http2 { "on" } else { "off" });
     }
+    // CLB page, "Configure additional request headers for the listener" (HTTP/HTTPS
+    // listeners; `on`); X-Forwarded-Host has no switch (`alibaba/forwarded-host`).
+    for header in &l.forwarded_headers {
+        let key = match header {
+            ForwardedHeader::Protocol => XFF_PROTO,
+            ForwardedHeader::ListenerPort => XFF_SLBPORT,
+            ForwardedHeader::ClientPort => XFF_CLIENTSRCPORT,
+            ForwardedHeader::Host => continue,
+        };
+        a.set(key, "on");
+    }
+}
+
+/// `spec.listener.clientAddress` of an L4 Service. CLB: its Layer 4 listeners pass the
+/// client's address anyway, so `preserve` writes nothing; `proxy-protocol` is the CLB page's
+/// "Configure Proxy Protocol for TCP and UDP listeners" (`on`; clbv1/listeners.go sets
+/// EnableProxyProtocolV2 on TCP/UDP listeners). NLB: the server groups' client IP
+/// preservation (NLB page, "Configure client IP preservation", `on`/`off`; nlbv2
+/// compares with EqualFold "on") or the listeners' proxy protocol ("Configure Proxy
+/// Protocol"). A TCPSSL listener cannot use a server group that preserves the address,
+/// which is on by default, so proxy protocol beside TLS ports also turns preservation off
+/// (SLB "Obtain client IP addresses" for NLB, scenario 2). What a family lacks is refused
+/// by `policies/alibaba.yaml`.
+fn client_address(given: Option<ClientAddress>, nlb: bool, tls: bool, a: &mut Annotations) {
+    match given {
+        Some(ClientAddress::ProxyProtocol) => {
+            a.set(PROXY_PROTOCOL, "on");
+            if nlb && tls {
+                a.set(PRESERVE_CLIENT_IP, "off");
+            }
+        }
+        Some(ClientAddress::Preserve) if nlb => a.set(PRESERVE_CLIENT_IP, "on"),
+        Some(ClientAddress::Withheld) if nlb => a.set(PRESERVE_CLIENT_IP, "off"),
+        _ => {}
+    }
 }
 
 /// The ALB Ingress annotations of `spec.listener`.
@@ -90,4 +127,30 @@ pub(super) fn albconfig_listener(plan: &Plan, tls: bool, listener: &mut Map<Stri
     if let Some(http2) = l.http2.filter(|_| tls) {
         listener.insert("http2Enabled".into(), json!(http2));
     }
+    if !l.forwarded_headers.is_empty() {
+        listener.insert(
+            "xForwardedForConfig".into(),
+            xff_config(&l.forwarded_headers),
+        );
+    }
+}
+
+/// The AlbConfig listener's `xForwardedForConfig` (alibaba-load-balancer-controller
+/// docs/usage.md, "XForwardedForConfig"). Its booleans are not optional in the controller
+/// (albconfig_types.go): the whole object replaces the listener's, so
+/// `XForwardedForEnabled` is written `true` beside the asked headers, or the listener
+/// would stop sending X-Forwarded-For.
+fn xff_config(headers: &[ForwardedHeader]) -> Value {
+    let mut config = Map::new();
+    config.insert("XForwardedForEnabled".into(), json!(true));
+    for header in headers {
+        let field = match header {
+            ForwardedHeader::Protocol => "XForwardedForProtoEnabled",
+            ForwardedHeader::ListenerPort => "XForwardedForSLBPortEnabled",
+            ForwardedHeader::ClientPort => "XForwardedForClientSrcPortEnabled",
+            ForwardedHeader::Host => continue,
+        };
+        config.insert(field.into(), json!(true));
+    }
+    Value::Object(config)
 }

@@ -22,12 +22,15 @@ mod types;
 
 use super::{Annotations, Mapped, key_value_list, settings};
 use crate::plan::{Plan, StickinessPlan};
-use crate::spec::model::{AccessMode, ChargeMode, Exposure, IpVersion, Network, StickyMode, Tier};
+use crate::spec::model::{
+    AccessMode, ChargeMode, Exposure, ForwardedHeader, IpVersion, Network, StickyMode, Tier,
+};
 pub(crate) use changes::{CHANGE_RULES, OWNED_PREFIXES, REWRITTEN_BY_CCE};
 use types::{
     Autocreate, ELB_ACL_ID, ELB_ACL_STATUS, ELB_ACL_TYPE, ELB_AUTOCREATE, ELB_CLASS,
     ELB_CLIENT_TIMEOUT, ELB_CUSTOM_EIP_ID, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
-    ELB_MEMBER_TIMEOUT, ELB_TAGS, HuaweiSettings, PersistenceOption,
+    ELB_MEMBER_TIMEOUT, ELB_TAGS, ELB_X_FORWARDED_FOR_PORT, ELB_X_FORWARDED_HOST,
+    ELB_X_FORWARDED_PORT, HuaweiSettings, PersistenceOption,
 };
 
 /// Maps a plan to a CCE Service or Ingress.
@@ -145,6 +148,18 @@ fn persistence_option(s: &StickinessPlan) -> PersistenceOption<'_> {
 /// protocols and version gates are the policies'.
 fn listener_settings(plan: &Plan, a: &mut Annotations) {
     let l = &plan.listener;
+    // cce_10_0865 (Service) and cce_10_0867 (Ingress): the header switches of the HTTP/HTTPS
+    // listeners, "true" as cce_10_0954 and Huawei's CCI page spell them; X-Forwarded-Proto
+    // has none (`huawei/forwarded-headers-*` rules).
+    for header in &l.forwarded_headers {
+        let key = match header {
+            ForwardedHeader::ListenerPort => ELB_X_FORWARDED_PORT,
+            ForwardedHeader::ClientPort => ELB_X_FORWARDED_FOR_PORT,
+            ForwardedHeader::Host => ELB_X_FORWARDED_HOST,
+            ForwardedHeader::Protocol => continue,
+        };
+        a.set(key, "true");
+    }
     if let Some(http2) = l.http2 {
         a.set(ELB_HTTP2, http2.to_string());
     }

@@ -5,13 +5,13 @@
 use super::types::{
     ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_CERT_ID, ELB_CLIENT_CA_CERT_ID,
     ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HEALTH_OPTIONS, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
-    ELB_TLS_CERTIFICATES, HealthOption,
+    ELB_TLS_CERTIFICATES, ELB_TRANSPARENT_CLIENT_IP, HealthOption,
 };
 use super::{listener_settings, load_balancer, persistence_option};
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
 use crate::provider::{Annotations, Manifest, service_manifest, transport};
-use crate::spec::model::{Algorithm, HealthProtocol, Protocol, StickyMode};
+use crate::spec::model::{Algorithm, ClientAddress, HealthProtocol, Protocol, StickyMode, Tier};
 
 /// The health-check fields of seed 001 table 3; every value a String. Fields the spec
 /// leaves out are left out, so CCE's defaults apply.
@@ -135,6 +135,16 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
     // (`huawei/service-ca-certificate-*` rules).
     if let Some(ca) = terminating.and_then(|l| l.ca_certificate_id.clone()) {
         a.set(ELB_CLIENT_CA_CERT_ID, ca);
+    }
+    // cce_10_0916: a shared ELB passes the client's address on TCP/UDP listeners with
+    // elb.transparent-client-ip "true" (and stops with "false"); a dedicated ELB always
+    // does, so nothing is written for it (`huawei/client-address-*` refuse the rest).
+    if plan.load_balancer.tier == Tier::Shared {
+        match plan.listener.client_address {
+            Some(ClientAddress::Preserve) => a.set(ELB_TRANSPARENT_CLIENT_IP, "true"),
+            Some(ClientAddress::Withheld) => a.set(ELB_TRANSPARENT_CLIENT_IP, "false"),
+            Some(ClientAddress::ProxyProtocol) | None => {}
+        }
     }
     if plan.pass_through {
         // "Configuring Passthrough Networking for a LoadBalancer Service" (seed 002, and
