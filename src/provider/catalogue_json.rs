@@ -78,6 +78,12 @@ fn check(schema: &Value, value: &Value, path: &str) -> Option<String> {
     if let Some(forms) = schema.get("oneOf").and_then(Value::as_array)
         && !forms.iter().any(|f| check(f, value, path).is_none())
     {
+        // A form the value names (its `type` is that form's `const`) is the one it meant:
+        // say what is wrong inside it rather than that no form matched.
+        let named: Vec<&Value> = forms.iter().filter(|f| names_form(f, value)).collect();
+        if let [form] = named.as_slice() {
+            return check(form, value, path);
+        }
         return Some(format!("{path} matches none of the documented forms"));
     }
     if let Some(want) = schema.get("const")
@@ -236,6 +242,25 @@ fn object_problem(schema: &Map<String, Value>, value: &Value, path: &str) -> Opt
     }
 }
 
+/// Whether `value` carries the discriminating constant of `form`: a field whose shape is a
+/// `const` (`{type: {const: InsertHeader}, ...}`) with exactly that value.
+fn names_form(form: &Value, value: &Value) -> bool {
+    let Some(form) = form.as_object() else {
+        return false;
+    };
+    let fields = match is_words(form) {
+        true => form.get("fields").and_then(Value::as_object),
+        false => Some(form),
+    };
+    fields.is_some_and(|fields| {
+        fields.iter().any(|(name, shape)| {
+            shape
+                .get("const")
+                .is_some_and(|want| value.get(name) == Some(want))
+        })
+    })
+}
+
 /// An object against its documented fields: required ones present, each present one of its
 /// shape, and others refused or checked as `closed` says.
 fn fields_problem(
@@ -345,6 +370,24 @@ mod tests {
             problem(&closed, &json!({"HTPP": 80}))
                 .unwrap()
                 .contains("did you mean `HTTP`")
+        );
+    }
+
+    #[test]
+    fn a_value_that_names_a_form_is_judged_by_that_form() {
+        let schema = json!({"oneOf": [
+            {"fields": {"type": {"const": "ForwardPool"}, "forwardConfig": {"type": "array"}}, "additionalProperties": false},
+            {"fields": {"type": {"const": "InsertHeader"}, "InsertHeaderConfig": {"key": "string"}}, "additionalProperties": false},
+        ]});
+        let misspelt = json!({"type": "InsertHeader", "InsertHeaderConfg": {"key": "X-A"}});
+        let p = problem(&schema, &misspelt).expect("misspelt field");
+        assert!(p.contains("did you mean `InsertHeaderConfig`"), "{p}");
+        let good = json!({"type": "InsertHeader", "InsertHeaderConfig": {"key": "X-A"}});
+        assert_eq!(problem(&schema, &good), None);
+        let unknown = json!({"type": "RemoveHeader"});
+        assert_eq!(
+            problem(&schema, &unknown).as_deref(),
+            Some("$ matches none of the documented forms")
         );
     }
 }
