@@ -1,0 +1,237 @@
+//! Reading ACK annotations back into the neutral spec (`kubectl lbgen import`): the
+//! inverse of this pack's mapping for the simple shared fields (address type, scheduler,
+//! ids, stickiness, health check, auto-create parameters). Keys under the legacy
+//! `alicloud-loadbalancer-` prefix are read as their current spelling by the import stage
+//! (catalogue `legacy_prefixes`). Every inverse is checked there by rendering and
+//! comparing.
+
+use super::keys::{
+    ADDRESS_TYPE, ALB_HEALTH_ENABLED, ALB_HEALTH_PATH, ALB_SSL_REDIRECT, BACKEND_TYPE, BANDWIDTH,
+    CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
+    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
+    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, LB_ID, LB_IP, LB_NAME, PERSISTENCE_TIMEOUT, SCHEDULER,
+    SERVER_GROUP_TYPE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, VSWITCH_ID,
+};
+use crate::provider::import::{Inverse, PackImport, Read, SharedField, duration_text};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The ACK pack's import knowledge.
+pub(crate) struct AlibabaImport;
+
+const SERVICE: Option<&str> = Some("Service");
+const INGRESS: Option<&str> = Some("Ingress");
+
+const TABLE: &[Inverse] = &[
+    Inverse {
+        key: SCHEDULER,
+        kind: SERVICE,
+        path: "algorithm",
+        read: Read::Words(&[
+            ("wrr", "round-robin"),
+            ("wlc", "least-connections"),
+            ("sch", "source-ip"),
+        ]),
+    },
+    Inverse {
+        key: LB_ID,
+        kind: SERVICE,
+        path: "loadBalancer.id",
+        read: Read::Text,
+    },
+    Inverse {
+        key: FORCE_OVERRIDE,
+        kind: SERVICE,
+        path: "loadBalancer.overrideListeners",
+        read: Read::Flag("true", "false"),
+    },
+    Inverse {
+        key: LB_NAME,
+        kind: SERVICE,
+        path: "loadBalancer.create.name",
+        read: Read::Text,
+    },
+    Inverse {
+        key: SPEC,
+        kind: SERVICE,
+        path: "loadBalancer.create.l4Flavor",
+        read: Read::Text,
+    },
+    Inverse {
+        key: VSWITCH_ID,
+        kind: SERVICE,
+        path: "loadBalancer.create.subnetId",
+        read: Read::Text,
+    },
+    Inverse {
+        key: LB_IP,
+        kind: SERVICE,
+        path: "loadBalancer.create.address",
+        read: Read::Text,
+    },
+    Inverse {
+        key: BANDWIDTH,
+        kind: SERVICE,
+        path: "loadBalancer.create.bandwidth.size",
+        read: Read::Number,
+    },
+    Inverse {
+        key: CHARGE_TYPE,
+        kind: SERVICE,
+        path: "loadBalancer.create.bandwidth.chargeMode",
+        read: Read::Words(&[("paybybandwidth", "bandwidth"), ("paybytraffic", "traffic")]),
+    },
+    Inverse {
+        key: BACKEND_TYPE,
+        kind: SERVICE,
+        path: "targets",
+        read: Read::Words(&[("eni", "pods")]),
+    },
+    Inverse {
+        key: SERVER_GROUP_TYPE,
+        kind: SERVICE,
+        path: "ipTargets",
+        read: Read::Words(&[]),
+    },
+    Inverse {
+        key: HEALTH_CHECK_FLAG,
+        kind: SERVICE,
+        path: "healthCheck.enabled",
+        read: Read::Flag("on", "off"),
+    },
+    Inverse {
+        key: HEALTH_CHECK_SWITCH,
+        kind: SERVICE,
+        path: "healthCheck.enabled",
+        read: Read::Flag("on", "off"),
+    },
+    Inverse {
+        key: HEALTH_CHECK_TYPE,
+        kind: SERVICE,
+        path: "healthCheck.protocol",
+        read: Read::Words(&[("tcp", "TCP"), ("http", "HTTP"), ("udp", "UDP")]),
+    },
+    Inverse {
+        key: HEALTH_CHECK_URI,
+        kind: SERVICE,
+        path: "healthCheck.path",
+        read: Read::Text,
+    },
+    Inverse {
+        key: HEALTH_CHECK_INTERVAL,
+        kind: SERVICE,
+        path: "healthCheck.interval",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: HEALTH_CHECK_TIMEOUT,
+        kind: SERVICE,
+        path: "healthCheck.timeout",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: HEALTH_CHECK_CONNECT_TIMEOUT,
+        kind: SERVICE,
+        path: "healthCheck.timeout",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: HEALTHY_THRESHOLD,
+        kind: SERVICE,
+        path: "healthCheck.retries",
+        read: Read::Number,
+    },
+    Inverse {
+        key: ALB_HEALTH_ENABLED,
+        kind: INGRESS,
+        path: "healthCheck.enabled",
+        read: Read::Flag("true", "false"),
+    },
+    Inverse {
+        key: ALB_HEALTH_PATH,
+        kind: INGRESS,
+        path: "healthCheck.path",
+        read: Read::Text,
+    },
+    Inverse {
+        key: ALB_SSL_REDIRECT,
+        kind: INGRESS,
+        path: "listener.redirectHttpToHttps",
+        read: Read::True,
+    },
+];
+
+impl PackImport for AlibabaImport {
+    fn table(&self) -> &'static [Inverse] {
+        TABLE
+    }
+
+    fn structured(&self, kind: &str, annotations: &BTreeMap<String, String>) -> Vec<SharedField> {
+        let mut out = Vec::new();
+        if kind != "Service" {
+            return out;
+        }
+        let seconds = |key: &str| annotations.get(key).and_then(|t| t.parse::<u64>().ok());
+        // Source-ip persistence in seconds; cookie insertion with its timeout (CLB page).
+        if let Some(s) = seconds(PERSISTENCE_TIMEOUT) {
+            out.push(SharedField {
+                keys: vec![PERSISTENCE_TIMEOUT.into()],
+                path: "stickiness",
+                value: json!({"mode": "source-ip", "timeout": duration_text(s)}),
+            });
+        }
+        let cookie = annotations.get(STICKY_SESSION).map(String::as_str) == Some("on")
+            && annotations.get(STICKY_SESSION_TYPE).map(String::as_str) == Some("insert");
+        if cookie {
+            let mut value = json!({"mode": "cookie"});
+            if let Some(s) = seconds(COOKIE_TIMEOUT) {
+                value["timeout"] = duration_text(s).into();
+            }
+            out.push(SharedField {
+                keys: vec![
+                    STICKY_SESSION.into(),
+                    STICKY_SESSION_TYPE.into(),
+                    COOKIE_TIMEOUT.into(),
+                ],
+                path: "stickiness",
+                value,
+            });
+        }
+        if annotations.get(SERVER_GROUP_TYPE).map(String::as_str) == Some("Ip") {
+            out.push(SharedField {
+                keys: vec![SERVER_GROUP_TYPE.into()],
+                path: "ipTargets",
+                value: Value::Bool(true),
+            });
+        }
+        // The CCM creates an internet CLB unless told intranet (annotations.go DefaultValue).
+        let creates = !annotations.contains_key(LB_ID);
+        match annotations.get(ADDRESS_TYPE).map(String::as_str) {
+            Some("intranet") => {
+                out.push(SharedField {
+                    keys: vec![ADDRESS_TYPE.into()],
+                    path: "network",
+                    value: "internal".into(),
+                });
+                out.push(SharedField {
+                    keys: vec![ADDRESS_TYPE.into()],
+                    path: "loadBalancer.create",
+                    value: json!({}),
+                });
+            }
+            Some("internet") | None if creates => {
+                out.push(SharedField {
+                    keys: Vec::new(),
+                    path: "network",
+                    value: "public".into(),
+                });
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn ingress_classes(&self) -> &'static [&'static str] {
+        &["alb"]
+    }
+}
