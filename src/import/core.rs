@@ -138,6 +138,14 @@ fn service(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
 
 fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectReport) {
     spec.insert("exposure".into(), "ingress".into());
+    if report.api_version.ends_with("v1beta1") {
+        report.push(
+            "apiVersion",
+            Outcome::Approximated,
+            Some("spec.exposure".into()),
+            Some(format!("a `{}` Ingress renders as the pack's Ingress version (networking.k8s.io/v1 unless the pack renders v1beta1)", report.api_version)),
+        );
+    }
     let mut routes = Vec::new();
     for rule in body
         .get("rules")

@@ -70,6 +70,9 @@ pub struct ObjectReport {
     pub provider: Option<String>,
     /// Whether a spec was written for it (else it passed through untouched).
     pub imported: bool,
+    /// The input object's apiVersion.
+    #[serde(skip)]
+    pub api_version: String,
     /// Its fields and annotations, in key order.
     pub items: Vec<ReportItem>,
 }
@@ -98,6 +101,7 @@ impl ObjectReport {
             location,
             provider: None,
             imported: false,
+            api_version: text("/apiVersion").unwrap_or_default().to_string(),
             items: Vec::new(),
         }
     }
