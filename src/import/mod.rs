@@ -14,6 +14,7 @@ mod annotations;
 mod core;
 mod detect;
 pub mod report;
+mod settle;
 mod spec_path;
 mod verify;
 
@@ -58,29 +59,30 @@ pub struct Imported {
 pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Diagnostic>> {
     let (items, mut errors) = parse_sources(sources, false);
     let checker = verify::Checker::new()?;
-    let mut imported = Imported::default();
+    // Per input document: passed through, or an index into `pending`.
+    let mut order: Vec<Result<Value, (usize, Value)>> = Vec::new();
+    let mut pending = Vec::new();
+    let mut reports: Vec<Option<ObjectReport>> = Vec::new();
     for item in items {
         let (value, doc) = match item {
+            // Already a spec: passed through as written.
             Item::LoadBalancer(_, doc) => {
-                // Already a spec: passed through as written.
-                let value = doc.root.to_kubernetes_json();
-                imported.outputs.push(passthrough(value));
+                order.push(Ok(doc.root.to_kubernetes_json()));
                 continue;
             }
             Item::Passthrough(value, doc) => (value, doc),
         };
-        match import_object(&value, &doc, options, &checker) {
-            Ok((spec, object_report)) => {
-                let id = ObjectId::of(&value).ok();
-                imported.outputs.push(match spec {
-                    Some(spec) => Output {
-                        object: Object(spec),
-                        imported: true,
-                        id,
-                    },
-                    None => passthrough(value),
-                });
-                imported.report.objects.extend(object_report);
+        match import_object(&value, &doc, options) {
+            Ok(Planned::Pass(report)) => {
+                if let Some(report) = report {
+                    reports.push(Some(report));
+                }
+                order.push(Ok(value));
+            }
+            Ok(Planned::Import(settling, report)) => {
+                order.push(Err((pending.len(), value)));
+                pending.push((*settling, reports.len()));
+                reports.push(Some(report));
             }
             Err(e) => errors.push(e),
         }
@@ -88,6 +90,25 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
     if !errors.is_empty() {
         return Err(crate::diag::sorted(errors));
     }
+    let (mut settling, slots): (Vec<verify::Pending>, Vec<usize>) = pending.into_iter().unzip();
+    checker.settle_all(&mut settling);
+    let mut specs = Vec::new();
+    for (one, slot) in settling.into_iter().zip(slots) {
+        let report = reports[slot].as_mut().map(|r| one.finish(r));
+        specs.push(report.unwrap_or(Value::Null));
+    }
+    let mut imported = Imported::default();
+    for entry in order {
+        imported.outputs.push(match entry {
+            Ok(value) => passthrough(value),
+            Err((index, value)) => Output {
+                object: Object(std::mem::take(&mut specs[index])),
+                imported: true,
+                id: ObjectId::of(&value).ok(),
+            },
+        });
+    }
+    imported.report.objects = reports.into_iter().flatten().collect();
     imported.report.total();
     Ok(imported)
 }
@@ -100,23 +121,22 @@ fn passthrough(value: Value) -> Output {
     }
 }
 
-/// What became of one input object: its spec (`None`: passed through untouched) and its
-/// report (`None`: nothing to say, an object that is no load balancer).
-type ObjectResult = (Option<Value>, Option<ObjectReport>);
+/// What becomes of one input object.
+enum Planned {
+    /// Passed through untouched (with a report when it carries annotations that do nothing).
+    Pass(Option<ObjectReport>),
+    /// Imported: its proposals, settled with every other object's.
+    Import(Box<verify::Pending>, ObjectReport),
+}
 
 /// One object.
-fn import_object(
-    value: &Value,
-    doc: &Document,
-    options: &Options,
-    checker: &verify::Checker,
-) -> Result<ObjectResult, Diagnostic> {
+fn import_object(value: &Value, doc: &Document, options: &Options) -> Result<Planned, Diagnostic> {
     let kind = value
         .get("kind")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if !matches!(kind, "Service" | "Ingress") {
-        return Ok((None, None));
+        return Ok(Planned::Pass(None));
     }
     let annotations = annotations::of(value);
     let location = doc.locate("metadata");
@@ -125,19 +145,21 @@ fn import_object(
         detect::Detected::Provider(p) => p,
         detect::Detected::NotALoadBalancer(why) => {
             object.keep_all(&annotations, &why);
-            return Ok((None, object.worth_reporting()));
+            return Ok(Planned::Pass(object.worth_reporting()));
         }
         detect::Detected::Foreign(why) => {
             object.unsupported_all(&annotations, &why);
-            return Ok((None, Some(object)));
+            return Ok(Planned::Pass(Some(object)));
         }
     };
     object.provider = Some(provider.as_str().to_string());
     let base = core::spec(value, kind, provider, options, &mut object);
     let plan = annotations::classify(provider, kind, &annotations, &mut object)
         .map_err(|e| broken(e, &location))?;
-    let spec = checker.settle(base, plan, value, &mut object);
-    Ok((Some(spec), Some(object)))
+    Ok(Planned::Import(
+        Box::new(verify::Pending::new(base, plan, value)),
+        object,
+    ))
 }
 
 fn broken(e: &str, location: &Location) -> Diagnostic {

@@ -5,15 +5,15 @@
 //! with another value) is unsupported; keys the render adds are approximations. Repeated
 //! until nothing changes, so `render(import(m))` never changes an annotation's value.
 
-use super::annotations::{Classified, Mapping};
+use super::annotations::Classified;
 use super::report::{ObjectReport, Outcome};
-use super::spec_path;
+use super::settle::{blame, build, describe};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Overrides;
 use crate::policy::engine::PolicySet;
 use crate::render::Renderer;
 use crate::spec::load::Source;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Rounds before an object whose proposals keep changing is imported with raw
@@ -34,6 +34,147 @@ enum Rendered {
     Refused(Vec<Diagnostic>),
 }
 
+/// One object being settled.
+pub(super) struct Pending {
+    base: Value,
+    classified: Classified,
+    kind: String,
+    name: String,
+    why: BTreeMap<String, String>,
+    removed: BTreeMap<String, String>,
+    round: usize,
+    /// The settled spec and its rendered annotations.
+    settled: Option<(Value, BTreeMap<String, String>)>,
+    /// Why the spec does not compile even with raw annotations only.
+    refused: Option<String>,
+}
+
+impl Pending {
+    /// An object to settle: its core spec and classified annotations.
+    pub(super) fn new(base: Value, classified: Classified, input: &Value) -> Pending {
+        let text = |p: &str| {
+            input
+                .pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Pending {
+            base,
+            classified,
+            kind: text("/kind"),
+            name: text("/metadata/name"),
+            why: BTreeMap::new(),
+            removed: BTreeMap::new(),
+            round: 0,
+            settled: None,
+            refused: None,
+        }
+    }
+
+    /// The spec of this round (the last round with raw annotations only).
+    fn spec(&mut self) -> Value {
+        if self.round + 1 >= MAX_ROUNDS {
+            for m in &mut self.classified.mappings {
+                m.active = false;
+            }
+        }
+        build(&self.base, &self.classified, &self.removed)
+    }
+
+    /// One round's outcome; whether the object is settled.
+    fn step(&mut self, spec: Value, rendered: Rendered) -> bool {
+        self.round += 1;
+        match rendered {
+            Rendered::Refused(errors) => {
+                let changed = blame(
+                    &errors,
+                    &mut self.classified,
+                    &mut self.removed,
+                    &mut self.why,
+                );
+                if !changed {
+                    let any_active = self.classified.mappings.iter().any(|m| m.active);
+                    for m in self.classified.mappings.iter_mut().filter(|m| m.active) {
+                        m.active = false;
+                        for k in &m.keys {
+                            self.why.insert(k.clone(), first_message(&errors));
+                        }
+                    }
+                    if !any_active {
+                        self.refused = Some(first_message(&errors));
+                        self.settled = Some((spec, BTreeMap::new()));
+                        return true;
+                    }
+                }
+            }
+            Rendered::Annotations(rendered) => {
+                let mut changed = false;
+                let classified = &mut self.classified;
+                for m in classified.mappings.iter_mut().filter(|m| m.active) {
+                    let wrong = m.keys.iter().find(|k| {
+                        let current = classified.current.get(*k).unwrap_or(k);
+                        rendered.get(current) != classified.raw.get(*k)
+                    });
+                    if let Some(k) = wrong {
+                        let current = classified.current.get(k).unwrap_or(k);
+                        let gives = rendered
+                            .get(current)
+                            .map_or("nothing".into(), |v| format!("`{v}`"));
+                        for key in &m.keys {
+                            self.why.insert(
+                                key.clone(),
+                                format!(
+                                    "{} renders {gives} for `{current}`, not the input's value",
+                                    m.target
+                                ),
+                            );
+                        }
+                        m.active = false;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    self.settled = Some((spec, rendered));
+                    return true;
+                }
+            }
+        }
+        if self.round >= MAX_ROUNDS {
+            self.settled = Some((spec, BTreeMap::new()));
+            return true;
+        }
+        false
+    }
+
+    /// The settled spec, and the report of every annotation.
+    pub(super) fn finish(self, report: &mut ObjectReport) -> Value {
+        let (spec, rendered) = self.settled.unwrap_or_else(|| {
+            (
+                build(&self.base, &self.classified, &self.removed),
+                BTreeMap::new(),
+            )
+        });
+        if let Some(message) = &self.refused {
+            report.push(
+                "spec",
+                Outcome::Unsupported,
+                None,
+                Some(format!("the imported spec does not compile: {message}")),
+            );
+        }
+        describe(
+            &self.classified,
+            &self.removed,
+            &self.why,
+            &rendered,
+            report,
+        );
+        report.imported = true;
+        spec
+    }
+}
+
 impl Checker {
     /// The built-in rules (a broken built-in rule file is lbgen's bug, reported).
     pub(super) fn new() -> Result<Checker, Vec<Diagnostic>> {
@@ -43,268 +184,125 @@ impl Checker {
         })
     }
 
-    /// The spec of `base` with the proposals of `classified` that survive rendering, and
-    /// the report of every annotation.
-    pub(super) fn settle(
-        &self,
-        base: Value,
-        mut classified: Classified,
-        input: &Value,
-        report: &mut ObjectReport,
-    ) -> Value {
-        let kind = input
-            .get("kind")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let name = input
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let mut why: BTreeMap<String, String> = BTreeMap::new();
-        let mut removed: BTreeMap<String, String> = BTreeMap::new();
-        let mut last = None;
-        for round in 0..MAX_ROUNDS {
-            if round + 1 == MAX_ROUNDS {
-                for m in &mut classified.mappings {
-                    m.active = false;
-                }
+    /// Settles every object: all of a round's specs are compiled together (one compile
+    /// call per round, not per object).
+    pub(super) fn settle_all(&self, pending: &mut [Pending]) {
+        loop {
+            let open: Vec<usize> = (0..pending.len())
+                .filter(|i| pending[*i].settled.is_none())
+                .collect();
+            if open.is_empty() {
+                return;
             }
-            let spec = build(&base, &classified, &removed);
-            match self.render(&spec, kind, name) {
-                Rendered::Refused(errors) => {
-                    let changed = blame(&errors, &mut classified, &mut removed, &mut why);
-                    if !changed {
-                        for m in classified.mappings.iter_mut().filter(|m| m.active) {
-                            m.active = false;
-                            for k in &m.keys {
-                                why.insert(k.clone(), first_message(&errors));
-                            }
-                        }
-                        if classified.mappings.iter().all(|m| !m.active) && round > 0 {
-                            report.push(
-                                "spec",
-                                Outcome::Unsupported,
-                                None,
-                                Some(format!(
-                                    "the imported spec does not compile: {}",
-                                    first_message(&errors)
-                                )),
-                            );
-                            last = Some((spec, BTreeMap::new()));
-                            break;
-                        }
-                    }
-                }
-                Rendered::Annotations(rendered) => {
-                    let mut changed = false;
-                    for m in classified.mappings.iter_mut().filter(|m| m.active) {
-                        let wrong = m.keys.iter().find(|k| {
-                            let current = classified.current.get(*k).unwrap_or(k);
-                            rendered.get(current) != classified.raw.get(*k)
-                        });
-                        if let Some(k) = wrong {
-                            let current = classified.current.get(k).unwrap_or(k);
-                            let gives = rendered
-                                .get(current)
-                                .map_or("nothing".into(), |v| format!("`{v}`"));
-                            for key in &m.keys {
-                                why.insert(
-                                    key.clone(),
-                                    format!(
-                                        "{} renders {gives} for `{current}`, not the input's value",
-                                        m.target
-                                    ),
-                                );
-                            }
-                            m.active = false;
-                            changed = true;
-                        }
-                    }
-                    if !changed {
-                        last = Some((spec, rendered));
-                        break;
-                    }
-                }
+            let specs: Vec<(usize, Value)> =
+                open.iter().map(|i| (*i, pending[*i].spec())).collect();
+            let results = self.render_all(&specs, pending);
+            for ((i, spec), rendered) in specs.into_iter().zip(results) {
+                pending[i].step(spec, rendered);
             }
         }
-        let (spec, rendered) =
-            last.unwrap_or_else(|| (build(&base, &classified, &removed), BTreeMap::new()));
-        describe(&classified, &removed, &why, &rendered, report);
-        report.imported = true;
-        spec
     }
 
-    fn render(&self, spec: &Value, kind: &str, name: &str) -> Rendered {
-        let source = Source {
-            name: "<import>".into(),
-            text: serde_json::to_string(spec).unwrap_or_default(),
-        };
+    /// Renders `specs` (index into `pending`, spec) together; the objects whose specs
+    /// fail are told their errors, the others are rendered again without them.
+    fn render_all(&self, specs: &[(usize, Value)], pending: &[Pending]) -> Vec<Rendered> {
+        let name_of = |i: usize| format!("<import:{i}>");
+        let sources: Vec<Source> = specs
+            .iter()
+            .map(|(i, spec)| Source {
+                name: name_of(*i),
+                text: serde_json::to_string(spec).unwrap_or_default(),
+            })
+            .collect();
         match crate::compile(
-            &[source],
+            &sources,
             &Overrides::default(),
             &self.policies,
             &self.renderer,
         ) {
-            Err(diagnostics) => Rendered::Refused(
+            Ok(compiled) => {
+                let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+                for (j, spec) in compiled.specs.iter().enumerate() {
+                    let Some(i) = spec
+                        .location
+                        .file
+                        .strip_prefix("<import:")
+                        .and_then(|r| r.strip_suffix('>'))
+                        .and_then(|n| n.parse::<usize>().ok())
+                    else {
+                        continue;
+                    };
+                    let Some(p) = pending.get(i) else { continue };
+                    let object = compiled
+                        .objects_of(j)
+                        .find(|o| o.kind() == p.kind && o.name() == p.name);
+                    out.insert(spec.location.file.clone(), annotations_of(object));
+                }
+                specs
+                    .iter()
+                    .map(|(i, _)| {
+                        Rendered::Annotations(out.remove(&name_of(*i)).unwrap_or_default())
+                    })
+                    .collect()
+            }
+            Err(diagnostics) if specs.len() > 1 => {
+                let mut errors: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+                for d in diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                {
+                    let file = d
+                        .location
+                        .as_ref()
+                        .map(|l| l.file.clone())
+                        .unwrap_or_default();
+                    errors.entry(file).or_default().push(d);
+                }
+                let clean: Vec<(usize, Value)> = specs
+                    .iter()
+                    .filter(|(i, _)| !errors.contains_key(&name_of(*i)))
+                    .cloned()
+                    .collect();
+                // Errors no spec owns (none expected): every spec on its own.
+                if clean.len() == specs.len() {
+                    return specs
+                        .iter()
+                        .map(|s| self.render_all(std::slice::from_ref(s), pending).remove(0))
+                        .collect();
+                }
+                let mut again = self.render_all(&clean, pending).into_iter();
+                specs
+                    .iter()
+                    .map(|(i, _)| match errors.remove(&name_of(*i)) {
+                        Some(e) => Rendered::Refused(e),
+                        None => again.next().unwrap_or(Rendered::Refused(Vec::new())),
+                    })
+                    .collect()
+            }
+            Err(diagnostics) => vec![Rendered::Refused(
                 diagnostics
                     .into_iter()
                     .filter(|d| d.severity == Severity::Error)
                     .collect(),
-            ),
-            Ok(compiled) => {
-                let object = compiled
-                    .objects
-                    .iter()
-                    .find(|o| o.kind() == kind && o.name() == name);
-                let annotations = object
-                    .and_then(|o| o.0.pointer("/metadata/annotations"))
-                    .and_then(Value::as_object)
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Rendered::Annotations(annotations)
-            }
+            )],
         }
     }
+}
+
+fn annotations_of(object: Option<&crate::emit::Object>) -> BTreeMap<String, String> {
+    object
+        .and_then(|o| o.0.pointer("/metadata/annotations"))
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn first_message(errors: &[Diagnostic]) -> String {
     errors
         .first()
         .map_or_else(|| "no object rendered".to_string(), |d| d.message.clone())
-}
-
-/// The spec: the base, the active proposals, and the other annotations raw.
-fn build(base: &Value, classified: &Classified, removed: &BTreeMap<String, String>) -> Value {
-    let mut spec = base.clone();
-    let claimed: Vec<&String> = classified
-        .mappings
-        .iter()
-        .filter(|m| m.active)
-        .flat_map(|m| &m.keys)
-        .collect();
-    for m in classified.mappings.iter().filter(|m| m.active) {
-        spec_path::set(&mut spec, &m.path, m.value.clone());
-    }
-    let raw: Map<String, Value> = classified
-        .raw
-        .iter()
-        .filter(|(k, _)| !claimed.contains(k) && !removed.contains_key(*k))
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
-    if !raw.is_empty() {
-        spec_path::set(
-            &mut spec,
-            &["metadata".into(), "annotations".into()],
-            Value::Object(raw),
-        );
-    }
-    spec
-}
-
-/// Takes back what the errors blame: a raw annotation is removed (unsupported), a proposal
-/// whose field is blamed is taken back. Whether anything changed.
-fn blame(
-    errors: &[Diagnostic],
-    classified: &mut Classified,
-    removed: &mut BTreeMap<String, String>,
-    why: &mut BTreeMap<String, String>,
-) -> bool {
-    let mut changed = false;
-    for error in errors {
-        let Some(field) = &error.field else { continue };
-        if let Some(key) = field
-            .strip_prefix("metadata.annotations[\"")
-            .and_then(|k| k.strip_suffix("\"]"))
-        {
-            let claimed = classified
-                .mappings
-                .iter()
-                .any(|m| m.active && m.keys.iter().any(|k| k == key));
-            if classified.raw.contains_key(key) && !claimed && !removed.contains_key(key) {
-                removed.insert(key.to_string(), error.message.clone());
-                changed = true;
-            }
-            continue;
-        }
-        for m in classified.mappings.iter_mut().filter(|m| m.active) {
-            let hit = field.starts_with(&m.target) || m.target.starts_with(field.as_str());
-            if hit && field.starts_with("spec.") {
-                m.active = false;
-                changed = true;
-                for k in &m.keys {
-                    why.insert(k.clone(), format!("{}: {}", m.target, error.message));
-                }
-            }
-        }
-    }
-    changed
-}
-
-/// The report items of every annotation, and of what the render adds.
-fn describe(
-    classified: &Classified,
-    removed: &BTreeMap<String, String>,
-    why: &BTreeMap<String, String>,
-    rendered: &BTreeMap<String, String>,
-    report: &mut ObjectReport,
-) {
-    for (key, value) in &classified.raw {
-        let current = classified.current.get(key).unwrap_or(key);
-        let legacy =
-            (current != key).then(|| format!("legacy prefix: rendering writes `{current}`"));
-        if let Some(message) = removed.get(key) {
-            // A key the render writes itself from the spec, with the input's value.
-            if rendered.get(current) == Some(value) {
-                report.push(
-                    key,
-                    Outcome::Mapped,
-                    Some("written by the render from the spec".into()),
-                    legacy,
-                );
-            } else {
-                report.push(key, Outcome::Unsupported, None, Some(message.clone()));
-            }
-            continue;
-        }
-        let active: Vec<&Mapping> = classified
-            .mappings
-            .iter()
-            .filter(|m| m.active && m.keys.contains(key))
-            .collect();
-        if !active.is_empty() {
-            let target = active
-                .iter()
-                .map(|m| m.target.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            report.push(key, Outcome::Mapped, Some(target), legacy);
-        } else if rendered.get(key) == Some(value) && !rendered.is_empty() {
-            let because = why
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| "no spec field reads it back".into());
-            report.push(key, Outcome::KeptRaw, None, Some(because));
-        } else {
-            let because = why
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| "not reproduced by the render".into());
-            report.push(key, Outcome::KeptRaw, None, Some(because));
-        }
-    }
-    let input_current: Vec<&String> = classified.current.values().collect();
-    for (key, value) in rendered {
-        if !input_current.contains(&key) && !classified.raw.contains_key(key) {
-            report.push(
-                key,
-                Outcome::Approximated,
-                None,
-                Some(format!("the render adds `{value}` (the pack's default, or what the imported fields imply)")),
-            );
-        }
-    }
 }
