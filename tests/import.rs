@@ -299,3 +299,104 @@ fn hostile_yaml_is_refused_with_a_location() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains("spec: x"));
 }
+
+/// The providers' documented example manifests of the conformance corpus, imported: every
+/// annotation the report says is mapped or kept comes back from the render with the
+/// example's value; the share of annotations per outcome is printed (`--nocapture`).
+#[test]
+fn conformance_examples_import_and_render_back_to_their_annotations() {
+    use lbgen::import::{Options, Outcome, import};
+    use lbgen::spec::load::Source;
+    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let (mut compiled, mut cases) = (0, 0);
+    let mut shares: std::collections::BTreeMap<&str, usize> = Default::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("case");
+        let examples: Vec<String> = text
+            .split("\n---")
+            .filter(|d| {
+                let kind = d
+                    .lines()
+                    .find_map(|l| l.strip_prefix("kind: "))
+                    .unwrap_or_default()
+                    .trim();
+                let input = d.trim_start().starts_with("# input");
+                matches!(kind, "Service" | "Ingress") && !input && !d.contains("lbgen.dev/")
+            })
+            .map(str::to_string)
+            .collect();
+        if examples.is_empty() {
+            continue;
+        }
+        cases += 1;
+        let source = Source {
+            name: file.display().to_string(),
+            text: examples.join("\n---\n"),
+        };
+        let Ok(imported) = import(std::slice::from_ref(&source), &Options::default()) else {
+            continue;
+        };
+        for item in imported.report.objects.iter().flat_map(|o| &o.items) {
+            *shares.entry(item.outcome.words()).or_default() += 1;
+        }
+        let specs: Vec<lbgen::emit::Object> =
+            imported.outputs.iter().map(|o| o.object.clone()).collect();
+        let stream = lbgen::emit::to_stream(&specs, lbgen::emit::Format::Yaml).expect("emit");
+        let Ok((rendered, _)) = common::compile(&stream) else {
+            continue;
+        };
+        compiled += 1;
+        let rendered: Vec<serde_json::Value> = rendered
+            .split("\n---\n")
+            .map(|d| {
+                serde_json::to_value(serde_saphyr::from_str::<serde_json::Value>(d).expect("yaml"))
+                    .expect("json")
+            })
+            .collect();
+        for (object, report) in imported
+            .outputs
+            .iter()
+            .filter(|o| o.imported)
+            .zip(imported.report.objects.iter().filter(|o| o.imported))
+        {
+            let id = object.id.as_ref().expect("id");
+            let back = rendered
+                .iter()
+                .find(|r| r["kind"] == id.api().kind() && r["metadata"]["name"] == id.name())
+                .unwrap_or_else(|| panic!("{}: {} rendered", file.display(), report.object));
+            let example = examples
+                .iter()
+                .map(|d| serde_saphyr::from_str::<serde_json::Value>(d).expect("yaml"))
+                .find(|e| e["kind"] == id.api().kind() && e["metadata"]["name"] == id.name())
+                .expect("example");
+            for item in &report.items {
+                if !matches!(item.outcome, Outcome::Mapped | Outcome::KeptRaw)
+                    || !item.subject.contains('/')
+                {
+                    continue;
+                }
+                let key = &item.subject;
+                let want = &example["metadata"]["annotations"][key.as_str()];
+                let current = key.replace("alicloud-loadbalancer-", "alibaba-cloud-loadbalancer-");
+                let got = &back["metadata"]["annotations"][current.as_str()];
+                assert_eq!(
+                    got.as_str(),
+                    want.as_str()
+                        .or(want.as_bool().map(|b| if b { "true" } else { "false" }))
+                        .or(None),
+                    "{}: {key} ({:?})",
+                    file.display(),
+                    item.outcome
+                );
+            }
+        }
+    }
+    println!("conformance: {cases} cases, {compiled} imported specs render; outcomes {shares:?}");
+    assert!(cases >= 100, "{cases}");
+    assert!(compiled * 2 >= cases, "only {compiled} of {cases} render");
+}
