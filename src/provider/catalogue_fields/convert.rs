@@ -214,3 +214,45 @@ pub fn invert(ty: &ValueType, text: &str) -> Result<Value, String> {
     }
     Ok(Value::String(text.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::node::parse_stream;
+
+    fn ty(yaml: &str) -> ValueType {
+        let docs = parse_stream(yaml).expect("yaml");
+        let node = docs.into_iter().flatten().next().expect("node");
+        crate::yaml::de::from_node(&node).expect("value type")
+    }
+
+    /// `invert` then `convert` gives the annotation text back, for every value type.
+    #[test]
+    fn invert_is_the_inverse_of_convert() {
+        for (value_type, text) in [
+            ("bool: [\"on\", \"off\"]", "off"),
+            ("duration: {unit: minutes}", "5"),
+            ("duration: {unit: ms}", "3000"),
+            ("integer: {min: 1}", "42"),
+            ("list: {separator: \",\"}", "a,b,c"),
+            ("json: {}", "{\"a\":[1,\"x\"]}"),
+            ("string: {}", "sg-123"),
+        ] {
+            let t = ty(value_type);
+            let value = invert(&t, text).expect(value_type);
+            let yaml = serde_json::to_string(&value).expect("json");
+            let docs = parse_stream(&yaml).expect("yaml");
+            let node = docs.into_iter().flatten().next().expect("node");
+            assert_eq!(convert(&t, &node).expect(value_type), text, "{value_type}");
+        }
+    }
+
+    #[test]
+    fn texts_without_an_inverse_say_why() {
+        assert!(invert(&ty("bool: [\"on\", \"off\"]"), "On").is_err());
+        assert!(invert(&ty("duration: {unit: ms}"), "1500").is_err());
+        assert!(invert(&ty("integer: {}"), "1.5").is_err());
+        let json = invert(&ty("json: {}"), "{\"a\": ").unwrap_err();
+        assert!(json.starts_with("the value is not JSON"), "{json}");
+    }
+}
