@@ -400,3 +400,42 @@ fn conformance_examples_import_and_render_back_to_their_annotations() {
     assert!(cases >= 100, "{cases}");
     assert!(compiled * 2 >= cases, "only {compiled} of {cases} render");
 }
+
+#[test]
+fn translation_keeps_the_source_providers_annotations_out_of_the_target() {
+    for (example, to) in [
+        ("examples/huawei/service-timeouts.yaml", "tencent"),
+        ("examples/huawei/service-autocreate-shared.yaml", "alibaba"),
+        ("examples/alibaba/service-clb.yaml", "huawei"),
+        ("examples/tencent/service-direct-access.yaml", "huawei"),
+    ] {
+        let manifests = render(&std::fs::read_to_string(example).unwrap()).expect("renders");
+        let out = import(&manifests, &["--to", to]);
+        assert!(out.status.success(), "{example}: {}", text(&out.stderr));
+        let spec = text(&out.stdout);
+        assert!(
+            spec.contains(&format!("provider: {to}")),
+            "{example}: {spec}"
+        );
+        let report = text(&out.stderr);
+        let source = example.split('/').nth(1).unwrap();
+        let prefix = match source {
+            "huawei" => "kubernetes.io/elb.",
+            "alibaba" => "service.beta.kubernetes.io/alibaba-cloud-",
+            _ => "service.cloud.tencent.com/",
+        };
+        assert!(!spec.contains(prefix), "{example} -> {to}: {spec}");
+        match render(&spec) {
+            Some(rendered) => assert!(!rendered.contains(prefix), "{example} -> {to}: {rendered}"),
+            // What the target refuses without a choice of the user's is said so.
+            None => assert!(
+                report.contains("not renderable for"),
+                "{example} -> {to}: {report}"
+            ),
+        }
+        assert!(
+            report.contains("unsupported on target"),
+            "{example}: {report}"
+        );
+    }
+}

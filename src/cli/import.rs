@@ -28,6 +28,10 @@ pub(crate) struct ImportArgs {
     /// Whose annotations the objects carry: detected per object (`auto`), or one provider.
     #[arg(long, value_name = "auto|PROVIDER", value_parser = auto_or_provider)]
     provider: Option<Provider>,
+    /// Translate every imported spec to PROVIDER: the target's capability rules judge it,
+    /// and the report says what does not carry over (the source's raw annotations never do).
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_parser())]
+    to: Option<ProviderId>,
     /// Namespace of objects that name none.
     #[arg(short = 'n', long, value_parser = |s: &str| Namespace::parse(s))]
     namespace: Option<Namespace>,
@@ -87,6 +91,7 @@ pub(crate) fn execute(args: ImportArgs) -> Ended {
             Some(Provider::Auto) | None => None,
         },
         namespace: args.namespace.as_ref().map(|n| n.0.clone()),
+        to: args.to,
     };
     let imported = import(&inputs.sources, &options)
         .map_err(|d| Failure::invalid(d).quoting(inputs.sources.clone()))?;

@@ -125,7 +125,9 @@ fn service(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
     }
     spec.insert("ports".into(), Value::Array(ports));
     for field in SERVICE_EXTRAS {
-        if body.get(*field).is_some() {
+        // Kubernetes' own default (what a pack may render explicitly) loses nothing.
+        let default = *field == "sessionAffinity" && body.get(*field) == Some(&Value::from("None"));
+        if body.get(*field).is_some() && !default {
             report.push(
                 &format!("spec.{field}"),
                 Outcome::Unsupported,

@@ -16,6 +16,7 @@ mod detect;
 pub mod report;
 mod settle;
 mod spec_path;
+mod translate;
 mod verify;
 
 use crate::diag::{Diagnostic, Location};
@@ -32,6 +33,8 @@ pub struct Options {
     pub provider: Option<ProviderId>,
     /// Namespace of objects that name none (`-n`).
     pub namespace: Option<String>,
+    /// Translate every imported spec to this provider (`--to`).
+    pub to: Option<ProviderId>,
 }
 
 /// One output document.
@@ -94,8 +97,14 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
     checker.settle_all(&mut settling);
     let mut specs = Vec::new();
     for (one, slot) in settling.into_iter().zip(slots) {
-        let report = reports[slot].as_mut().map(|r| one.finish(r));
-        specs.push(report.unwrap_or(Value::Null));
+        let spec = reports[slot].as_mut().map(|r| {
+            let spec = one.finish(r);
+            match options.to {
+                Some(to) => translate::translate(spec, to, checker.policies(), r),
+                None => spec,
+            }
+        });
+        specs.push(spec.unwrap_or(Value::Null));
     }
     let mut imported = Imported::default();
     for entry in order {

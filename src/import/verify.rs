@@ -184,6 +184,11 @@ impl Checker {
         })
     }
 
+    /// The rules the specs are judged by.
+    pub(super) fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
     /// Settles every object: all of a round's specs are compiled together (one compile
     /// call per round, not per object).
     pub(super) fn settle_all(&self, pending: &mut [Pending]) {
