@@ -304,6 +304,7 @@ fn hostile_yaml_is_refused_with_a_location() {
 /// annotation the report says is mapped or kept comes back from the render with the
 /// example's value; the share of annotations per outcome is printed (`--nocapture`).
 #[test]
+#[allow(clippy::print_stderr)]
 fn conformance_examples_import_and_render_back_to_their_annotations() {
     use lbgen::import::{Options, Outcome, import};
     use lbgen::spec::load::Source;
@@ -396,7 +397,7 @@ fn conformance_examples_import_and_render_back_to_their_annotations() {
             }
         }
     }
-    println!("conformance: {cases} cases, {compiled} imported specs render; outcomes {shares:?}");
+    eprintln!("conformance: {cases} cases, {compiled} imported specs render; outcomes {shares:?}");
     assert!(cases >= 100, "{cases}");
     assert!(compiled * 2 >= cases, "only {compiled} of {cases} render");
 }

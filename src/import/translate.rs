@@ -76,14 +76,12 @@ pub(super) fn translate(
             report.push(&key, Outcome::Unsupported, None, Some(format!("a raw {source} annotation: {} does not read it (it never reaches the target's output)", target.as_str())));
         }
     }
-    if spec
+    let empty = spec
         .pointer("/metadata/annotations")
         .and_then(Value::as_object)
-        .is_some_and(|a| a.is_empty())
-    {
-        if let Some(meta) = spec["metadata"].as_object_mut() {
-            meta.remove("annotations");
-        }
+        .is_some_and(|a| a.is_empty());
+    if let Some(meta) = spec["metadata"].as_object_mut().filter(|_| empty) {
+        meta.remove("annotations");
     }
     let renderer = crate::render::Renderer::new(None);
     for _ in 0..MAX_ROUNDS {
