@@ -440,3 +440,46 @@ fn translation_keeps_the_source_providers_annotations_out_of_the_target() {
         );
     }
 }
+
+/// `render(import(render(spec)))` against `render(spec)` for the spec of every
+/// conformance case: how many are byte-identical (a lower bound pinned; the others differ
+/// where docs/import.md says).
+#[test]
+#[allow(clippy::print_stderr)]
+fn round_trip_over_the_conformance_specs() {
+    use lbgen::import::{Options, import};
+    use lbgen::spec::load::Source;
+    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let (mut total, mut identical) = (0, 0);
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("case");
+        let specs: Vec<&str> = text
+            .split("\n---")
+            .filter(|d| d.contains("lbgen.dev/") || d.trim_start().starts_with("# input"))
+            .collect();
+        let Ok((first, _)) = common::compile(&specs.join("\n---\n")) else {
+            continue;
+        };
+        total += 1;
+        let source = Source {
+            name: "rendered".into(),
+            text: first.clone(),
+        };
+        let imported = import(std::slice::from_ref(&source), &Options::default())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
+        let objects: Vec<lbgen::emit::Object> =
+            imported.outputs.iter().map(|o| o.object.clone()).collect();
+        let stream = lbgen::emit::to_stream(&objects, lbgen::emit::Format::Yaml).expect("emit");
+        if common::compile(&stream).is_ok_and(|(second, _)| second == first) {
+            identical += 1;
+        }
+    }
+    eprintln!("conformance specs: {identical} of {total} round-trip byte-identical");
+    assert!(total >= 100, "{total}");
+    assert!(identical >= 92, "only {identical} of {total}");
+}
