@@ -62,6 +62,7 @@ pub(super) fn classify(
     provider: ProviderId,
     kind: &str,
     annotations: &BTreeMap<String, String>,
+    base: &Value,
     report: &mut ObjectReport,
 ) -> Result<Classified, &'static str> {
     let mut out = Classified::default();
@@ -134,7 +135,7 @@ pub(super) fn classify(
         .map(|(k, v)| (out.current[k].clone(), v.clone()))
         .collect();
     if let Some(import) = registry().get(provider.as_str()).and_then(|p| p.import()) {
-        for shared in shared_fields(import, kind, &current_annotations) {
+        for shared in shared_fields(import, kind, &current_annotations, base) {
             let keys: Vec<String> = shared
                 .keys
                 .iter()

@@ -56,7 +56,12 @@ pub trait PackImport: Sync {
     fn table(&self) -> &'static [Inverse];
     /// Inverses of keys whose value is structured (a JSON object of several fields);
     /// by default none.
-    fn structured(&self, _kind: &str, _annotations: &BTreeMap<String, String>) -> Vec<SharedField> {
+    fn structured(
+        &self,
+        _kind: &str,
+        _annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+    ) -> Vec<SharedField> {
         Vec::new()
     }
     /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller
@@ -74,6 +79,7 @@ pub fn shared_fields(
     import: &dyn PackImport,
     kind: &str,
     annotations: &BTreeMap<String, String>,
+    spec: &Value,
 ) -> Vec<SharedField> {
     let mut out = Vec::new();
     for inverse in import.table() {
@@ -91,7 +97,7 @@ pub fn shared_fields(
             });
         }
     }
-    out.extend(import.structured(kind, annotations));
+    out.extend(import.structured(kind, annotations, spec));
     out
 }
 
@@ -114,6 +120,31 @@ fn read(how: Read, text: &str) -> Option<Value> {
             _ => None,
         },
     }
+}
+
+/// The spec's `ports` with the protocols of a `word:port,word:port` annotation (`words`:
+/// the annotation's protocol words and the spec's protocols) and, on every HTTPS or TLS
+/// port, `certificate`; `None` when a pair does not read or names no port of the spec.
+pub fn listener_ports(
+    spec: &Value,
+    listed: &str,
+    words: &[(&str, &str)],
+    certificate: Option<&str>,
+) -> Option<Value> {
+    let mut ports = spec.pointer("/spec/ports")?.as_array()?.clone();
+    for pair in listed.split(',') {
+        let (word, port) = pair.split_once(':')?;
+        let protocol = words.iter().find(|(w, _)| *w == word)?.1;
+        let port: u64 = port.parse().ok()?;
+        let entry = ports
+            .iter_mut()
+            .find(|p| p.get("port").and_then(Value::as_u64) == Some(port))?;
+        entry["protocol"] = protocol.into();
+        if let Some(cert) = certificate.filter(|_| matches!(protocol, "HTTPS" | "TLS")) {
+            entry["certificateId"] = cert.into();
+        }
+    }
+    Some(Value::Array(ports))
 }
 
 /// `seconds` as the spec writes a duration: `90s`, `5m`, `2h`.

@@ -7,12 +7,15 @@
 
 use super::keys::{
     ADDRESS_TYPE, ALB_HEALTH_ENABLED, ALB_HEALTH_PATH, ALB_SSL_REDIRECT, BACKEND_TYPE, BANDWIDTH,
-    CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
-    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
-    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, LB_ID, LB_IP, LB_NAME, PERSISTENCE_TIMEOUT, SCHEDULER,
-    SERVER_GROUP_TYPE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE, VSWITCH_ID,
+    CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT,
+    HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
+    HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, LB_ID, LB_IP, LB_NAME,
+    PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SPEC, STICKY_SESSION,
+    STICKY_SESSION_TYPE, VSWITCH_ID,
 };
-use crate::provider::import::{Inverse, PackImport, Read, SharedField, duration_text};
+use crate::provider::import::{
+    Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
+};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -166,10 +169,35 @@ impl PackImport for AlibabaImport {
         TABLE
     }
 
-    fn structured(&self, kind: &str, annotations: &BTreeMap<String, String>) -> Vec<SharedField> {
+    fn structured(
+        &self,
+        kind: &str,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+    ) -> Vec<SharedField> {
         let mut out = Vec::new();
         if kind != "Service" {
             return out;
+        }
+        // CLB "https:443,http:80"; NLB "tcpssl:443" (docs/usage.md 20.; NLB annotation page).
+        if let Some(listed) = annotations.get(PROTOCOL_PORT) {
+            let cert = annotations.get(CERT_ID).map(String::as_str);
+            let words = [
+                ("tcp", "TCP"),
+                ("udp", "UDP"),
+                ("http", "HTTP"),
+                ("https", "HTTPS"),
+                ("tcpssl", "TLS"),
+            ];
+            if let Some(ports) = listener_ports(spec, listed, &words, cert) {
+                let mut keys = vec![PROTOCOL_PORT.to_string()];
+                keys.extend(cert.map(|_| CERT_ID.to_string()));
+                out.push(SharedField {
+                    keys,
+                    path: "ports",
+                    value: ports,
+                });
+            }
         }
         let seconds = |key: &str| annotations.get(key).and_then(|t| t.parse::<u64>().ok());
         // Source-ip persistence in seconds; cookie insertion with its timeout (CLB page).

@@ -5,11 +5,13 @@
 //! stage, which renders the imported spec and compares (a wrong one is un-mapped).
 
 use super::keys::{
-    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_AUTOCREATE, ELB_CLASS,
+    ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_AUTOCREATE, ELB_CERT_ID, ELB_CLASS,
     ELB_CLIENT_TIMEOUT, ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET,
-    ELB_KEEPALIVE_TIMEOUT, ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH,
+    ELB_KEEPALIVE_TIMEOUT, ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
 };
-use crate::provider::import::{Inverse, PackImport, Read, SharedField, duration_text};
+use crate::provider::import::{
+    Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
+};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -98,7 +100,12 @@ impl PackImport for HuaweiImport {
         TABLE
     }
 
-    fn structured(&self, kind: &str, annotations: &BTreeMap<String, String>) -> Vec<SharedField> {
+    fn structured(
+        &self,
+        kind: &str,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+    ) -> Vec<SharedField> {
         let mut out = Vec::new();
         let json_of = |key: &str| {
             annotations
@@ -151,6 +158,23 @@ impl PackImport for HuaweiImport {
         }
         if let Some(Value::Object(o)) = json_of(ELB_AUTOCREATE) {
             out.extend(autocreate(&o));
+        }
+        // "https:443,http:80" (seed 001 "Enabling HTTP for Services"; cce_10_0683 tls:<port>).
+        if let Some(listed) = annotations
+            .get(ELB_PROTOCOL_PORT)
+            .filter(|_| kind == "Service")
+        {
+            let cert = annotations.get(ELB_CERT_ID).map(String::as_str);
+            let words = [("http", "HTTP"), ("https", "HTTPS"), ("tls", "TLS")];
+            if let Some(ports) = listener_ports(spec, listed, &words, cert) {
+                let mut keys = vec![ELB_PROTOCOL_PORT.to_string()];
+                keys.extend(cert.map(|_| ELB_CERT_ID.to_string()));
+                out.push(SharedField {
+                    keys,
+                    path: "ports",
+                    value: ports,
+                });
+            }
         }
         out
     }

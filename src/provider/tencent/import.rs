@@ -11,7 +11,7 @@ use super::keys::{
     SERVICE_SUBNET,
 };
 use crate::provider::import::{Inverse, PackImport, Read, SharedField};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The TKE pack's import knowledge.
@@ -110,7 +110,12 @@ impl PackImport for TencentImport {
         TABLE
     }
 
-    fn structured(&self, kind: &str, annotations: &BTreeMap<String, String>) -> Vec<SharedField> {
+    fn structured(
+        &self,
+        kind: &str,
+        annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+    ) -> Vec<SharedField> {
         let mut out = Vec::new();
         let on = |key: &str| annotations.get(key).map(String::as_str) == Some("true");
         if kind == "Ingress" && on(AUTO_REWRITE) && on(REWRITE_SUPPORT) {
