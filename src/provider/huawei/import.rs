@@ -18,8 +18,9 @@ use std::collections::BTreeMap;
 /// The CCE pack's import knowledge.
 pub(crate) struct HuaweiImport;
 
-/// The open-source controller's key for an EIP it creates (kubernetes/cloud-provider-huaweicloud
-/// docs/usage-guide.md); CCE documents no such key.
+/// The open-source controller's key for an EIP it creates
+/// (kubernetes-sigs/cloud-provider-huaweicloud docs/usage-guide.md, "Service Annotations");
+/// CCE documents no such key.
 const OSS_EIP_OPTION: &str = "kubernetes.io/elb.eip-auto-create-option";
 
 const TABLE: &[Inverse] = &[
@@ -189,12 +190,12 @@ impl PackImport for HuaweiImport {
             .filter(|c| matches!(c.as_str(), "shared" | "dedicated" | "elasticity"))
         {
             return Some(format!(
-                "`{ELB_CLASS}: {class}` is the open-source Huawei cloud controller's spelling (kubernetes/cloud-provider-huaweicloud); CCE reads union or performance and ignores it"
+                "`{ELB_CLASS}: {class}` is the open-source Huawei cloud controller's spelling (kubernetes-sigs/cloud-provider-huaweicloud docs/usage-guide.md); CCE reads union or performance and ignores it"
             ));
         }
         if annotations.contains_key(OSS_EIP_OPTION) {
             return Some(format!(
-                "`{OSS_EIP_OPTION}` is the open-source Huawei cloud controller's key (kubernetes/cloud-provider-huaweicloud); CCE does not read it (it takes {ELB_AUTOCREATE})"
+                "`{OSS_EIP_OPTION}` is the open-source Huawei cloud controller's key (kubernetes-sigs/cloud-provider-huaweicloud docs/usage-guide.md); CCE does not read it (it takes {ELB_AUTOCREATE})"
             ));
         }
         let numeric_health = annotations
