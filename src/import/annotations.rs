@@ -28,6 +28,9 @@ pub(super) struct Mapping {
     pub target: String,
     /// Still proposed (false once `verify` took it back).
     pub active: bool,
+    /// The object field it reads, when it reads one instead of annotations
+    /// (`spec.loadBalancerClass`).
+    pub field: Option<String>,
 }
 
 /// An object's annotations, classified.
@@ -62,6 +65,7 @@ pub(super) fn classify(
     provider: ProviderId,
     kind: &str,
     annotations: &BTreeMap<String, String>,
+    object: &Value,
     base: &Value,
     report: &mut ObjectReport,
 ) -> Result<Classified, &'static str> {
@@ -127,6 +131,7 @@ pub(super) fn classify(
             path,
             value,
             active: true,
+            field: None,
         });
     }
     let current_annotations: BTreeMap<String, String> = out
@@ -135,6 +140,23 @@ pub(super) fn classify(
         .map(|(k, v)| (out.current[k].clone(), v.clone()))
         .collect();
     if let Some(import) = registry().get(provider.as_str()).and_then(|p| p.import()) {
+        let class = object
+            .pointer("/spec/loadBalancerClass")
+            .and_then(Value::as_str);
+        if let Some(shared) = class
+            .filter(|_| kind == "Service")
+            .and_then(|c| import.service_class(c))
+        {
+            let target = format!("spec.{}", shared.path);
+            out.mappings.push(Mapping {
+                keys: Vec::new(),
+                path: segments(&target),
+                target,
+                value: shared.value,
+                active: true,
+                field: Some("spec.loadBalancerClass".into()),
+            });
+        }
         for shared in shared_fields(import, kind, &current_annotations, base) {
             let keys: Vec<String> = shared
                 .keys
@@ -148,6 +170,7 @@ pub(super) fn classify(
                 target,
                 value: shared.value,
                 active: true,
+                field: None,
             });
         }
     }

@@ -163,7 +163,7 @@ fn import_object(value: &Value, doc: &Document, options: &Options) -> Result<Pla
     };
     object.provider = Some(provider.as_str().to_string());
     let base = core::spec(value, kind, provider, options, &mut object);
-    let plan = annotations::classify(provider, kind, &annotations, &base, &mut object)
+    let plan = annotations::classify(provider, kind, &annotations, value, &base, &mut object)
         .map_err(|e| broken(e, &location))?;
     Ok(Planned::Import(
         Box::new(verify::Pending::new(base, plan, value)),

@@ -122,6 +122,16 @@ impl ObjectReport {
         });
     }
 
+    /// Marks the object field `subject`, reported as having no spec field, as mapped to
+    /// `target` (a pack's reading of it).
+    pub(super) fn claim(&mut self, subject: &str, target: &str) {
+        for item in self.items.iter_mut().filter(|i| i.subject == subject) {
+            item.outcome = Outcome::Mapped;
+            item.target = Some(target.to_string());
+            item.why = None;
+        }
+    }
+
     /// Every annotation kept as it is (the object passes through), with why.
     pub(super) fn keep_all(&mut self, annotations: &BTreeMap<String, String>, why: &str) {
         for key in annotations.keys().filter(|k| is_provider_key(k)) {

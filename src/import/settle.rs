@@ -68,8 +68,9 @@ pub(super) fn blame(
             continue;
         }
         for m in classified.mappings.iter_mut().filter(|m| m.active) {
+            // `spec` itself (a missing required field) blames no proposal in particular.
             let hit = field.starts_with(&m.target) || m.target.starts_with(field.as_str());
-            if hit && field.starts_with("spec.") {
+            if hit && field.starts_with("spec.") && field.contains('.') {
                 m.active = false;
                 changed = true;
                 for k in &m.keys {
@@ -131,6 +132,11 @@ pub(super) fn describe(
                 .cloned()
                 .unwrap_or_else(|| "not reproduced by the render".into());
             report.push(key, Outcome::KeptRaw, None, Some(because));
+        }
+    }
+    for m in classified.mappings.iter().filter(|m| m.active) {
+        if let Some(field) = &m.field {
+            report.claim(field, &m.target);
         }
     }
     let input_current: Vec<&String> = classified.current.values().collect();

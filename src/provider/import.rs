@@ -64,6 +64,11 @@ pub trait PackImport: Sync {
     ) -> Vec<SharedField> {
         Vec::new()
     }
+    /// The spec field a Service's `spec.loadBalancerClass` of this provider stands for
+    /// (a load-balancer family); by default none.
+    fn service_class(&self, _class: &str) -> Option<SharedField> {
+        None
+    }
     /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller
     /// serves.
     fn ingress_classes(&self) -> &'static [&'static str];

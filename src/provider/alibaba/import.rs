@@ -11,7 +11,7 @@ use super::keys::{
     HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
     HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, LB_ID, LB_IP, LB_NAME,
     PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SPEC, STICKY_SESSION,
-    STICKY_SESSION_TYPE, VSWITCH_ID,
+    STICKY_SESSION_TYPE, VSWITCH_ID, ZONE_MAPS,
 };
 use crate::provider::import::{
     Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
@@ -232,6 +232,22 @@ impl PackImport for AlibabaImport {
                 value: Value::Bool(true),
             });
         }
+        // NLB "zone:vsw,zone:vsw" (NLB annotation page, zone-maps).
+        let maps: Option<(Vec<&str>, Vec<&str>)> = annotations
+            .get(ZONE_MAPS)
+            .and_then(|m| {
+                m.split(',')
+                    .map(|pair| pair.split_once(':'))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .map(|pairs| pairs.into_iter().unzip());
+        if let Some((zones, subnets)) = maps {
+            out.push(SharedField {
+                keys: vec![ZONE_MAPS.into()],
+                path: "loadBalancer.create",
+                value: json!({"zones": zones, "subnetIds": subnets}),
+            });
+        }
         // The CCM creates an internet CLB unless told intranet (annotations.go DefaultValue).
         let creates = !annotations.contains_key(LB_ID);
         match annotations.get(ADDRESS_TYPE).map(String::as_str) {
@@ -261,5 +277,14 @@ impl PackImport for AlibabaImport {
 
     fn ingress_classes(&self) -> &'static [&'static str] {
         &["alb"]
+    }
+
+    /// An NLB Service carries the NLB class (NLB annotation page; what `service.rs` writes).
+    fn service_class(&self, class: &str) -> Option<SharedField> {
+        (class == "alibabacloud.com/nlb").then(|| SharedField {
+            keys: Vec::new(),
+            path: "alibaba.loadBalancerType",
+            value: "nlb".into(),
+        })
     }
 }
