@@ -18,6 +18,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod explain;
+pub mod import;
 pub mod krm;
 pub mod live;
 pub mod patch;

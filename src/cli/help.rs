@@ -112,3 +112,12 @@ pub(crate) const CATALOGUE: &str = concat!(
     "  kubectl lbgen catalogue --provider huawei -o json\n\n",
     "Exit codes:\n  0  printed\n  2  a built-in catalogue is broken (a bug in lbgen)",
 );
+
+pub(crate) const IMPORT: &str = concat!(
+    "Examples:\n",
+    "  # Specs of every Service and Ingress of a chart's output, report on stderr\n",
+    "  helm template web ./chart > chart.yaml && kubectl lbgen import -f chart.yaml\n",
+    "  # One spec file per object, the report as JSON, fail on anything not mapped\n",
+    "  kubectl lbgen import -f manifests/ --out-dir specs --report import.json --strict\n\n",
+    "Exit codes:\n  0  imported\n  2  invalid input, mixed providers on one object, or --strict with anything not mapped",
+);

@@ -15,6 +15,7 @@ mod env;
 mod explain;
 mod explain_annotation;
 mod help;
+mod import;
 mod inputs;
 mod junit;
 mod krm;
@@ -78,6 +79,9 @@ enum Command {
     /// List every annotation the providers document, and how lbgen handles each.
     #[command(after_help = help::CATALOGUE)]
     Catalogue(catalogue::CatalogueArgs),
+    /// Turn existing provider-annotated Services and Ingresses into lbgen specs, with a report.
+    #[command(after_help = help::IMPORT)]
+    Import(import::ImportArgs),
 }
 
 impl Command {
@@ -95,7 +99,8 @@ impl Command {
             | Command::Completion(_)
             | Command::Man(_)
             | Command::Complete(_)
-            | Command::Catalogue(_) => ReportFormat::Text,
+            | Command::Catalogue(_)
+            | Command::Import(_) => ReportFormat::Text,
         }
     }
 }
@@ -127,6 +132,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Diff(args) => diff::execute(args),
         Command::Check(args) => check::execute(args),
         Command::Catalogue(args) => catalogue::execute(args),
+        Command::Import(args) => import::execute(args),
     };
     outcome::finish(ended, format)
 }

@@ -18,6 +18,7 @@ pub mod changes;
 mod conditions;
 mod huawei;
 mod id;
+pub mod import;
 mod ingress;
 pub mod registry;
 pub mod settings;

@@ -151,6 +151,11 @@ pub trait Pack: Send + Sync {
     fn settings(&self) -> SettingsKind {
         SettingsKind::NONE
     }
+    /// How its annotations read back into the spec (`kubectl lbgen import`); `None`: only
+    /// its typed provider fields and raw annotations are imported.
+    fn import(&self) -> Option<&'static dyn super::import::PackImport> {
+        None
+    }
 }
 
 /// Why [`Registry::install`] refused.

@@ -15,6 +15,7 @@
 //! "on"/"off" except force-override-listeners and the ALB booleans ("true"/"false").
 
 pub(crate) mod changes;
+mod import;
 mod ingress;
 mod keys;
 mod kinds;

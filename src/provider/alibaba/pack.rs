@@ -53,4 +53,8 @@ impl Pack for Alibaba {
     fn settings(&self) -> SettingsKind {
         SettingsKind::of::<super::types::AlibabaSettings>()
     }
+
+    fn import(&self) -> Option<&'static dyn crate::provider::import::PackImport> {
+        Some(&super::import::AlibabaImport)
+    }
 }

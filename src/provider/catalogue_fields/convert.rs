@@ -149,3 +149,110 @@ pub(super) fn in_unit(seconds: u64, unit: &str) -> Option<String> {
     };
     Some(n.to_string())
 }
+
+/// The inverse of [`convert`]: the YAML value of a typed provider field that writes the
+/// annotation text `text` of value type `ty` (`kubectl lbgen import`). `Err` says why the
+/// text has no such value (it is then kept as a raw annotation). The import checks the
+/// result by rendering it again, so only an exact inverse survives.
+pub fn invert(ty: &ValueType, text: &str) -> Result<Value, String> {
+    if let Some(spellings) = &ty.bool {
+        return match spellings.iter().position(|s| s == text) {
+            Some(0) => Ok(Value::Bool(true)),
+            Some(1) => Ok(Value::Bool(false)),
+            _ => Err(format!(
+                "`{text}` is not one of the documented spellings {spellings:?}"
+            )),
+        };
+    }
+    if let Some(range) = &ty.duration {
+        let unit = range
+            .unit
+            .as_deref()
+            .unwrap_or("seconds")
+            .to_ascii_lowercase();
+        let n: u64 = text
+            .parse()
+            .map_err(|_| format!("`{text}` is not a whole number of {unit}"))?;
+        let seconds = if unit.starts_with("ms") || unit.starts_with("milli") {
+            n.is_multiple_of(1000)
+                .then_some(n / 1000)
+                .ok_or_else(|| format!("{n} ms is not a whole number of seconds"))?
+        } else if unit.starts_with("min") {
+            n.checked_mul(60).ok_or("out of range")?
+        } else if unit.starts_with('h') {
+            n.checked_mul(3600).ok_or("out of range")?
+        } else {
+            n
+        };
+        return Ok(Value::String(crate::provider::import::duration_text(
+            seconds,
+        )));
+    }
+    if ty.integer.is_some() {
+        return text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("`{text}` is not a whole number"));
+    }
+    if let Some(list) = &ty.list {
+        let separator = list.get("separator").and_then(Value::as_str).unwrap_or(",");
+        let item_type: ValueType = list
+            .get("item")
+            .and_then(|i| serde_json::from_value(i.clone()).ok())
+            .unwrap_or_default();
+        let items: Result<Vec<Value>, String> = text
+            .split(separator)
+            .map(|item| match item_type.name() {
+                Some(_) => invert(&item_type, item),
+                None => Ok(Value::String(item.to_string())),
+            })
+            .collect();
+        return items.map(Value::Array);
+    }
+    if ty.json.is_some() {
+        return serde_json::from_str(text).map_err(|e| format!("the value is not JSON: {e}"));
+    }
+    Ok(Value::String(text.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::node::parse_stream;
+
+    fn ty(yaml: &str) -> ValueType {
+        let docs = parse_stream(yaml).expect("yaml");
+        let node = docs.into_iter().flatten().next().expect("node");
+        crate::yaml::de::from_node(&node).expect("value type")
+    }
+
+    /// `invert` then `convert` gives the annotation text back, for every value type.
+    #[test]
+    fn invert_is_the_inverse_of_convert() {
+        for (value_type, text) in [
+            ("bool: [\"on\", \"off\"]", "off"),
+            ("duration: {unit: minutes}", "5"),
+            ("duration: {unit: ms}", "3000"),
+            ("integer: {min: 1}", "42"),
+            ("list: {separator: \",\"}", "a,b,c"),
+            ("json: {}", "{\"a\":[1,\"x\"]}"),
+            ("string: {}", "sg-123"),
+        ] {
+            let t = ty(value_type);
+            let value = invert(&t, text).expect(value_type);
+            let yaml = serde_json::to_string(&value).expect("json");
+            let docs = parse_stream(&yaml).expect("yaml");
+            let node = docs.into_iter().flatten().next().expect("node");
+            assert_eq!(convert(&t, &node).expect(value_type), text, "{value_type}");
+        }
+    }
+
+    #[test]
+    fn texts_without_an_inverse_say_why() {
+        assert!(invert(&ty("bool: [\"on\", \"off\"]"), "On").is_err());
+        assert!(invert(&ty("duration: {unit: ms}"), "1500").is_err());
+        assert!(invert(&ty("integer: {}"), "1.5").is_err());
+        let json = invert(&ty("json: {}"), "{\"a\": ").unwrap_err();
+        assert!(json.starts_with("the value is not JSON"), "{json}");
+    }
+}

@@ -14,6 +14,7 @@
 use super::catalogue::{Catalogue, Entry, Handling, Writer};
 use crate::yaml::node::{Node, NodeValue, Span};
 use convert::convert;
+pub use convert::invert;
 use std::collections::BTreeMap;
 
 mod convert;

@@ -13,6 +13,7 @@
 //! and what a Service and an Ingress share.
 
 pub(crate) mod changes;
+mod import;
 mod ingress;
 mod keys;
 mod kinds;

@@ -42,4 +42,8 @@ impl Pack for Huawei {
     fn settings(&self) -> SettingsKind {
         SettingsKind::of::<super::types::HuaweiSettings>()
     }
+
+    fn import(&self) -> Option<&'static dyn crate::provider::import::PackImport> {
+        Some(&super::import::HuaweiImport)
+    }
 }

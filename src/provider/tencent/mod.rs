@@ -16,6 +16,7 @@
 pub(crate) mod changes;
 mod config;
 mod eni;
+mod import;
 mod ingress;
 mod keys;
 mod kinds;

@@ -37,4 +37,8 @@ impl Pack for Tencent {
     fn custom_kinds(&self) -> &'static [CustomKind] {
         super::kinds::CUSTOM_KINDS
     }
+
+    fn import(&self) -> Option<&'static dyn crate::provider::import::PackImport> {
+        Some(&super::import::TencentImport)
+    }
 }

@@ -1,0 +1,233 @@
+//! The core fields of a Service or Ingress as spec fields: name, namespace and labels;
+//! a `type: LoadBalancer` Service's ports, selector and traffic policy; an Ingress's rules
+//! (`networking.k8s.io/v1` and the old `v1beta1` backends) as routes. A field the spec has
+//! no place for is reported, never silently dropped.
+
+use super::Options;
+use super::report::{ObjectReport, Outcome};
+use crate::provider::{MANAGED_BY, ProviderId};
+use serde_json::{Map, Value, json};
+
+/// Service fields the spec has no field for (the rendered Service lacks them).
+const SERVICE_EXTRAS: &[&str] = &[
+    "loadBalancerClass",
+    "loadBalancerSourceRanges",
+    "loadBalancerIP",
+    "sessionAffinity",
+    "sessionAffinityConfig",
+    "externalIPs",
+    "ipFamilies",
+    "ipFamilyPolicy",
+    "healthCheckNodePort",
+    "allocateLoadBalancerNodePorts",
+    "publishNotReadyAddresses",
+    "internalTrafficPolicy",
+];
+
+/// The spec of `object` without its annotations (those are `annotations`' to read).
+pub(super) fn spec(
+    object: &Value,
+    kind: &str,
+    provider: ProviderId,
+    options: &Options,
+    report: &mut ObjectReport,
+) -> Value {
+    let mut metadata = Map::new();
+    let meta = object.get("metadata");
+    if let Some(name) = meta.and_then(|m| m.get("name")) {
+        metadata.insert("name".into(), name.clone());
+    }
+    let namespace = meta
+        .and_then(|m| m.get("namespace"))
+        .cloned()
+        .or_else(|| options.namespace.clone().map(Value::String));
+    if let Some(ns) = namespace {
+        metadata.insert("namespace".into(), ns);
+    }
+    if let Some(Value::Object(labels)) = meta.and_then(|m| m.get("labels")) {
+        let mut labels = labels.clone();
+        // lbgen's own label: the render puts it back.
+        if labels.get(MANAGED_BY.0).and_then(Value::as_str) == Some(MANAGED_BY.1) {
+            labels.remove(MANAGED_BY.0);
+        }
+        if !labels.is_empty() {
+            metadata.insert("labels".into(), Value::Object(labels));
+        }
+    }
+    let mut spec = Map::new();
+    spec.insert("provider".into(), provider.as_str().into());
+    let body = object.get("spec").cloned().unwrap_or(Value::Null);
+    match kind {
+        "Service" => service(&body, &mut spec, report),
+        _ => ingress(&body, &mut spec, report),
+    }
+    json!({
+        "apiVersion": crate::spec::model::API_VERSION,
+        "kind": crate::spec::model::KIND,
+        "metadata": metadata,
+        "spec": spec,
+    })
+}
+
+fn service(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectReport) {
+    spec.insert("exposure".into(), "service".into());
+    if let Some(selector) = body.get("selector").filter(|s| s.is_object()) {
+        spec.insert("selector".into(), selector.clone());
+    }
+    match body.get("externalTrafficPolicy").and_then(Value::as_str) {
+        Some("Local") => {
+            spec.insert("trafficPolicy".into(), "local".into());
+            mapped(report, "spec.externalTrafficPolicy", "spec.trafficPolicy");
+        }
+        Some("Cluster") => mapped(report, "spec.externalTrafficPolicy", "spec.trafficPolicy"),
+        _ => {}
+    }
+    let mut ports = Vec::new();
+    for (i, port) in body
+        .get("ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let mut out = Map::new();
+        for field in ["name", "port", "targetPort"] {
+            if let Some(v) = port.get(field) {
+                out.insert(field.into(), v.clone());
+            }
+        }
+        match port.get("protocol").and_then(Value::as_str) {
+            None | Some("TCP") => {}
+            Some("UDP") => {
+                out.insert("protocol".into(), "UDP".into());
+            }
+            Some(other) => report.push(
+                &format!("spec.ports[{i}].protocol"),
+                Outcome::Unsupported,
+                None,
+                Some(format!(
+                    "a `{other}` port has no spec protocol; imported as TCP"
+                )),
+            ),
+        }
+        if port.get("nodePort").is_some() {
+            report.push(
+                &format!("spec.ports[{i}].nodePort"),
+                Outcome::Unsupported,
+                None,
+                Some("the cluster allocates node ports; the rendered Service leaves it to the cluster".into()),
+            );
+        }
+        ports.push(Value::Object(out));
+    }
+    if !ports.is_empty() {
+        mapped(report, "spec.ports", "spec.ports");
+    }
+    spec.insert("ports".into(), Value::Array(ports));
+    for field in SERVICE_EXTRAS {
+        // Kubernetes' own default (what a pack may render explicitly) loses nothing.
+        let default = *field == "sessionAffinity" && body.get(*field) == Some(&Value::from("None"));
+        if body.get(*field).is_some() && !default {
+            report.push(
+                &format!("spec.{field}"),
+                Outcome::Unsupported,
+                None,
+                Some("the spec has no field for it: the rendered Service lacks it (keep it with a decorate spec over the original Service)".into()),
+            );
+        }
+    }
+}
+
+fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectReport) {
+    spec.insert("exposure".into(), "ingress".into());
+    if report.api_version.ends_with("v1beta1") {
+        report.push(
+            "apiVersion",
+            Outcome::Approximated,
+            Some("spec.exposure".into()),
+            Some(format!("a `{}` Ingress renders as the pack's Ingress version (networking.k8s.io/v1 unless the pack renders v1beta1)", report.api_version)),
+        );
+    }
+    let mut routes = Vec::new();
+    for rule in body
+        .get("rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let host = rule.get("host").and_then(Value::as_str);
+        let paths = rule.pointer("/http/paths").and_then(Value::as_array);
+        for path in paths.into_iter().flatten() {
+            let mut route = Map::new();
+            if let Some(h) = host {
+                route.insert("host".into(), h.into());
+            }
+            if let Some(p) = path.get("path") {
+                route.insert("path".into(), p.clone());
+            }
+            match path.get("pathType").and_then(Value::as_str) {
+                Some("Exact") => {
+                    route.insert("match".into(), "exact".into());
+                }
+                Some("ImplementationSpecific") => report.push(
+                    "spec.rules[].http.paths[].pathType",
+                    Outcome::Approximated,
+                    Some("spec.routes[].match".into()),
+                    Some("ImplementationSpecific read as prefix".into()),
+                ),
+                _ => {}
+            }
+            let backend = path.get("backend").cloned().unwrap_or(Value::Null);
+            // networking.k8s.io/v1 `service: {name, port}`, v1beta1 `serviceName`/`servicePort`.
+            let service = backend
+                .pointer("/service/name")
+                .or_else(|| backend.get("serviceName"))
+                .cloned();
+            let port = backend
+                .pointer("/service/port/number")
+                .or_else(|| backend.pointer("/service/port/name"))
+                .or_else(|| backend.get("servicePort"))
+                .cloned();
+            let mut b = Map::new();
+            if let Some(s) = service {
+                b.insert("service".into(), s);
+            }
+            if let Some(p) = port {
+                b.insert("port".into(), p);
+            }
+            route.insert("backends".into(), json!([b]));
+            routes.push(Value::Object(route));
+        }
+    }
+    if !routes.is_empty() {
+        mapped(report, "spec.rules", "spec.routes");
+    }
+    spec.insert("routes".into(), Value::Array(routes));
+    for (field, why) in [
+        (
+            "tls",
+            "the spec names the provider's certificate id (spec.routes[].tls.certificateId), not a Secret: set it by hand",
+        ),
+        (
+            "defaultBackend",
+            "the spec has no default backend: add a route without host and path",
+        ),
+        (
+            "backend",
+            "the spec has no default backend: add a route without host and path",
+        ),
+    ] {
+        if body.get(field).is_some() {
+            report.push(
+                &format!("spec.{field}"),
+                Outcome::Unsupported,
+                None,
+                Some(why.into()),
+            );
+        }
+    }
+}
+
+fn mapped(report: &mut ObjectReport, subject: &str, target: &str) {
+    report.push(subject, Outcome::Mapped, Some(target.into()), None);
+}

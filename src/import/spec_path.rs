@@ -1,0 +1,62 @@
+//! Setting a dotted field path (`spec.loadBalancer.tier`) in a JSON spec, merging
+//! mappings into what is there: the one way imported values are placed.
+
+use serde_json::{Map, Value};
+
+/// Sets `path` (segments) in `root` to `value`; objects on the way are created, and an
+/// object value is merged into an object already there.
+pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut here = root;
+    for segment in parents {
+        if !here.is_object() {
+            *here = Value::Object(Map::new());
+        }
+        let Value::Object(map) = here else { return };
+        here = map
+            .entry(segment.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if !here.is_object() {
+        *here = Value::Object(Map::new());
+    }
+    let Value::Object(map) = here else { return };
+    match (map.get_mut(last), value) {
+        (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
+        (_, value) => {
+            map.insert(last.clone(), value);
+        }
+    }
+}
+
+/// `spec.a.b` as its segments.
+pub(super) fn segments(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_merge_into_what_is_there() {
+        let mut root = json!({"spec": {"loadBalancer": {"id": "x"}}});
+        set(
+            &mut root,
+            &segments("spec.loadBalancer.tier"),
+            json!("shared"),
+        );
+        set(
+            &mut root,
+            &segments("spec.loadBalancer"),
+            json!({"create": {}}),
+        );
+        assert_eq!(
+            root,
+            json!({"spec": {"loadBalancer": {"id": "x", "tier": "shared", "create": {}}}})
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! What a pack knows about reading its own annotations back into the neutral spec
+//! (`kubectl lbgen import`): which shared spec fields its written keys invert to, its
+//! Ingress classes, and the foreign dialects that look like its keys but are not read by
+//! its cloud. The import stage (`crate::import`) reaches it only through
+//! [`super::registry::Pack::import`]; every guess made here is checked there by rendering
+//! the imported spec and comparing, so a wrong inverse can never change a value.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One shared spec field read back from annotations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedField {
+    /// The annotation keys it accounts for (all of them go back to raw annotations when
+    /// the rendering does not reproduce one exactly).
+    pub keys: Vec<String>,
+    /// The dotted path below `spec` (`loadBalancer.tier`, `stickiness.mode`).
+    pub path: &'static str,
+    /// The spec value.
+    pub value: Value,
+}
+
+/// How a table entry reads an annotation value.
+#[derive(Debug, Clone, Copy)]
+pub enum Read {
+    /// Exact annotation spellings and the spec value each stands for.
+    Words(&'static [(&'static str, &'static str)]),
+    /// The text as it is (an id, a name).
+    Text,
+    /// `true` (the only spelling that sets the spec's boolean).
+    True,
+    /// A whole number of seconds, as a `30s` duration.
+    Seconds,
+    /// A whole number, as a number.
+    Number,
+    /// The spellings of true and false, as a boolean.
+    Flag(&'static str, &'static str),
+}
+
+/// One annotation a pack writes from one shared field, with how to read it back.
+#[derive(Debug, Clone, Copy)]
+pub struct Inverse {
+    /// The annotation key.
+    pub key: &'static str,
+    /// The kind it is read on (`Service`, `Ingress`), or both.
+    pub kind: Option<&'static str>,
+    /// The dotted spec path below `spec`.
+    pub path: &'static str,
+    /// How its value reads.
+    pub read: Read,
+}
+
+/// A pack's import knowledge.
+pub trait PackImport: Sync {
+    /// The simple inverses: one key, one shared field.
+    fn table(&self) -> &'static [Inverse];
+    /// Inverses of keys whose value is structured (a JSON object of several fields);
+    /// by default none.
+    fn structured(
+        &self,
+        _kind: &str,
+        _annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+    ) -> Vec<SharedField> {
+        Vec::new()
+    }
+    /// The spec field a Service's `spec.loadBalancerClass` of this provider stands for
+    /// (a load-balancer family); by default none.
+    fn service_class(&self, _class: &str) -> Option<SharedField> {
+        None
+    }
+    /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller
+    /// serves.
+    fn ingress_classes(&self) -> &'static [&'static str];
+    /// Why the annotations are another controller's dialect under this pack's prefixes
+    /// (its cloud ignores them), when they are.
+    fn foreign_dialect(&self, _annotations: &BTreeMap<String, String>) -> Option<String> {
+        None
+    }
+}
+
+/// The shared fields of `import`'s table and structured inverses found on a `kind` object.
+pub fn shared_fields(
+    import: &dyn PackImport,
+    kind: &str,
+    annotations: &BTreeMap<String, String>,
+    spec: &Value,
+) -> Vec<SharedField> {
+    let mut out = Vec::new();
+    for inverse in import.table() {
+        if inverse.kind.is_some_and(|k| k != kind) {
+            continue;
+        }
+        let Some(text) = annotations.get(inverse.key) else {
+            continue;
+        };
+        if let Some(value) = read(inverse.read, text) {
+            out.push(SharedField {
+                keys: vec![inverse.key.to_string()],
+                path: inverse.path,
+                value,
+            });
+        }
+    }
+    out.extend(import.structured(kind, annotations, spec));
+    out
+}
+
+fn read(how: Read, text: &str) -> Option<Value> {
+    match how {
+        Read::Words(words) => words
+            .iter()
+            .find(|(word, _)| *word == text)
+            .map(|(_, spec)| Value::String((*spec).to_string())),
+        Read::Text => (!text.is_empty()).then(|| Value::String(text.to_string())),
+        Read::True => (text == "true").then_some(Value::Bool(true)),
+        Read::Seconds => text
+            .parse::<u64>()
+            .ok()
+            .map(|s| Value::String(duration_text(s))),
+        Read::Number => text.parse::<u64>().ok().map(Value::from),
+        Read::Flag(on, off) => match text {
+            t if t == on => Some(Value::Bool(true)),
+            t if t == off => Some(Value::Bool(false)),
+            _ => None,
+        },
+    }
+}
+
+/// The spec's `ports` with the protocols of a `word:port,word:port` annotation (`words`:
+/// the annotation's protocol words and the spec's protocols) and, on every HTTPS or TLS
+/// port, `certificate`; `None` when a pair does not read or names no port of the spec.
+pub fn listener_ports(
+    spec: &Value,
+    listed: &str,
+    words: &[(&str, &str)],
+    certificate: Option<&str>,
+) -> Option<Value> {
+    let mut ports = spec.pointer("/spec/ports")?.as_array()?.clone();
+    for pair in listed.split(',') {
+        let (word, port) = pair.split_once(':')?;
+        let protocol = words.iter().find(|(w, _)| *w == word)?.1;
+        let port: u64 = port.parse().ok()?;
+        let entry = ports
+            .iter_mut()
+            .find(|p| p.get("port").and_then(Value::as_u64) == Some(port))?;
+        entry["protocol"] = protocol.into();
+        if let Some(cert) = certificate.filter(|_| matches!(protocol, "HTTPS" | "TLS")) {
+            entry["certificateId"] = cert.into();
+        }
+    }
+    Some(Value::Array(ports))
+}
+
+/// `seconds` as the spec writes a duration: `90s`, `5m`, `2h`.
+pub fn duration_text(seconds: u64) -> String {
+    if seconds > 0 && seconds.is_multiple_of(3600) {
+        format!("{}h", seconds / 3600)
+    } else if seconds > 0 && seconds.is_multiple_of(60) {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_back_only_in_their_documented_spellings() {
+        let words = Read::Words(&[("ROUND_ROBIN", "round-robin")]);
+        assert_eq!(read(words, "ROUND_ROBIN"), Some(Value::from("round-robin")));
+        assert_eq!(read(words, "round_robin"), None);
+        assert_eq!(read(Read::True, "True"), None);
+        assert_eq!(read(Read::Seconds, "120"), Some(Value::from("2m")));
+        assert_eq!(read(Read::Seconds, "-1"), None);
+        assert_eq!(duration_text(0), "0s");
+        assert_eq!(duration_text(7200), "2h");
+    }
+}

@@ -1,0 +1,164 @@
+//! Reading TKE annotations back into the neutral spec (`kubectl lbgen import`): the
+//! inverse of this pack's mapping for the simple shared fields (direct access, existing
+//! LB, subnet, bandwidth, redirect, loopback, local binding). The `qcloud` Ingress class,
+//! also on `extensions/v1beta1` and `networking.k8s.io/v1beta1` Ingresses, marks a TKE
+//! Ingress. Every inverse is checked by the import stage by rendering and comparing.
+
+use super::keys::{
+    AUTO_REWRITE, GRACE_SHUTDOWN, INGRESS_BANDWIDTH, INGRESS_CHARGE_TYPE, INGRESS_DIRECT_ACCESS,
+    INGRESS_EXISTING_LB, INGRESS_SUBNET, LOCAL_BIND, PREVENT_LOOPBACK, REWRITE_SUPPORT,
+    SERVICE_BANDWIDTH, SERVICE_CHARGE_TYPE, SERVICE_DIRECT_ACCESS, SERVICE_EXISTING_LB,
+    SERVICE_SUBNET,
+};
+use crate::provider::import::{Inverse, PackImport, Read, SharedField};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The TKE pack's import knowledge.
+pub(crate) struct TencentImport;
+
+const SERVICE: Option<&str> = Some("Service");
+const INGRESS: Option<&str> = Some("Ingress");
+const CHARGE: Read = Read::Words(&[
+    ("TRAFFIC_POSTPAID_BY_HOUR", "traffic"),
+    ("BANDWIDTH_POSTPAID_BY_HOUR", "bandwidth"),
+]);
+
+const TABLE: &[Inverse] = &[
+    Inverse {
+        key: SERVICE_DIRECT_ACCESS,
+        kind: SERVICE,
+        path: "targets",
+        read: Read::Words(&[("true", "pods")]),
+    },
+    Inverse {
+        key: INGRESS_DIRECT_ACCESS,
+        kind: INGRESS,
+        path: "targets",
+        read: Read::Words(&[("true", "pods")]),
+    },
+    Inverse {
+        key: SERVICE_EXISTING_LB,
+        kind: SERVICE,
+        path: "loadBalancer.id",
+        read: Read::Text,
+    },
+    Inverse {
+        key: INGRESS_EXISTING_LB,
+        kind: INGRESS,
+        path: "loadBalancer.id",
+        read: Read::Text,
+    },
+    Inverse {
+        key: SERVICE_SUBNET,
+        kind: SERVICE,
+        path: "loadBalancer.create.subnetId",
+        read: Read::Text,
+    },
+    Inverse {
+        key: INGRESS_SUBNET,
+        kind: INGRESS,
+        path: "loadBalancer.create.subnetId",
+        read: Read::Text,
+    },
+    Inverse {
+        key: SERVICE_BANDWIDTH,
+        kind: SERVICE,
+        path: "loadBalancer.create.bandwidth.size",
+        read: Read::Number,
+    },
+    Inverse {
+        key: INGRESS_BANDWIDTH,
+        kind: INGRESS,
+        path: "loadBalancer.create.bandwidth.size",
+        read: Read::Number,
+    },
+    Inverse {
+        key: SERVICE_CHARGE_TYPE,
+        kind: SERVICE,
+        path: "loadBalancer.create.bandwidth.chargeMode",
+        read: CHARGE,
+    },
+    Inverse {
+        key: INGRESS_CHARGE_TYPE,
+        kind: INGRESS,
+        path: "loadBalancer.create.bandwidth.chargeMode",
+        read: CHARGE,
+    },
+    Inverse {
+        key: PREVENT_LOOPBACK,
+        kind: SERVICE,
+        path: "passThrough",
+        read: Read::True,
+    },
+    Inverse {
+        key: LOCAL_BIND,
+        kind: SERVICE,
+        path: "trafficPolicy",
+        read: Read::Words(&[("true", "local")]),
+    },
+    Inverse {
+        key: GRACE_SHUTDOWN,
+        kind: SERVICE,
+        path: "draining",
+        read: Read::Words(&[]),
+    },
+];
+
+impl PackImport for TencentImport {
+    fn table(&self) -> &'static [Inverse] {
+        TABLE
+    }
+
+    fn structured(
+        &self,
+        kind: &str,
+        annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+    ) -> Vec<SharedField> {
+        let mut out = Vec::new();
+        let on = |key: &str| annotations.get(key).map(String::as_str) == Some("true");
+        if kind == "Ingress" && on(AUTO_REWRITE) && on(REWRITE_SUPPORT) {
+            out.push(SharedField {
+                keys: vec![AUTO_REWRITE.into(), REWRITE_SUPPORT.into()],
+                path: "listener.redirectHttpToHttps",
+                value: true.into(),
+            });
+        }
+        if kind == "Service" && on(GRACE_SHUTDOWN) {
+            out.push(SharedField {
+                keys: vec![GRACE_SHUTDOWN.into()],
+                path: "draining",
+                value: json!({}),
+            });
+        }
+        // A CLB without a subnet is public (457/45487); internal needs the subnet key.
+        let subnet = if kind == "Service" {
+            SERVICE_SUBNET
+        } else {
+            INGRESS_SUBNET
+        };
+        let existing = if kind == "Service" {
+            SERVICE_EXISTING_LB
+        } else {
+            INGRESS_EXISTING_LB
+        };
+        let network = if annotations.contains_key(subnet) {
+            "internal"
+        } else {
+            "public"
+        };
+        if !annotations.contains_key(existing) {
+            out.push(SharedField {
+                keys: Vec::new(),
+                path: "network",
+                value: network.into(),
+            });
+        }
+        out
+    }
+
+    fn ingress_classes(&self) -> &'static [&'static str] {
+        &["qcloud"]
+    }
+}

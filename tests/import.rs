@@ -1,0 +1,489 @@
+//! `kubectl lbgen import` through the real binary: the round trip over the bundled
+//! examples (`render(import(render(spec)))` against `render(spec)`), every dialect
+//! fixture of tests/fixtures/import/, hostile inputs and `--strict`.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(common::binary())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().expect("binary ends")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn render(spec: &str) -> Option<String> {
+    let out = run(&["render", "-f", "-"], Some(spec));
+    out.status.success().then(|| text(&out.stdout))
+}
+
+fn import(manifests: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["import", "-f", "-"];
+    args.extend_from_slice(extra);
+    run(&args, Some(manifests))
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new("tests/fixtures/import").join(name)).expect("fixture")
+}
+
+/// The examples whose round trip is byte-identical (the others are listed in
+/// docs/import.md with why; the test below pins both lists).
+const IDENTICAL: &[&str] = &[
+    "alibaba/service-clb-internal-fixed-address.yaml",
+    "alibaba/service-clb-redirect.yaml",
+    "alibaba/service-clb-vgroup.yaml",
+    "alibaba/service-clb.yaml",
+    "alibaba/service-nlb-tls.yaml",
+    "alibaba/service-nlb.yaml",
+    "huawei/ingress-canary.yaml",
+    "huawei/ingress-ip-targets.yaml",
+    "huawei/service-access-control.yaml",
+    "huawei/service-autocreate-dedicated.yaml",
+    "huawei/service-autocreate-shared.yaml",
+    "huawei/service-existing-lb.yaml",
+    "huawei/service-l7-https.yaml",
+    "huawei/service-pass-through.yaml",
+    "huawei/service-timeouts.yaml",
+    "huawei/service-tls-sni.yaml",
+    "tencent/ingress-direct-access.yaml",
+    "tencent/service-direct-access-workload.yaml",
+    "tencent/service-direct-access.yaml",
+    "tencent/service-fixed-address-tags.yaml",
+    "tencent/service-https-specify-protocol.yaml",
+    "tencent/service-tke-service-config.yaml",
+    "tencent/service-tls.yaml",
+];
+
+#[test]
+fn round_trip_over_the_examples() {
+    let mut identical = Vec::new();
+    for provider in ["alibaba", "huawei", "tencent"] {
+        let mut files: Vec<_> = std::fs::read_dir(Path::new("examples").join(provider))
+            .expect("examples")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for file in files {
+            let spec = std::fs::read_to_string(&file).expect("example");
+            let name = format!("{provider}/{}", file.file_name().unwrap().to_string_lossy());
+            let first = render(&spec).unwrap_or_else(|| panic!("{name} renders"));
+            let imported = import(&first, &["-o", "json"]);
+            assert!(
+                imported.status.success(),
+                "{name}: {}",
+                text(&imported.stderr)
+            );
+            let list: serde_json::Value =
+                serde_json::from_slice(&imported.stdout).expect("JSON output");
+            // Every annotation the report calls mapped comes back with its value.
+            let back = run(&["import", "-f", "-"], Some(&first));
+            let Some(second) = render(&text(&back.stdout)) else {
+                continue;
+            };
+            for object in list["report"]["objects"].as_array().expect("objects") {
+                for item in object["items"].as_array().expect("items") {
+                    let key = item["subject"].as_str().unwrap();
+                    if item["outcome"] == "mapped" && key.contains('/') {
+                        let line = first
+                            .lines()
+                            .find(|l| l.trim_start().starts_with(&format!("{key}:")));
+                        if let Some(line) = line {
+                            assert!(
+                                second.contains(line),
+                                "{name}: mapped `{key}` changed: {line}"
+                            );
+                        }
+                    }
+                }
+            }
+            if first == second {
+                identical.push(name);
+            }
+        }
+    }
+    assert_eq!(identical, IDENTICAL);
+}
+
+#[test]
+fn the_legacy_alibaba_prefix_is_imported_and_rendered_current() {
+    let out = import(&fixture("alibaba-legacy-prefix.yaml"), &[]);
+    assert!(out.status.success());
+    let report = text(&out.stderr);
+    assert!(report.contains("service.beta.kubernetes.io/alicloud-loadbalancer-scheduler: mapped -> spec.algorithm (legacy prefix: rendering writes `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler`)"), "{report}");
+    let rendered = render(&text(&out.stdout)).expect("renders");
+    assert!(
+        rendered.contains("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wlc"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn old_tencent_ingresses_with_the_qcloud_class_are_imported() {
+    let out = import(&fixture("tencent-qcloud-v1beta1.yaml"), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let specs = text(&out.stdout);
+    assert_eq!(specs.matches("kind: LoadBalancer").count(), 2, "{specs}");
+    assert!(specs.contains("targets: pods"), "{specs}");
+    assert!(specs.contains("service: api"), "{specs}");
+    assert!(text(&out.stderr).contains("a `extensions/v1beta1` Ingress renders as"));
+    let rendered = render(&specs).expect("renders");
+    assert!(rendered.contains("kubernetes.io/ingress.class: qcloud"));
+    assert!(rendered.contains("name: old"));
+}
+
+#[test]
+fn the_open_source_huawei_dialect_is_not_imported_as_cce() {
+    let input = fixture("huawei-oss-dialect.yaml");
+    let out = import(&input, &[]);
+    assert!(out.status.success());
+    let report = text(&out.stderr);
+    assert!(
+        report.contains("Service default/oss (<stdin>:5:1): passed through untouched"),
+        "{report}"
+    );
+    assert!(
+        report.contains("CCE reads union or performance and ignores it"),
+        "{report}"
+    );
+    let output = text(&out.stdout);
+    assert!(!output.contains("lbgen.dev/v1alpha1"), "{output}");
+    assert!(
+        output.contains("kubernetes.io/elb.class: dedicated"),
+        "{output}"
+    );
+}
+
+#[test]
+fn annotations_on_a_clusterip_service_are_said_to_do_nothing() {
+    let out = import(&fixture("clusterip-annotations.yaml"), &[]);
+    assert!(out.status.success());
+    let report = text(&out.stderr);
+    assert!(report.contains("kubernetes.io/elb.class: kept as raw annotation (on a `ClusterIP` Service no load-balancer controller reads it: it does nothing"), "{report}");
+    let output = text(&out.stdout);
+    assert!(
+        output.contains("kind: Deployment") && !output.contains("LoadBalancer\n"),
+        "{output}"
+    );
+}
+
+#[test]
+fn json_that_does_not_parse_is_reported_with_object_and_annotation() {
+    let out = import(&fixture("bad-json.yaml"), &[]);
+    assert!(out.status.success());
+    let report = text(&out.stderr);
+    assert!(report.contains("Service web/broken"), "{report}");
+    assert!(
+        report.contains("kubernetes.io/elb.session-affinity-option: unsupported on target"),
+        "{report}"
+    );
+    assert!(report.contains("expected JSON"), "{report}");
+}
+
+#[test]
+fn two_providers_on_one_object_is_an_error_at_it() {
+    let out = run(
+        &["import", "-f", "tests/fixtures/import/mixed-providers.yaml"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--> tests/fixtures/import/mixed-providers.yaml:5:3"),
+        "{err}"
+    );
+    assert!(err.contains("[import/mixed-providers]"), "{err}");
+}
+
+#[test]
+fn strict_exits_2_after_writing_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.json");
+    let out = run(
+        &[
+            "import",
+            "-f",
+            "tests/fixtures/import/bad-json.yaml",
+            "--strict",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+            .expect("JSON");
+    assert_eq!(json["totals"]["mapped"], 3);
+    assert_eq!(json["totals"]["unsupported on target"], 1);
+    let clean = import(
+        &render(&std::fs::read_to_string("examples/huawei/service-existing-lb.yaml").unwrap())
+            .unwrap(),
+        &["--strict"],
+    );
+    assert!(clean.status.success(), "{}", text(&clean.stderr));
+}
+
+#[test]
+fn out_dir_gets_one_file_per_spec_named_from_namespace_and_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("specs");
+    let out = run(
+        &[
+            "import",
+            "-f",
+            "tests/fixtures/import/tencent-qcloud-v1beta1.yaml",
+            "--out-dir",
+            out_dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out_dir.join("web/loadbalancer-ingress-old.yaml").is_file());
+    assert!(
+        out_dir
+            .join("web/loadbalancer-ingress-older.yaml")
+            .is_file()
+    );
+    // A name that tries to leave the directory is refused where it is read.
+    let escape = "apiVersion: v1\nkind: Service\nmetadata:\n  name: ../../etc\n  annotations: {kubernetes.io/elb.class: union}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n";
+    let out = run(
+        &["import", "-f", "-", "--out-dir", out_dir.to_str().unwrap()],
+        Some(escape),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(!dir.path().join("etc").exists());
+    assert!(
+        out_dir.join("web/loadbalancer-ingress-old.yaml").is_file(),
+        "the old files stay"
+    );
+}
+
+#[test]
+fn hostile_yaml_is_refused_with_a_location() {
+    let deep = format!(
+        "apiVersion: v1\nkind: Service\nmetadata: {{name: x}}\nspec: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let out = import(&deep, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("<stdin>:"),
+        "{}",
+        text(&out.stderr)
+    );
+    let bomb = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n";
+    let out = import(bomb, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    // A key that tries to change a spec path is only ever a raw annotation, checked.
+    let tricky = "apiVersion: v1\nkind: Service\nmetadata:\n  name: t\n  annotations:\n    kubernetes.io/elb.class: union\n    'kubernetes.io/elb.conditions.a\"].spec': x\nspec: {type: LoadBalancer, selector: {app: t}, ports: [{port: 80}]}\n";
+    let out = import(tricky, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("spec: x"));
+}
+
+/// The providers' documented example manifests of the conformance corpus, imported: every
+/// annotation the report says is mapped or kept comes back from the render with the
+/// example's value; the share of annotations per outcome is printed (`--nocapture`).
+#[test]
+#[allow(clippy::print_stderr)]
+fn conformance_examples_import_and_render_back_to_their_annotations() {
+    use lbgen::import::{Options, Outcome, import};
+    use lbgen::spec::load::Source;
+    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let (mut compiled, mut cases) = (0, 0);
+    let mut shares: std::collections::BTreeMap<&str, usize> = Default::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("case");
+        let examples: Vec<String> = text
+            .split("\n---")
+            .filter(|d| {
+                let kind = d
+                    .lines()
+                    .find_map(|l| l.strip_prefix("kind: "))
+                    .unwrap_or_default()
+                    .trim();
+                let input = d.trim_start().starts_with("# input");
+                matches!(kind, "Service" | "Ingress") && !input && !d.contains("lbgen.dev/")
+            })
+            .map(str::to_string)
+            .collect();
+        if examples.is_empty() {
+            continue;
+        }
+        cases += 1;
+        let source = Source {
+            name: file.display().to_string(),
+            text: examples.join("\n---\n"),
+        };
+        let Ok(imported) = import(std::slice::from_ref(&source), &Options::default()) else {
+            continue;
+        };
+        for item in imported.report.objects.iter().flat_map(|o| &o.items) {
+            *shares.entry(item.outcome.words()).or_default() += 1;
+        }
+        let specs: Vec<lbgen::emit::Object> =
+            imported.outputs.iter().map(|o| o.object.clone()).collect();
+        let stream = lbgen::emit::to_stream(&specs, lbgen::emit::Format::Yaml).expect("emit");
+        let Ok((rendered, _)) = common::compile(&stream) else {
+            continue;
+        };
+        compiled += 1;
+        let rendered: Vec<serde_json::Value> = rendered
+            .split("\n---\n")
+            .map(|d| {
+                serde_json::to_value(serde_saphyr::from_str::<serde_json::Value>(d).expect("yaml"))
+                    .expect("json")
+            })
+            .collect();
+        for (object, report) in imported
+            .outputs
+            .iter()
+            .filter(|o| o.imported)
+            .zip(imported.report.objects.iter().filter(|o| o.imported))
+        {
+            let id = object.id.as_ref().expect("id");
+            let back = rendered
+                .iter()
+                .find(|r| r["kind"] == id.api().kind() && r["metadata"]["name"] == id.name())
+                .unwrap_or_else(|| panic!("{}: {} rendered", file.display(), report.object));
+            let example = examples
+                .iter()
+                .map(|d| serde_saphyr::from_str::<serde_json::Value>(d).expect("yaml"))
+                .find(|e| e["kind"] == id.api().kind() && e["metadata"]["name"] == id.name())
+                .expect("example");
+            for item in &report.items {
+                if !matches!(item.outcome, Outcome::Mapped | Outcome::KeptRaw)
+                    || !item.subject.contains('/')
+                {
+                    continue;
+                }
+                let key = &item.subject;
+                let want = &example["metadata"]["annotations"][key.as_str()];
+                let current = key.replace("alicloud-loadbalancer-", "alibaba-cloud-loadbalancer-");
+                let got = &back["metadata"]["annotations"][current.as_str()];
+                assert_eq!(
+                    got.as_str(),
+                    want.as_str()
+                        .or(want.as_bool().map(|b| if b { "true" } else { "false" }))
+                        .or(None),
+                    "{}: {key} ({:?})",
+                    file.display(),
+                    item.outcome
+                );
+            }
+        }
+    }
+    eprintln!("conformance: {cases} cases, {compiled} imported specs render; outcomes {shares:?}");
+    assert!(cases >= 100, "{cases}");
+    assert!(compiled * 2 >= cases, "only {compiled} of {cases} render");
+}
+
+#[test]
+fn translation_keeps_the_source_providers_annotations_out_of_the_target() {
+    for (example, to) in [
+        ("examples/huawei/service-timeouts.yaml", "tencent"),
+        ("examples/huawei/service-autocreate-shared.yaml", "alibaba"),
+        ("examples/alibaba/service-clb.yaml", "huawei"),
+        ("examples/tencent/service-direct-access.yaml", "huawei"),
+    ] {
+        let manifests = render(&std::fs::read_to_string(example).unwrap()).expect("renders");
+        let out = import(&manifests, &["--to", to]);
+        assert!(out.status.success(), "{example}: {}", text(&out.stderr));
+        let spec = text(&out.stdout);
+        assert!(
+            spec.contains(&format!("provider: {to}")),
+            "{example}: {spec}"
+        );
+        let report = text(&out.stderr);
+        let source = example.split('/').nth(1).unwrap();
+        let prefix = match source {
+            "huawei" => "kubernetes.io/elb.",
+            "alibaba" => "service.beta.kubernetes.io/alibaba-cloud-",
+            _ => "service.cloud.tencent.com/",
+        };
+        assert!(!spec.contains(prefix), "{example} -> {to}: {spec}");
+        match render(&spec) {
+            Some(rendered) => assert!(!rendered.contains(prefix), "{example} -> {to}: {rendered}"),
+            // What the target refuses without a choice of the user's is said so.
+            None => assert!(
+                report.contains("not renderable for"),
+                "{example} -> {to}: {report}"
+            ),
+        }
+        assert!(
+            report.contains("unsupported on target"),
+            "{example}: {report}"
+        );
+    }
+}
+
+/// `render(import(render(spec)))` against `render(spec)` for the spec of every
+/// conformance case: how many are byte-identical (a lower bound pinned; the others differ
+/// where docs/import.md says).
+#[test]
+#[allow(clippy::print_stderr)]
+fn round_trip_over_the_conformance_specs() {
+    use lbgen::import::{Options, import};
+    use lbgen::spec::load::Source;
+    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let (mut total, mut identical) = (0, 0);
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("case");
+        let specs: Vec<&str> = text
+            .split("\n---")
+            .filter(|d| d.contains("lbgen.dev/") || d.trim_start().starts_with("# input"))
+            .collect();
+        let Ok((first, _)) = common::compile(&specs.join("\n---\n")) else {
+            continue;
+        };
+        total += 1;
+        let source = Source {
+            name: "rendered".into(),
+            text: first.clone(),
+        };
+        let imported = import(std::slice::from_ref(&source), &Options::default())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
+        let objects: Vec<lbgen::emit::Object> =
+            imported.outputs.iter().map(|o| o.object.clone()).collect();
+        let stream = lbgen::emit::to_stream(&objects, lbgen::emit::Format::Yaml).expect("emit");
+        if common::compile(&stream).is_ok_and(|(second, _)| second == first) {
+            identical += 1;
+        }
+    }
+    eprintln!("conformance specs: {identical} of {total} round-trip byte-identical");
+    assert!(total >= 100, "{total}");
+    assert!(identical >= 111, "only {identical} of {total}");
+}
