@@ -51,17 +51,23 @@ fn fixture(name: &str) -> String {
 /// The examples whose round trip is byte-identical (the others are listed in
 /// docs/import.md with why; the test below pins both lists).
 const IDENTICAL: &[&str] = &[
+    "alibaba/ingress-alb-dual-stack.yaml",
+    "alibaba/ingress-alb-fixed-eips.yaml",
     "alibaba/service-clb-internal-fixed-address.yaml",
     "alibaba/service-clb-redirect.yaml",
+    "alibaba/service-clb-server-cookie.yaml",
     "alibaba/service-clb-vgroup.yaml",
     "alibaba/service-clb.yaml",
+    "alibaba/service-nlb-dual-stack.yaml",
     "alibaba/service-nlb-tls.yaml",
     "alibaba/service-nlb.yaml",
+    "huawei/ingress-app-cookie.yaml",
     "huawei/ingress-canary.yaml",
     "huawei/ingress-ip-targets.yaml",
     "huawei/service-access-control.yaml",
     "huawei/service-autocreate-dedicated.yaml",
     "huawei/service-autocreate-shared.yaml",
+    "huawei/service-custom-eip.yaml",
     "huawei/service-existing-lb.yaml",
     "huawei/service-l7-https.yaml",
     "huawei/service-pass-through.yaml",
@@ -72,6 +78,7 @@ const IDENTICAL: &[&str] = &[
     "tencent/service-direct-access.yaml",
     "tencent/service-fixed-address-tags.yaml",
     "tencent/service-https-specify-protocol.yaml",
+    "tencent/service-ipv6.yaml",
     "tencent/service-tke-service-config.yaml",
     "tencent/service-tls.yaml",
 ];
