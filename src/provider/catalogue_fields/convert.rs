@@ -150,7 +150,7 @@ pub(super) fn in_unit(seconds: u64, unit: &str) -> Option<String> {
     Some(n.to_string())
 }
 
-/// The inverse of [`convert`]: the YAML value of a typed provider field that writes the
+/// The inverse of `convert` (beside it): the YAML value of a typed provider field that writes the
 /// annotation text `text` of value type `ty` (`kubectl lbgen import`). `Err` says why the
 /// text has no such value (it is then kept as a raw annotation). The import checks the
 /// result by rendering it again, so only an exact inverse survives.
