@@ -311,6 +311,17 @@ fn hostile_yaml_is_refused_with_a_location() {
     assert!(!text(&out.stdout).contains("spec: x"));
 }
 
+/// Every conformance case file of the three providers, in a stable order.
+fn conformance_cases() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
 /// The providers' documented example manifests of the conformance corpus, imported: every
 /// annotation the report says is mapped or kept comes back from the render with the
 /// example's value; the share of annotations per outcome is printed (`--nocapture`).
@@ -319,12 +330,7 @@ fn hostile_yaml_is_refused_with_a_location() {
 fn conformance_examples_import_and_render_back_to_their_annotations() {
     use lbgen::import::{Options, Outcome, import};
     use lbgen::spec::load::Source;
-    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
-        .iter()
-        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
+    let files = conformance_cases();
     let (mut compiled, mut cases) = (0, 0);
     let mut shares: std::collections::BTreeMap<&str, usize> = Default::default();
     for file in files {
@@ -460,12 +466,7 @@ fn translation_keeps_the_source_providers_annotations_out_of_the_target() {
 fn round_trip_over_the_conformance_specs() {
     use lbgen::import::{Options, import};
     use lbgen::spec::load::Source;
-    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
-        .iter()
-        .flat_map(|p| std::fs::read_dir(Path::new("tests/conformance").join(p)).expect("corpus"))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
+    let files = conformance_cases();
     let (mut total, mut identical) = (0, 0);
     for file in files {
         let text = std::fs::read_to_string(&file).expect("case");
