@@ -292,3 +292,41 @@ fn a_tencent_charge_type_changed_later_is_ignored_after_create() {
         "{report}"
     );
 }
+
+/// `explain <key>` says what the catalogue's `in_place` says, through the binary: a key
+/// that forces recreation with its own sentence, one read only at creation, and one that
+/// changes in place (no ON CHANGE line).
+#[test]
+fn explain_prints_whether_a_change_applies_in_place() {
+    let explain = |key: &str| {
+        let out = Command::new(common::binary())
+            .current_dir(common::root())
+            .args(["explain", key])
+            .output()
+            .expect("explain");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let class = explain("kubernetes.io/elb.class");
+    assert!(
+        class.contains("IN PLACE:   no (the object must be recreated)\n"),
+        "{class}"
+    );
+    assert!(
+        class.contains("ON CHANGE:  CCE cannot change the load balancer type (shared/dedicated) of an existing object; delete and recreate it\n"),
+        "{class}"
+    );
+    let tags = explain("kubernetes.io/elb.tags");
+    assert!(tags.contains("IN PLACE:   no (read only when the load balancer is created; a later change is ignored)\n"), "{tags}");
+    assert!(!tags.contains("ON CHANGE:"), "{tags}");
+    let header = explain("kubernetes.io/elb.x-forwarded-host");
+    assert!(
+        header
+            .contains("IN PLACE:   yes, but removing it leaves the setting on the load balancer\n"),
+        "{header}"
+    );
+}
