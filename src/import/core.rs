@@ -5,7 +5,8 @@
 
 use super::Options;
 use super::report::{ObjectReport, Outcome};
-use crate::provider::{MANAGED_BY, ProviderId};
+use crate::provider::import::PackImport;
+use crate::provider::{MANAGED_BY, ProviderId, registry};
 use serde_json::{Map, Value, json};
 
 /// Service fields the spec has no field for (the rendered Service lacks them).
@@ -57,9 +58,24 @@ pub(super) fn spec(
     let mut spec = Map::new();
     spec.insert("provider".into(), provider.as_str().into());
     let body = object.get("spec").cloned().unwrap_or(Value::Null);
+    let import = registry().get(provider.as_str()).and_then(|p| p.import());
+    if let Some(version) = import.and_then(|i| i.implied_cluster_version(kind, &report.api_version))
+    {
+        spec.insert("cluster".into(), json!({"version": version}));
+        let how = format!(
+            "inferred from `{}`: the pack renders its old Ingress form only for clusters this old; set spec.cluster.version to the cluster's own",
+            report.api_version
+        );
+        report.push(
+            "apiVersion",
+            Outcome::Approximated,
+            Some("spec.cluster.version".into()),
+            Some(how),
+        );
+    }
     match kind {
         "Service" => service(&body, &mut spec, report),
-        _ => ingress(&body, &mut spec, report),
+        _ => ingress(&body, &mut spec, import, report),
     }
     json!({
         "apiVersion": crate::spec::model::API_VERSION,
@@ -138,9 +154,14 @@ fn service(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
     }
 }
 
-fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectReport) {
+fn ingress(
+    body: &Value,
+    spec: &mut Map<String, Value>,
+    import: Option<&dyn PackImport>,
+    report: &mut ObjectReport,
+) {
     spec.insert("exposure".into(), "ingress".into());
-    if report.api_version.ends_with("v1beta1") {
+    if report.api_version.ends_with("v1beta1") && !spec.contains_key("cluster") {
         report.push(
             "apiVersion",
             Outcome::Approximated,
@@ -202,12 +223,9 @@ fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
     if !routes.is_empty() {
         mapped(report, "spec.rules", "spec.routes");
     }
+    tls(body, &mut routes, import, report);
     spec.insert("routes".into(), Value::Array(routes));
     for (field, why) in [
-        (
-            "tls",
-            "the spec names the provider's certificate id (spec.routes[].tls.certificateId), not a Secret: set it by hand",
-        ),
         (
             "defaultBackend",
             "the spec has no default backend: add a route without host and path",
@@ -223,6 +241,66 @@ fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
                 Outcome::Unsupported,
                 None,
                 Some(why.into()),
+            );
+        }
+    }
+}
+
+/// `spec.tls`: each entry whose Secret the pack names from a certificate id gives that id
+/// to the routes of its hosts (an entry without hosts: the routes without a host); any
+/// other entry is reported, since the spec names certificate ids, not Secrets.
+fn tls(
+    body: &Value,
+    routes: &mut [Value],
+    import: Option<&dyn PackImport>,
+    report: &mut ObjectReport,
+) {
+    let Some(entries) = body.get("tls").and_then(Value::as_array) else {
+        if body.get("tls").is_some() {
+            report.push(
+                "spec.tls",
+                Outcome::Unsupported,
+                None,
+                Some("not a list of TLS entries".into()),
+            );
+        }
+        return;
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        let subject = format!("spec.tls[{i}]");
+        let secret = entry.get("secretName").and_then(Value::as_str);
+        let Some(id) = secret.and_then(|s| import.and_then(|p| p.tls_certificate(s))) else {
+            report.push(&subject, Outcome::Unsupported, None, Some("the spec names the provider's certificate id (spec.routes[].tls.certificateId), not a Secret: set it by hand".into()));
+            continue;
+        };
+        let hosts: Vec<&str> = entry
+            .get("hosts")
+            .and_then(Value::as_array)
+            .map(|h| h.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut used = false;
+        for route in routes.iter_mut().filter(|r| r.get("tls").is_none()) {
+            let host = route.get("host").and_then(Value::as_str);
+            let covered = match host {
+                Some(h) => hosts.contains(&h),
+                None => hosts.is_empty(),
+            };
+            if covered {
+                route["tls"] = json!({"certificateId": id});
+                used = true;
+            }
+        }
+        if used {
+            mapped(report, &subject, "spec.routes[].tls.certificateId");
+        } else {
+            report.push(
+                &subject,
+                Outcome::Unsupported,
+                None,
+                Some(
+                    "no rule of the Ingress has its hosts: the spec gives certificates to routes"
+                        .into(),
+                ),
             );
         }
     }

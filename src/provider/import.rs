@@ -77,6 +77,18 @@ pub trait PackImport: Sync {
     fn foreign_dialect(&self, _annotations: &BTreeMap<String, String>) -> Option<String> {
         None
     }
+    /// The certificate id an Ingress `spec.tls[].secretName` stands for, when the pack
+    /// names its Secrets from certificate ids (so the name reads back exactly); by default
+    /// none (the Secret's name is kept out of the spec and reported).
+    fn tls_certificate(&self, _secret_name: &str) -> Option<String> {
+        None
+    }
+    /// The cluster version (`spec.cluster.version`) an object's `apiVersion` implies,
+    /// when the pack renders that apiVersion only for older clusters (a `v1beta1`
+    /// Ingress); by default none.
+    fn implied_cluster_version(&self, _kind: &str, _api_version: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The shared fields of `import`'s table and structured inverses found on a `kind` object.

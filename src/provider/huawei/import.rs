@@ -8,6 +8,7 @@ use super::keys::{
     ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_AUTOCREATE, ELB_CERT_ID, ELB_CLASS,
     ELB_CLIENT_TIMEOUT, ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET,
     ELB_KEEPALIVE_TIMEOUT, ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
+    INGRESS_CLASS_ANNOTATION,
 };
 use crate::provider::import::{
     Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
@@ -93,6 +94,14 @@ const TABLE: &[Inverse] = &[
         kind: Some("Service"),
         path: "healthCheck.enabled",
         read: Read::Flag("on", "off"),
+    },
+    // The class annotation is rendered only below FIRST_CLASS_NAME_VERSION (cce_10_0252,
+    // "For clusters of v1.21 or earlier"): the newest such version, reported as inferred.
+    Inverse {
+        key: INGRESS_CLASS_ANNOTATION,
+        kind: Some("Ingress"),
+        path: "cluster.version",
+        read: Read::Words(&[("cce", "v1.21")]),
     },
 ];
 

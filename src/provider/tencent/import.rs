@@ -5,10 +5,10 @@
 //! Ingress. Every inverse is checked by the import stage by rendering and comparing.
 
 use super::keys::{
-    AUTO_REWRITE, GRACE_SHUTDOWN, INGRESS_BANDWIDTH, INGRESS_CHARGE_TYPE, INGRESS_DIRECT_ACCESS,
-    INGRESS_EXISTING_LB, INGRESS_SUBNET, LOCAL_BIND, PREVENT_LOOPBACK, REWRITE_SUPPORT,
-    SERVICE_BANDWIDTH, SERVICE_CHARGE_TYPE, SERVICE_DIRECT_ACCESS, SERVICE_EXISTING_LB,
-    SERVICE_SUBNET,
+    AUTO_REWRITE, GRACE_SHUTDOWN, HTTP_RULES, HTTPS_RULES, INGRESS_BANDWIDTH, INGRESS_CHARGE_TYPE,
+    INGRESS_DIRECT_ACCESS, INGRESS_EXISTING_LB, INGRESS_SUBNET, LOCAL_BIND, PREVENT_LOOPBACK,
+    REWRITE_SUPPORT, RULE_MIX, SERVICE_BANDWIDTH, SERVICE_CHARGE_TYPE, SERVICE_DIRECT_ACCESS,
+    SERVICE_EXISTING_LB, SERVICE_SUBNET,
 };
 use crate::provider::import::{Inverse, PackImport, Read, SharedField};
 use serde_json::{Value, json};
@@ -114,7 +114,7 @@ impl PackImport for TencentImport {
         &self,
         kind: &str,
         annotations: &BTreeMap<String, String>,
-        _spec: &Value,
+        spec: &Value,
     ) -> Vec<SharedField> {
         let mut out = Vec::new();
         let on = |key: &str| annotations.get(key).map(String::as_str) == Some("true");
@@ -124,6 +124,9 @@ impl PackImport for TencentImport {
                 path: "listener.redirectHttpToHttps",
                 value: true.into(),
             });
+        }
+        if kind == "Ingress" && on(RULE_MIX) {
+            out.extend(mixed_routes(annotations, spec));
         }
         if kind == "Service" && on(GRACE_SHUTDOWN) {
             out.push(SharedField {
@@ -161,4 +164,60 @@ impl PackImport for TencentImport {
     fn ingress_classes(&self) -> &'static [&'static str] {
         &["qcloud"]
     }
+
+    fn tls_certificate(&self, secret_name: &str) -> Option<String> {
+        super::certificate_of_secret(secret_name)
+    }
+
+    /// The pack renders the `v1beta1` Ingress only below `FIRST_V1_INGRESS_VERSION`.
+    fn implied_cluster_version(&self, kind: &str, api_version: &str) -> Option<&'static str> {
+        (kind == "Ingress" && api_version.ends_with("/v1beta1")).then_some("v1.18")
+    }
+}
+
+/// The routes of a mixed HTTP/HTTPS Ingress (457/43504): each route of `spec.rules` once
+/// per rule set that lists it, the HTTP copy without its certificate, in the rules' order
+/// (the render lists a path served on both protocols once in `spec.rules`). `None` when a
+/// listed rule is not one of the routes, or an HTTPS one has no certificate.
+fn mixed_routes(annotations: &BTreeMap<String, String>, spec: &Value) -> Option<SharedField> {
+    let set = |key: &str| -> Option<Vec<(Option<String>, String)>> {
+        let rules: Vec<Value> = serde_json::from_str(annotations.get(key)?).ok()?;
+        rules
+            .iter()
+            .map(|r| {
+                let host = r.get("host").and_then(Value::as_str).map(str::to_string);
+                Some((host, r.get("path")?.as_str()?.to_string()))
+            })
+            .collect()
+    };
+    let (http, https) = (set(HTTP_RULES)?, set(HTTPS_RULES)?);
+    let routes = spec.pointer("/spec/routes")?.as_array()?;
+    let mut out = Vec::new();
+    for route in routes {
+        let at = (
+            route
+                .get("host")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            route
+                .get("path")
+                .and_then(Value::as_str)
+                .unwrap_or("/")
+                .to_string(),
+        );
+        if http.contains(&at) {
+            let mut plain = route.clone();
+            plain.as_object_mut()?.remove("tls");
+            out.push(plain);
+        }
+        if https.contains(&at) {
+            route.get("tls")?;
+            out.push(route.clone());
+        }
+    }
+    (out.len() == http.len() + https.len()).then(|| SharedField {
+        keys: vec![RULE_MIX.into(), HTTP_RULES.into(), HTTPS_RULES.into()],
+        path: "routes",
+        value: Value::Array(out),
+    })
 }

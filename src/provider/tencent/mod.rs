@@ -141,6 +141,47 @@ pub(super) fn certificate_secret(id: &str) -> String {
     }
 }
 
+/// The certificate id whose Secret [`certificate_secret`] names `name`, for `import`: the
+/// id whose letters' case the FNV-1a suffix decides (ids of up to 16 letters are tried; an
+/// ambiguous one is `None`), else the name itself when it kept the id. The suffix is read
+/// first: a kept id never ends in `-` and eight hex digits unless it has a `-`, which
+/// Tencent's ids (8 letters and digits, `tencent/route-certificate-id-format`) never do.
+pub(super) fn certificate_of_secret(name: &str) -> Option<String> {
+    let rest = name.strip_prefix("qcloud-cert-")?;
+    let kept = (certificate_secret(rest) == name).then(|| rest.to_string());
+    let Some((clean, hash)) = rest.rsplit_once('-') else {
+        return kept;
+    };
+    if hash.len() != 8 || u32::from_str_radix(hash, 16).is_err() {
+        return kept;
+    }
+    let letters: Vec<usize> = clean
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_lowercase())
+        .map(|(i, _)| i)
+        .collect();
+    if letters.len() > 16 {
+        return None;
+    }
+    let mut found = None;
+    for mask in 0..(1u32 << letters.len()) {
+        let mut id = clean.as_bytes().to_vec();
+        for (bit, at) in letters.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                id[*at] = id[*at].to_ascii_uppercase();
+            }
+        }
+        let id = String::from_utf8(id).ok()?;
+        if certificate_secret(&id) == name {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(id);
+        }
+    }
+    found.or(kept)
+}
+
 /// The warning that names the Secret a certificate needs.
 pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic {
     let secret = certificate_secret(id);
@@ -181,5 +222,23 @@ mod tests {
         assert!(upper.starts_with("qcloud-cert-abc123-") && upper.len() == 27);
         assert_ne!(upper, certificate_secret("aBc123"));
         assert_eq!(certificate_secret("___").len(), "qcloud-cert-".len() + 8);
+    }
+
+    #[test]
+    fn secret_names_read_back_to_their_certificate_ids() {
+        for id in ["abc123", "Xq0yKcZt", "BM3PQ7SW", "a-b"] {
+            assert_eq!(
+                super::certificate_of_secret(&certificate_secret(id)).as_deref(),
+                Some(id)
+            );
+        }
+        // A name lbgen did not make, or whose hash no case of its letters gives.
+        assert_eq!(super::certificate_of_secret("my-tls"), None);
+        // Kept ids with a `-` read back too, unless a case of the letters gives the suffix.
+        assert_eq!(
+            super::certificate_of_secret("qcloud-cert-xq0ykczt-00000000").as_deref(),
+            Some("xq0ykczt-00000000")
+        );
+        assert_eq!(super::certificate_of_secret("qcloud-cert-_"), None);
     }
 }
