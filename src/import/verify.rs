@@ -47,6 +47,10 @@ pub(super) struct Pending {
     settled: Option<(Value, BTreeMap<String, String>)>,
     /// Why the spec does not compile even with raw annotations only.
     refused: Option<String>,
+    /// The first round whose errors blamed no proposal: its spec, errors and which
+    /// proposals stood. When raw annotations only fail too, the proposals were not the
+    /// cause: that round is the import, with its own errors as the reason.
+    unblamed: Option<(Value, String, Vec<bool>)>,
 }
 
 impl Pending {
@@ -69,6 +73,7 @@ impl Pending {
             round: 0,
             settled: None,
             refused: None,
+            unblamed: None,
         }
     }
 
@@ -94,17 +99,35 @@ impl Pending {
                     &mut self.why,
                 );
                 if !changed {
-                    let any_active = self.classified.mappings.iter().any(|m| m.active);
+                    let standing: Vec<bool> =
+                        self.classified.mappings.iter().map(|m| m.active).collect();
+                    if !standing.contains(&true) {
+                        let (spec, message) = match self.unblamed.take() {
+                            Some((spec, message, standing)) => {
+                                // The proposals were not the cause: they stand again.
+                                for (m, active) in self.classified.mappings.iter_mut().zip(standing)
+                                {
+                                    m.active = active;
+                                    m.keys.iter().for_each(|k| {
+                                        self.why.remove(k);
+                                    });
+                                }
+                                (spec, message)
+                            }
+                            None => (spec, messages(&errors)),
+                        };
+                        self.refused = Some(message);
+                        self.settled = Some((spec, BTreeMap::new()));
+                        return true;
+                    }
+                    if self.unblamed.is_none() {
+                        self.unblamed = Some((spec.clone(), messages(&errors), standing));
+                    }
                     for m in self.classified.mappings.iter_mut().filter(|m| m.active) {
                         m.active = false;
                         for k in &m.keys {
                             self.why.insert(k.clone(), first_message(&errors));
                         }
-                    }
-                    if !any_active {
-                        self.refused = Some(first_message(&errors));
-                        self.settled = Some((spec, BTreeMap::new()));
-                        return true;
                     }
                 }
             }
@@ -304,6 +327,20 @@ fn annotations_of(object: Option<&crate::emit::Object>) -> BTreeMap<String, Stri
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Every distinct error message, in order, joined.
+fn messages(errors: &[Diagnostic]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for e in errors {
+        if !seen.contains(&e.message.as_str()) {
+            seen.push(&e.message);
+        }
+    }
+    if seen.is_empty() {
+        return first_message(errors);
+    }
+    seen.join("; ")
 }
 
 fn first_message(errors: &[Diagnostic]) -> String {
