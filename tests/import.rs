@@ -555,3 +555,25 @@ fn tls_secrets_read_back_only_when_the_pack_named_them() {
         text(&broken.stderr)
     );
 }
+
+/// A documented fragment (an Ingress with only its class) does not compile as a spec: the
+/// report gives its own reason, not one the import's guesses caused.
+#[test]
+fn a_spec_that_cannot_compile_is_reported_with_its_own_errors() {
+    let out = import(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: test\n  annotations:\n    kubernetes.io/ingress.class: qcloud\n",
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stderr);
+    assert!(
+        report.contains("the imported spec does not compile: exposure: ingress needs at least one entry in spec.routes"),
+        "{report}"
+    );
+    assert!(!report.contains("internal CLB"), "{report}");
+    assert!(
+        text(&out.stdout).contains("network: public"),
+        "{}",
+        text(&out.stdout)
+    );
+}
