@@ -81,6 +81,7 @@ impl FourthPack {
                 impact: Impact::NotInPlace,
                 message: leak(r.message).into(),
                 source: leak(r.source),
+                unless: None,
             })
             .collect::<Vec<_>>();
         let templates = std::fs::read_dir(dir.join("templates"))

@@ -76,8 +76,8 @@ fn warnings(report: &serde_json::Value) -> Vec<(String, String, String)> {
 #[test]
 fn alibaba_address_type_cannot_change_in_place() {
     let (code, report) = diff_after_live_edit(
-        // the internal NLB example: a public LB takes the CCM's default and writes none
-        "examples/alibaba/service-nlb.yaml",
+        // an internal CLB: a public LB takes the CCM's default and writes none
+        "examples/alibaba/service-clb-internal-fixed-address.yaml",
         "alibaba-cloud-loadbalancer-address-type: intranet",
         "alibaba-cloud-loadbalancer-address-type: internet",
     );
@@ -87,6 +87,24 @@ fn alibaba_address_type_cannot_change_in_place() {
         "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type".into(),
         "not-in-place".into()
     )));
+}
+
+/// The NLB page documents the address type as changeable ("you can modify address-type
+/// to change between internal-facing and Internet-facing"; the catalogue's `by_family`):
+/// the CLB rule does not fire for an NLB Service.
+#[test]
+fn an_nlb_address_type_changes_in_place() {
+    let (code, report) = diff_after_live_edit(
+        "examples/alibaba/service-nlb.yaml",
+        "alibaba-cloud-loadbalancer-address-type: intranet",
+        "alibaba-cloud-loadbalancer-address-type: internet",
+    );
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(
+        warnings(&report),
+        Vec::<(String, String, String)>::new(),
+        "{report}"
+    );
 }
 
 #[test]
@@ -182,10 +200,11 @@ fn a_change_that_needs_a_new_load_balancer_is_classed_recreate() {
         "alibaba-cloud-loadbalancer-address-type: intranet",
         "alibaba-cloud-loadbalancer-address-type: internet",
     );
-    let (_, report) = diff_after_live_edit("examples/alibaba/service-nlb.yaml", edit_from, edit_to);
+    let example = "examples/alibaba/service-clb-internal-fixed-address.yaml";
+    let (_, report) = diff_after_live_edit(example, edit_from, edit_to);
     assert_eq!(classes(&report), ["recreate"]);
     assert_eq!(
-        fail_on_codes("examples/alibaba/service-nlb.yaml", edit_from, edit_to),
+        fail_on_codes(example, edit_from, edit_to),
         [Some(1), Some(1), Some(1)]
     );
 }

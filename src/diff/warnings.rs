@@ -30,6 +30,12 @@ pub(crate) fn check(
         .iter()
         .filter(|rule| rule.kinds.contains(&kind))
         .filter(|rule| {
+            rule.unless.is_none_or(|(field, value)| {
+                read(live, field).as_deref() != Some(value)
+                    && read(rendered, field).as_deref() != Some(value)
+            })
+        })
+        .filter(|rule| {
             let (before, after) = (read(live, rule.field), read(rendered, rule.field));
             match rule.trigger {
                 Trigger::AnyChange => !same_meaning(before.as_deref(), after.as_deref()),
@@ -99,6 +105,7 @@ mod tests {
             impact: Impact::NotInPlace,
             message: "recreates the load balancer".into(),
             source: "test",
+            unless: None,
         }
     }
 
@@ -186,5 +193,33 @@ mod tests {
         assert_eq!(warned(on.clone(), changed), ["example.com/lb.gzip"]);
         assert!(warned(off, on.clone()).is_empty());
         assert!(warned(on.clone(), on).is_empty());
+    }
+
+    #[test]
+    fn a_rule_does_not_fire_for_the_family_it_excepts() {
+        let mut rule = rule(
+            Field::Annotation("example.com/lb.class"),
+            Trigger::AnyChange,
+        );
+        rule.unless = Some((Field::Pointer("/spec/loadBalancerClass"), "example.com/l4"));
+        let object = |class: Option<&str>, value: &str| {
+            json!({"metadata": {"annotations": {"example.com/lb.class": value}},
+                   "spec": {"loadBalancerClass": class}})
+        };
+        let fired =
+            |live, rendered| check(std::slice::from_ref(&rule), "Service", &live, &rendered).len();
+        assert_eq!(fired(object(None, "a"), object(None, "b")), 1);
+        assert_eq!(
+            fired(
+                object(Some("example.com/l4"), "a"),
+                object(Some("example.com/l4"), "b")
+            ),
+            0
+        );
+        // Either side of that family is enough (a class change has its own rule).
+        assert_eq!(
+            fired(object(None, "a"), object(Some("example.com/l4"), "b")),
+            0
+        );
     }
 }

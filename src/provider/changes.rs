@@ -71,6 +71,9 @@ pub struct ChangeRule {
     pub message: Cow<'static, str>,
     /// Where the fact comes from (providers.md row or page).
     pub source: &'static str,
+    /// The rule does not apply to an object (live or rendered) whose field has this value:
+    /// a family of the provider that documents the change as applied in place.
+    pub unless: Option<(Field, &'static str)>,
 }
 
 /// Every provider's change rules, in registry order: the pack's own, then one for each
@@ -144,6 +147,7 @@ fn catalogue_rules(
             impact,
             message,
             source: entry.source.as_str(),
+            unless: None,
         })
     })
 }

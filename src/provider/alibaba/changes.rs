@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::types::ADDRESS_TYPE;
+use super::types::{ADDRESS_TYPE, NLB_CLASS};
 use crate::provider::changes::{ChangeRule, Field, Impact, Trigger};
 
 /// Every annotation this pack writes starts with one of these.
@@ -27,6 +27,10 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
             "the CCM cannot change an existing CLB between internet and intranet; delete and recreate the Service",
         ),
         source: "kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/loadbalancer.go (\"can not change LoadBalancer AddressType once created\")",
+        // catalogues/alibaba.yaml address-type by_family nlb: in_place true (NLB-DOC,
+        // "you can modify address-type to change between internal-facing and
+        // Internet-facing").
+        unless: Some((Field::Pointer("/spec/loadBalancerClass"), NLB_CLASS)),
     },
     ChangeRule {
         provider: "alibaba",
@@ -38,6 +42,7 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
             "loadBalancerClass cannot change: CLB and NLB cannot be converted into each other; delete and recreate the Service",
         ),
         source: "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/configure-nlb-instances-by-using-annotations (spec.loadBalancerClass is immutable)",
+        unless: None,
     },
     ChangeRule {
         provider: "alibaba",
@@ -49,5 +54,6 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[
             "the IP version of an existing ALB (IPv4 or DualStack) is fixed at creation; a new AlbConfig (a new ALB) is needed",
         ),
         source: "https://www.alibabacloud.com/help/en/ack/distributed-cloud-container-platform-for-kubernetes/user-guide/configure-albconfig-objects (Key parameters: spec.config.addressIpVersion, creation-only: Yes)",
+        unless: None,
     },
 ];

@@ -281,7 +281,7 @@ impl PackImport for AlibabaImport {
 
     /// An NLB Service carries the NLB class (NLB annotation page; what `service.rs` writes).
     fn service_class(&self, class: &str) -> Option<SharedField> {
-        (class == "alibabacloud.com/nlb").then(|| SharedField {
+        (class == super::types::NLB_CLASS).then(|| SharedField {
             keys: Vec::new(),
             path: "alibaba.loadBalancerType",
             value: "nlb".into(),

@@ -16,9 +16,10 @@ use super::types::{
     HEALTH_CHECK_FLAG, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_METHOD,
     HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE, HEALTH_CHECK_URI,
     HEALTHY_THRESHOLD, HOSTNAME, INSTANCE_CHARGE_TYPE, IP_VERSION, IPV6_ADDRESS_TYPE, LB_ID, LB_IP,
-    LB_NAME, LoadBalancerType, MASTER_ZONE, PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER,
-    SERVER_COOKIE, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE,
-    TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT, ZONE_MAPS, http_codes,
+    LB_NAME, LoadBalancerType, MASTER_ZONE, NLB_CLASS, PERSISTENCE_TIMEOUT, PROTOCOL_PORT,
+    SCHEDULER, SERVER_COOKIE, SERVER_GROUP_TYPE, SLAVE_ZONE, SPEC, STICKY_SESSION,
+    STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, UNHEALTHY_THRESHOLD, VGROUP_PORT, VSWITCH_ID, WEIGHT,
+    ZONE_MAPS, http_codes,
 };
 use crate::diag::Diagnostic;
 use crate::plan::{HealthPlan, Plan};
@@ -143,11 +144,7 @@ pub(super) fn service(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Manifes
         a.set(HOSTNAME, host.clone());
     }
     let mut manifest = service_manifest(plan, "alibaba/service.yaml", a, diagnostics);
-    manifest.context["loadBalancerClass"] = if nlb {
-        json!("alibabacloud.com/nlb")
-    } else {
-        Value::Null
-    };
+    manifest.context["loadBalancerClass"] = if nlb { json!(NLB_CLASS) } else { Value::Null };
     manifest
 }
 

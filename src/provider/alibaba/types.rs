@@ -16,6 +16,10 @@ use crate::spec::values::PortRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The Service `spec.loadBalancerClass` of an NLB (NLB annotation page, "Create an NLB
+/// instance"): the mapping writes it, the change rules and the import read it.
+pub(super) const NLB_CLASS: &str = "alibabacloud.com/nlb";
+
 // Health checks.
 
 // The ALB Ingress.

@@ -39,4 +39,5 @@ pub(crate) const CHANGE_RULES: &[ChangeRule] = &[ChangeRule {
         "switching externalTrafficPolicy from Cluster to Local leaves stale conntrack entries on the nodes; expect dropped connections until they expire",
     ),
     source: "CCE user guide \"LoadBalancer\" (seed 001), Notes and Constraints: the connection tracing table is not cleared when affinity switches from cluster to node level",
+    unless: None,
 }];
