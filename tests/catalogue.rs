@@ -422,3 +422,31 @@ fn handling_counts(entries: &[serde_json::Value], provider: &str) -> (usize, [us
         ],
     )
 }
+
+/// A typed provider field (`spec.<provider>.service|ingress.<field>`) is converted and
+/// checked when the spec is read, before the load balancer's family is known, so it uses
+/// the entry's own value type. No such entry may carry a family's own value type (the
+/// catalogue's `by_family.<family>.value`): one that did would be checked against the
+/// wrong type for that family. Today every family override is on a key a shared field
+/// writes, which the pack checks per family.
+#[test]
+fn no_typed_provider_field_has_a_family_value_type() {
+    let overridden: Vec<String> = entries()
+        .iter()
+        .filter(|e| e["handling"] == "typed provider field")
+        .filter(|e| {
+            e["by_family"]
+                .as_object()
+                .is_some_and(|f| f.values().any(|v| v.get("value").is_some()))
+        })
+        .map(|e| e["key"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(overridden, Vec::<String>::new());
+    // The check can fail: family value types exist, on shared-field keys.
+    assert!(entries().iter().any(|e| {
+        e["handling"] == "typed spec field"
+            && e["by_family"]
+                .as_object()
+                .is_some_and(|f| f.values().any(|v| v.get("value").is_some()))
+    }));
+}
