@@ -320,6 +320,25 @@ mod tests {
             assert_eq!(spec.get("loadBalancer"), None, "{annotation}");
             assert_eq!(spec["ports"][1].get("certificateId"), None, "{annotation}");
         }
+        // Beside an existing CLB the pack writes no creation parameters: they stay raw.
+        let (imported, items) = service(concat!(
+            "    service.kubernetes.io/tke-existed-lbid: lb-6c8w2k1a\n",
+            "    service.kubernetes.io/service.extensiveParameters: '{\"ZoneId\":\"ap-guangzhou-1\"}'\n",
+        ));
+        assert_eq!(
+            items,
+            [
+                (extensive.to_string(), Outcome::KeptRaw),
+                (
+                    "service.kubernetes.io/tke-existed-lbid".into(),
+                    Outcome::Mapped
+                )
+            ]
+        );
+        assert_eq!(
+            imported["spec"]["loadBalancer"],
+            json!({"id": "lb-6c8w2k1a"})
+        );
         // A wrong JSON type fails the catalogue's check: reported, in no spec field.
         for (key, annotation) in [
             (extensive, r#"{"LoadBalancerName":["shop"]}"#),
