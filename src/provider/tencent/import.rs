@@ -1,14 +1,19 @@
 //! Reading TKE annotations back into the neutral spec (`kubectl lbgen import`): the
 //! inverse of this pack's mapping for the simple shared fields (direct access, existing
-//! LB, subnet, bandwidth, redirect, loopback, local binding). The `qcloud` Ingress class,
+//! LB, subnet, bandwidth, redirect, loopback, local binding); the CreateLoadBalancer
+//! parameters (`import_create`) and a Service's per-port protocols (`import_ports`) have a
+//! module each. The `qcloud` Ingress class,
 //! also on `extensions/v1beta1` and `networking.k8s.io/v1beta1` Ingresses, marks a TKE
 //! Ingress. Every inverse is checked by the import stage by rendering and comparing.
 
+use super::import_create::create_parameters;
+use super::import_ports::specify_protocol;
 use super::keys::{
     AUTO_REWRITE, GRACE_SHUTDOWN, HTTP_RULES, HTTPS_RULES, INGRESS_BANDWIDTH, INGRESS_CHARGE_TYPE,
-    INGRESS_DIRECT_ACCESS, INGRESS_EXISTING_LB, INGRESS_SUBNET, LOCAL_BIND, PREVENT_LOOPBACK,
-    REWRITE_SUPPORT, RULE_MIX, SERVICE_BANDWIDTH, SERVICE_CHARGE_TYPE, SERVICE_DIRECT_ACCESS,
-    SERVICE_EXISTING_LB, SERVICE_SUBNET,
+    INGRESS_DIRECT_ACCESS, INGRESS_EXISTING_LB, INGRESS_EXTENSIVE, INGRESS_SUBNET, LOCAL_BIND,
+    PREVENT_LOOPBACK, REWRITE_SUPPORT, RULE_MIX, SERVICE_BANDWIDTH, SERVICE_CHARGE_TYPE,
+    SERVICE_DIRECT_ACCESS, SERVICE_EXISTING_LB, SERVICE_EXTENSIVE, SERVICE_SUBNET,
+    SPECIFY_PROTOCOL,
 };
 use crate::provider::import::{Inverse, PackImport, Read, SharedField};
 use serde_json::{Value, json};
@@ -146,6 +151,24 @@ impl PackImport for TencentImport {
         } else {
             INGRESS_EXISTING_LB
         };
+        // The pack writes the CreateLoadBalancer parameters only for a CLB it creates.
+        let extensive = if kind == "Service" {
+            SERVICE_EXTENSIVE
+        } else {
+            INGRESS_EXTENSIVE
+        };
+        if let Some(text) = annotations
+            .get(extensive)
+            .filter(|_| !annotations.contains_key(existing))
+        {
+            out.extend(create_parameters(extensive, text));
+        }
+        if let Some(text) = annotations
+            .get(SPECIFY_PROTOCOL)
+            .filter(|_| kind == "Service")
+        {
+            out.extend(specify_protocol(SPECIFY_PROTOCOL, text, spec));
+        }
         let network = if annotations.contains_key(subnet) {
             "internal"
         } else {
@@ -220,4 +243,115 @@ fn mixed_routes(annotations: &BTreeMap<String, String>, spec: &Value) -> Option<
         path: "routes",
         value: Value::Array(out),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::{Options, Outcome, import};
+    use crate::spec::load::Source;
+    use serde_json::{Value, json};
+
+    /// The imported document of one Service with `annotations`, and each annotation's
+    /// outcome.
+    fn service(annotations: &str) -> (Value, Vec<(String, Outcome)>) {
+        let text = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n  annotations:\n{annotations}spec:\n  type: LoadBalancer\n  selector: {{app: web}}\n  ports:\n  - {{port: 80, targetPort: 8080, protocol: TCP}}\n  - {{port: 443, targetPort: 8080, protocol: TCP}}\n"
+        );
+        let source = Source {
+            name: "in.yaml".into(),
+            text,
+        };
+        let imported = import(&[source], &Options::default()).expect("imports");
+        let items = imported.report.objects[0]
+            .items
+            .iter()
+            .filter(|i| i.subject.contains('/'))
+            .map(|i| (i.subject.clone(), i.outcome))
+            .collect();
+        (imported.outputs[0].object.0.clone(), items)
+    }
+
+    #[test]
+    fn create_parameters_and_port_protocols_read_back_into_the_spec() {
+        let (imported, items) = service(concat!(
+            "    service.kubernetes.io/service.extensiveParameters: '{\"AddressIPVersion\":\"IPV6\",\"LoadBalancerName\":\"shop\",\"Tags\":[{\"TagKey\":\"team\",\"TagValue\":\"a\"}],\"ZoneId\":\"ap-guangzhou-1\"}'\n",
+            "    service.cloud.tencent.com/specify-protocol: '{\"443\":{\"protocol\":[\"HTTPS\"],\"tls\":\"qcloud-cert-xq0ykczt-a0855bed\"},\"80\":{\"protocol\":[\"HTTP\"]}}'\n",
+        ));
+        assert!(
+            items.iter().all(|(_, o)| *o == Outcome::Mapped),
+            "{items:?}"
+        );
+        let spec = &imported["spec"];
+        assert_eq!(
+            spec["loadBalancer"],
+            json!({"create": {"ipVersion": "ipv6", "name": "shop", "zones": ["ap-guangzhou-1"]}, "tags": {"team": "a"}})
+        );
+        assert_eq!(spec["ports"][0]["protocol"], "HTTP");
+        assert_eq!(spec["ports"][1]["protocol"], "HTTPS");
+        assert_eq!(spec["ports"][1]["certificateId"], "Xq0yKcZt");
+    }
+
+    #[test]
+    fn values_the_pack_does_not_write_stay_raw_annotations() {
+        let extensive = "service.kubernetes.io/service.extensiveParameters";
+        let protocols = "service.cloud.tencent.com/specify-protocol";
+        for (key, annotation) in [
+            // An unknown member, members in another order than the render's.
+            (extensive, r#"{"ZoneId":"ap-guangzhou-1","VipIsp":"CTCC"}"#),
+            (
+                extensive,
+                r#"{"ZoneId":"ap-guangzhou-1","LoadBalancerName":"shop"}"#,
+            ),
+            // A Secret lbgen did not name, a certificate id of the wrong shape.
+            (
+                protocols,
+                r#"{"443":{"protocol":["HTTPS"],"tls":"my-tls"}}"#,
+            ),
+            (
+                protocols,
+                r#"{"443":{"protocol":["HTTPS"],"tls":"qcloud-cert-abc123"}}"#,
+            ),
+        ] {
+            let (imported, items) = service(&format!("    {key}: '{annotation}'\n"));
+            assert_eq!(items, [(key.to_string(), Outcome::KeptRaw)], "{annotation}");
+            let kept = &imported["metadata"]["annotations"][key];
+            assert_eq!(kept.as_str(), Some(annotation));
+            let spec = &imported["spec"];
+            assert_eq!(spec.get("loadBalancer"), None, "{annotation}");
+            assert_eq!(spec["ports"][1].get("certificateId"), None, "{annotation}");
+        }
+        // Beside an existing CLB the pack writes no creation parameters: they stay raw.
+        let (imported, items) = service(concat!(
+            "    service.kubernetes.io/tke-existed-lbid: lb-6c8w2k1a\n",
+            "    service.kubernetes.io/service.extensiveParameters: '{\"ZoneId\":\"ap-guangzhou-1\"}'\n",
+        ));
+        assert_eq!(
+            items,
+            [
+                (extensive.to_string(), Outcome::KeptRaw),
+                (
+                    "service.kubernetes.io/tke-existed-lbid".into(),
+                    Outcome::Mapped
+                )
+            ]
+        );
+        assert_eq!(
+            imported["spec"]["loadBalancer"],
+            json!({"id": "lb-6c8w2k1a"})
+        );
+        // A wrong JSON type fails the catalogue's check: reported, in no spec field.
+        for (key, annotation) in [
+            (extensive, r#"{"LoadBalancerName":["shop"]}"#),
+            (protocols, r#"{"443":{"protocol":"HTTPS"}}"#),
+        ] {
+            let (imported, items) = service(&format!("    {key}: '{annotation}'\n"));
+            assert_eq!(
+                items,
+                [(key.to_string(), Outcome::Unsupported)],
+                "{annotation}"
+            );
+            assert_eq!(imported["spec"].get("loadBalancer"), None, "{annotation}");
+            assert_eq!(imported["spec"]["ports"][1].get("protocol"), None);
+        }
+    }
 }

@@ -17,6 +17,8 @@ pub(crate) mod changes;
 mod config;
 mod eni;
 mod import;
+mod import_create;
+mod import_ports;
 mod ingress;
 mod keys;
 mod kinds;
