@@ -12,10 +12,10 @@ use super::keys::{
     ACL_ID, ACL_STATUS, ACL_TYPE, ADDITIONAL_CERT_IDS, ADDITIONAL_TAGS, CACERT, CACERT_ID,
     CONNECTION_DRAIN, CONNECTION_DRAIN_TIMEOUT, ESTABLISHED_TIMEOUT, FORWARD_PORT,
     HEALTH_CHECK_CONNECT_PORT, HEALTH_CHECK_DOMAIN, HEALTH_CHECK_HTTPCODE, HEALTH_CHECK_METHOD,
-    HTTP2_ENABLED, IDLE_TIMEOUT, INSTANCE_CHARGE_TYPE, IP_VERSION, IPV6_ADDRESS_TYPE, LB_ID,
-    MASTER_ZONE, PRESERVE_CLIENT_IP, PROXY_PROTOCOL, REQUEST_TIMEOUT, SERVER_COOKIE, SLAVE_ZONE,
-    STICKY_SESSION, STICKY_SESSION_TYPE, TLS_CIPHER_POLICY, VGROUP_PORT, WEIGHT, XFF_CLIENTSRCPORT,
-    XFF_PROTO, XFF_SLBPORT, ZONE_MAPS,
+    HEALTH_CHECK_SWITCH, HEALTH_CHECK_TYPE, HTTP2_ENABLED, IDLE_TIMEOUT, INSTANCE_CHARGE_TYPE,
+    IP_VERSION, IPV6_ADDRESS_TYPE, LB_ID, MASTER_ZONE, PRESERVE_CLIENT_IP, PROXY_PROTOCOL,
+    REQUEST_TIMEOUT, SERVER_COOKIE, SLAVE_ZONE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE,
+    TLS_CIPHER_POLICY, VGROUP_PORT, WEIGHT, XFF_CLIENTSRCPORT, XFF_PROTO, XFF_SLBPORT, ZONE_MAPS,
 };
 use crate::provider::import::{Inverse, Read, SharedField, duration_text, table_fields};
 use crate::spec::model::CookieName;
@@ -79,9 +79,14 @@ const TABLE: &[Inverse] = &[
 
 /// Appends the shared fields of a Service's `annotations` this module reads to `out`
 /// (after `import.rs`'s own, whose `ports` reading the TLS certificates build on).
-pub(super) fn service_fields(annotations: &BTreeMap<String, String>, out: &mut Vec<SharedField>) {
+pub(super) fn service_fields(
+    annotations: &BTreeMap<String, String>,
+    spec: &Value,
+    out: &mut Vec<SharedField>,
+) {
     let get = |key: &str| annotations.get(key).map(String::as_str);
     let mut found = table_fields(TABLE, "Service", annotations);
+    found.extend(udp_health_check(&get, spec));
     found.extend(access_control(&get));
     found.extend(tags(&get));
     found.extend(redirect(&get));
@@ -104,6 +109,21 @@ fn field(keys: &[&str], path: &'static str, value: Value) -> SharedField {
         path,
         value,
     }
+}
+
+/// A CLB writes no `health-check-type` for a UDP check (`clb_health`): a switched-on L4
+/// check without a type on a Service whose ports are all UDP is the UDP check.
+fn udp_health_check<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+    spec: &Value,
+) -> Option<SharedField> {
+    if get(HEALTH_CHECK_SWITCH) != Some("on") || get(HEALTH_CHECK_TYPE).is_some() {
+        return None;
+    }
+    let ports = spec.pointer("/spec/ports")?.as_array()?;
+    let udp = |p: &Value| p.get("protocol").and_then(Value::as_str) == Some("UDP");
+    (!ports.is_empty() && ports.iter().all(udp))
+        .then(|| field(&[HEALTH_CHECK_SWITCH], "healthCheck.protocol", "UDP".into()))
 }
 
 /// `acl-status: on`, the ids joined with ',', `white`/`black` (`clb_access_control`).
@@ -262,7 +282,8 @@ fn create_parameters<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Vec<SharedFi
     let mut out = Vec::new();
     let billing = match get(INSTANCE_CHARGE_TYPE) {
         Some("PayByCLCU") => Some("pay-by-usage"),
-        Some("PayBySpec") => Some("pay-by-spec"),
+        // With a spec, PayBySpec is what the render writes when the spec names no billing.
+        Some("PayBySpec") if get(SPEC).is_none() => Some("pay-by-spec"),
         _ => None,
     };
     if let Some(billing) = billing {
