@@ -151,6 +151,58 @@ fn the_legacy_alibaba_prefix_is_imported_and_rendered_current() {
 }
 
 #[test]
+fn alibaba_service_inverses_read_documented_values_and_keep_hostile_ones() {
+    let out = import(&fixture("alibaba-service-inverses.yaml"), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stderr);
+    let (hostile, good) = report.split_once("Service web/good").expect("two objects");
+    let key = |k: &str| format!("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-{k}: ");
+    for k in ["acl-id", "acl-status", "acl-type"] {
+        assert!(
+            good.contains(&format!("{}mapped -> spec.accessControl", key(k))),
+            "{report}"
+        );
+    }
+    for k in ["connection-drain", "connection-drain-timeout"] {
+        assert!(
+            good.contains(&format!("{}mapped -> spec.draining", key(k))),
+            "{report}"
+        );
+    }
+    let tags = format!(
+        "{}mapped -> spec.loadBalancer.tags",
+        key("additional-resource-tags")
+    );
+    assert!(good.contains(&tags), "{report}");
+    for k in [
+        "acl-id",
+        "forward-port",
+        "vgroup-port",
+        "connection-drain",
+        "idle-timeout",
+        "health-check-httpcode",
+        "additional-resource-tags",
+        "ip-version",
+    ] {
+        assert!(hostile.contains(&key(k)), "{k}: {report}");
+        assert!(
+            !hostile.contains(&format!("{}mapped", key(k))),
+            "{k}: {report}"
+        );
+    }
+    let specs = text(&out.stdout);
+    assert!(
+        specs.contains("mode: allow") && specs.contains("timeout: 1m"),
+        "{specs}"
+    );
+    assert!(
+        specs.contains("vgroup-port: rsp-2ze6j4phkw2xxxx:http"),
+        "{specs}"
+    );
+    render(&specs).expect("the imported specs render");
+}
+
+#[test]
 fn old_tencent_ingresses_with_the_qcloud_class_are_imported() {
     let out = import(&fixture("tencent-qcloud-v1beta1.yaml"), &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));

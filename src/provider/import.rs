@@ -98,8 +98,21 @@ pub fn shared_fields(
     annotations: &BTreeMap<String, String>,
     spec: &Value,
 ) -> Vec<SharedField> {
+    let mut out = table_fields(import.table(), kind, annotations);
+    out.extend(import.structured(kind, annotations, spec));
+    out
+}
+
+/// The shared fields of one table of inverses found on a `kind` object: `shared_fields`
+/// reads a pack's `table()` with it, and a pack with a further table (in another module)
+/// reads that one from its `structured`.
+pub fn table_fields(
+    table: &[Inverse],
+    kind: &str,
+    annotations: &BTreeMap<String, String>,
+) -> Vec<SharedField> {
     let mut out = Vec::new();
-    for inverse in import.table() {
+    for inverse in table {
         if inverse.kind.is_some_and(|k| k != kind) {
             continue;
         }
@@ -114,7 +127,6 @@ pub fn shared_fields(
             });
         }
     }
-    out.extend(import.structured(kind, annotations, spec));
     out
 }
 

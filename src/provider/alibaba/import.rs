@@ -199,6 +199,7 @@ impl PackImport for AlibabaImport {
                 });
             }
         }
+        super::import_service::service_fields(annotations, spec, &mut out);
         let seconds = |key: &str| annotations.get(key).and_then(|t| t.parse::<u64>().ok());
         // Source-ip persistence in seconds; cookie insertion with its timeout (CLB page).
         if let Some(s) = seconds(PERSISTENCE_TIMEOUT) {

@@ -16,6 +16,7 @@
 
 pub(crate) mod changes;
 mod import;
+mod import_service;
 mod ingress;
 mod keys;
 mod kinds;
