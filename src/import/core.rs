@@ -5,7 +5,7 @@
 
 use super::Options;
 use super::report::{ObjectReport, Outcome};
-use crate::provider::{MANAGED_BY, ProviderId};
+use crate::provider::{MANAGED_BY, ProviderId, registry};
 use serde_json::{Map, Value, json};
 
 /// Service fields the spec has no field for (the rendered Service lacks them).
@@ -59,7 +59,7 @@ pub(super) fn spec(
     let body = object.get("spec").cloned().unwrap_or(Value::Null);
     match kind {
         "Service" => service(&body, &mut spec, report),
-        _ => ingress(&body, &mut spec, report),
+        _ => ingress(&body, provider, &mut spec, report),
     }
     json!({
         "apiVersion": crate::spec::model::API_VERSION,
@@ -138,8 +138,14 @@ fn service(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
     }
 }
 
-fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectReport) {
+fn ingress(
+    body: &Value,
+    provider: ProviderId,
+    spec: &mut Map<String, Value>,
+    report: &mut ObjectReport,
+) {
     spec.insert("exposure".into(), "ingress".into());
+    let import = registry().get(provider.as_str()).and_then(|p| p.import());
     if report.api_version.ends_with("v1beta1") {
         report.push(
             "apiVersion",
@@ -165,11 +171,23 @@ fn ingress(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectRepor
             if let Some(p) = path.get("path") {
                 route.insert("path".into(), p.clone());
             }
-            match path.get("pathType").and_then(Value::as_str) {
-                Some("Exact") => {
+            let pack_match = import.and_then(|i| i.path_match(path));
+            match (path.get("pathType").and_then(Value::as_str), pack_match) {
+                (Some("Exact"), _) => {
                     route.insert("match".into(), "exact".into());
                 }
-                Some("ImplementationSpecific") => report.push(
+                (Some("ImplementationSpecific"), Some(word)) => {
+                    route.insert("match".into(), word.into());
+                    report.push(
+                        "spec.rules[].http.paths[].pathType",
+                        Outcome::Mapped,
+                        Some("spec.routes[].match".into()),
+                        Some(format!(
+                            "ImplementationSpecific with the provider's match mode: `{word}`"
+                        )),
+                    );
+                }
+                (Some("ImplementationSpecific"), None) => report.push(
                     "spec.rules[].http.paths[].pathType",
                     Outcome::Approximated,
                     Some("spec.routes[].match".into()),

@@ -69,6 +69,13 @@ pub trait PackImport: Sync {
     fn service_class(&self, _class: &str) -> Option<SharedField> {
         None
     }
+    /// The spec `match` (`regex`, ...) an Ingress path with `pathType:
+    /// ImplementationSpecific` stands for, read from the provider's own fields of the path
+    /// object (`paths[]`) that the pack writes the match into; by default none (read as a
+    /// prefix, reported as approximated).
+    fn path_match(&self, _path: &Value) -> Option<&'static str> {
+        None
+    }
     /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller
     /// serves.
     fn ingress_classes(&self) -> &'static [&'static str];

@@ -1,18 +1,24 @@
 //! Reading CCE annotations back into the neutral spec (`kubectl lbgen import`): the
 //! inverse of this pack's mapping for the simple shared fields (tier, algorithm, ids,
-//! stickiness, health check, timeouts, auto-create), and the open-source Huawei cloud
-//! controller's dialect, which CCE does not read. Every inverse is checked by the import
-//! stage, which renders the imported spec and compares (a wrong one is un-mapped).
+//! stickiness, timeouts, listener protocols) here, the health check (`health`), the
+//! auto-created load balancer (`autocreate`) and the Ingress listener and paths
+//! (`ingress`) beside it, and the open-source Huawei cloud controller's dialect, which
+//! CCE does not read. Every inverse is checked by the import stage, which renders the
+//! imported spec and compares (a wrong one is un-mapped).
+
+mod autocreate;
+mod health;
+mod ingress;
 
 use super::keys::{
     ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_AUTOCREATE, ELB_CERT_ID, ELB_CLASS,
-    ELB_CLIENT_TIMEOUT, ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET,
-    ELB_KEEPALIVE_TIMEOUT, ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
+    ELB_CLIENT_TIMEOUT, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
+    ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
 };
 use crate::provider::import::{
     Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
 };
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The CCE pack's import knowledge.
@@ -88,12 +94,6 @@ const TABLE: &[Inverse] = &[
         path: "listener.backendTimeout",
         read: Read::Seconds,
     },
-    Inverse {
-        key: ELB_HEALTH_FLAG,
-        kind: Some("Service"),
-        path: "healthCheck.enabled",
-        read: Read::Flag("on", "off"),
-    },
 ];
 
 impl PackImport for HuaweiImport {
@@ -123,43 +123,10 @@ impl PackImport for HuaweiImport {
                 Value::String(duration_text(minutes * 60)),
             ));
         }
-        // Seed 001 table 3: every value a String.
-        if let (Some(Value::Object(o)), "Service") = (json_of(ELB_HEALTH_OPTION), kind) {
-            let mut check = Map::new();
-            let seconds = |name: &str| o.get(name)?.as_str()?.parse::<u64>().ok();
-            if let Some(s) = seconds("delay") {
-                check.insert("interval".into(), duration_text(s).into());
-            }
-            if let Some(s) = seconds("timeout") {
-                check.insert("timeout".into(), duration_text(s).into());
-            }
-            if let Some(r) = seconds("max_retries") {
-                check.insert("retries".into(), r.into());
-            }
-            let protocol = o
-                .get("protocol")
-                .and_then(Value::as_str)
-                .and_then(|p| match p {
-                    "TCP" => Some("TCP"),
-                    "UDP_CONNECT" => Some("UDP"),
-                    "HTTP" => Some("HTTP"),
-                    _ => None,
-                });
-            if let Some(p) = protocol {
-                check.insert("protocol".into(), p.into());
-            }
-            if let Some(path) = o.get("path").and_then(Value::as_str) {
-                check.insert("path".into(), path.into());
-            }
-            out.push(field(
-                ELB_HEALTH_OPTION,
-                "healthCheck",
-                Value::Object(check),
-            ));
+        if kind == "Service" {
+            out.extend(health::fields(annotations, spec));
         }
-        if let Some(Value::Object(o)) = json_of(ELB_AUTOCREATE) {
-            out.extend(autocreate(&o));
-        }
+        out.extend(autocreate::fields(annotations));
         // "https:443,http:80" (seed 001 "Enabling HTTP for Services"; cce_10_0683 tls:<port>).
         if let Some(listed) = annotations
             .get(ELB_PROTOCOL_PORT)
@@ -177,7 +144,14 @@ impl PackImport for HuaweiImport {
                 });
             }
         }
+        if kind == "Ingress" {
+            out.extend(ingress::fields(annotations, spec));
+        }
         out
+    }
+
+    fn path_match(&self, path: &Value) -> Option<&'static str> {
+        ingress::path_match(path)
     }
 
     fn ingress_classes(&self) -> &'static [&'static str] {
@@ -215,57 +189,4 @@ fn field(key: &str, path: &'static str, value: Value) -> SharedField {
         path,
         value,
     }
-}
-
-/// `elb.autocreate`'s fields (cce_10_0385 Table 15) back into `network` and
-/// `loadBalancer.create`.
-fn autocreate(o: &Map<String, Value>) -> Vec<SharedField> {
-    let text = |name: &str| o.get(name).and_then(Value::as_str).map(str::to_string);
-    let mut out = Vec::new();
-    match o.get("type").and_then(Value::as_str) {
-        Some("public") => out.push(field(ELB_AUTOCREATE, "network", "public".into())),
-        Some("inner") => out.push(field(ELB_AUTOCREATE, "network", "internal".into())),
-        _ => {}
-    }
-    let mut create = Map::new();
-    for (from, to) in [
-        ("name", "name"),
-        ("eip_type", "eipType"),
-        ("vip_subnet_cidr_id", "subnetId"),
-        ("vip_address", "address"),
-        ("l4_flavor_name", "l4Flavor"),
-        ("l7_flavor_name", "l7Flavor"),
-    ] {
-        if let Some(v) = text(from) {
-            create.insert(to.into(), v.into());
-        }
-    }
-    for (from, to) in [
-        ("available_zone", "zones"),
-        ("elb_virsubnet_ids", "backendSubnetIds"),
-    ] {
-        if let Some(list @ Value::Array(_)) = o.get(from) {
-            create.insert(to.into(), list.clone());
-        }
-    }
-    let mut bandwidth = Map::new();
-    for (from, to) in [
-        ("bandwidth_name", "name"),
-        ("bandwidth_sharetype", "shareType"),
-    ] {
-        if let Some(v) = text(from) {
-            bandwidth.insert(to.into(), v.into());
-        }
-    }
-    if let Some(mode) = text("bandwidth_chargemode") {
-        bandwidth.insert("chargeMode".into(), mode.into());
-    }
-    if let Some(size) = o.get("bandwidth_size").filter(|v| v.is_u64()) {
-        bandwidth.insert("size".into(), size.clone());
-    }
-    if !bandwidth.is_empty() {
-        create.insert("bandwidth".into(), Value::Object(bandwidth));
-    }
-    out.push(field(ELB_AUTOCREATE, "loadBalancer.create", json!(create)));
-    out
 }
