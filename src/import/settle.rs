@@ -94,6 +94,10 @@ pub(super) fn describe(
         let current = classified.current.get(key).unwrap_or(key);
         let legacy =
             (current != key).then(|| format!("legacy prefix: rendering writes `{current}`"));
+        let noted = |why: String| match classified.notes.get(key) {
+            Some(note) => format!("{note}; {why}"),
+            None => why,
+        };
         if let Some(message) = removed.get(key) {
             // A key the render writes itself from the spec, with the input's value.
             if rendered.get(current) == Some(value) {
@@ -104,7 +108,12 @@ pub(super) fn describe(
                     legacy,
                 );
             } else {
-                report.push(key, Outcome::Unsupported, None, Some(message.clone()));
+                report.push(
+                    key,
+                    Outcome::Unsupported,
+                    None,
+                    Some(noted(message.clone())),
+                );
             }
             continue;
         }
@@ -125,13 +134,13 @@ pub(super) fn describe(
                 .get(key)
                 .cloned()
                 .unwrap_or_else(|| "no spec field reads it back".into());
-            report.push(key, Outcome::KeptRaw, None, Some(because));
+            report.push(key, Outcome::KeptRaw, None, Some(noted(because)));
         } else {
             let because = why
                 .get(key)
                 .cloned()
                 .unwrap_or_else(|| "not reproduced by the render".into());
-            report.push(key, Outcome::KeptRaw, None, Some(because));
+            report.push(key, Outcome::KeptRaw, None, Some(noted(because)));
         }
     }
     for m in classified.mappings.iter().filter(|m| m.active) {

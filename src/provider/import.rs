@@ -64,6 +64,17 @@ pub trait PackImport: Sync {
     ) -> Vec<SharedField> {
         Vec::new()
     }
+    /// Why keys the structured inverses read were not read on this object (`(key, why)`:
+    /// a list naming a port the object does not have, a field of the wrong JSON type),
+    /// for the report beside the key's outcome; by default none.
+    fn unread(
+        &self,
+        _kind: &str,
+        _annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+    ) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// The spec field a Service's `spec.loadBalancerClass` of this provider stands for
     /// (a load-balancer family); by default none.
     fn service_class(&self, _class: &str) -> Option<SharedField> {

@@ -87,6 +87,53 @@ pub(super) fn fields(annotations: &BTreeMap<String, String>) -> Vec<SharedField>
     out
 }
 
+/// Why `elb.autocreate` does not read back whole: each field of another JSON type than
+/// the one the pack writes (cce_10_0385 Table 15: Strings, `bandwidth_size` an Integer,
+/// the zones and subnets lists of Strings) or that the pack never writes. JSON that does
+/// not parse is the catalogue check's to report.
+pub(super) fn unread(annotations: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let Some(Ok(Value::Object(o))) = annotations
+        .get(ELB_AUTOCREATE)
+        .map(|t| serde_json::from_str::<Value>(t))
+    else {
+        return Vec::new();
+    };
+    let mut wrong = Vec::new();
+    for (name, value) in &o {
+        let (fits, expected) = match name.as_str() {
+            "type" => (
+                matches!(value.as_str(), Some("public" | "inner")),
+                "\"public\" or \"inner\"",
+            ),
+            "bandwidth_size" => (value.is_u64(), "an Integer"),
+            "available_zone" | "elb_virsubnet_ids" => {
+                (strings(value).is_some(), "a list of Strings")
+            }
+            "name"
+            | "bandwidth_name"
+            | "bandwidth_chargemode"
+            | "bandwidth_sharetype"
+            | "eip_type"
+            | "vip_subnet_cidr_id"
+            | "vip_address"
+            | "l4_flavor_name"
+            | "l7_flavor_name"
+            | "ipv6_vip_virsubnet_id" => (value.is_string(), "a String"),
+            _ => (false, "no field lbgen writes"),
+        };
+        if !fits {
+            wrong.push(format!("`{name}: {value}` (expected {expected})"));
+        }
+    }
+    if wrong.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        ELB_AUTOCREATE.to_string(),
+        format!("not read back: {}", wrong.join(", ")),
+    )]
+}
+
 /// A JSON array of strings, as it is; anything else is not read.
 fn strings(list: &Value) -> Option<Value> {
     let items = list.as_array()?;
@@ -153,6 +200,27 @@ mod tests {
         );
         assert!(read("[1,2]").is_empty());
         assert!(read("{not json").is_empty());
+    }
+
+    #[test]
+    fn each_field_of_the_wrong_type_is_named() {
+        let annotations = BTreeMap::from([(
+            ELB_AUTOCREATE.to_string(),
+            r#"{"type":"outer","bandwidth_size":"5","available_zone":"az1","l4_flavor_name":"L4","extra":1}"#.to_string(),
+        )]);
+        let got = unread(&annotations);
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            got[0].1,
+            r#"not read back: `available_zone: "az1"` (expected a list of Strings), `bandwidth_size: "5"` (expected an Integer), `extra: 1` (expected no field lbgen writes), `type: "outer"` (expected "public" or "inner")"#
+        );
+        let fine = BTreeMap::from([(
+            ELB_AUTOCREATE.to_string(),
+            r#"{"type":"inner"}"#.to_string(),
+        )]);
+        assert!(unread(&fine).is_empty());
+        let broken = BTreeMap::from([(ELB_AUTOCREATE.to_string(), "{".to_string())]);
+        assert!(unread(&broken).is_empty());
     }
 
     #[test]

@@ -100,63 +100,59 @@ fn check_field(name: &str, value: &Value) -> Option<(&'static str, Value)> {
     }
 }
 
-/// The Service-wide check and the per-port `ports` entries of an options list; `None`
-/// when the list does not read.
+/// The Service-wide check and the per-port `ports` entries of an options list.
 type PerPort = (Option<Map<String, Value>>, Option<Value>);
 
 /// `elb.health-check-options` against the spec's ports: every entry's check, then what
 /// every port's entry shares goes to `healthCheck` when all ports are listed (the render
-/// gives an unlisted port the Service's check), the rest to each port.
-fn per_port(list: &str, spec: &Value) -> Option<PerPort> {
-    let ports = spec.pointer("/spec/ports")?.as_array()?;
-    let Value::Array(entries) = serde_json::from_str::<Value>(list).ok()? else {
-        return None;
+/// gives an unlisted port the Service's check), the rest to each port. Why not, when the
+/// list does not read.
+fn per_port(list: &str, spec: &Value) -> Result<PerPort, String> {
+    let ports = spec
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .ok_or("the Service has no ports")?;
+    let port_names: Vec<String> = ports.iter().map(target_service_port).collect();
+    let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(list) else {
+        return Err("not a JSON list of objects".into());
     };
-    let mut checks: Vec<Option<Map<String, Value>>> = vec![None; ports.len()];
-    for entry in &entries {
-        let entry = entry.as_object()?;
-        let (transport, number) = entry
-            .get("target_service_port")?
-            .as_str()?
-            .split_once(':')?;
-        let number: u64 = number.parse().ok()?;
-        let index = ports.iter().position(|p| {
-            let udp = p.get("protocol").and_then(Value::as_str) == Some("UDP");
-            p.get("port").and_then(Value::as_u64) == Some(number)
-                && transport == if udp { "UDP" } else { "TCP" }
-        })?;
-        let mut check = Map::new();
-        for (name, value) in entry.iter().filter(|(n, _)| *n != "target_service_port") {
-            let (field, value) = check_field(name, value)?;
-            check.insert(field.into(), value);
-        }
-        if checks[index].replace(check).is_some() {
-            return None;
-        }
+    if entries.is_empty() {
+        return Err("an empty list (the render writes the single-port option instead)".into());
     }
-    // The render lists the ports in their order: a list in another order does not read.
-    let listed: Vec<usize> = (0..ports.len()).filter(|i| checks[*i].is_some()).collect();
-    let order_of = |entry: &Value| {
-        entry
+    let mut checks: Vec<Option<Map<String, Value>>> = vec![None; ports.len()];
+    let mut written = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let entry = entry
+            .as_object()
+            .ok_or_else(|| format!("entry {i} is not an object"))?;
+        let name = entry
             .get("target_service_port")
             .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let written: Vec<Option<String>> = entries.iter().map(order_of).collect();
-    let expected: Vec<Option<String>> = listed
-        .iter()
-        .map(|i| {
-            let p = &ports[*i];
-            let udp = p.get("protocol").and_then(Value::as_str) == Some("UDP");
-            let number = p.get("port").and_then(Value::as_u64)?;
-            Some(format!("{}:{number}", if udp { "UDP" } else { "TCP" }))
-        })
-        .collect();
-    if written != expected || listed.is_empty() {
-        return None;
+            .ok_or_else(|| format!("entry {i} has no target_service_port String"))?;
+        let index = port_names.iter().position(|p| p == name).ok_or_else(|| {
+            format!(
+                "entry {i} names `{name}`, which is not a port of the Service ({})",
+                port_names.join(", ")
+            )
+        })?;
+        let mut check = Map::new();
+        for (field, value) in entry.iter().filter(|(n, _)| *n != "target_service_port") {
+            let (to, value) = check_field(field, value).ok_or_else(|| {
+                format!("entry {i}'s `{field}: {value}` is not a field or value lbgen writes (every value a String; protocol TCP, UDP_CONNECT or HTTP)")
+            })?;
+            check.insert(to.into(), value);
+        }
+        if checks[index].replace(check).is_some() {
+            return Err(format!("`{name}` is listed twice"));
+        }
+        written.push(index);
+    }
+    // The render lists the ports in their order.
+    if written.windows(2).any(|w| w[0] > w[1]) {
+        return Err("the ports are not listed in the Service's order".into());
     }
     let mut shared = None;
-    if listed.len() == ports.len() {
+    if written.len() == ports.len() {
         let first = checks[0].clone().unwrap_or_default();
         let common: Map<String, Value> = first
             .into_iter()
@@ -180,7 +176,35 @@ fn per_port(list: &str, spec: &Value) -> Option<PerPort> {
         })
         .collect();
     let any = per_port.iter().any(|p| p.get("healthCheck").is_some());
-    Some((shared, any.then_some(Value::Array(per_port))))
+    Ok((shared, any.then_some(Value::Array(per_port))))
+}
+
+/// A spec port as `target_service_port` names it: its transport and number (`TCP:80`).
+fn target_service_port(port: &Value) -> String {
+    let udp = port.get("protocol").and_then(Value::as_str) == Some("UDP");
+    let number = port.get("port").and_then(Value::as_u64).unwrap_or_default();
+    format!("{}:{number}", if udp { "UDP" } else { "TCP" })
+}
+
+/// Why the options list of a Service does not read back, when it does not.
+pub(super) fn unread(
+    annotations: &BTreeMap<String, String>,
+    spec: &Value,
+) -> Vec<(String, String)> {
+    let Some(Err(why)) = annotations
+        .get(ELB_HEALTH_OPTIONS)
+        .map(|l| per_port(l, spec))
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![(ELB_HEALTH_OPTIONS.to_string(), why.clone())];
+    if annotations.contains_key(ELB_HEALTH_FLAG) {
+        out.push((
+            ELB_HEALTH_FLAG.to_string(),
+            format!("read back with {ELB_HEALTH_OPTIONS}, which does not read: {why}"),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -284,6 +308,34 @@ mod tests {
             let got = read(&[FLAG_ON, (ELB_HEALTH_OPTIONS, list)], ports.clone());
             assert!(got.is_empty(), "{list}: {got:?}");
         }
+    }
+
+    #[test]
+    fn why_a_list_does_not_read_names_the_entry() {
+        let annotations = BTreeMap::from([
+            (ELB_HEALTH_FLAG.to_string(), "on".to_string()),
+            (
+                ELB_HEALTH_OPTIONS.to_string(),
+                r#"[{"target_service_port":"UDP:54","protocol":"UDP_CONNECT"}]"#.to_string(),
+            ),
+        ]);
+        let got = unread(
+            &annotations,
+            &spec(json!([{"port": 53, "protocol": "UDP"}])),
+        );
+        assert_eq!(
+            got[0],
+            (
+                ELB_HEALTH_OPTIONS.to_string(),
+                "entry 0 names `UDP:54`, which is not a port of the Service (UDP:53)".to_string()
+            )
+        );
+        assert_eq!(got[1].0, ELB_HEALTH_FLAG);
+        let fine = BTreeMap::from([(
+            ELB_HEALTH_OPTIONS.to_string(),
+            r#"[{"target_service_port":"UDP:53"}]"#.to_string(),
+        )]);
+        assert!(unread(&fine, &spec(json!([{"port": 53, "protocol": "UDP"}]))).is_empty());
     }
 
     #[test]

@@ -150,6 +150,19 @@ impl PackImport for HuaweiImport {
         out
     }
 
+    fn unread(
+        &self,
+        kind: &str,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+    ) -> Vec<(String, String)> {
+        let mut out = autocreate::unread(annotations);
+        if kind == "Service" {
+            out.extend(health::unread(annotations, spec));
+        }
+        out
+    }
+
     fn path_match(&self, path: &Value) -> Option<&'static str> {
         ingress::path_match(path)
     }
