@@ -9,11 +9,13 @@
 mod autocreate;
 mod health;
 mod ingress;
+mod listener;
 
 use super::keys::{
     ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_AUTOCREATE, ELB_CERT_ID, ELB_CLASS,
     ELB_CLIENT_TIMEOUT, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
-    ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
+    ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_POOL_PROTOCOL, ELB_PROTOCOL_PORT, ELB_SLOWSTART,
+    ELB_TLS_CIPHERS_POLICY, ELB_TRANSPARENT_CLIENT_IP,
 };
 use crate::provider::import::{
     Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
@@ -56,7 +58,11 @@ const TABLE: &[Inverse] = &[
         key: ELB_AFFINITY_MODE,
         kind: None,
         path: "stickiness.mode",
-        read: Read::Words(&[("SOURCE_IP", "source-ip"), ("HTTP_COOKIE", "cookie")]),
+        read: Read::Words(&[
+            ("SOURCE_IP", "source-ip"),
+            ("HTTP_COOKIE", "cookie"),
+            ("APP_COOKIE", "app-cookie"),
+        ]),
     },
     Inverse {
         key: ELB_PASS_THROUGH,
@@ -94,6 +100,30 @@ const TABLE: &[Inverse] = &[
         path: "listener.backendTimeout",
         read: Read::Seconds,
     },
+    Inverse {
+        key: ELB_TRANSPARENT_CLIENT_IP,
+        kind: Some("Service"),
+        path: "listener.clientAddress",
+        read: Read::Words(&[("true", "preserve"), ("false", "none")]),
+    },
+    Inverse {
+        key: ELB_TLS_CIPHERS_POLICY,
+        kind: Some("Ingress"),
+        path: "listener.tlsPolicy",
+        read: Read::Text,
+    },
+    Inverse {
+        key: ELB_POOL_PROTOCOL,
+        kind: Some("Ingress"),
+        path: "listener.backendProtocol",
+        read: Read::Words(&[("https", "https")]),
+    },
+    Inverse {
+        key: ELB_SLOWSTART,
+        kind: Some("Ingress"),
+        path: "slowStart.duration",
+        read: Read::Seconds,
+    },
 ];
 
 impl PackImport for HuaweiImport {
@@ -123,6 +153,16 @@ impl PackImport for HuaweiImport {
                 Value::String(duration_text(minutes * 60)),
             ));
         }
+        // {"app_cookie_name":"<name>"} with APP_COOKIE (CCE configuration reference).
+        if let Some(name) = json_of(ELB_AFFINITY_OPTION)
+            .and_then(|o| Some(o.get("app_cookie_name")?.as_str()?.to_string()))
+        {
+            out.push(field(
+                ELB_AFFINITY_OPTION,
+                "stickiness.cookieName",
+                name.into(),
+            ));
+        }
         if kind == "Service" {
             out.extend(health::fields(annotations, spec));
         }
@@ -143,6 +183,10 @@ impl PackImport for HuaweiImport {
                     value: ports,
                 });
             }
+        }
+        out.extend(listener::fields(annotations));
+        if kind == "Service" {
+            out.extend(listener::service_certificates(annotations, spec));
         }
         if kind == "Ingress" {
             out.extend(ingress::fields(annotations, spec));
@@ -201,5 +245,70 @@ fn field(key: &str, path: &'static str, value: Value) -> SharedField {
         keys: vec![key.to_string()],
         path,
         value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::import::shared_fields;
+    use serde_json::json;
+
+    fn read(kind: &str, pairs: &[(&str, &str)]) -> Vec<(String, Value)> {
+        let annotations: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let spec = json!({"spec": {"ports": [{"port": 443}], "routes": [{"path": "/"}]}});
+        shared_fields(&HuaweiImport, kind, &annotations, &spec)
+            .into_iter()
+            .map(|f| (f.path.to_string(), f.value))
+            .collect()
+    }
+
+    #[test]
+    fn listener_keys_read_back_only_on_the_kind_the_pack_writes_them_on() {
+        let ingress = read(
+            "Ingress",
+            &[
+                (ELB_TLS_CIPHERS_POLICY, "tls-1-2-fs"),
+                (ELB_POOL_PROTOCOL, "https"),
+                (ELB_SLOWSTART, "30"),
+                (ELB_TRANSPARENT_CLIENT_IP, "true"),
+                (ELB_AFFINITY_MODE, "APP_COOKIE"),
+                (ELB_AFFINITY_OPTION, r#"{"app_cookie_name":"JSESSIONID"}"#),
+            ],
+        );
+        for expected in [
+            ("listener.tlsPolicy", json!("tls-1-2-fs")),
+            ("listener.backendProtocol", json!("https")),
+            ("slowStart.duration", json!("30s")),
+            ("stickiness.mode", json!("app-cookie")),
+            ("stickiness.cookieName", json!("JSESSIONID")),
+        ] {
+            let expected = (expected.0.to_string(), expected.1);
+            assert!(ingress.contains(&expected), "{expected:?}: {ingress:?}");
+        }
+        // transparent-client-ip is a Service key.
+        assert!(!ingress.iter().any(|(p, _)| p == "listener.clientAddress"));
+        let service = read(
+            "Service",
+            &[
+                (ELB_TRANSPARENT_CLIENT_IP, "false"),
+                (ELB_POOL_PROTOCOL, "https"),
+            ],
+        );
+        assert_eq!(
+            service,
+            vec![("listener.clientAddress".into(), json!("none"))]
+        );
+        // Spellings the pack never writes are not read.
+        assert!(
+            read(
+                "Ingress",
+                &[(ELB_POOL_PROTOCOL, "HTTPS"), (ELB_SLOWSTART, "30s")]
+            )
+            .is_empty()
+        );
     }
 }
