@@ -108,12 +108,12 @@ pub(super) fn describe(
                     legacy,
                 );
             } else {
-                report.push(
-                    key,
-                    Outcome::Unsupported,
-                    None,
-                    Some(noted(message.clone())),
-                );
+                // A mapping taken back first (the render's value differs): say so too.
+                let message = match why.get(key) {
+                    Some(first) => format!("{first}; kept raw, then: {message}"),
+                    None => message.clone(),
+                };
+                report.push(key, Outcome::Unsupported, None, Some(noted(message)));
             }
             continue;
         }
