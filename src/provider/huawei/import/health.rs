@@ -153,19 +153,16 @@ fn per_port(list: &str, spec: &Value) -> Result<PerPort, String> {
     }
     let mut shared = None;
     if written.len() == ports.len() {
-        let first = checks[0].clone().unwrap_or_default();
-        let common: Map<String, Value> = first
-            .into_iter()
-            .filter(|(k, v)| checks.iter().flatten().all(|c| c.get(k) == Some(v)))
-            .collect();
-        let rest_differs = checks.iter().flatten().any(|c| c.len() > common.len());
+        let all: Vec<&Map<String, Value>> = checks.iter().flatten().collect();
+        let base = services_check(&all);
+        let rest_differs = all.iter().any(|c| *c != &base);
         // Without a monitor port and with nothing per port, the render would write the
         // single-port option: keep every check on its port then.
-        if common.contains_key("port") || rest_differs {
+        if base.contains_key("port") || rest_differs {
             for check in checks.iter_mut().flatten() {
-                check.retain(|k, _| !common.contains_key(k));
+                check.retain(|k, v| base.get(k) != Some(v));
             }
-            shared = (!common.is_empty()).then_some(common);
+            shared = (!base.is_empty()).then_some(base);
         }
     }
     let per_port: Vec<Value> = checks
@@ -177,6 +174,28 @@ fn per_port(list: &str, spec: &Value) -> Result<PerPort, String> {
         .collect();
     let any = per_port.iter().any(|p| p.get("healthCheck").is_some());
     Ok((shared, any.then_some(Value::Array(per_port))))
+}
+
+/// The Service's own check behind per-port entries: the entry most ports carry as it is
+/// (the render gives a port without a check of its own the Service's), when every other
+/// entry holds all its fields (a port can override a field, not unset one); else what
+/// all entries share.
+fn services_check(all: &[&Map<String, Value>]) -> Map<String, Value> {
+    let count = |c: &Map<String, Value>| all.iter().filter(|o| **o == c).count();
+    let mut best: Option<&Map<String, Value>> = None;
+    for c in all {
+        if best.is_none_or(|b| count(c) > count(b)) {
+            best = Some(c);
+        }
+    }
+    if let Some(base) = best.filter(|b| all.iter().all(|c| b.keys().all(|k| c.contains_key(k)))) {
+        return base.clone();
+    }
+    let first = all.first().cloned().cloned().unwrap_or_default();
+    first
+        .into_iter()
+        .filter(|(k, v)| all.iter().all(|c| c.get(k) == Some(v)))
+        .collect()
 }
 
 /// A spec port as `target_service_port` names it: its transport and number (`TCP:80`).
@@ -255,15 +274,31 @@ mod tests {
             &[FLAG_ON, (ELB_HEALTH_OPTIONS, list)],
             json!([{"port": 1}, {"port": 2}]),
         );
+        // As the example's spec: the first port's check is the Service's, the second
+        // port overrides the protocol and adds the path.
         assert_eq!(got.len(), 2);
         assert_eq!(
             got[0].2,
-            json!({"interval": "5s", "retries": 3, "port": 22, "timeout": "10s"})
+            json!({"interval": "5s", "retries": 3, "port": 22, "protocol": "TCP", "timeout": "10s"})
         );
         assert_eq!(got[1].1, "ports");
         assert_eq!(
             got[1].2,
-            json!([{"healthCheck": {"protocol": "TCP"}}, {"healthCheck": {"protocol": "HTTP", "path": "/"}}])
+            json!([{}, {"healthCheck": {"protocol": "HTTP", "path": "/"}}])
+        );
+    }
+
+    #[test]
+    fn without_an_entry_holding_the_others_fields_the_service_keeps_what_all_share() {
+        let list = r#"[{"delay":"5","path":"/a","protocol":"HTTP","target_service_port":"TCP:1"},{"delay":"5","protocol":"TCP","target_service_port":"TCP:2"}]"#;
+        let got = read(
+            &[(ELB_HEALTH_OPTIONS, list)],
+            json!([{"port": 1}, {"port": 2}]),
+        );
+        assert_eq!(got[0].2, json!({"interval": "5s"}));
+        assert_eq!(
+            got[1].2,
+            json!([{"healthCheck": {"path": "/a", "protocol": "HTTP"}}, {"healthCheck": {"protocol": "TCP"}}])
         );
     }
 
