@@ -6,6 +6,7 @@
 //! CCE does not read. Every inverse is checked by the import stage, which renders the
 //! imported spec and compares (a wrong one is un-mapped).
 
+mod actions;
 mod autocreate;
 mod health;
 mod ingress;
@@ -190,6 +191,7 @@ impl PackImport for HuaweiImport {
         }
         if kind == "Ingress" {
             out.extend(ingress::fields(annotations, spec));
+            out.extend(actions::fields(annotations, spec));
         }
         out
     }
