@@ -1,11 +1,15 @@
-//! A split route's forward action read back (cce_10_0949, the inverse of
-//! `ingress::forward_action`): the path whose backend is `<name>` on port
+//! cce_10_0949's advanced forwarding read back: a split route's forward action (the
+//! inverse of `ingress::forward_action`: the path whose backend is `<name>` on port
 //! `use-annotation` and the `kubernetes.io/elb.actions.<name>` beside it,
-//! `[{"type":"ForwardPool","forwardConfig":[...]}]`, become the route's weighted
-//! `backends` (Services and ELB pools) and its `action` name. A config of another shape,
-//! or a target the pack never writes, is not read (the annotation stays raw).
+//! `[{"type":"ForwardPool","forwardConfig":[...]}]`) becomes the route's weighted
+//! `backends` (Services and ELB pools) and its `action` name; the conditions keyed by a
+//! path backend's name (`kubernetes.io/elb.conditions.<name>`) become `when` of every
+//! route with that backend (CCE applies them by backend). A config of another shape, or
+//! a target or block the pack never writes, is not read (the annotation stays raw).
 
-use crate::provider::huawei::keys::ELB_ACTIONS;
+use crate::provider::QueryForm;
+use crate::provider::conditions_read::route_conditions;
+use crate::provider::huawei::keys::{ELB_ACTIONS, ELB_CONDITIONS};
 use crate::provider::import::SharedField;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -39,6 +43,43 @@ pub(super) fn fields(annotations: &BTreeMap<String, String>, spec: &Value) -> Ve
         };
         let mut entries = vec![json!({}); routes.len()];
         entries[i] = json!({"action": name, "backends": backends});
+        out.push(SharedField {
+            keys: vec![key],
+            path: "routes",
+            value: Value::Array(entries),
+        });
+    }
+    out.extend(conditions(annotations, routes));
+    out
+}
+
+/// `elb.conditions.<name>` on every route whose path backend is `<name>`.
+fn conditions(annotations: &BTreeMap<String, String>, routes: &[Value]) -> Vec<SharedField> {
+    let backend_of = |route: &Value| {
+        route
+            .pointer("/backends/0/service")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let mut names: Vec<String> = routes.iter().filter_map(backend_of).collect();
+    names.sort();
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        let key = format!("{ELB_CONDITIONS}{name}");
+        let Some(when) = annotations
+            .get(&key)
+            .and_then(|t| route_conditions(t, QueryForm::KeyAndValues))
+        else {
+            continue;
+        };
+        let entries = routes
+            .iter()
+            .map(|r| match backend_of(r) {
+                Some(n) if n == name => json!({ "when": when }),
+                _ => json!({}),
+            })
+            .collect();
         out.push(SharedField {
             keys: vec![key],
             path: "routes",
@@ -114,6 +155,30 @@ mod tests {
                 {"serverGroup": "8d6d5e0f-7c3b-4a2e-9f1d-2b3c4d5e6f70", "weight": 20}
             ]}])
         );
+    }
+
+    #[test]
+    fn conditions_go_to_every_route_of_their_backend() {
+        let annotations = BTreeMap::from([(
+            format!("{ELB_CONDITIONS}web"),
+            r#"[{"headerConfig":{"key":"x-canary","values":["always"]},"type":"Header"}]"#
+                .to_string(),
+        )]);
+        let spec = json!({"spec": {"routes": [
+            {"path": "/a", "backends": [{"service": "web", "port": 80}]},
+            {"path": "/b", "backends": [{"service": "api", "port": 80}]},
+            {"path": "/c", "backends": [{"service": "web", "port": 80}]},
+        ]}});
+        let got = fields(&annotations, &spec);
+        let when = json!({"when": {"headers": [{"name": "x-canary", "values": ["always"]}]}});
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].value, json!([when, {}, when]));
+        // A block the pack never writes: not read.
+        let other = BTreeMap::from([(
+            format!("{ELB_CONDITIONS}web"),
+            r#"[{"pathConfig":{"values":["/"]},"type":"Path"}]"#.to_string(),
+        )]);
+        assert!(fields(&other, &spec).is_empty());
     }
 
     #[test]
