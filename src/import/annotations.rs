@@ -42,6 +42,8 @@ pub(super) struct Classified {
     pub raw: BTreeMap<String, String>,
     /// The current spelling of each input key (itself unless legacy).
     pub current: BTreeMap<String, String>,
+    /// Why the pack did not read a key it can read back, by input key (`PackImport::unread`).
+    pub notes: BTreeMap<String, String>,
 }
 
 /// The annotations of an object, as strings (a non-string value as its JSON text).
@@ -156,6 +158,11 @@ pub(super) fn classify(
                 active: true,
                 field: Some("spec.loadBalancerClass".into()),
             });
+        }
+        for (key, why) in import.unread(kind, &current_annotations, base) {
+            if let Some(input) = by_current.get(&key) {
+                out.notes.insert(input.clone(), why);
+            }
         }
         for shared in shared_fields(import, kind, &current_annotations, base) {
             let keys: Vec<String> = shared

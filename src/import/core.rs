@@ -186,11 +186,23 @@ fn ingress(
             if let Some(p) = path.get("path") {
                 route.insert("path".into(), p.clone());
             }
-            match path.get("pathType").and_then(Value::as_str) {
-                Some("Exact") => {
+            let pack_match = import.and_then(|i| i.path_match(path));
+            match (path.get("pathType").and_then(Value::as_str), pack_match) {
+                (Some("Exact"), _) => {
                     route.insert("match".into(), "exact".into());
                 }
-                Some("ImplementationSpecific") => report.push(
+                (Some("ImplementationSpecific"), Some(word)) => {
+                    route.insert("match".into(), word.into());
+                    report.push(
+                        "spec.rules[].http.paths[].pathType",
+                        Outcome::Mapped,
+                        Some("spec.routes[].match".into()),
+                        Some(format!(
+                            "ImplementationSpecific with the provider's match mode: `{word}`"
+                        )),
+                    );
+                }
+                (Some("ImplementationSpecific"), None) => report.push(
                     "spec.rules[].http.paths[].pathType",
                     Outcome::Approximated,
                     Some("spec.routes[].match".into()),

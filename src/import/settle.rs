@@ -94,6 +94,10 @@ pub(super) fn describe(
         let current = classified.current.get(key).unwrap_or(key);
         let legacy =
             (current != key).then(|| format!("legacy prefix: rendering writes `{current}`"));
+        let noted = |why: String| match classified.notes.get(key) {
+            Some(note) => format!("{note}; {why}"),
+            None => why,
+        };
         if let Some(message) = removed.get(key) {
             // A key the render writes itself from the spec, with the input's value.
             if rendered.get(current) == Some(value) {
@@ -104,7 +108,12 @@ pub(super) fn describe(
                     legacy,
                 );
             } else {
-                report.push(key, Outcome::Unsupported, None, Some(message.clone()));
+                // A mapping taken back first (the render's value differs): say so too.
+                let message = match why.get(key) {
+                    Some(first) => format!("{first}; kept raw, then: {message}"),
+                    None => message.clone(),
+                };
+                report.push(key, Outcome::Unsupported, None, Some(noted(message)));
             }
             continue;
         }
@@ -119,19 +128,26 @@ pub(super) fn describe(
                 .map(|m| m.target.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            report.push(key, Outcome::Mapped, Some(target), legacy);
+            if target == "spec.cluster.version" {
+                // A key that only some clusters get says the cluster is in a range: the
+                // version read back is a guess inside it.
+                let how = "inferred: the pack writes this key only for clusters this old; set spec.cluster.version to the cluster's own".to_string();
+                report.push(key, Outcome::Approximated, Some(target), Some(how));
+            } else {
+                report.push(key, Outcome::Mapped, Some(target), legacy);
+            }
         } else if rendered.get(key) == Some(value) && !rendered.is_empty() {
             let because = why
                 .get(key)
                 .cloned()
                 .unwrap_or_else(|| "no spec field reads it back".into());
-            report.push(key, Outcome::KeptRaw, None, Some(because));
+            report.push(key, Outcome::KeptRaw, None, Some(noted(because)));
         } else {
             let because = why
                 .get(key)
                 .cloned()
                 .unwrap_or_else(|| "not reproduced by the render".into());
-            report.push(key, Outcome::KeptRaw, None, Some(because));
+            report.push(key, Outcome::KeptRaw, None, Some(noted(because)));
         }
     }
     for m in classified.mappings.iter().filter(|m| m.active) {

@@ -3,8 +3,10 @@
 
 use serde_json::{Map, Value};
 
-/// Sets `path` (segments) in `root` to `value`; objects on the way are created, and an
-/// object value is merged into an object already there.
+/// Sets `path` (segments) in `root` to `value`; objects on the way are created, an
+/// object value is merged into an object already there, and an array of objects as long
+/// as an array of objects already there is merged element by element (a per-route or
+/// per-port proposal names only the fields it reads back, so each stays separable).
 pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
     let Some((last, parents)) = path.split_last() else {
         return;
@@ -25,10 +27,22 @@ pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
     let Value::Object(map) = here else { return };
     match (map.get_mut(last), value) {
         (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
+        (Some(Value::Array(old)), Value::Array(new)) if objects_alike(old, &new) => {
+            for (old, new) in old.iter_mut().zip(new) {
+                if let (Value::Object(old), Value::Object(new)) = (old, new) {
+                    old.extend(new);
+                }
+            }
+        }
         (_, value) => {
             map.insert(last.clone(), value);
         }
     }
+}
+
+/// Two arrays of objects of one length.
+fn objects_alike(old: &[Value], new: &[Value]) -> bool {
+    old.len() == new.len() && old.iter().chain(new).all(Value::is_object)
 }
 
 /// `spec.a.b` as its segments.
@@ -58,5 +72,35 @@ mod tests {
             root,
             json!({"spec": {"loadBalancer": {"id": "x", "tier": "shared", "create": {}}}})
         );
+    }
+
+    #[test]
+    fn arrays_of_objects_merge_per_element_and_other_arrays_are_replaced() {
+        let mut root =
+            json!({"spec": {"routes": [{"path": "/a"}, {"path": "/b"}], "zones": ["x"]}});
+        set(
+            &mut root,
+            &segments("spec.routes"),
+            json!([{"port": 88}, {}]),
+        );
+        set(
+            &mut root,
+            &segments("spec.routes"),
+            json!([{"tls": {"certificateId": "c"}}, {"tls": {"certificateId": "c"}}]),
+        );
+        set(&mut root, &segments("spec.zones"), json!(["y", "z"]));
+        assert_eq!(
+            root,
+            json!({"spec": {
+                "routes": [
+                    {"path": "/a", "port": 88, "tls": {"certificateId": "c"}},
+                    {"path": "/b", "tls": {"certificateId": "c"}}
+                ],
+                "zones": ["y", "z"]
+            }})
+        );
+        // Another length: replaced, as any other value.
+        set(&mut root, &segments("spec.routes"), json!([{"path": "/c"}]));
+        assert_eq!(root["spec"]["routes"], json!([{"path": "/c"}]));
     }
 }

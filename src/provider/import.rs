@@ -64,9 +64,27 @@ pub trait PackImport: Sync {
     ) -> Vec<SharedField> {
         Vec::new()
     }
+    /// Why keys the structured inverses read were not read on this object (`(key, why)`:
+    /// a list naming a port the object does not have, a field of the wrong JSON type),
+    /// for the report beside the key's outcome; by default none.
+    fn unread(
+        &self,
+        _kind: &str,
+        _annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+    ) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// The spec field a Service's `spec.loadBalancerClass` of this provider stands for
     /// (a load-balancer family); by default none.
     fn service_class(&self, _class: &str) -> Option<SharedField> {
+        None
+    }
+    /// The spec `match` (`regex`, ...) an Ingress path with `pathType:
+    /// ImplementationSpecific` stands for, read from the provider's own fields of the path
+    /// object (`paths[]`) that the pack writes the match into; by default none (read as a
+    /// prefix, reported as approximated).
+    fn path_match(&self, _path: &Value) -> Option<&'static str> {
         None
     }
     /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller

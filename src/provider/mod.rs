@@ -16,6 +16,7 @@ mod catalogue_json;
 mod catalogue_load;
 pub mod changes;
 mod conditions;
+pub(crate) mod conditions_read;
 mod huawei;
 mod id;
 pub mod import;

@@ -1,19 +1,27 @@
 //! Reading CCE annotations back into the neutral spec (`kubectl lbgen import`): the
 //! inverse of this pack's mapping for the simple shared fields (tier, algorithm, ids,
-//! stickiness, health check, timeouts, auto-create), and the open-source Huawei cloud
-//! controller's dialect, which CCE does not read. Every inverse is checked by the import
-//! stage, which renders the imported spec and compares (a wrong one is un-mapped).
+//! stickiness, timeouts, listener protocols) here, the health check (`health`), the
+//! auto-created load balancer (`autocreate`) and the Ingress listener and paths
+//! (`ingress`) beside it, and the open-source Huawei cloud controller's dialect, which
+//! CCE does not read. Every inverse is checked by the import stage, which renders the
+//! imported spec and compares (a wrong one is un-mapped).
+
+mod actions;
+mod autocreate;
+mod health;
+mod ingress;
+mod listener;
 
 use super::keys::{
     ELB_AFFINITY_MODE, ELB_AFFINITY_OPTION, ELB_ALGORITHM, ELB_AUTOCREATE, ELB_CERT_ID, ELB_CLASS,
-    ELB_CLIENT_TIMEOUT, ELB_HEALTH_FLAG, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET,
-    ELB_KEEPALIVE_TIMEOUT, ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_PROTOCOL_PORT,
-    INGRESS_CLASS_ANNOTATION,
+    ELB_CLIENT_TIMEOUT, ELB_HEALTH_OPTION, ELB_HTTP2, ELB_ID, ELB_IP_TARGET, ELB_KEEPALIVE_TIMEOUT,
+    ELB_MEMBER_TIMEOUT, ELB_PASS_THROUGH, ELB_POOL_PROTOCOL, ELB_PROTOCOL_PORT, ELB_SLOWSTART,
+    ELB_TLS_CIPHERS_POLICY, ELB_TRANSPARENT_CLIENT_IP,
 };
 use crate::provider::import::{
     Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
 };
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The CCE pack's import knowledge.
@@ -51,7 +59,11 @@ const TABLE: &[Inverse] = &[
         key: ELB_AFFINITY_MODE,
         kind: None,
         path: "stickiness.mode",
-        read: Read::Words(&[("SOURCE_IP", "source-ip"), ("HTTP_COOKIE", "cookie")]),
+        read: Read::Words(&[
+            ("SOURCE_IP", "source-ip"),
+            ("HTTP_COOKIE", "cookie"),
+            ("APP_COOKIE", "app-cookie"),
+        ]),
     },
     Inverse {
         key: ELB_PASS_THROUGH,
@@ -90,18 +102,28 @@ const TABLE: &[Inverse] = &[
         read: Read::Seconds,
     },
     Inverse {
-        key: ELB_HEALTH_FLAG,
+        key: ELB_TRANSPARENT_CLIENT_IP,
         kind: Some("Service"),
-        path: "healthCheck.enabled",
-        read: Read::Flag("on", "off"),
+        path: "listener.clientAddress",
+        read: Read::Words(&[("true", "preserve"), ("false", "none")]),
     },
-    // The class annotation is rendered only below FIRST_CLASS_NAME_VERSION (cce_10_0252,
-    // "For clusters of v1.21 or earlier"): the newest such version, reported as inferred.
     Inverse {
-        key: INGRESS_CLASS_ANNOTATION,
+        key: ELB_TLS_CIPHERS_POLICY,
         kind: Some("Ingress"),
-        path: "cluster.version",
-        read: Read::Words(&[("cce", "v1.21")]),
+        path: "listener.tlsPolicy",
+        read: Read::Text,
+    },
+    Inverse {
+        key: ELB_POOL_PROTOCOL,
+        kind: Some("Ingress"),
+        path: "listener.backendProtocol",
+        read: Read::Words(&[("https", "https")]),
+    },
+    Inverse {
+        key: ELB_SLOWSTART,
+        kind: Some("Ingress"),
+        path: "slowStart.duration",
+        read: Read::Seconds,
     },
 ];
 
@@ -132,43 +154,20 @@ impl PackImport for HuaweiImport {
                 Value::String(duration_text(minutes * 60)),
             ));
         }
-        // Seed 001 table 3: every value a String.
-        if let (Some(Value::Object(o)), "Service") = (json_of(ELB_HEALTH_OPTION), kind) {
-            let mut check = Map::new();
-            let seconds = |name: &str| o.get(name)?.as_str()?.parse::<u64>().ok();
-            if let Some(s) = seconds("delay") {
-                check.insert("interval".into(), duration_text(s).into());
-            }
-            if let Some(s) = seconds("timeout") {
-                check.insert("timeout".into(), duration_text(s).into());
-            }
-            if let Some(r) = seconds("max_retries") {
-                check.insert("retries".into(), r.into());
-            }
-            let protocol = o
-                .get("protocol")
-                .and_then(Value::as_str)
-                .and_then(|p| match p {
-                    "TCP" => Some("TCP"),
-                    "UDP_CONNECT" => Some("UDP"),
-                    "HTTP" => Some("HTTP"),
-                    _ => None,
-                });
-            if let Some(p) = protocol {
-                check.insert("protocol".into(), p.into());
-            }
-            if let Some(path) = o.get("path").and_then(Value::as_str) {
-                check.insert("path".into(), path.into());
-            }
+        // {"app_cookie_name":"<name>"} with APP_COOKIE (CCE configuration reference).
+        if let Some(name) = json_of(ELB_AFFINITY_OPTION)
+            .and_then(|o| Some(o.get("app_cookie_name")?.as_str()?.to_string()))
+        {
             out.push(field(
-                ELB_HEALTH_OPTION,
-                "healthCheck",
-                Value::Object(check),
+                ELB_AFFINITY_OPTION,
+                "stickiness.cookieName",
+                name.into(),
             ));
         }
-        if let Some(Value::Object(o)) = json_of(ELB_AUTOCREATE) {
-            out.extend(autocreate(&o));
+        if kind == "Service" {
+            out.extend(health::fields(annotations, spec));
         }
+        out.extend(autocreate::fields(annotations));
         // "https:443,http:80" (seed 001 "Enabling HTTP for Services"; cce_10_0683 tls:<port>).
         if let Some(listed) = annotations
             .get(ELB_PROTOCOL_PORT)
@@ -186,7 +185,32 @@ impl PackImport for HuaweiImport {
                 });
             }
         }
+        out.extend(listener::fields(annotations));
+        if kind == "Service" {
+            out.extend(listener::service_certificates(annotations, spec));
+        }
+        if kind == "Ingress" {
+            out.extend(ingress::fields(annotations, spec));
+            out.extend(actions::fields(annotations, spec));
+        }
         out
+    }
+
+    fn unread(
+        &self,
+        kind: &str,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+    ) -> Vec<(String, String)> {
+        let mut out = autocreate::unread(annotations);
+        if kind == "Service" {
+            out.extend(health::unread(annotations, spec));
+        }
+        out
+    }
+
+    fn path_match(&self, path: &Value) -> Option<&'static str> {
+        ingress::path_match(path)
     }
 
     fn ingress_classes(&self) -> &'static [&'static str] {
@@ -226,55 +250,67 @@ fn field(key: &str, path: &'static str, value: Value) -> SharedField {
     }
 }
 
-/// `elb.autocreate`'s fields (cce_10_0385 Table 15) back into `network` and
-/// `loadBalancer.create`.
-fn autocreate(o: &Map<String, Value>) -> Vec<SharedField> {
-    let text = |name: &str| o.get(name).and_then(Value::as_str).map(str::to_string);
-    let mut out = Vec::new();
-    match o.get("type").and_then(Value::as_str) {
-        Some("public") => out.push(field(ELB_AUTOCREATE, "network", "public".into())),
-        Some("inner") => out.push(field(ELB_AUTOCREATE, "network", "internal".into())),
-        _ => {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::import::shared_fields;
+    use serde_json::json;
+
+    fn read(kind: &str, pairs: &[(&str, &str)]) -> Vec<(String, Value)> {
+        let annotations: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let spec = json!({"spec": {"ports": [{"port": 443}], "routes": [{"path": "/"}]}});
+        shared_fields(&HuaweiImport, kind, &annotations, &spec)
+            .into_iter()
+            .map(|f| (f.path.to_string(), f.value))
+            .collect()
     }
-    let mut create = Map::new();
-    for (from, to) in [
-        ("name", "name"),
-        ("eip_type", "eipType"),
-        ("vip_subnet_cidr_id", "subnetId"),
-        ("vip_address", "address"),
-        ("l4_flavor_name", "l4Flavor"),
-        ("l7_flavor_name", "l7Flavor"),
-    ] {
-        if let Some(v) = text(from) {
-            create.insert(to.into(), v.into());
+
+    #[test]
+    fn listener_keys_read_back_only_on_the_kind_the_pack_writes_them_on() {
+        let ingress = read(
+            "Ingress",
+            &[
+                (ELB_TLS_CIPHERS_POLICY, "tls-1-2-fs"),
+                (ELB_POOL_PROTOCOL, "https"),
+                (ELB_SLOWSTART, "30"),
+                (ELB_TRANSPARENT_CLIENT_IP, "true"),
+                (ELB_AFFINITY_MODE, "APP_COOKIE"),
+                (ELB_AFFINITY_OPTION, r#"{"app_cookie_name":"JSESSIONID"}"#),
+            ],
+        );
+        for expected in [
+            ("listener.tlsPolicy", json!("tls-1-2-fs")),
+            ("listener.backendProtocol", json!("https")),
+            ("slowStart.duration", json!("30s")),
+            ("stickiness.mode", json!("app-cookie")),
+            ("stickiness.cookieName", json!("JSESSIONID")),
+        ] {
+            let expected = (expected.0.to_string(), expected.1);
+            assert!(ingress.contains(&expected), "{expected:?}: {ingress:?}");
         }
+        // transparent-client-ip is a Service key.
+        assert!(!ingress.iter().any(|(p, _)| p == "listener.clientAddress"));
+        let service = read(
+            "Service",
+            &[
+                (ELB_TRANSPARENT_CLIENT_IP, "false"),
+                (ELB_POOL_PROTOCOL, "https"),
+            ],
+        );
+        assert_eq!(
+            service,
+            vec![("listener.clientAddress".into(), json!("none"))]
+        );
+        // Spellings the pack never writes are not read.
+        assert!(
+            read(
+                "Ingress",
+                &[(ELB_POOL_PROTOCOL, "HTTPS"), (ELB_SLOWSTART, "30s")]
+            )
+            .is_empty()
+        );
     }
-    for (from, to) in [
-        ("available_zone", "zones"),
-        ("elb_virsubnet_ids", "backendSubnetIds"),
-    ] {
-        if let Some(list @ Value::Array(_)) = o.get(from) {
-            create.insert(to.into(), list.clone());
-        }
-    }
-    let mut bandwidth = Map::new();
-    for (from, to) in [
-        ("bandwidth_name", "name"),
-        ("bandwidth_sharetype", "shareType"),
-    ] {
-        if let Some(v) = text(from) {
-            bandwidth.insert(to.into(), v.into());
-        }
-    }
-    if let Some(mode) = text("bandwidth_chargemode") {
-        bandwidth.insert("chargeMode".into(), mode.into());
-    }
-    if let Some(size) = o.get("bandwidth_size").filter(|v| v.is_u64()) {
-        bandwidth.insert("size".into(), size.clone());
-    }
-    if !bandwidth.is_empty() {
-        create.insert("bandwidth".into(), Value::Object(bandwidth));
-    }
-    out.push(field(ELB_AUTOCREATE, "loadBalancer.create", json!(create)));
-    out
 }
