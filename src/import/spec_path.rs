@@ -4,13 +4,21 @@
 use serde_json::{Map, Value};
 
 /// Sets `path` (segments) in `root` to `value`; objects on the way are created, and an
-/// object value is merged into an object already there.
+/// object value is merged into an object already there. A numeric segment on an array
+/// already there is an index into it (`spec.routes.1.when`); past its end nothing is set.
 pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
     let Some((last, parents)) = path.split_last() else {
         return;
     };
     let mut here = root;
     for segment in parents {
+        if here.is_array() {
+            let Some(item) = segment.parse::<usize>().ok().and_then(|i| here.get_mut(i)) else {
+                return;
+            };
+            here = item;
+            continue;
+        }
         if !here.is_object() {
             *here = Value::Object(Map::new());
         }
@@ -18,6 +26,12 @@ pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
         here = map
             .entry(segment.clone())
             .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if let (Value::Array(items), Ok(index)) = (&mut *here, last.parse::<usize>()) {
+        if let Some(item) = items.get_mut(index) {
+            *item = value;
+        }
+        return;
     }
     if !here.is_object() {
         *here = Value::Object(Map::new());
@@ -57,6 +71,22 @@ mod tests {
         assert_eq!(
             root,
             json!({"spec": {"loadBalancer": {"id": "x", "tier": "shared", "create": {}}}})
+        );
+    }
+
+    #[test]
+    fn numeric_segments_index_arrays_already_there() {
+        let mut root = json!({"spec": {"routes": [{"path": "/a"}, {"path": "/b"}]}});
+        set(
+            &mut root,
+            &segments("spec.routes.1.when"),
+            json!({"methods": ["GET"]}),
+        );
+        set(&mut root, &segments("spec.routes.0"), json!({"path": "/c"}));
+        set(&mut root, &segments("spec.routes.7.when"), json!({}));
+        assert_eq!(
+            root,
+            json!({"spec": {"routes": [{"path": "/c"}, {"path": "/b", "when": {"methods": ["GET"]}}]}})
         );
     }
 }

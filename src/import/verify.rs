@@ -6,6 +6,7 @@
 //! until nothing changes, so `render(import(m))` never changes an annotation's value.
 
 use super::annotations::Classified;
+use super::companions::{self, Expected};
 use super::report::{ObjectReport, Outcome};
 use super::settle::{blame, build, describe};
 use crate::diag::{Diagnostic, Severity};
@@ -28,8 +29,9 @@ pub(super) struct Checker {
 
 /// How one render went.
 enum Rendered {
-    /// The rendered object's annotations.
-    Annotations(BTreeMap<String, String>),
+    /// The rendered object's annotations, and the other objects rendered with it when
+    /// companions are expected.
+    Annotations(BTreeMap<String, String>, Vec<Value>),
     /// The errors.
     Refused(Vec<Diagnostic>),
 }
@@ -47,11 +49,18 @@ pub(super) struct Pending {
     settled: Option<(Value, BTreeMap<String, String>)>,
     /// Why the spec does not compile even with raw annotations only.
     refused: Option<String>,
+    /// The companion objects read and whether they are consumed.
+    companions: Expected,
 }
 
 impl Pending {
     /// An object to settle: its core spec and classified annotations.
-    pub(super) fn new(base: Value, classified: Classified, input: &Value) -> Pending {
+    pub(super) fn new(
+        base: Value,
+        classified: Classified,
+        input: &Value,
+        companions: Expected,
+    ) -> Pending {
         let text = |p: &str| {
             input
                 .pointer(p)
@@ -69,12 +78,22 @@ impl Pending {
             round: 0,
             settled: None,
             refused: None,
+            companions,
         }
+    }
+
+    /// The companions read, and whether they were consumed.
+    pub(super) fn companions(&self) -> &Expected {
+        &self.companions
     }
 
     /// The spec of this round (the last round with raw annotations only).
     fn spec(&mut self) -> Value {
         if self.round + 1 >= MAX_ROUNDS {
+            if self.companions.consumed {
+                self.companions.consumed = false;
+                self.companions.why = Some("the import did not settle".into());
+            }
             for m in &mut self.classified.mappings {
                 m.active = false;
             }
@@ -93,7 +112,13 @@ impl Pending {
                     &mut self.removed,
                     &mut self.why,
                 );
-                if !changed {
+                if !changed && self.companions.consumed {
+                    let why = format!(
+                        "the imported spec does not compile with them: {}",
+                        first_message(&errors)
+                    );
+                    self.companions.keep(&mut self.classified, why);
+                } else if !changed {
                     let any_active = self.classified.mappings.iter().any(|m| m.active);
                     for m in self.classified.mappings.iter_mut().filter(|m| m.active) {
                         m.active = false;
@@ -108,7 +133,7 @@ impl Pending {
                     }
                 }
             }
-            Rendered::Annotations(rendered) => {
+            Rendered::Annotations(rendered, others) => {
                 let mut changed = false;
                 let classified = &mut self.classified;
                 for m in classified.mappings.iter_mut().filter(|m| m.active) {
@@ -131,6 +156,12 @@ impl Pending {
                             );
                         }
                         m.active = false;
+                        changed = true;
+                    }
+                }
+                if !changed && self.companions.consumed {
+                    if let Some(why) = self.companions.difference(&others) {
+                        self.companions.keep(&mut self.classified, why);
                         changed = true;
                     }
                 }
@@ -170,6 +201,7 @@ impl Pending {
             &rendered,
             report,
         );
+        companions::describe(&self.companions, report);
         report.imported = true;
         spec
     }
@@ -226,7 +258,8 @@ impl Checker {
             &self.renderer,
         ) {
             Ok(compiled) => {
-                let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+                let mut out: BTreeMap<String, (BTreeMap<String, String>, Vec<Value>)> =
+                    BTreeMap::new();
                 for (j, spec) in compiled.specs.iter().enumerate() {
                     let Some(i) = spec
                         .location
@@ -241,12 +274,22 @@ impl Checker {
                     let object = compiled
                         .objects_of(j)
                         .find(|o| o.kind() == p.kind && o.name() == p.name);
-                    out.insert(spec.location.file.clone(), annotations_of(object));
+                    let others: Vec<Value> = if p.companions.objects.is_empty() {
+                        Vec::new()
+                    } else {
+                        compiled
+                            .objects_of(j)
+                            .filter(|o| o.kind() != p.kind || o.name() != p.name)
+                            .map(|o| o.0.clone())
+                            .collect()
+                    };
+                    out.insert(spec.location.file.clone(), (annotations_of(object), others));
                 }
                 specs
                     .iter()
                     .map(|(i, _)| {
-                        Rendered::Annotations(out.remove(&name_of(*i)).unwrap_or_default())
+                        let (annotations, others) = out.remove(&name_of(*i)).unwrap_or_default();
+                        Rendered::Annotations(annotations, others)
                     })
                     .collect()
             }

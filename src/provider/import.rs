@@ -50,6 +50,30 @@ pub struct Inverse {
     pub read: Read,
 }
 
+/// What a pack reads from the companion objects of one Service or Ingress in the same
+/// input: the IngressClass its class names and the class's parameters object. The import
+/// stage consumes the objects (leaves them out of its output) only when the imported spec
+/// renders each of them back exactly, and only once every object that reads them does.
+#[derive(Debug, Clone, Default)]
+pub struct Companions {
+    /// The input objects read (indices into the objects given).
+    pub objects: Vec<usize>,
+    /// Spec fields read from them (with the annotation keys they also account for, when
+    /// they need an annotation too), proposed while the objects are consumed.
+    pub fields: Vec<SharedField>,
+    /// Spec fields that stand for the objects when they are not consumed (they pass
+    /// through), such as the class as a platform-owned one.
+    pub instead: Vec<SharedField>,
+    /// What the objects hold that the spec cannot say, `(subject, why)`: any keeps them
+    /// passed through.
+    pub unexpressed: Vec<(String, String)>,
+    /// The object fields read, `(subject, spec field)`, for the report.
+    pub read: Vec<(String, String)>,
+    /// Other findings, `(subject, why)` (an IngressClass naming an object not in the
+    /// input, a class several objects share).
+    pub notes: Vec<(String, String)>,
+}
+
 /// A pack's import knowledge.
 pub trait PackImport: Sync {
     /// The simple inverses: one key, one shared field.
@@ -72,6 +96,23 @@ pub trait PackImport: Sync {
     /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller
     /// serves.
     fn ingress_classes(&self) -> &'static [&'static str];
+    /// The IngressClass `spec.controller` values of its controller: an Ingress whose class
+    /// is an IngressClass of the input with one of them is this pack's; by default none.
+    fn ingress_controllers(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// What the companion objects among `inputs` (every object of the input, in order)
+    /// say about `object` (a Service or Ingress of this pack, with annotations
+    /// `annotations` and core spec `spec`); by default nothing.
+    fn companions(
+        &self,
+        _object: &Value,
+        _annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+        _inputs: &[&Value],
+    ) -> Companions {
+        Companions::default()
+    }
     /// Why the annotations are another controller's dialect under this pack's prefixes
     /// (its cloud ignores them), when they are.
     fn foreign_dialect(&self, _annotations: &BTreeMap<String, String>) -> Option<String> {

@@ -6,15 +6,17 @@
 //! comparing.
 
 use super::keys::{
-    ADDRESS_TYPE, ALB_HEALTH_ENABLED, ALB_HEALTH_PATH, ALB_SSL_REDIRECT, BACKEND_TYPE, BANDWIDTH,
-    CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT,
-    HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
-    HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, LB_ID, LB_IP, LB_NAME,
-    PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SPEC, STICKY_SESSION,
-    STICKY_SESSION_TYPE, VSWITCH_ID, ZONE_MAPS,
+    ADDRESS_TYPE, ALB_BACKEND_PROTOCOL, ALB_BACKEND_SCHEDULER, ALB_HEALTH_ENABLED,
+    ALB_HEALTH_INTERVAL, ALB_HEALTH_METHOD, ALB_HEALTH_PATH, ALB_HEALTH_PORT, ALB_HEALTH_PROTOCOL,
+    ALB_HEALTH_TIMEOUT, ALB_SSL_REDIRECT, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE,
+    COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
+    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
+    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, LB_ID, LB_IP, LB_NAME, PERSISTENCE_TIMEOUT,
+    PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE,
+    VSWITCH_ID, ZONE_MAPS,
 };
 use crate::provider::import::{
-    Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
+    Companions, Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -162,6 +164,48 @@ const TABLE: &[Inverse] = &[
         path: "listener.redirectHttpToHttps",
         read: Read::True,
     },
+    Inverse {
+        key: ALB_HEALTH_PROTOCOL,
+        kind: INGRESS,
+        path: "healthCheck.protocol",
+        read: Read::Words(&[("HTTP", "HTTP"), ("TCP", "TCP")]),
+    },
+    Inverse {
+        key: ALB_HEALTH_PORT,
+        kind: INGRESS,
+        path: "healthCheck.port",
+        read: Read::Number,
+    },
+    Inverse {
+        key: ALB_HEALTH_INTERVAL,
+        kind: INGRESS,
+        path: "healthCheck.interval",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: ALB_HEALTH_TIMEOUT,
+        kind: INGRESS,
+        path: "healthCheck.timeout",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: ALB_HEALTH_METHOD,
+        kind: INGRESS,
+        path: "healthCheck.method",
+        read: Read::Words(&[("GET", "GET"), ("HEAD", "HEAD")]),
+    },
+    Inverse {
+        key: ALB_BACKEND_SCHEDULER,
+        kind: INGRESS,
+        path: "algorithm",
+        read: Read::Words(&[("wlc", "least-connections"), ("sch", "source-ip")]),
+    },
+    Inverse {
+        key: ALB_BACKEND_PROTOCOL,
+        kind: INGRESS,
+        path: "listener.backendProtocol",
+        read: Read::Words(&[("http", "http"), ("https", "https"), ("grpc", "grpc")]),
+    },
 ];
 
 impl PackImport for AlibabaImport {
@@ -177,7 +221,20 @@ impl PackImport for AlibabaImport {
     ) -> Vec<SharedField> {
         let mut out = Vec::new();
         if kind != "Service" {
-            return out;
+            return super::import_ingress::structured(annotations, spec);
+        }
+        // Pass-through with the published name (`service.rs`: hostname only with it).
+        if let Some(host) = annotations.get(HOSTNAME) {
+            for (path, value) in [
+                ("loadBalancer.hostname", json!(host)),
+                ("passThrough", json!(true)),
+            ] {
+                out.push(SharedField {
+                    keys: vec![HOSTNAME.into()],
+                    path,
+                    value,
+                });
+            }
         }
         // CLB "https:443,http:80"; NLB "tcpssl:443" (docs/usage.md 20.; NLB annotation page).
         if let Some(listed) = annotations.get(PROTOCOL_PORT) {
@@ -232,20 +289,11 @@ impl PackImport for AlibabaImport {
                 value: Value::Bool(true),
             });
         }
-        // NLB "zone:vsw,zone:vsw" (NLB annotation page, zone-maps).
-        let maps: Option<(Vec<&str>, Vec<&str>)> = annotations
-            .get(ZONE_MAPS)
-            .and_then(|m| {
-                m.split(',')
-                    .map(|pair| pair.split_once(':'))
-                    .collect::<Option<Vec<_>>>()
-            })
-            .map(|pairs| pairs.into_iter().unzip());
-        if let Some((zones, subnets)) = maps {
+        if let Some(create) = annotations.get(ZONE_MAPS).and_then(|m| zone_maps(m)) {
             out.push(SharedField {
                 keys: vec![ZONE_MAPS.into()],
                 path: "loadBalancer.create",
-                value: json!({"zones": zones, "subnetIds": subnets}),
+                value: create,
             });
         }
         // The CCM creates an internet CLB unless told intranet (annotations.go DefaultValue).
@@ -279,6 +327,20 @@ impl PackImport for AlibabaImport {
         &["alb"]
     }
 
+    fn ingress_controllers(&self) -> &'static [&'static str] {
+        &[super::import_alb::CONTROLLER]
+    }
+
+    fn companions(
+        &self,
+        object: &Value,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+        inputs: &[&Value],
+    ) -> Companions {
+        super::import_alb::companions(object, annotations, spec, inputs)
+    }
+
     /// An NLB Service carries the NLB class (NLB annotation page; what `service.rs` writes).
     fn service_class(&self, class: &str) -> Option<SharedField> {
         (class == "alibabacloud.com/nlb").then(|| SharedField {
@@ -286,5 +348,55 @@ impl PackImport for AlibabaImport {
             path: "alibaba.loadBalancerType",
             value: "nlb".into(),
         })
+    }
+}
+
+/// NLB `zone:vsw,zone:vsw`, each with an EIP as `zone:vsw::eip` (an empty private address
+/// before it; NLB annotation page, zone-maps; nlbv2 parseZoneMappings), as creation
+/// parameters; the EIPs, as the render writes them, for a leading run of zones.
+fn zone_maps(text: &str) -> Option<Value> {
+    let (mut zones, mut subnets, mut eips) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in text.split(',') {
+        let parts: Vec<&str> = entry.split(':').collect();
+        match parts.as_slice() {
+            [zone, vsw] => {
+                zones.push(*zone);
+                subnets.push(*vsw);
+            }
+            [zone, vsw, "", eip] if eips.len() == zones.len() => {
+                zones.push(*zone);
+                subnets.push(*vsw);
+                eips.push(*eip);
+            }
+            _ => return None,
+        }
+    }
+    let mut create = json!({"zones": zones, "subnetIds": subnets});
+    if !eips.is_empty() {
+        create["eipIds"] = json!(eips);
+    }
+    Some(create)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zone_maps;
+    use serde_json::json;
+
+    #[test]
+    fn zone_maps_read_back_with_their_eips() {
+        assert_eq!(
+            zone_maps("z-a:vsw-a::eip-a,z-b:vsw-b::eip-b"),
+            Some(
+                json!({"zones": ["z-a", "z-b"], "subnetIds": ["vsw-a", "vsw-b"], "eipIds": ["eip-a", "eip-b"]})
+            )
+        );
+        assert_eq!(
+            zone_maps("z-a:vsw-a"),
+            Some(json!({"zones": ["z-a"], "subnetIds": ["vsw-a"]}))
+        );
+        // A private address, or an EIP after a zone without one, is not what lbgen writes.
+        assert_eq!(zone_maps("z-a:vsw-a:10.0.0.1:eip-a"), None);
+        assert_eq!(zone_maps("z-a:vsw-a,z-b:vsw-b::eip-b"), None);
     }
 }

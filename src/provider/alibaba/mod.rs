@@ -16,6 +16,9 @@
 
 pub(crate) mod changes;
 mod import;
+mod import_alb;
+mod import_albconfig;
+mod import_ingress;
 mod ingress;
 mod keys;
 mod kinds;

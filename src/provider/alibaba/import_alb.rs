@@ -1,0 +1,199 @@
+//! An ALB Ingress's companions read back into the neutral spec (`kubectl lbgen import`):
+//! the Ingress's class -> the IngressClass of the input with that name (controller
+//! `ingress.k8s.alibabacloud/alb`) -> its `spec.parameters` AlbConfig, whose fields are
+//! the inverse of `ingress.rs` `alb_objects` (existing ALB or creation parameters, zone
+//! mappings, listeners with certificates, ACLs, timeouts, HTTP/2, X-Forwarded-For), and
+//! the routes' listener ports and certificates from `listen-ports`. The import stage
+//! consumes the two objects only when the spec renders both back exactly; otherwise they
+//! pass through and the class is named as the platform's (`loadBalancer.ingressClass`).
+//! A class the input does not hold is the platform's too.
+
+use super::import_albconfig::{AlbConfig, read_albconfig};
+use super::import_ingress::{field, route_path};
+use super::types::ALB_LISTEN_PORTS;
+use crate::provider::import::{Companions, SharedField};
+use crate::spec::values::DnsLabel;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The ALB controller's IngressClass `spec.controller` (docs/usage.md, IngressClass).
+pub(super) const CONTROLLER: &str = "ingress.k8s.alibabacloud/alb";
+
+/// The Ingress class annotation the controller reads beside `spec.ingressClassName`.
+const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+
+/// Stands for a certificate the ALB controller finds itself: with a platform-owned class
+/// lbgen writes no AlbConfig, the certificate is discovered by the `spec.tls` hosts and
+/// `tls.certificateId` is not rendered (rule `alibaba/ingress-class-platform-tls`).
+const DISCOVERED: &str = "discovered-by-tls-host";
+
+/// What the companions of `object` say (nothing for a Service).
+pub(super) fn companions(
+    object: &Value,
+    annotations: &BTreeMap<String, String>,
+    spec: &Value,
+    inputs: &[&Value],
+) -> Companions {
+    let mut out = Companions::default();
+    if object.get("kind").and_then(Value::as_str) != Some("Ingress") {
+        return out;
+    }
+    let Some(class) = class_of(object) else {
+        return out;
+    };
+    let platform: Vec<SharedField> = DnsLabel::parse(class)
+        .is_ok()
+        .then(|| field(&[], "loadBalancer.ingressClass", json!(class)))
+        .into_iter()
+        .collect();
+    let Some((class_index, ingress_class)) = find(inputs, "IngressClass", class)
+        .filter(|(_, c)| c.pointer("/spec/controller").and_then(Value::as_str) == Some(CONTROLLER))
+    else {
+        // The platform's class: not in the input.
+        out.fields = platform;
+        out.fields.extend(routes(annotations, spec, None));
+        return out;
+    };
+    let subject = format!("IngressClass {class}");
+    let parameters = ingress_class.pointer("/spec/parameters");
+    let named = parameters
+        .filter(|p| p.get("kind").and_then(Value::as_str) == Some("AlbConfig"))
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str);
+    let config = named.and_then(|n| find(inputs, "AlbConfig", n));
+    let users = inputs
+        .iter()
+        .filter(|v| v.get("kind").and_then(Value::as_str) == Some("Ingress"))
+        .filter(|v| class_of(v) == Some(class))
+        .count();
+    let as_platform = if platform.is_empty() {
+        format!("`{class}` is no DNS-1035 label, so spec.loadBalancer.ingressClass cannot name it")
+    } else {
+        "the spec names it as the platform's class (spec.loadBalancer.ingressClass)".to_string()
+    };
+    match (config, named) {
+        (None, name) => {
+            let what = match name {
+                Some(n) => format!("names AlbConfig `{n}`, which is not in the input"),
+                None => "names no AlbConfig (spec.parameters)".to_string(),
+            };
+            out.notes.push((
+                subject,
+                format!("{what}: passed through untouched; {as_platform}"),
+            ));
+            out.fields = platform;
+            out.fields.extend(routes(annotations, spec, None));
+        }
+        (Some((_, albconfig)), Some(name)) if users > 1 => {
+            let certificates = read_albconfig(albconfig, name).certificates;
+            out.notes.push((
+                subject,
+                format!("shared by {users} Ingresses of the input, with AlbConfig `{name}`: passed through untouched (lbgen renders one ALB per spec); {as_platform}"),
+            ));
+            out.fields = platform;
+            out.fields
+                .extend(routes(annotations, spec, Some(&certificates)));
+        }
+        (Some((config_index, albconfig)), name) => {
+            let AlbConfig {
+                fields,
+                certificates,
+                read,
+                unexpressed,
+            } = read_albconfig(albconfig, name.unwrap_or_default());
+            out.objects = vec![class_index, config_index];
+            out.fields = fields;
+            out.fields
+                .extend(routes(annotations, spec, Some(&certificates)));
+            out.instead = platform;
+            out.instead
+                .extend(routes(annotations, spec, Some(&certificates)));
+            out.read = read;
+            out.read.push((subject, "spec (rendered from it)".into()));
+            out.unexpressed = unexpressed;
+        }
+    }
+    out
+}
+
+/// The class an Ingress names: the annotation (which the controller reads first), else
+/// `spec.ingressClassName`.
+fn class_of(object: &Value) -> Option<&str> {
+    object
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(CLASS_ANNOTATION))
+        .or_else(|| object.pointer("/spec/ingressClassName"))
+        .and_then(Value::as_str)
+}
+
+/// The input object of `kind` named `name`, with its index.
+fn find<'a>(inputs: &[&'a Value], kind: &str, name: &str) -> Option<(usize, &'a Value)> {
+    inputs
+        .iter()
+        .enumerate()
+        .find(|(_, v)| {
+            v.get("kind").and_then(Value::as_str) == Some(kind)
+                && v.pointer("/metadata/name").and_then(Value::as_str) == Some(name)
+        })
+        .map(|(i, v)| (i, *v))
+}
+
+/// The routes' listener port and TLS from `listen-ports` (`[{"HTTP":80},{"HTTPS":443}]`;
+/// absent: the controller's HTTP:80), the inverse of `ingress_listeners`: the listeners
+/// come in order of the routes that first use them, so route `i` takes listener `i` and
+/// the routes after the last listener's first one take the last. An HTTPS route's
+/// certificate is its listener's default certificate in the AlbConfig, the others its SNI
+/// certificates; without an AlbConfig the controller discovers it (`DISCOVERED`).
+fn routes(
+    annotations: &BTreeMap<String, String>,
+    spec: &Value,
+    certificates: Option<&BTreeMap<u64, Vec<String>>>,
+) -> Vec<SharedField> {
+    let listed = annotations.get(ALB_LISTEN_PORTS);
+    let listeners: Option<Vec<(u64, bool)>> = match listed {
+        None => Some(vec![(80, false)]),
+        Some(text) => serde_json::from_str::<Value>(text)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let (word, port) = item.as_object()?.iter().next()?;
+                        let tls = match word.as_str() {
+                            "HTTP" => false,
+                            "HTTPS" => true,
+                            _ => return None,
+                        };
+                        Some((port.as_u64()?, tls))
+                    })
+                    .collect()
+            }),
+    };
+    let Some(listeners) = listeners.filter(|l| !l.is_empty()) else {
+        return Vec::new();
+    };
+    let keys: Vec<&str> = listed.map(|_| ALB_LISTEN_PORTS).into_iter().collect();
+    let count = spec
+        .pointer("/spec/routes")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let mut out = Vec::new();
+    for i in 0..count {
+        let (port, tls) = listeners[i.min(listeners.len() - 1)];
+        if tls {
+            let ids = certificates.and_then(|c| c.get(&port));
+            let mut value = json!({
+                "certificateId": ids.and_then(|c| c.first()).map_or(DISCOVERED, String::as_str)
+            });
+            if let Some(sni) = ids.and_then(|c| c.get(1..)).filter(|s| !s.is_empty()) {
+                value["sniCertificateIds"] = json!(sni);
+            }
+            out.push(field(&keys, route_path(i, "tls"), value));
+        }
+        if port != if tls { 443 } else { 80 } {
+            out.push(field(&keys, route_path(i, "port"), json!(port)));
+        }
+    }
+    out
+}
