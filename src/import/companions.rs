@@ -51,6 +51,8 @@ pub(super) struct Expected {
     pub why: Option<String>,
     /// The companion fields read, `(subject, spec field)`.
     pub read: Vec<(String, String)>,
+    /// What the report adds when they pass through.
+    pub if_kept: Option<String>,
 }
 
 impl Expected {
@@ -125,6 +127,7 @@ pub(super) fn read(
     let mut expected = Expected {
         consumed: !found.objects.is_empty(),
         read: found.read,
+        if_kept: found.if_kept,
         ..Expected::default()
     };
     for index in found.objects {
@@ -206,7 +209,10 @@ pub(super) fn describe(expected: &Expected, report: &mut ObjectReport) {
         }
         return;
     }
-    let why = expected.why.clone().unwrap_or_default();
+    let mut why = expected.why.clone().unwrap_or_default();
+    if let Some(more) = &expected.if_kept {
+        why = format!("{why}; {more}");
+    }
     for (_, kind, name, _) in &expected.objects {
         report.push(
             &format!("{kind} {name}"),

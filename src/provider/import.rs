@@ -72,6 +72,8 @@ pub struct Companions {
     /// Other findings, `(subject, why)` (an IngressClass naming an object not in the
     /// input, a class several objects share).
     pub notes: Vec<(String, String)>,
+    /// What the report adds to each object when they pass through after all.
+    pub if_kept: Option<String>,
 }
 
 /// A pack's import knowledge.

@@ -102,11 +102,35 @@ pub(super) fn companions(
                 unexpressed,
             } = read_albconfig(albconfig, name.unwrap_or_default());
             out.objects = vec![class_index, config_index];
+            // Kept, a class the spec cannot name as the platform's still gives the spec
+            // what the AlbConfig says: its render then writes an AlbConfig of the same
+            // name, which the render of the import refuses as a duplicate (pick one).
+            out.instead = if platform.is_empty() {
+                out.if_kept = Some(format!(
+                    "{as_platform}: the spec keeps the AlbConfig's fields and renders its own `{class}`, so remove one of the two before rendering"
+                ));
+                fields.clone()
+            } else {
+                out.if_kept = Some(as_platform);
+                platform
+            };
+            // What `ingress.rs` `class_name` calls the objects it renders.
+            let text = |p: &str| {
+                object
+                    .pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            };
+            let own = format!("{}.{}", text("/metadata/namespace"), text("/metadata/name"));
+            if own != class {
+                out.if_kept = out.if_kept.map(|more| {
+                    format!("lbgen names the IngressClass and AlbConfig it renders for this Ingress `{own}`; {more}")
+                });
+            }
+            out.instead
+                .extend(routes(annotations, spec, Some(&certificates)));
             out.fields = fields;
             out.fields
-                .extend(routes(annotations, spec, Some(&certificates)));
-            out.instead = platform;
-            out.instead
                 .extend(routes(annotations, spec, Some(&certificates)));
             out.read = read;
             out.read.push((subject, "spec (rendered from it)".into()));
