@@ -159,11 +159,12 @@ impl Pending {
                         changed = true;
                     }
                 }
-                if !changed && self.companions.consumed {
-                    if let Some(why) = self.companions.difference(&others) {
-                        self.companions.keep(&mut self.classified, why);
-                        changed = true;
-                    }
+                if !changed
+                    && self.companions.consumed
+                    && let Some(why) = self.companions.difference(&others)
+                {
+                    self.companions.keep(&mut self.classified, why);
+                    changed = true;
                 }
                 if !changed {
                     self.settled = Some((spec, rendered));
