@@ -9,14 +9,14 @@
 use super::annotations::{Classified, Mapping};
 use super::report::{ObjectReport, Outcome};
 use super::spec_path::segments;
-use crate::provider::import::PackImport;
+use crate::provider::import::{Inputs, PackImport};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every object of the input, and the controller of each IngressClass among them.
 pub(super) struct Context<'a> {
-    /// The input objects, in order (companion indices point here).
-    pub inputs: Vec<&'a Value>,
+    /// The input objects, indexed (companion indices point into them).
+    pub inputs: Inputs<'a>,
     /// IngressClass name -> its `spec.controller`.
     pub controllers: BTreeMap<String, String>,
 }
@@ -34,7 +34,7 @@ impl<'a> Context<'a> {
             })
             .collect();
         Context {
-            inputs,
+            inputs: Inputs::new(inputs),
             controllers,
         }
     }
@@ -131,7 +131,7 @@ pub(super) fn read(
         ..Expected::default()
     };
     for index in found.objects {
-        let Some(value) = context.inputs.get(index) else {
+        let Some(value) = context.inputs.objects().get(index) else {
             continue;
         };
         let text = |p: &str| {

@@ -5,6 +5,7 @@
 //! (catalogue `legacy_prefixes`). Every inverse is checked there by rendering and
 //! comparing.
 
+use super::import_nlb::zone_maps;
 use super::keys::{
     ADDRESS_TYPE, ALB_BACKEND_PROTOCOL, ALB_BACKEND_SCHEDULER, ALB_HEALTH_ENABLED,
     ALB_HEALTH_INTERVAL, ALB_HEALTH_METHOD, ALB_HEALTH_PATH, ALB_HEALTH_PORT, ALB_HEALTH_PROTOCOL,
@@ -16,7 +17,7 @@ use super::keys::{
     VSWITCH_ID, ZONE_MAPS,
 };
 use crate::provider::import::{
-    Companions, Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
+    Companions, Inputs, Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -336,7 +337,7 @@ impl PackImport for AlibabaImport {
         object: &Value,
         annotations: &BTreeMap<String, String>,
         spec: &Value,
-        inputs: &[&Value],
+        inputs: &Inputs<'_>,
     ) -> Companions {
         super::import_alb::companions(object, annotations, spec, inputs)
     }
@@ -348,55 +349,5 @@ impl PackImport for AlibabaImport {
             path: "alibaba.loadBalancerType",
             value: "nlb".into(),
         })
-    }
-}
-
-/// NLB `zone:vsw,zone:vsw`, each with an EIP as `zone:vsw::eip` (an empty private address
-/// before it; NLB annotation page, zone-maps; nlbv2 parseZoneMappings), as creation
-/// parameters; the EIPs, as the render writes them, for a leading run of zones.
-fn zone_maps(text: &str) -> Option<Value> {
-    let (mut zones, mut subnets, mut eips) = (Vec::new(), Vec::new(), Vec::new());
-    for entry in text.split(',') {
-        let parts: Vec<&str> = entry.split(':').collect();
-        match parts.as_slice() {
-            [zone, vsw] => {
-                zones.push(*zone);
-                subnets.push(*vsw);
-            }
-            [zone, vsw, "", eip] if eips.len() == zones.len() => {
-                zones.push(*zone);
-                subnets.push(*vsw);
-                eips.push(*eip);
-            }
-            _ => return None,
-        }
-    }
-    let mut create = json!({"zones": zones, "subnetIds": subnets});
-    if !eips.is_empty() {
-        create["eipIds"] = json!(eips);
-    }
-    Some(create)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::zone_maps;
-    use serde_json::json;
-
-    #[test]
-    fn zone_maps_read_back_with_their_eips() {
-        assert_eq!(
-            zone_maps("z-a:vsw-a::eip-a,z-b:vsw-b::eip-b"),
-            Some(
-                json!({"zones": ["z-a", "z-b"], "subnetIds": ["vsw-a", "vsw-b"], "eipIds": ["eip-a", "eip-b"]})
-            )
-        );
-        assert_eq!(
-            zone_maps("z-a:vsw-a"),
-            Some(json!({"zones": ["z-a"], "subnetIds": ["vsw-a"]}))
-        );
-        // A private address, or an EIP after a zone without one, is not what lbgen writes.
-        assert_eq!(zone_maps("z-a:vsw-a:10.0.0.1:eip-a"), None);
-        assert_eq!(zone_maps("z-a:vsw-a,z-b:vsw-b::eip-b"), None);
     }
 }

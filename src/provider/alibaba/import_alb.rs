@@ -11,16 +11,13 @@
 use super::import_albconfig::{AlbConfig, read_albconfig};
 use super::import_ingress::{field, route_path};
 use super::types::ALB_LISTEN_PORTS;
-use crate::provider::import::{Companions, SharedField};
+use crate::provider::import::{Companions, Inputs, SharedField, ingress_class};
 use crate::spec::values::DnsLabel;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The ALB controller's IngressClass `spec.controller` (docs/usage.md, IngressClass).
 pub(super) const CONTROLLER: &str = "ingress.k8s.alibabacloud/alb";
-
-/// The Ingress class annotation the controller reads beside `spec.ingressClassName`.
-const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 
 /// Stands for a certificate the ALB controller finds itself: with a platform-owned class
 /// lbgen writes no AlbConfig, the certificate is discovered by the `spec.tls` hosts and
@@ -32,13 +29,13 @@ pub(super) fn companions(
     object: &Value,
     annotations: &BTreeMap<String, String>,
     spec: &Value,
-    inputs: &[&Value],
+    inputs: &Inputs<'_>,
 ) -> Companions {
     let mut out = Companions::default();
     if object.get("kind").and_then(Value::as_str) != Some("Ingress") {
         return out;
     }
-    let Some(class) = class_of(object) else {
+    let Some(class) = ingress_class(object) else {
         return out;
     };
     let platform: Vec<SharedField> = DnsLabel::parse(class)
@@ -46,7 +43,8 @@ pub(super) fn companions(
         .then(|| field(&[], "loadBalancer.ingressClass", json!(class)))
         .into_iter()
         .collect();
-    let Some((class_index, ingress_class)) = find(inputs, "IngressClass", class)
+    let Some((class_index, class_object)) = inputs
+        .find("IngressClass", class)
         .filter(|(_, c)| c.pointer("/spec/controller").and_then(Value::as_str) == Some(CONTROLLER))
     else {
         // The platform's class: not in the input.
@@ -55,17 +53,13 @@ pub(super) fn companions(
         return out;
     };
     let subject = format!("IngressClass {class}");
-    let parameters = ingress_class.pointer("/spec/parameters");
+    let parameters = class_object.pointer("/spec/parameters");
     let named = parameters
         .filter(|p| p.get("kind").and_then(Value::as_str) == Some("AlbConfig"))
         .and_then(|p| p.get("name"))
         .and_then(Value::as_str);
-    let config = named.and_then(|n| find(inputs, "AlbConfig", n));
-    let users = inputs
-        .iter()
-        .filter(|v| v.get("kind").and_then(Value::as_str) == Some("Ingress"))
-        .filter(|v| class_of(v) == Some(class))
-        .count();
+    let config = named.and_then(|n| inputs.find("AlbConfig", n));
+    let users = inputs.ingresses_of_class(class);
     let as_platform = if platform.is_empty() {
         format!("`{class}` is no DNS-1035 label, so spec.loadBalancer.ingressClass cannot name it")
     } else {
@@ -138,28 +132,6 @@ pub(super) fn companions(
         }
     }
     out
-}
-
-/// The class an Ingress names: the annotation (which the controller reads first), else
-/// `spec.ingressClassName`.
-fn class_of(object: &Value) -> Option<&str> {
-    object
-        .pointer("/metadata/annotations")
-        .and_then(|a| a.get(CLASS_ANNOTATION))
-        .or_else(|| object.pointer("/spec/ingressClassName"))
-        .and_then(Value::as_str)
-}
-
-/// The input object of `kind` named `name`, with its index.
-fn find<'a>(inputs: &[&'a Value], kind: &str, name: &str) -> Option<(usize, &'a Value)> {
-    inputs
-        .iter()
-        .enumerate()
-        .find(|(_, v)| {
-            v.get("kind").and_then(Value::as_str) == Some(kind)
-                && v.pointer("/metadata/name").and_then(Value::as_str) == Some(name)
-        })
-        .map(|(i, v)| (i, *v))
 }
 
 /// The routes' listener port and TLS from `listen-ports` (`[{"HTTP":80},{"HTTPS":443}]`;

@@ -19,6 +19,7 @@ mod import;
 mod import_alb;
 mod import_albconfig;
 mod import_ingress;
+mod import_nlb;
 mod ingress;
 mod keys;
 mod kinds;
