@@ -225,3 +225,25 @@ fn an_albconfig_of_the_wrong_types_is_reported_never_a_panic() {
     );
     assert!(output.contains("spec: just text"), "{output}");
 }
+
+#[test]
+fn a_platform_class_https_route_gets_a_placeholder_certificate_said_so() {
+    let spec = "apiVersion: lbgen.dev/v1alpha1\nkind: LoadBalancer\nmetadata: {name: demo, namespace: default}\nspec:\n  provider: alibaba\n  exposure: ingress\n  loadBalancer: {ingressClass: alb}\n  routes:\n    - host: demo.example.com\n      tls: {certificateId: 123-cn-hangzhou}\n      backends: [{service: demo, port: 80}]\n";
+    let first = render(spec);
+    let first = text(&first.stdout);
+    // The platform's AlbConfig holds the certificate: the Ingress does not name it.
+    assert!(!first.contains("123-cn-hangzhou"), "{first}");
+    let out = import(&first);
+    let specs = text(&out.stdout);
+    assert!(
+        specs.contains("certificateId: discovered-by-tls-host"),
+        "{specs}"
+    );
+    assert!(specs.contains("ingressClass: alb"), "{specs}");
+    assert!(
+        text(&out.stderr).contains("spec.tls: approximated (with the platform's class the ALB controller picks each certificate by the spec.tls hosts"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&render(&specs).stdout), first);
+}

@@ -185,6 +185,9 @@ pub(super) fn read(
     for (subject, why) in &found.unexpressed {
         report.push(subject, Outcome::Unsupported, None, Some(why.clone()));
     }
+    for (subject, how) in &found.approximated {
+        report.push(subject, Outcome::Approximated, None, Some(how.clone()));
+    }
     for (subject, why) in &found.notes {
         report.push(subject, Outcome::KeptRaw, None, Some(why.clone()));
     }

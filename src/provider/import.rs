@@ -74,6 +74,8 @@ pub struct Companions {
     pub notes: Vec<(String, String)>,
     /// What the report adds to each object when they pass through after all.
     pub if_kept: Option<String>,
+    /// Fields read by approximation, `(subject, how)`.
+    pub approximated: Vec<(String, String)>,
 }
 
 /// The objects of an import's input, in order, with the look-ups companion readers need

@@ -50,6 +50,16 @@ pub(super) fn companions(
         // The platform's class: not in the input.
         out.fields = platform;
         out.fields.extend(routes(annotations, spec, None));
+        let placeholder = out
+            .fields
+            .iter()
+            .any(|f| f.value.get("certificateId") == Some(&json!(DISCOVERED)));
+        if placeholder {
+            out.approximated.push((
+                "spec.tls".into(),
+                format!("with the platform's class the ALB controller picks each certificate by the spec.tls hosts, so routes[].tls.certificateId is the placeholder `{DISCOVERED}` (not rendered): set the real id before rendering for another provider"),
+            ));
+        }
         return out;
     };
     let subject = format!("IngressClass {class}");
