@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn a_shared_companion_is_consumed_only_when_every_reader_reproduces_it() {
-        let object = |i: usize| (i, "AlbConfig".to_string(), "a".to_string(), json!({}));
+        let object = |i: usize| (i, "ParamsConfig".to_string(), "a".to_string(), json!({}));
         let yes = Expected {
             objects: vec![object(1), object(2)],
             consumed: true,
