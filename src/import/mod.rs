@@ -64,7 +64,7 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
     let (items, mut errors) = parse_sources(sources, false);
     let checker = verify::Checker::new()?;
     // Every object first: the companions an object refers to may come after it.
-    let items: Vec<(Value, Option<Document>)> = items
+    let mut items: Vec<(Value, Option<Document>)> = items
         .into_iter()
         .map(|item| match item {
             // Already a spec: passed through as written.
@@ -73,9 +73,9 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
         })
         .collect();
     let context = companions::Context::new(items.iter().map(|(v, _)| v).collect());
-    // Per input document: passed through (with its input index), or an index into
+    // Per input document (by its input index): passed through, or an index into
     // `pending`.
-    let mut order: Vec<Result<usize, (usize, &Value)>> = Vec::new();
+    let mut order: Vec<Result<usize, (usize, usize)>> = Vec::new();
     let mut pending = Vec::new();
     let mut reports: Vec<Option<ObjectReport>> = Vec::new();
     for (index, (value, doc)) in items.iter().enumerate() {
@@ -91,7 +91,7 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
                 order.push(Ok(index));
             }
             Ok(Planned::Import(settling, report)) => {
-                order.push(Err((pending.len(), value)));
+                order.push(Err((pending.len(), index)));
                 pending.push((*settling, reports.len()));
                 reports.push(Some(report));
             }
@@ -116,15 +116,16 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
         });
         specs.push(spec.unwrap_or(Value::Null));
     }
+    drop(context);
     let mut imported = Imported::default();
     for entry in order {
         imported.outputs.push(match entry {
             Ok(index) if consumed.contains(&index) => continue,
-            Ok(index) => passthrough(items[index].0.clone()),
-            Err((index, value)) => Output {
-                object: Object(std::mem::take(&mut specs[index])),
+            Ok(index) => passthrough(std::mem::take(&mut items[index].0)),
+            Err((slot, index)) => Output {
+                object: Object(std::mem::take(&mut specs[slot])),
                 imported: true,
-                id: ObjectId::of(value).ok(),
+                id: ObjectId::of(&items[index].0).ok(),
             },
         });
     }
