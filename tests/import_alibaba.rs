@@ -247,3 +247,31 @@ fn a_platform_class_https_route_gets_a_placeholder_certificate_said_so() {
     );
     assert_eq!(text(&render(&specs).stdout), first);
 }
+
+#[test]
+fn an_existing_alb_with_listener_settings_round_trips_through_its_albconfig() {
+    let first = render(&fixture("alibaba-alb-existing.spec.yaml"));
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let first = text(&first.stdout);
+    assert_eq!(kinds(&first), ["IngressClass", "AlbConfig", "Ingress"]);
+    let out = import(&first);
+    let specs = text(&out.stdout);
+    assert_eq!(kinds(&specs), ["LoadBalancer"], "{specs}");
+    let spec = common::object(&specs, "LoadBalancer");
+    assert_eq!(spec["spec"]["loadBalancer"]["id"], "alb-123abc");
+    assert_eq!(spec["spec"]["loadBalancer"]["overrideListeners"], false);
+    assert_eq!(
+        spec["spec"]["listener"]["forwardedHeaders"],
+        serde_json::json!(["client-port", "protocol"])
+    );
+    assert_eq!(spec["spec"]["routes"][0]["port"], 8080);
+    assert_eq!(
+        spec["spec"]["routes"][1]["tls"]["sniCertificateIds"],
+        serde_json::json!(["c-2"])
+    );
+    assert_eq!(
+        spec["spec"]["routes"][1]["when"]["query"][0]["values"],
+        serde_json::json!(["1", "2"])
+    );
+    assert_eq!(text(&render(&specs).stdout), first);
+}
