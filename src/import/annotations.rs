@@ -31,6 +31,9 @@ pub(super) struct Mapping {
     /// The object field it reads, when it reads one instead of annotations
     /// (`spec.loadBalancerClass`).
     pub field: Option<String>,
+    /// Read from a companion object: `Some(true)` while the companions are consumed,
+    /// `Some(false)` for what stands for them once they are not (`companions`).
+    pub companion: Option<bool>,
 }
 
 /// An object's annotations, classified.
@@ -134,6 +137,7 @@ pub(super) fn classify(
             value,
             active: true,
             field: None,
+            companion: None,
         });
     }
     let current_annotations: BTreeMap<String, String> = out
@@ -157,6 +161,7 @@ pub(super) fn classify(
                 value: shared.value,
                 active: true,
                 field: Some("spec.loadBalancerClass".into()),
+                companion: None,
             });
         }
         for (key, why) in import.unread(kind, &current_annotations, base) {
@@ -178,6 +183,7 @@ pub(super) fn classify(
                 value: shared.value,
                 active: true,
                 field: None,
+                companion: None,
             });
         }
     }

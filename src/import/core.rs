@@ -176,7 +176,11 @@ fn ingress(
         .into_iter()
         .flatten()
     {
-        let host = rule.get("host").and_then(Value::as_str);
+        // An empty host is no host (every host), as CCE's pages write it (`host: ''`).
+        let host = rule
+            .get("host")
+            .and_then(Value::as_str)
+            .filter(|h| !h.is_empty());
         let paths = rule.pointer("/http/paths").and_then(Value::as_array);
         for path in paths.into_iter().flatten() {
             let mut route = Map::new();

@@ -1,5 +1,6 @@
 //! Which provider's controller reads an object: its annotation prefixes (catalogue
-//! `prefixes` and `legacy_prefixes`) and its Ingress class, each pack's own data. Two
+//! `prefixes` and `legacy_prefixes`) and its Ingress class (a pack's class name, or an
+//! IngressClass of the input whose controller is the pack's), each pack's own data. Two
 //! providers on one object is an error at the object; none is an object lbgen cannot
 //! import (passed through, reported), unless `--provider` names one.
 
@@ -30,6 +31,7 @@ pub(super) fn provider(
     annotations: &BTreeMap<String, String>,
     options: &Options,
     doc: &Document,
+    controllers: &BTreeMap<String, String>,
 ) -> Result<Detected, Diagnostic> {
     let kind = object
         .get("kind")
@@ -57,10 +59,12 @@ pub(super) fn provider(
         let Some(id) = ProviderId::parse(pack.id()) else {
             continue;
         };
-        let by_class = pack
-            .import()
-            .zip(class)
-            .is_some_and(|(i, c)| i.ingress_classes().contains(&c));
+        let by_class = pack.import().zip(class).is_some_and(|(i, c)| {
+            i.ingress_classes().contains(&c)
+                || controllers
+                    .get(c)
+                    .is_some_and(|ctl| i.ingress_controllers().contains(&ctl.as_str()))
+        });
         let catalogue = catalogue_of(pack.id()).ok().flatten();
         let by_key = annotations
             .keys()

@@ -11,6 +11,7 @@
 //! happened to each field and annotation is the `report`.
 
 mod annotations;
+mod companions;
 mod core;
 mod detect;
 pub mod report;
@@ -21,7 +22,7 @@ mod verify;
 
 use crate::diag::{Diagnostic, Location};
 use crate::emit::{Object, ObjectId};
-use crate::provider::ProviderId;
+use crate::provider::{ProviderId, registry};
 use crate::spec::load::{Document, Item, Source, parse_sources};
 pub use report::{ObjectReport, Outcome, Report, ReportItem};
 use serde_json::Value;
@@ -62,28 +63,35 @@ pub struct Imported {
 pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Diagnostic>> {
     let (items, mut errors) = parse_sources(sources, false);
     let checker = verify::Checker::new()?;
-    // Per input document: passed through, or an index into `pending`.
-    let mut order: Vec<Result<Value, (usize, Value)>> = Vec::new();
+    // Every object first: the companions an object refers to may come after it.
+    let mut items: Vec<(Value, Option<Document>)> = items
+        .into_iter()
+        .map(|item| match item {
+            // Already a spec: passed through as written.
+            Item::LoadBalancer(_, doc) => (doc.root.to_kubernetes_json(), None),
+            Item::Passthrough(value, doc) => (value, Some(doc)),
+        })
+        .collect();
+    let context = companions::Context::new(items.iter().map(|(v, _)| v).collect());
+    // Per input document (by its input index): passed through, or an index into
+    // `pending`.
+    let mut order: Vec<Result<usize, (usize, usize)>> = Vec::new();
     let mut pending = Vec::new();
     let mut reports: Vec<Option<ObjectReport>> = Vec::new();
-    for item in items {
-        let (value, doc) = match item {
-            // Already a spec: passed through as written.
-            Item::LoadBalancer(_, doc) => {
-                order.push(Ok(doc.root.to_kubernetes_json()));
-                continue;
-            }
-            Item::Passthrough(value, doc) => (value, doc),
+    for (index, (value, doc)) in items.iter().enumerate() {
+        let Some(doc) = doc else {
+            order.push(Ok(index));
+            continue;
         };
-        match import_object(&value, &doc, options) {
+        match import_object(value, doc, options, &context) {
             Ok(Planned::Pass(report)) => {
                 if let Some(report) = report {
                     reports.push(Some(report));
                 }
-                order.push(Ok(value));
+                order.push(Ok(index));
             }
             Ok(Planned::Import(settling, report)) => {
-                order.push(Err((pending.len(), value)));
+                order.push(Err((pending.len(), index)));
                 pending.push((*settling, reports.len()));
                 reports.push(Some(report));
             }
@@ -95,6 +103,8 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
     }
     let (mut settling, slots): (Vec<verify::Pending>, Vec<usize>) = pending.into_iter().unzip();
     checker.settle_all(&mut settling);
+    let consumed =
+        companions::consumed(&settling.iter().map(|p| p.companions()).collect::<Vec<_>>());
     let mut specs = Vec::new();
     for (one, slot) in settling.into_iter().zip(slots) {
         let spec = reports[slot].as_mut().map(|r| {
@@ -106,14 +116,16 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
         });
         specs.push(spec.unwrap_or(Value::Null));
     }
+    drop(context);
     let mut imported = Imported::default();
     for entry in order {
         imported.outputs.push(match entry {
-            Ok(value) => passthrough(value),
-            Err((index, value)) => Output {
-                object: Object(std::mem::take(&mut specs[index])),
+            Ok(index) if consumed.contains(&index) => continue,
+            Ok(index) => passthrough(std::mem::take(&mut items[index].0)),
+            Err((slot, index)) => Output {
+                object: Object(std::mem::take(&mut specs[slot])),
                 imported: true,
-                id: ObjectId::of(&value).ok(),
+                id: ObjectId::of(&items[index].0).ok(),
             },
         });
     }
@@ -139,7 +151,12 @@ enum Planned {
 }
 
 /// One object.
-fn import_object(value: &Value, doc: &Document, options: &Options) -> Result<Planned, Diagnostic> {
+fn import_object(
+    value: &Value,
+    doc: &Document,
+    options: &Options,
+    context: &companions::Context<'_>,
+) -> Result<Planned, Diagnostic> {
     let kind = value
         .get("kind")
         .and_then(Value::as_str)
@@ -150,7 +167,8 @@ fn import_object(value: &Value, doc: &Document, options: &Options) -> Result<Pla
     let annotations = annotations::of(value);
     let location = doc.locate("metadata");
     let mut object = ObjectReport::new(value, location.clone());
-    let provider = match detect::provider(value, &annotations, options, doc)? {
+    let provider = match detect::provider(value, &annotations, options, doc, &context.controllers)?
+    {
         detect::Detected::Provider(p) => p,
         detect::Detected::NotALoadBalancer(why) => {
             object.keep_all(&annotations, &why);
@@ -163,10 +181,22 @@ fn import_object(value: &Value, doc: &Document, options: &Options) -> Result<Pla
     };
     object.provider = Some(provider.as_str().to_string());
     let base = core::spec(value, kind, provider, options, &mut object);
-    let plan = annotations::classify(provider, kind, &annotations, value, &base, &mut object)
+    let mut plan = annotations::classify(provider, kind, &annotations, value, &base, &mut object)
         .map_err(|e| broken(e, &location))?;
+    let expected = match registry().get(provider.as_str()).and_then(|p| p.import()) {
+        Some(import) => companions::read(
+            import,
+            value,
+            &annotations,
+            &base,
+            context,
+            &mut plan,
+            &mut object,
+        ),
+        None => companions::Expected::default(),
+    };
     Ok(Planned::Import(
-        Box::new(verify::Pending::new(base, plan, value)),
+        Box::new(verify::Pending::new(base, plan, value, expected)),
         object,
     ))
 }

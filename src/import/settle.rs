@@ -82,6 +82,23 @@ pub(super) fn blame(
     changed
 }
 
+/// Whether a rendered annotation value says what the input's does: the same text, or, for
+/// a JSON object or list, the same JSON (controllers parse it, so spacing and the order of
+/// an object's keys carry nothing; a number is still not its string).
+pub(super) fn same_value(rendered: Option<&String>, input: Option<&String>) -> bool {
+    match (rendered, input) {
+        (Some(a), Some(b)) if a != b => {
+            let json = |t: &str| {
+                serde_json::from_str::<Value>(t)
+                    .ok()
+                    .filter(|v| v.is_object() || v.is_array())
+            };
+            json(a).is_some_and(|a| Some(a) == json(b))
+        }
+        (a, b) => a == b,
+    }
+}
+
 /// The report items of every annotation, and of what the render adds.
 pub(super) fn describe(
     classified: &Classified,
@@ -100,7 +117,7 @@ pub(super) fn describe(
         };
         if let Some(message) = removed.get(key) {
             // A key the render writes itself from the spec, with the input's value.
-            if rendered.get(current) == Some(value) {
+            if same_value(rendered.get(current), Some(value)) {
                 report.push(
                     key,
                     Outcome::Mapped,
@@ -134,9 +151,13 @@ pub(super) fn describe(
                 let how = "inferred: the pack writes this key only for clusters this old; set spec.cluster.version to the cluster's own".to_string();
                 report.push(key, Outcome::Approximated, Some(target), Some(how));
             } else {
-                report.push(key, Outcome::Mapped, Some(target), legacy);
+                let respelt = (rendered.get(current) != Some(value)).then(|| {
+                    "the same JSON value; the render writes it compactly, in its own key order"
+                        .to_string()
+                });
+                report.push(key, Outcome::Mapped, Some(target), legacy.or(respelt));
             }
-        } else if rendered.get(key) == Some(value) && !rendered.is_empty() {
+        } else if same_value(rendered.get(key), Some(value)) && !rendered.is_empty() {
             let because = why
                 .get(key)
                 .cloned()

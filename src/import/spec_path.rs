@@ -6,13 +6,22 @@ use serde_json::{Map, Value};
 /// Sets `path` (segments) in `root` to `value`; objects on the way are created, an
 /// object value is merged into an object already there, and an array of objects as long
 /// as an array of objects already there is merged element by element (a per-route or
-/// per-port proposal names only the fields it reads back, so each stays separable).
+/// per-port proposal names only the fields it reads back, so each stays separable). A
+/// numeric segment on an array already there is an index into it (`spec.routes.1.when`);
+/// past its end nothing is set.
 pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
     let Some((last, parents)) = path.split_last() else {
         return;
     };
     let mut here = root;
     for segment in parents {
+        if here.is_array() {
+            let Some(item) = segment.parse::<usize>().ok().and_then(|i| here.get_mut(i)) else {
+                return;
+            };
+            here = item;
+            continue;
+        }
         if !here.is_object() {
             *here = Value::Object(Map::new());
         }
@@ -20,6 +29,12 @@ pub(super) fn set(root: &mut Value, path: &[String], value: Value) {
         here = map
             .entry(segment.clone())
             .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if let (Value::Array(items), Ok(index)) = (&mut *here, last.parse::<usize>()) {
+        if let Some(item) = items.get_mut(index) {
+            *item = value;
+        }
+        return;
     }
     if !here.is_object() {
         *here = Value::Object(Map::new());
@@ -102,5 +117,21 @@ mod tests {
         // Another length: replaced, as any other value.
         set(&mut root, &segments("spec.routes"), json!([{"path": "/c"}]));
         assert_eq!(root["spec"]["routes"], json!([{"path": "/c"}]));
+    }
+
+    #[test]
+    fn numeric_segments_index_arrays_already_there() {
+        let mut root = json!({"spec": {"routes": [{"path": "/a"}, {"path": "/b"}]}});
+        set(
+            &mut root,
+            &segments("spec.routes.1.when"),
+            json!({"methods": ["GET"]}),
+        );
+        set(&mut root, &segments("spec.routes.0"), json!({"path": "/c"}));
+        set(&mut root, &segments("spec.routes.7.when"), json!({}));
+        assert_eq!(
+            root,
+            json!({"spec": {"routes": [{"path": "/c"}, {"path": "/b", "when": {"methods": ["GET"]}}]}})
+        );
     }
 }

@@ -6,8 +6,9 @@
 //! until nothing changes, so `render(import(m))` never changes an annotation's value.
 
 use super::annotations::Classified;
+use super::companions::{self, Expected};
 use super::report::{ObjectReport, Outcome};
-use super::settle::{blame, build, describe};
+use super::settle::{blame, build, describe, same_value};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Overrides;
 use crate::policy::engine::PolicySet;
@@ -28,8 +29,9 @@ pub(super) struct Checker {
 
 /// How one render went.
 enum Rendered {
-    /// The rendered object's annotations.
-    Annotations(BTreeMap<String, String>),
+    /// The rendered object's annotations, and the other objects rendered with it when
+    /// companions are expected.
+    Annotations(BTreeMap<String, String>, Vec<Value>),
     /// The errors.
     Refused(Vec<Diagnostic>),
 }
@@ -51,11 +53,18 @@ pub(super) struct Pending {
     /// proposals stood. When raw annotations only fail too, the proposals were not the
     /// cause: that round is the import, with its own errors as the reason.
     unblamed: Option<(Value, String, Vec<bool>)>,
+    /// The companion objects read and whether they are consumed.
+    companions: Expected,
 }
 
 impl Pending {
     /// An object to settle: its core spec and classified annotations.
-    pub(super) fn new(base: Value, classified: Classified, input: &Value) -> Pending {
+    pub(super) fn new(
+        base: Value,
+        classified: Classified,
+        input: &Value,
+        companions: Expected,
+    ) -> Pending {
         let text = |p: &str| {
             input
                 .pointer(p)
@@ -74,12 +83,22 @@ impl Pending {
             settled: None,
             refused: None,
             unblamed: None,
+            companions,
         }
+    }
+
+    /// The companions read, and whether they were consumed.
+    pub(super) fn companions(&self) -> &Expected {
+        &self.companions
     }
 
     /// The spec of this round (the last round with raw annotations only).
     fn spec(&mut self) -> Value {
         if self.round + 1 >= MAX_ROUNDS {
+            if self.companions.consumed {
+                self.companions.consumed = false;
+                self.companions.why = Some("the import did not settle".into());
+            }
             for m in &mut self.classified.mappings {
                 m.active = false;
             }
@@ -98,7 +117,13 @@ impl Pending {
                     &mut self.removed,
                     &mut self.why,
                 );
-                if !changed {
+                if !changed && self.companions.consumed {
+                    let why = format!(
+                        "the imported spec does not compile with them: {}",
+                        first_message(&errors)
+                    );
+                    self.companions.keep(&mut self.classified, why);
+                } else if !changed {
                     let standing: Vec<bool> =
                         self.classified.mappings.iter().map(|m| m.active).collect();
                     if !standing.contains(&true) {
@@ -131,13 +156,13 @@ impl Pending {
                     }
                 }
             }
-            Rendered::Annotations(rendered) => {
+            Rendered::Annotations(rendered, others) => {
                 let mut changed = false;
                 let classified = &mut self.classified;
                 for m in classified.mappings.iter_mut().filter(|m| m.active) {
                     let wrong = m.keys.iter().find(|k| {
                         let current = classified.current.get(*k).unwrap_or(k);
-                        rendered.get(current) != classified.raw.get(*k)
+                        !same_value(rendered.get(current), classified.raw.get(*k))
                     });
                     if let Some(k) = wrong {
                         let current = classified.current.get(k).unwrap_or(k);
@@ -156,6 +181,13 @@ impl Pending {
                         m.active = false;
                         changed = true;
                     }
+                }
+                if !changed
+                    && self.companions.consumed
+                    && let Some(why) = self.companions.difference(&others)
+                {
+                    self.companions.keep(&mut self.classified, why);
+                    changed = true;
                 }
                 if !changed {
                     self.settled = Some((spec, rendered));
@@ -193,6 +225,7 @@ impl Pending {
             &rendered,
             report,
         );
+        companions::describe(&self.companions, report);
         report.imported = true;
         spec
     }
@@ -249,7 +282,8 @@ impl Checker {
             &self.renderer,
         ) {
             Ok(compiled) => {
-                let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+                let mut out: BTreeMap<String, (BTreeMap<String, String>, Vec<Value>)> =
+                    BTreeMap::new();
                 for (j, spec) in compiled.specs.iter().enumerate() {
                     let Some(i) = spec
                         .location
@@ -264,12 +298,22 @@ impl Checker {
                     let object = compiled
                         .objects_of(j)
                         .find(|o| o.kind() == p.kind && o.name() == p.name);
-                    out.insert(spec.location.file.clone(), annotations_of(object));
+                    let others: Vec<Value> = if p.companions.objects.is_empty() {
+                        Vec::new()
+                    } else {
+                        compiled
+                            .objects_of(j)
+                            .filter(|o| o.kind() != p.kind || o.name() != p.name)
+                            .map(|o| o.0.clone())
+                            .collect()
+                    };
+                    out.insert(spec.location.file.clone(), (annotations_of(object), others));
                 }
                 specs
                     .iter()
                     .map(|(i, _)| {
-                        Rendered::Annotations(out.remove(&name_of(*i)).unwrap_or_default())
+                        let (annotations, others) = out.remove(&name_of(*i)).unwrap_or_default();
+                        Rendered::Annotations(annotations, others)
                     })
                     .collect()
             }

@@ -6,7 +6,7 @@
 //! the imported spec and comparing, so a wrong inverse can never change a value.
 
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One shared spec field read back from annotations.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +50,94 @@ pub struct Inverse {
     pub read: Read,
 }
 
+/// What a pack reads from the companion objects of one Service or Ingress in the same
+/// input: the IngressClass its class names and the class's parameters object. The import
+/// stage consumes the objects (leaves them out of its output) only when the imported spec
+/// renders each of them back exactly, and only once every object that reads them does.
+#[derive(Debug, Clone, Default)]
+pub struct Companions {
+    /// The input objects read (indices into the objects given).
+    pub objects: Vec<usize>,
+    /// Spec fields read from them (with the annotation keys they also account for, when
+    /// they need an annotation too), proposed while the objects are consumed.
+    pub fields: Vec<SharedField>,
+    /// Spec fields that stand for the objects when they are not consumed (they pass
+    /// through), such as the class as a platform-owned one.
+    pub instead: Vec<SharedField>,
+    /// What the objects hold that the spec cannot say, `(subject, why)`: any keeps them
+    /// passed through.
+    pub unexpressed: Vec<(String, String)>,
+    /// The object fields read, `(subject, spec field)`, for the report.
+    pub read: Vec<(String, String)>,
+    /// Other findings, `(subject, why)` (an IngressClass naming an object not in the
+    /// input, a class several objects share).
+    pub notes: Vec<(String, String)>,
+    /// What the report adds to each object when they pass through after all.
+    pub if_kept: Option<String>,
+    /// Fields read by approximation, `(subject, how)`.
+    pub approximated: Vec<(String, String)>,
+}
+
+/// The objects of an import's input, in order, with the look-ups companion readers need
+/// (indexed once, so reading every object's companions stays linear in the input).
+pub struct Inputs<'a> {
+    objects: Vec<&'a Value>,
+    by_name: HashMap<(&'a str, &'a str), usize>,
+    class_users: HashMap<&'a str, usize>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Indexes `objects`.
+    pub fn new(objects: Vec<&'a Value>) -> Inputs<'a> {
+        let (mut by_name, mut class_users) = (HashMap::new(), HashMap::new());
+        for (i, object) in objects.iter().enumerate() {
+            let kind = object
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if let Some(name) = object.pointer("/metadata/name").and_then(Value::as_str) {
+                by_name.entry((kind, name)).or_insert(i);
+            }
+            if kind == "Ingress"
+                && let Some(class) = ingress_class(object)
+            {
+                *class_users.entry(class).or_insert(0) += 1;
+            }
+        }
+        Inputs {
+            objects,
+            by_name,
+            class_users,
+        }
+    }
+
+    /// Every object, in input order.
+    pub fn objects(&self) -> &[&'a Value] {
+        &self.objects
+    }
+
+    /// The first object of `kind` named `name`, with its index.
+    pub fn find(&self, kind: &str, name: &str) -> Option<(usize, &'a Value)> {
+        let i = *self.by_name.get(&(kind, name))?;
+        Some((i, self.objects[i]))
+    }
+
+    /// How many Ingresses of the input name the class `class`.
+    pub fn ingresses_of_class(&self, class: &str) -> usize {
+        self.class_users.get(class).copied().unwrap_or(0)
+    }
+}
+
+/// The class an Ingress names: `kubernetes.io/ingress.class` (which controllers read
+/// first), else `spec.ingressClassName`.
+pub fn ingress_class(object: &Value) -> Option<&str> {
+    object
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get("kubernetes.io/ingress.class"))
+        .or_else(|| object.pointer("/spec/ingressClassName"))
+        .and_then(Value::as_str)
+}
+
 /// A pack's import knowledge.
 pub trait PackImport: Sync {
     /// The simple inverses: one key, one shared field.
@@ -90,6 +178,23 @@ pub trait PackImport: Sync {
     /// The `kubernetes.io/ingress.class` / `spec.ingressClassName` values its controller
     /// serves.
     fn ingress_classes(&self) -> &'static [&'static str];
+    /// The IngressClass `spec.controller` values of its controller: an Ingress whose class
+    /// is an IngressClass of the input with one of them is this pack's; by default none.
+    fn ingress_controllers(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// What the companion objects among `inputs` (every object of the input) say about
+    /// `object` (a Service or Ingress of this pack, with annotations `annotations` and
+    /// core spec `spec`); by default nothing.
+    fn companions(
+        &self,
+        _object: &Value,
+        _annotations: &BTreeMap<String, String>,
+        _spec: &Value,
+        _inputs: &Inputs<'_>,
+    ) -> Companions {
+        Companions::default()
+    }
     /// Why the annotations are another controller's dialect under this pack's prefixes
     /// (its cloud ignores them), when they are.
     fn foreign_dialect(&self, _annotations: &BTreeMap<String, String>) -> Option<String> {

@@ -5,16 +5,19 @@
 //! (catalogue `legacy_prefixes`). Every inverse is checked there by rendering and
 //! comparing.
 
+use super::import_nlb::zone_maps;
 use super::keys::{
-    ADDRESS_TYPE, ALB_HEALTH_ENABLED, ALB_HEALTH_PATH, ALB_SSL_REDIRECT, BACKEND_TYPE, BANDWIDTH,
-    CERT_ID, CHARGE_TYPE, COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT,
-    HEALTH_CHECK_FLAG, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT,
-    HEALTH_CHECK_TYPE, HEALTH_CHECK_URI, HEALTHY_THRESHOLD, LB_ID, LB_IP, LB_NAME,
-    PERSISTENCE_TIMEOUT, PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SPEC, STICKY_SESSION,
-    STICKY_SESSION_TYPE, VSWITCH_ID, ZONE_MAPS,
+    ADDRESS_TYPE, ALB_BACKEND_PROTOCOL, ALB_BACKEND_SCHEDULER, ALB_HEALTH_ENABLED,
+    ALB_HEALTH_INTERVAL, ALB_HEALTH_METHOD, ALB_HEALTH_PATH, ALB_HEALTH_PORT, ALB_HEALTH_PROTOCOL,
+    ALB_HEALTH_TIMEOUT, ALB_SSL_REDIRECT, BACKEND_TYPE, BANDWIDTH, CERT_ID, CHARGE_TYPE,
+    COOKIE_TIMEOUT, FORCE_OVERRIDE, HEALTH_CHECK_CONNECT_TIMEOUT, HEALTH_CHECK_FLAG,
+    HEALTH_CHECK_INTERVAL, HEALTH_CHECK_SWITCH, HEALTH_CHECK_TIMEOUT, HEALTH_CHECK_TYPE,
+    HEALTH_CHECK_URI, HEALTHY_THRESHOLD, HOSTNAME, LB_ID, LB_IP, LB_NAME, PERSISTENCE_TIMEOUT,
+    PROTOCOL_PORT, SCHEDULER, SERVER_GROUP_TYPE, SPEC, STICKY_SESSION, STICKY_SESSION_TYPE,
+    VSWITCH_ID, ZONE_MAPS,
 };
 use crate::provider::import::{
-    Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
+    Companions, Inputs, Inverse, PackImport, Read, SharedField, duration_text, listener_ports,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -162,6 +165,48 @@ const TABLE: &[Inverse] = &[
         path: "listener.redirectHttpToHttps",
         read: Read::True,
     },
+    Inverse {
+        key: ALB_HEALTH_PROTOCOL,
+        kind: INGRESS,
+        path: "healthCheck.protocol",
+        read: Read::Words(&[("HTTP", "HTTP"), ("TCP", "TCP")]),
+    },
+    Inverse {
+        key: ALB_HEALTH_PORT,
+        kind: INGRESS,
+        path: "healthCheck.port",
+        read: Read::Number,
+    },
+    Inverse {
+        key: ALB_HEALTH_INTERVAL,
+        kind: INGRESS,
+        path: "healthCheck.interval",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: ALB_HEALTH_TIMEOUT,
+        kind: INGRESS,
+        path: "healthCheck.timeout",
+        read: Read::Seconds,
+    },
+    Inverse {
+        key: ALB_HEALTH_METHOD,
+        kind: INGRESS,
+        path: "healthCheck.method",
+        read: Read::Words(&[("GET", "GET"), ("HEAD", "HEAD")]),
+    },
+    Inverse {
+        key: ALB_BACKEND_SCHEDULER,
+        kind: INGRESS,
+        path: "algorithm",
+        read: Read::Words(&[("wlc", "least-connections"), ("sch", "source-ip")]),
+    },
+    Inverse {
+        key: ALB_BACKEND_PROTOCOL,
+        kind: INGRESS,
+        path: "listener.backendProtocol",
+        read: Read::Words(&[("http", "http"), ("https", "https"), ("grpc", "grpc")]),
+    },
 ];
 
 impl PackImport for AlibabaImport {
@@ -177,7 +222,20 @@ impl PackImport for AlibabaImport {
     ) -> Vec<SharedField> {
         let mut out = Vec::new();
         if kind != "Service" {
-            return out;
+            return super::import_ingress::structured(annotations, spec);
+        }
+        // Pass-through with the published name (`service.rs`: hostname only with it).
+        if let Some(host) = annotations.get(HOSTNAME) {
+            for (path, value) in [
+                ("loadBalancer.hostname", json!(host)),
+                ("passThrough", json!(true)),
+            ] {
+                out.push(SharedField {
+                    keys: vec![HOSTNAME.into()],
+                    path,
+                    value,
+                });
+            }
         }
         // CLB "https:443,http:80"; NLB "tcpssl:443" (docs/usage.md 20.; NLB annotation page).
         if let Some(listed) = annotations.get(PROTOCOL_PORT) {
@@ -233,20 +291,11 @@ impl PackImport for AlibabaImport {
                 value: Value::Bool(true),
             });
         }
-        // NLB "zone:vsw,zone:vsw" (NLB annotation page, zone-maps).
-        let maps: Option<(Vec<&str>, Vec<&str>)> = annotations
-            .get(ZONE_MAPS)
-            .and_then(|m| {
-                m.split(',')
-                    .map(|pair| pair.split_once(':'))
-                    .collect::<Option<Vec<_>>>()
-            })
-            .map(|pairs| pairs.into_iter().unzip());
-        if let Some((zones, subnets)) = maps {
+        if let Some(create) = annotations.get(ZONE_MAPS).and_then(|m| zone_maps(m)) {
             out.push(SharedField {
                 keys: vec![ZONE_MAPS.into()],
                 path: "loadBalancer.create",
-                value: json!({"zones": zones, "subnetIds": subnets}),
+                value: create,
             });
         }
         // The CCM creates an internet CLB unless told intranet (annotations.go DefaultValue).
@@ -278,6 +327,20 @@ impl PackImport for AlibabaImport {
 
     fn ingress_classes(&self) -> &'static [&'static str] {
         &["alb"]
+    }
+
+    fn ingress_controllers(&self) -> &'static [&'static str] {
+        &[super::import_alb::CONTROLLER]
+    }
+
+    fn companions(
+        &self,
+        object: &Value,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+        inputs: &Inputs<'_>,
+    ) -> Companions {
+        super::import_alb::companions(object, annotations, spec, inputs)
     }
 
     /// An NLB Service carries the NLB class (NLB annotation page; what `service.rs` writes).

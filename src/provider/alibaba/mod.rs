@@ -16,6 +16,10 @@
 
 pub(crate) mod changes;
 mod import;
+mod import_alb;
+mod import_albconfig;
+mod import_ingress;
+mod import_nlb;
 mod import_service;
 mod ingress;
 mod keys;
