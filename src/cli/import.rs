@@ -35,6 +35,11 @@ pub(crate) struct ImportArgs {
     /// Namespace of objects that name none.
     #[arg(short = 'n', long, value_parser = |s: &str| Namespace::parse(s))]
     namespace: Option<Namespace>,
+    /// The target cluster's version (`v1.28.15-r20`), written to every imported spec's
+    /// spec.cluster.version: the manifests do not carry it, and the packs' version gates
+    /// and Ingress forms depend on it. Without it, only what an object's form implies.
+    #[arg(long, value_name = "VERSION", value_parser = cluster_version)]
+    cluster_version: Option<String>,
     /// Write one file per spec below DIR (NAMESPACE/loadbalancer-KIND-NAME.yaml) instead of stdout.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
@@ -72,6 +77,11 @@ fn auto_or_provider(text: &str) -> Result<Provider, String> {
         })
 }
 
+/// A version as `spec.cluster.version` takes it, kept as written.
+fn cluster_version(text: &str) -> Result<String, String> {
+    lbgen::spec::version::ClusterVersion::parse(text).map(|_| text.to_string())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum OutputFormat {
     /// A `---` separated YAML stream.
@@ -92,6 +102,7 @@ pub(crate) fn execute(args: ImportArgs) -> Ended {
         },
         namespace: args.namespace.as_ref().map(|n| n.0.clone()),
         to: args.to,
+        cluster_version: args.cluster_version.clone(),
     };
     let imported = import(&inputs.sources, &options)
         .map_err(|d| Failure::invalid(d).quoting(inputs.sources.clone()))?;

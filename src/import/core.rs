@@ -59,20 +59,7 @@ pub(super) fn spec(
     spec.insert("provider".into(), provider.as_str().into());
     let body = object.get("spec").cloned().unwrap_or(Value::Null);
     let import = registry().get(provider.as_str()).and_then(|p| p.import());
-    if let Some(version) = import.and_then(|i| i.implied_cluster_version(kind, &report.api_version))
-    {
-        spec.insert("cluster".into(), json!({"version": version}));
-        let how = format!(
-            "inferred from `{}`: the pack renders its old Ingress form only for clusters this old; set spec.cluster.version to the cluster's own",
-            report.api_version
-        );
-        report.push(
-            "apiVersion",
-            Outcome::Approximated,
-            Some("spec.cluster.version".into()),
-            Some(how),
-        );
-    }
+    cluster(&mut spec, kind, import, options, report);
     match kind {
         "Service" => service(&body, &mut spec, report),
         _ => ingress(&body, &mut spec, import, report),
@@ -83,6 +70,53 @@ pub(super) fn spec(
         "metadata": metadata,
         "spec": spec,
     })
+}
+
+/// `spec.cluster.version`: `--cluster-version`, else what the object's apiVersion implies
+/// (`PackImport::implied_cluster_version`, a guess reported as such). A given version
+/// newer than the one the form implies renders the newer form: reported too.
+fn cluster(
+    spec: &mut Map<String, Value>,
+    kind: &str,
+    import: Option<&dyn PackImport>,
+    options: &Options,
+    report: &mut ObjectReport,
+) {
+    let implied = import.and_then(|i| i.implied_cluster_version(kind, &report.api_version));
+    let api = report.api_version.clone();
+    match (&options.cluster_version, implied) {
+        (Some(given), implied) => {
+            spec.insert("cluster".into(), json!({"version": given}));
+            let newer = |implied: &str| {
+                let v = |t: &str| crate::spec::version::ClusterVersion::parse(t).ok();
+                v(given).zip(v(implied)).is_some_and(|(g, i)| g > i)
+            };
+            if let Some(implied) = implied.filter(|i| newer(i)) {
+                let how = format!(
+                    "`{api}` is rendered only for clusters up to {implied}; --cluster-version {given} renders the pack's newer Ingress form"
+                );
+                report.push(
+                    "apiVersion",
+                    Outcome::Approximated,
+                    Some("spec.cluster.version".into()),
+                    Some(how),
+                );
+            }
+        }
+        (None, Some(version)) => {
+            spec.insert("cluster".into(), json!({"version": version}));
+            let how = format!(
+                "inferred from `{api}`: the pack renders its old Ingress form only for clusters this old; set spec.cluster.version (or --cluster-version) to the cluster's own"
+            );
+            report.push(
+                "apiVersion",
+                Outcome::Approximated,
+                Some("spec.cluster.version".into()),
+                Some(how),
+            );
+        }
+        (None, None) => {}
+    }
 }
 
 fn service(body: &Value, spec: &mut Map<String, Value>, report: &mut ObjectReport) {

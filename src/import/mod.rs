@@ -36,6 +36,8 @@ pub struct Options {
     pub namespace: Option<String>,
     /// Translate every imported spec to this provider (`--to`).
     pub to: Option<ProviderId>,
+    /// The target cluster's version for every imported spec (`--cluster-version`).
+    pub cluster_version: Option<String>,
 }
 
 /// One output document.

@@ -30,9 +30,16 @@ fn action_name(plan: &Plan, route: usize) -> String {
     if let Some(action) = given.and_then(|r| r.action.clone()) {
         return action;
     }
-    let ingress = &plan.name;
+    default_action_name(&plan.name, route, given.is_some_and(|r| r.when.is_some()))
+}
+
+/// The action name lbgen gives route `route` of Ingress `ingress` when the spec names
+/// none: `<ingress>-r<route>`, cut so that the annotation's name part stays within 63
+/// characters (`elb.conditions.` when the route has conditions, else `elb.actions.`).
+/// The import reads a name equal to it back as no name.
+pub(super) fn default_action_name(ingress: &str, route: usize, conditions: bool) -> String {
     let suffix = format!("-r{route}");
-    let key = if given.is_some_and(|r| r.when.is_some()) {
+    let key = if conditions {
         "elb.conditions."
     } else {
         "elb.actions."

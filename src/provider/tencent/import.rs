@@ -15,7 +15,7 @@ use super::keys::{
     SERVICE_DIRECT_ACCESS, SERVICE_EXISTING_LB, SERVICE_EXTENSIVE, SERVICE_SUBNET,
     SPECIFY_PROTOCOL,
 };
-use crate::provider::import::{Inverse, PackImport, Read, SharedField};
+use crate::provider::import::{Companions, Inputs, Inverse, PackImport, Read, SharedField};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -188,6 +188,16 @@ impl PackImport for TencentImport {
         &["qcloud"]
     }
 
+    fn companions(
+        &self,
+        object: &Value,
+        annotations: &BTreeMap<String, String>,
+        spec: &Value,
+        inputs: &Inputs<'_>,
+    ) -> Companions {
+        super::import_config::companions(object, annotations, spec, inputs)
+    }
+
     fn tls_certificate(&self, secret_name: &str) -> Option<String> {
         super::certificate_of_secret(secret_name)
     }
@@ -291,17 +301,30 @@ mod tests {
         assert_eq!(spec["ports"][1]["certificateId"], "Xq0yKcZt");
     }
 
+    /// Members in another order than the render's are the same JSON: read back, and the
+    /// report says the render writes them its own way.
+    #[test]
+    fn create_parameters_in_another_order_read_back() {
+        let (imported, items) = service(
+            "    service.kubernetes.io/service.extensiveParameters: '{\"ZoneId\":\"ap-guangzhou-1\",\"LoadBalancerName\":\"shop\"}'\n",
+        );
+        assert!(
+            items.iter().all(|(_, o)| *o == Outcome::Mapped),
+            "{items:?}"
+        );
+        assert_eq!(
+            imported["spec"]["loadBalancer"]["create"],
+            json!({"name": "shop", "zones": ["ap-guangzhou-1"]})
+        );
+    }
+
     #[test]
     fn values_the_pack_does_not_write_stay_raw_annotations() {
         let extensive = "service.kubernetes.io/service.extensiveParameters";
         let protocols = "service.cloud.tencent.com/specify-protocol";
         for (key, annotation) in [
-            // An unknown member, members in another order than the render's.
+            // An unknown member.
             (extensive, r#"{"ZoneId":"ap-guangzhou-1","VipIsp":"CTCC"}"#),
-            (
-                extensive,
-                r#"{"ZoneId":"ap-guangzhou-1","LoadBalancerName":"shop"}"#,
-            ),
             // A Secret lbgen did not name, a certificate id of the wrong shape.
             (
                 protocols,

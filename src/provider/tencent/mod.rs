@@ -17,6 +17,7 @@ pub(crate) mod changes;
 mod config;
 mod eni;
 mod import;
+mod import_config;
 mod import_create;
 mod import_ports;
 mod ingress;

@@ -9,6 +9,7 @@
 
 use crate::provider::QueryForm;
 use crate::provider::conditions_read::route_conditions;
+use crate::provider::huawei::ingress::default_action_name;
 use crate::provider::huawei::keys::{ELB_ACTIONS, ELB_CONDITIONS};
 use crate::provider::import::SharedField;
 use serde_json::{Map, Value, json};
@@ -43,6 +44,12 @@ pub(super) fn fields(annotations: &BTreeMap<String, String>, spec: &Value) -> Ve
         };
         let mut entries = vec![json!({}); routes.len()];
         entries[i] = json!({"action": name, "backends": backends});
+        // lbgen's own name for the route's action is the spec's default: left unset.
+        let ingress = spec.pointer("/metadata/name").and_then(Value::as_str);
+        let conditions = route.get("when").is_some();
+        if ingress.is_some_and(|n| name == default_action_name(n, i, conditions)) {
+            entries[i] = json!({ "backends": backends });
+        }
         out.push(SharedField {
             keys: vec![key],
             path: "routes",

@@ -24,10 +24,14 @@ use std::collections::BTreeMap;
 /// The listener fields of an Ingress's annotations, against the routes of `spec`.
 pub(super) fn fields(annotations: &BTreeMap<String, String>, spec: &Value) -> Vec<SharedField> {
     let mut out = Vec::new();
+    // A version given (`--cluster-version`) stands: the render then says whether it writes
+    // the class annotation.
+    let versioned = spec.pointer("/spec/cluster/version").is_some();
     if annotations
         .get(INGRESS_CLASS_ANNOTATION)
         .map(String::as_str)
         == Some("cce")
+        && !versioned
     {
         out.push(field(
             INGRESS_CLASS_ANNOTATION,
