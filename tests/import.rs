@@ -621,3 +621,33 @@ fn a_spec_that_cannot_compile_is_reported_with_its_own_errors() {
         text(&out.stdout)
     );
 }
+
+/// An Ingress `spec.tls` that the render writes again from the routes' certificates (every
+/// example with TLS: CCE, ALB and TKE Ingresses) is reported mapped, never unsupported.
+#[test]
+fn rendered_tls_entries_are_reported_mapped() {
+    let mut seen = 0;
+    for provider in ["alibaba", "huawei", "tencent"] {
+        for entry in std::fs::read_dir(Path::new("examples").join(provider)).expect("examples") {
+            let file = entry.expect("entry").path();
+            let first = render(&std::fs::read_to_string(&file).expect("example")).expect("renders");
+            if !first.contains("\n  tls:\n") {
+                continue;
+            }
+            seen += 1;
+            let out = import(&first, &["-o", "json"]);
+            let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            for object in list["report"]["objects"].as_array().expect("objects") {
+                for item in object["items"].as_array().expect("items") {
+                    if item["subject"]
+                        .as_str()
+                        .is_some_and(|s| s.starts_with("spec.tls"))
+                    {
+                        assert_eq!(item["outcome"], "mapped", "{}: {item}", file.display());
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 5, "{seen}");
+}

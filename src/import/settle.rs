@@ -188,3 +188,24 @@ pub(super) fn describe(
         }
     }
 }
+
+/// Every distinct error message, in order, joined.
+pub(super) fn messages(errors: &[Diagnostic]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for e in errors {
+        if !seen.contains(&e.message.as_str()) {
+            seen.push(&e.message);
+        }
+    }
+    if seen.is_empty() {
+        return first_message(errors);
+    }
+    seen.join("; ")
+}
+
+/// The first error's message (what a refused render is reported by).
+pub(super) fn first_message(errors: &[Diagnostic]) -> String {
+    errors
+        .first()
+        .map_or_else(|| "no object rendered".to_string(), |d| d.message.clone())
+}

@@ -8,7 +8,7 @@
 use super::annotations::Classified;
 use super::companions::{self, Expected};
 use super::report::{ObjectReport, Outcome};
-use super::settle::{blame, build, describe, same_value};
+use super::settle::{blame, build, describe, first_message, messages, same_value};
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::Overrides;
 use crate::policy::engine::PolicySet;
@@ -27,11 +27,14 @@ pub(super) struct Checker {
     renderer: Renderer,
 }
 
+/// One object's render: its annotations, the other objects of its spec, its `spec.tls`.
+type RenderedObject = (BTreeMap<String, String>, Vec<Value>, Option<Value>);
+
 /// How one render went.
 enum Rendered {
     /// The rendered object's annotations, and the other objects rendered with it when
     /// companions are expected.
-    Annotations(BTreeMap<String, String>, Vec<Value>),
+    Annotations(BTreeMap<String, String>, Vec<Value>, Option<Value>),
     /// The errors.
     Refused(Vec<Diagnostic>),
 }
@@ -55,6 +58,8 @@ pub(super) struct Pending {
     unblamed: Option<(Value, String, Vec<bool>)>,
     /// The companion objects read and whether they are consumed.
     companions: Expected,
+    /// The input's Ingress `spec.tls`, and the settled render's.
+    tls: (Option<Value>, Option<Value>),
 }
 
 impl Pending {
@@ -84,6 +89,7 @@ impl Pending {
             refused: None,
             unblamed: None,
             companions,
+            tls: (input.pointer("/spec/tls").cloned(), None),
         }
     }
 
@@ -156,7 +162,7 @@ impl Pending {
                     }
                 }
             }
-            Rendered::Annotations(rendered, others) => {
+            Rendered::Annotations(rendered, others, tls) => {
                 let mut changed = false;
                 let classified = &mut self.classified;
                 for m in classified.mappings.iter_mut().filter(|m| m.active) {
@@ -191,6 +197,7 @@ impl Pending {
                 }
                 if !changed {
                     self.settled = Some((spec, rendered));
+                    self.tls.1 = tls;
                     return true;
                 }
             }
@@ -226,6 +233,19 @@ impl Pending {
             report,
         );
         companions::describe(&self.companions, report);
+        // TLS entries no pack reads back that the render writes again from the routes'
+        // certificates (CCE's and ALB's Ingresses) are no loss.
+        if self.tls.0.is_some() && self.tls.0 == self.tls.1 {
+            for item in report.items.iter_mut() {
+                if item.subject.starts_with("spec.tls") && item.outcome == Outcome::Unsupported {
+                    item.outcome = Outcome::Mapped;
+                    item.target = Some("spec.routes[].tls".into());
+                    item.why = Some(
+                        "the render writes the same spec.tls from the routes' certificates".into(),
+                    );
+                }
+            }
+        }
         report.imported = true;
         spec
     }
@@ -282,8 +302,7 @@ impl Checker {
             &self.renderer,
         ) {
             Ok(compiled) => {
-                let mut out: BTreeMap<String, (BTreeMap<String, String>, Vec<Value>)> =
-                    BTreeMap::new();
+                let mut out: BTreeMap<String, RenderedObject> = BTreeMap::new();
                 for (j, spec) in compiled.specs.iter().enumerate() {
                     let Some(i) = spec
                         .location
@@ -307,13 +326,18 @@ impl Checker {
                             .map(|o| o.0.clone())
                             .collect()
                     };
-                    out.insert(spec.location.file.clone(), (annotations_of(object), others));
+                    let tls = object.and_then(|o| o.0.pointer("/spec/tls").cloned());
+                    out.insert(
+                        spec.location.file.clone(),
+                        (annotations_of(object), others, tls),
+                    );
                 }
                 specs
                     .iter()
                     .map(|(i, _)| {
-                        let (annotations, others) = out.remove(&name_of(*i)).unwrap_or_default();
-                        Rendered::Annotations(annotations, others)
+                        let (annotations, others, tls) =
+                            out.remove(&name_of(*i)).unwrap_or_default();
+                        Rendered::Annotations(annotations, others, tls)
                     })
                     .collect()
             }
@@ -371,24 +395,4 @@ fn annotations_of(object: Option<&crate::emit::Object>) -> BTreeMap<String, Stri
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Every distinct error message, in order, joined.
-fn messages(errors: &[Diagnostic]) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for e in errors {
-        if !seen.contains(&e.message.as_str()) {
-            seen.push(&e.message);
-        }
-    }
-    if seen.is_empty() {
-        return first_message(errors);
-    }
-    seen.join("; ")
-}
-
-fn first_message(errors: &[Diagnostic]) -> String {
-    errors
-        .first()
-        .map_or_else(|| "no object rendered".to_string(), |d| d.message.clone())
 }
