@@ -11,9 +11,10 @@ use ci_readers::{lbgen, stdout};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-/// The alibaba NLB example: changing its address type needs a new load balancer.
-const NLB: &str = "examples/alibaba/service-nlb.yaml";
-const NLB_EDIT: (&str, &str) = (
+/// An internal Alibaba CLB: changing its address type needs a new load balancer (an NLB's
+/// changes in place).
+const CLB: &str = "examples/alibaba/service-clb-internal-fixed-address.yaml";
+const CLB_EDIT: (&str, &str) = (
     "alibaba-cloud-loadbalancer-address-type: intranet",
     "alibaba-cloud-loadbalancer-address-type: internet",
 );
@@ -85,18 +86,18 @@ fn name_location(example: &str, name: &str) -> (String, String) {
 
 #[test]
 fn diff_github_annotates_the_spec_with_the_change_class_and_its_warning() {
-    let live = live_snapshot(NLB, NLB_EDIT);
-    let out = diff(NLB, live.path(), "github", &[]);
+    let live = live_snapshot(CLB, CLB_EDIT);
+    let out = diff(CLB, live.path(), "github", &[]);
     assert_eq!(
         out.status.code(),
         Some(1),
         "a difference exits 1 as with -o diff"
     );
     let commands = ci_readers::github_commands(&stdout(&out));
-    let (line, col) = name_location(NLB, "dns");
+    let (line, col) = name_location(CLB, "ledger");
     assert_eq!(commands.len(), 2, "{commands:?}");
     for c in &commands {
-        assert_eq!(c.properties["file"], NLB);
+        assert_eq!(c.properties["file"], CLB);
         assert_eq!((&c.properties["line"], &c.properties["col"]), (&line, &col));
     }
     assert_eq!(commands[0].level, "error");
@@ -104,7 +105,7 @@ fn diff_github_annotates_the_spec_with_the_change_class_and_its_warning() {
     assert!(
         commands[0]
             .message
-            .starts_with("Service infra/dns: changed, recreates the load balancer"),
+            .starts_with("Service finance/ledger: changed, recreates the load balancer"),
         "{commands:?}"
     );
     assert_eq!(commands[1].level, "warning");
@@ -213,7 +214,7 @@ fn diff_junit_has_a_case_per_object_and_a_clean_run_passes_them_all() {
 #[test]
 fn diff_failures_are_reported_in_the_format_asked_for() {
     let not_a_dir = tempfile::NamedTempFile::new().expect("file");
-    let out = diff(NLB, not_a_dir.path(), "junit", &[]);
+    let out = diff(CLB, not_a_dir.path(), "junit", &[]);
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -224,14 +225,14 @@ fn diff_failures_are_reported_in_the_format_asked_for() {
         matches!(cases.as_slice(), [c] if c.status == "failed" && c.classname == "live/snapshot"),
         "{cases:?}"
     );
-    let out = diff(NLB, not_a_dir.path(), "github", &[]);
+    let out = diff(CLB, not_a_dir.path(), "github", &[]);
     assert_eq!(out.status.code(), Some(3));
     let commands = ci_readers::github_commands(&stdout(&out));
     assert!(
         matches!(commands.as_slice(), [c] if c.level == "error" && c.properties["title"] == "live/snapshot"),
         "{commands:?}"
     );
-    let out = diff(NLB, not_a_dir.path(), "gitlab", &[]);
+    let out = diff(CLB, not_a_dir.path(), "gitlab", &[]);
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(ci_readers::gitlab_issues(&out.stdout).len(), 1);
 }
@@ -241,22 +242,22 @@ fn live_content_cannot_break_out_of_the_junit_case_that_quotes_its_diff() {
     let hostile = "]]></failure></testcase><testcase name=\"forged\"/>\r&#10;";
     let quoted = serde_json::to_string(hostile).expect("json");
     let live = live_snapshot(
-        NLB,
+        CLB,
         (
-            NLB_EDIT.0,
+            CLB_EDIT.0,
             &format!("alibaba-cloud-loadbalancer-address-type: {quoted}"),
         ),
     );
-    let out = diff(NLB, live.path(), "junit", &[]);
+    let out = diff(CLB, live.path(), "junit", &[]);
     assert_eq!(out.status.code(), Some(1));
     let cases = ci_readers::junit_cases(&stdout(&out));
     assert_eq!(cases.len(), 1, "{cases:?}");
-    assert_eq!(cases[0].name, "Service infra/dns");
+    assert_eq!(cases[0].name, "Service finance/ledger");
     assert!(
         cases[0].text.contains("</testcase><testcase name="),
         "{cases:?}"
     );
-    let commands = ci_readers::github_commands(&stdout(&diff(NLB, live.path(), "github", &[])));
+    let commands = ci_readers::github_commands(&stdout(&diff(CLB, live.path(), "github", &[])));
     assert_eq!(commands.len(), 2, "{commands:?}");
 }
 
