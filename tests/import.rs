@@ -5,28 +5,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(common::binary())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().expect("binary ends")
+    common::run_with_stdin(args, stdin)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -51,49 +33,47 @@ fn fixture(name: &str) -> String {
 #[test]
 fn round_trip_over_the_examples() {
     let mut different = Vec::new();
-    for provider in ["alibaba", "huawei", "tencent"] {
-        let mut files: Vec<_> = std::fs::read_dir(Path::new("examples").join(provider))
-            .expect("examples")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        files.sort();
-        for file in files {
-            let spec = std::fs::read_to_string(&file).expect("example");
-            let name = format!("{provider}/{}", file.file_name().unwrap().to_string_lossy());
-            let first = render(&spec).unwrap_or_else(|| panic!("{name} renders"));
-            let imported = import(&first, &["-o", "json"]);
-            assert!(
-                imported.status.success(),
-                "{name}: {}",
-                text(&imported.stderr)
-            );
-            let list: serde_json::Value =
-                serde_json::from_slice(&imported.stdout).expect("JSON output");
-            // Every annotation the report calls mapped comes back with its value.
-            let back = run(&["import", "-f", "-"], Some(&first));
-            let Some(second) = render(&text(&back.stdout)) else {
-                different.push(format!("{name} (the import does not render)"));
-                continue;
-            };
-            for object in list["report"]["objects"].as_array().expect("objects") {
-                for item in object["items"].as_array().expect("items") {
-                    let key = item["subject"].as_str().unwrap();
-                    if item["outcome"] == "mapped" && key.contains('/') {
-                        let line = first
-                            .lines()
-                            .find(|l| l.trim_start().starts_with(&format!("{key}:")));
-                        if let Some(line) = line {
-                            assert!(
-                                second.contains(line),
-                                "{name}: mapped `{key}` changed: {line}"
-                            );
-                        }
+    for file in common::provider_examples() {
+        let spec = std::fs::read_to_string(&file).expect("example");
+        let provider = file
+            .parent()
+            .and_then(|p| p.file_name())
+            .unwrap()
+            .to_string_lossy();
+        let name = format!("{provider}/{}", file.file_name().unwrap().to_string_lossy());
+        let first = render(&spec).unwrap_or_else(|| panic!("{name} renders"));
+        let imported = import(&first, &["-o", "json"]);
+        assert!(
+            imported.status.success(),
+            "{name}: {}",
+            text(&imported.stderr)
+        );
+        let list: serde_json::Value =
+            serde_json::from_slice(&imported.stdout).expect("JSON output");
+        // Every annotation the report calls mapped comes back with its value.
+        let back = run(&["import", "-f", "-"], Some(&first));
+        let Some(second) = render(&text(&back.stdout)) else {
+            different.push(format!("{name} (the import does not render)"));
+            continue;
+        };
+        for object in list["report"]["objects"].as_array().expect("objects") {
+            for item in object["items"].as_array().expect("items") {
+                let key = item["subject"].as_str().unwrap();
+                if item["outcome"] == "mapped" && key.contains('/') {
+                    let line = first
+                        .lines()
+                        .find(|l| l.trim_start().starts_with(&format!("{key}:")));
+                    if let Some(line) = line {
+                        assert!(
+                            second.contains(line),
+                            "{name}: mapped `{key}` changed: {line}"
+                        );
                     }
                 }
             }
-            if first != second {
-                different.push(name);
-            }
+        }
+        if first != second {
+            different.push(name);
         }
     }
     // Every example, byte for byte (docs/import.md, "Round trip").

@@ -8,7 +8,6 @@ mod common;
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use std::path::Path;
 
 /// `render(import(render(spec)))` of a spec that compiles (`None`: it does not), or why
 /// the import does not compile.
@@ -41,22 +40,15 @@ fn examples() -> Vec<(String, Value)> {
 
 fn read_examples() -> Vec<(String, Value)> {
     let mut out = Vec::new();
-    for provider in ["alibaba", "huawei", "tencent"] {
-        let mut files: Vec<_> = std::fs::read_dir(Path::new("examples").join(provider))
-            .expect("examples")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file).expect("example");
-            if text.contains("\n---") {
-                continue;
-            }
-            let identical = round_trip(&text).is_some_and(|(a, b)| b.as_ref() == Ok(&a));
-            if identical {
-                let spec: Value = serde_saphyr::from_str(&text).expect("example YAML");
-                out.push((file.display().to_string(), spec));
-            }
+    for file in common::provider_examples() {
+        let text = std::fs::read_to_string(&file).expect("example");
+        if text.contains("\n---") {
+            continue;
+        }
+        let identical = round_trip(&text).is_some_and(|(a, b)| b.as_ref() == Ok(&a));
+        if identical {
+            let spec: Value = serde_saphyr::from_str(&text).expect("example YAML");
+            out.push((file.display().to_string(), spec));
         }
     }
     out
@@ -152,5 +144,5 @@ proptest! {
 
 #[test]
 fn most_examples_take_part() {
-    assert!(examples().len() >= 25, "{}", examples().len());
+    assert!(examples().len() >= 45, "{}", examples().len());
 }

@@ -111,3 +111,34 @@ pub fn item_kinds(list: &serde_json::Value) -> Vec<String> {
         .map(|i| i["kind"].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// Runs the built binary with `args`, `stdin` written to its standard input (closed
+/// when `None`), and waits for it.
+pub fn run_with_stdin(args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(binary())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("binary ends")
+}
+
+/// The bundled examples of the three built-in providers, sorted.
+pub fn provider_examples() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = ["alibaba", "huawei", "tencent"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(root().join("examples").join(p)).expect("examples"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+}
