@@ -463,6 +463,13 @@ fn translation_keeps_the_source_providers_annotations_out_of_the_target() {
         ("examples/huawei/service-autocreate-shared.yaml", "alibaba"),
         ("examples/alibaba/service-clb.yaml", "huawei"),
         ("examples/tencent/service-direct-access.yaml", "huawei"),
+        (
+            "examples/tencent/service-tke-service-config.yaml",
+            "alibaba",
+        ),
+        ("examples/alibaba/service-nlb.yaml", "tencent"),
+        ("examples/alibaba/ingress-alb-created.yaml", "huawei"),
+        ("examples/huawei/ingress-https-sni.yaml", "alibaba"),
     ] {
         let manifests = render(&std::fs::read_to_string(example).unwrap()).expect("renders");
         let out = import(&manifests, &["--to", to]);

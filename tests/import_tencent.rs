@@ -130,3 +130,28 @@ fn the_cluster_version_is_given_on_the_command_line() {
         text(&bad.stderr)
     );
 }
+
+/// Translated, a config that would pass through is not carried to the other cloud's
+/// output: it is left out and reported.
+#[test]
+fn a_kept_config_is_not_carried_to_another_provider() {
+    let edited = rendered().replacen(
+        "      port: 9090\n",
+        "      port: 9090\n      extra: 1\n",
+        1,
+    );
+    let out = run(&["import", "-f", "-", "--to", "alibaba"], &edited);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (spec, report) = (text(&out.stdout), text(&out.stderr));
+    assert!(!spec.contains("TkeServiceConfig"), "{spec}");
+    assert!(
+        report.contains(
+            "TkeServiceConfig orders-lbgen-svc: unsupported on target (a tencent object: not carried to alibaba)"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("passed through untouched"), "{report}");
+    // Without --to it passes through as it was.
+    let same = run(&["import", "-f", "-"], &edited);
+    assert!(text(&same.stdout).contains("extra: 1"));
+}

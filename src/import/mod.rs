@@ -26,6 +26,7 @@ use crate::provider::{ProviderId, registry};
 use crate::spec::load::{Document, Item, Source, parse_sources};
 pub use report::{ObjectReport, Outcome, Report, ReportItem};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// What `import` is told beyond its input.
 #[derive(Debug, Clone, Default)]
@@ -108,9 +109,30 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
     let consumed =
         companions::consumed(&settling.iter().map(|p| p.companions()).collect::<Vec<_>>());
     let mut specs = Vec::new();
+    // Translated, the source's companion objects are not carried to the target's output
+    // (the spec holds what could be read from them): left out and reported.
+    let (mut left_behind, mut dropped) = (BTreeSet::new(), Vec::new());
     for (one, slot) in settling.into_iter().zip(slots) {
+        if let (Some(to), Some(r)) = (options.to, reports[slot].as_ref())
+            && r.provider.as_deref() != Some(to.as_str())
+        {
+            let kept = one.companions().objects.iter();
+            for (index, kind, name, _) in kept.filter(|(i, ..)| !consumed.contains(i)) {
+                left_behind.insert(*index);
+                dropped.push((format!("{kind} {name}"), r.provider.clone()));
+            }
+        }
         let spec = reports[slot].as_mut().map(|r| {
             let spec = one.finish(r);
+            for (subject, source) in dropped.drain(..) {
+                // Not passed through after all: what the report said of it is replaced.
+                r.items
+                    .retain(|i| i.subject != subject || i.outcome != Outcome::KeptRaw);
+                let source = source.as_deref().unwrap_or("source");
+                let to = options.to.map_or("", |t| t.as_str());
+                let why = format!("a {source} object: not carried to {to}");
+                r.push(&subject, Outcome::Unsupported, None, Some(why));
+            }
             match options.to {
                 Some(to) => translate::translate(spec, to, checker.policies(), r),
                 None => spec,
@@ -122,7 +144,7 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, Vec<Dia
     let mut imported = Imported::default();
     for entry in order {
         imported.outputs.push(match entry {
-            Ok(index) if consumed.contains(&index) => continue,
+            Ok(index) if consumed.contains(&index) || left_behind.contains(&index) => continue,
             Ok(index) => passthrough(std::mem::take(&mut items[index].0)),
             Err((slot, index)) => Output {
                 object: Object(std::mem::take(&mut specs[slot])),
