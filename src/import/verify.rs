@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 /// annotations only.
 const MAX_ROUNDS: usize = 8;
 
+/// Objects settled together (see [`Checker::settle_all`]).
+const SETTLE_BATCH: usize = 256;
+
 /// The compile every import is checked with: the built-in rules and templates.
 pub(super) struct Checker {
     policies: PolicySet,
@@ -268,6 +271,16 @@ impl Checker {
     /// Settles every object: all of a round's specs are compiled together (one compile
     /// call per round, not per object).
     pub(super) fn settle_all(&self, pending: &mut [Pending]) {
+        // In batches: one compile holds a batch's specs and objects at once, and a batch
+        // with a refused spec is rendered again without it, so smaller batches bound both
+        // the peak memory and the work a refusal repeats.
+        for batch in pending.chunks_mut(SETTLE_BATCH) {
+            self.settle(batch);
+        }
+    }
+
+    /// Settles one batch, round by round.
+    fn settle(&self, pending: &mut [Pending]) {
         loop {
             let open: Vec<usize> = (0..pending.len())
                 .filter(|i| pending[*i].settled.is_none())
