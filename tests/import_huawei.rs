@@ -6,45 +6,18 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn import(fixture: &str, extra: &[&str]) -> Output {
     let input =
         std::fs::read_to_string(Path::new("tests/fixtures/import").join(fixture)).expect("fixture");
-    let mut child = Command::new(common::binary())
-        .args(["import", "-f", "-"])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("binary ends")
+    let args: Vec<&str> = ["import", "-f", "-"].iter().chain(extra).copied().collect();
+    common::run_with_stdin(&args, Some(&input))
 }
 
 fn render(spec: &str) -> (bool, String) {
-    let mut child = Command::new(common::binary())
-        .args(["render", "-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(spec.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("binary ends");
+    let out = common::run_with_stdin(&["render", "-f", "-"], Some(spec));
     (out.status.success(), text(&out.stdout))
 }
 
