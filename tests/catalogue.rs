@@ -450,3 +450,26 @@ fn no_typed_provider_field_has_a_family_value_type() {
                 .is_some_and(|f| f.values().any(|v| v.get("value").is_some()))
     }));
 }
+
+/// CCE's UDP health check is spelt `UDP_CONNECT` by seed 001 (what lbgen writes) and `UDP`
+/// by cce_10_0385 and cce_10_0684: a raw value may be either (the catalogue's
+/// `disagreement`), and any other is refused with both named.
+#[test]
+fn both_documented_spellings_of_the_udp_check_pass_as_raw_values() {
+    let option = |protocol: &str| {
+        format!(
+            "kubernetes.io/elb.health-check-option: '{{\"delay\":\"5\",\"timeout\":\"10\",\"max_retries\":\"3\",\"protocol\":\"{protocol}\"}}'"
+        )
+    };
+    for ok in ["UDP_CONNECT", "UDP", "TCP"] {
+        let out = validate(&option(ok), "");
+        assert_eq!(out.status.code(), Some(0), "{ok}: {}", stderr(&out));
+    }
+    let out = validate(&option("UDP_X"), "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(r#""UDP", "UDP_CONNECT""#),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -79,7 +79,8 @@ fn health_options_naming_a_port_the_service_lacks_are_reported() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let (report, spec) = (text(&out.stderr), text(&out.stdout));
     assert!(
-        report.contains("kubernetes.io/elb.health-check-options: unsupported on target (entry 0 names `UDP:54`, which is not a port of the Service (UDP:53);"),
+        // Its values are valid CCE spellings (`UDP_CONNECT`), so it stays a raw annotation.
+        report.contains("kubernetes.io/elb.health-check-options: kept as raw annotation (entry 0 names `UDP:54`, which is not a port of the Service (UDP:53);"),
         "{report}"
     );
     assert!(
@@ -87,9 +88,10 @@ fn health_options_naming_a_port_the_service_lacks_are_reported() {
         "{report}"
     );
     assert!(!spec.contains("healthCheck"), "{spec}");
-    // The flag kept raw renders as it was; the Service still renders.
+    // The flag and the options kept raw render as they were; the Service still renders.
     let (ok, rendered) = render(&spec);
     assert!(ok, "{rendered}");
+    assert!(rendered.contains("UDP:54"), "{rendered}");
     assert!(
         rendered.contains(r#"kubernetes.io/elb.health-check-flag: "on""#),
         "{rendered}"
