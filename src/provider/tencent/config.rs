@@ -76,18 +76,22 @@ fn health(h: &HealthPlan, l4: bool) -> HealthCheck {
     }
 }
 
-/// `httpCode`: the sum of one bit per healthy class, 2 = 2xx, 4 = 3xx, 8 = 4xx, 16 = 5xx
-/// (CLB API 214/30694 `HealthCheck.HttpCode`, 1..31; the TkeServiceConfig reference,
-/// 457/36834, takes the same field). The plan holds each class once.
+/// `httpCode`'s bit for each healthy class: 2 = 2xx, 4 = 3xx, 8 = 4xx, 16 = 5xx (CLB API
+/// 214/30694 `HealthCheck.HttpCode`, 1..31; the TkeServiceConfig reference, 457/36834,
+/// takes the same field). The one table the mapping and the import (`import_config`) read.
+pub(super) const HTTP_CODE_BITS: [(StatusClass, u8); 4] = [
+    (StatusClass::Success, 2),
+    (StatusClass::Redirect, 4),
+    (StatusClass::ClientError, 8),
+    (StatusClass::ServerError, 16),
+];
+
+/// `httpCode`: the sum of the classes' bits. The plan holds each class once.
 fn http_code(codes: &[StatusClass]) -> u8 {
-    codes
+    HTTP_CODE_BITS
         .iter()
-        .map(|c| match c {
-            StatusClass::Success => 2,
-            StatusClass::Redirect => 4,
-            StatusClass::ClientError => 8,
-            StatusClass::ServerError => 16,
-        })
+        .filter(|(class, _)| codes.contains(class))
+        .map(|(_, bit)| bit)
         .sum()
 }
 

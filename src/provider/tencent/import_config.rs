@@ -9,6 +9,7 @@
 //! `config.rs` never writes (entries that disagree, a session switched off, the 1xx bit of
 //! `httpCode`) is not guessed: it is reported and the object passes through.
 
+use super::config::HTTP_CODE_BITS;
 use super::keys::{INGRESS_CONFIG, SERVICE_CONFIG};
 use super::types::{HealthCheck, Session, TkeServiceConfigSpec};
 use crate::provider::import::{Companions, Inputs, SharedField, duration_text};
@@ -282,14 +283,15 @@ fn check(h: &HealthCheck, l7: bool) -> Option<Value> {
 }
 
 /// `httpCode`'s bits as the spec's status classes, the inverse of `config::http_code`
-/// (2 = 2xx, 4 = 3xx, 8 = 4xx, 16 = 5xx); the 1xx bit, or nothing, is no spec value.
+/// (`HTTP_CODE_BITS`); the 1xx bit, or nothing, is no spec value.
 fn status_classes(code: u8) -> Option<Value> {
-    let classes: Vec<&str> = [(2, "2xx"), (4, "3xx"), (8, "4xx"), (16, "5xx")]
+    let classes: Vec<&str> = HTTP_CODE_BITS
         .iter()
-        .filter(|(bit, _)| code & bit != 0)
-        .map(|(_, class)| *class)
+        .filter(|(_, bit)| code & bit != 0)
+        .map(|(class, _)| class.as_str())
         .collect();
-    (code & !30 == 0 && !classes.is_empty()).then(|| json!(classes))
+    let known: u8 = HTTP_CODE_BITS.iter().map(|(_, bit)| bit).sum();
+    (code & !known == 0 && !classes.is_empty()).then(|| json!(classes))
 }
 
 #[cfg(test)]

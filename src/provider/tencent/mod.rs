@@ -218,6 +218,32 @@ pub(super) fn secret_warning(plan: &Plan, id: &str, field: String) -> Diagnostic
 mod tests {
     use super::certificate_secret;
 
+    /// The version a `v1beta1` Ingress implies is the newest minor the pack renders that
+    /// form for (the literal stays in step with `FIRST_V1_INGRESS_VERSION`).
+    #[test]
+    fn a_v1beta1_ingress_implies_the_last_minor_before_v1() {
+        use crate::provider::import::PackImport;
+        use crate::spec::version::ClusterVersion;
+        let first = super::types::FIRST_V1_INGRESS_VERSION;
+        let implied = super::import::TencentImport
+            .implied_cluster_version("Ingress", "networking.k8s.io/v1beta1")
+            .and_then(|v| ClusterVersion::parse(v).ok())
+            .expect("a version");
+        assert!(implied < first);
+        assert_eq!(
+            (implied.major, implied.minor + 1),
+            (first.major, first.minor)
+        );
+        assert_eq!(
+            super::import::TencentImport.implied_cluster_version("Ingress", "networking.k8s.io/v1"),
+            None
+        );
+        assert_eq!(
+            super::import::TencentImport.implied_cluster_version("Service", "v1"),
+            None
+        );
+    }
+
     #[test]
     fn secret_names_are_readable_and_never_shared() {
         assert_eq!(certificate_secret("abc123"), "qcloud-cert-abc123");
