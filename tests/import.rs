@@ -638,3 +638,67 @@ fn rendered_tls_entries_are_reported_mapped() {
     }
     assert!(seen >= 5, "{seen}");
 }
+
+/// A cluster version given on the command line wins over the one an old Ingress form
+/// implies, and the report says the render then writes the newer form.
+#[test]
+fn a_given_cluster_version_newer_than_the_ingress_form_is_reported() {
+    let out = import(
+        &fixture("tencent-qcloud-v1beta1.yaml"),
+        &["--cluster-version", "v1.28.3"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let specs = text(&out.stdout);
+    assert_eq!(specs.matches("version: v1.28.3").count(), 2, "{specs}");
+    assert!(
+        text(&out.stderr).contains(
+            "apiVersion: approximated -> spec.cluster.version (`networking.k8s.io/v1beta1` is rendered only for clusters up to v1.18; --cluster-version v1.28.3 renders the pack's newer Ingress form)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let rendered = render(&specs).expect("renders");
+    assert!(!rendered.contains("v1beta1"), "{rendered}");
+}
+
+/// CCE's pages write a rule without a host as `host: ''`: it imports as no host, and a
+/// JSON annotation written with other spacing and key order than lbgen's is the same
+/// value: mapped, and the report says the render respells it.
+#[test]
+fn an_empty_host_is_no_host_and_respelt_json_is_the_same_value() {
+    let manifest = r#"apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: tea
+  namespace: default
+  annotations:
+    alb.ingress.kubernetes.io/actions.forward: |
+      [{ "type": "ForwardGroup",
+         "ForwardConfig": { "ServerGroups": [
+           { "ServiceName": "tea-svc", "Weight": 80, "ServicePort": 80 },
+           { "ServiceName": "coffee-svc", "Weight": 20, "ServicePort": 80 } ] } }]
+spec:
+  ingressClassName: alb
+  rules:
+  - host: ''
+    http:
+      paths:
+      - path: /path
+        pathType: Prefix
+        backend:
+          service:
+            name: forward
+            port:
+              name: use-annotation
+"#;
+    let out = import(manifest, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (spec, report) = (text(&out.stdout), text(&out.stderr));
+    assert!(!spec.contains("host:"), "{spec}");
+    assert!(spec.contains("service: coffee-svc"), "{spec}");
+    assert!(
+        report.contains("alb.ingress.kubernetes.io/actions.forward: mapped -> spec.routes.0.backends (the same JSON value; the render writes it compactly, in its own key order)"),
+        "{report}"
+    );
+    assert!(render(&spec).is_some(), "{spec}");
+}
