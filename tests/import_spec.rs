@@ -6,6 +6,8 @@
 //! way or the rendered objects do not carry it: `--nocapture` prints them, docs/import.md
 //! says why, and the lower bound pinned here fails the test when one more appears.
 
+mod common;
+
 use lbgen::import::{Options, import};
 use lbgen::plan::Overrides;
 use lbgen::render::Renderer;
@@ -13,12 +15,6 @@ use lbgen::spec::load::Source;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn policies() -> &'static lbgen::policy::engine::PolicySet {
-    static POLICIES: std::sync::OnceLock<lbgen::policy::engine::PolicySet> =
-        std::sync::OnceLock::new();
-    POLICIES.get_or_init(|| lbgen::policy::load(&[]).expect("built-in rules"))
-}
 
 /// The plans of `text`'s specs (JSON), and its rendered stream; `None` when it does not
 /// compile.
@@ -30,7 +26,7 @@ fn plans(name: &str, text: &str) -> Option<(Vec<Value>, String)> {
     let compiled = lbgen::compile(
         &sources,
         &Overrides::default(),
-        policies(),
+        common::policies(),
         &Renderer::new(None),
     )
     .ok()?;

@@ -19,14 +19,17 @@ pub fn compile_sources(
             text: text.to_string(),
         })
         .collect();
-    static POLICIES: std::sync::OnceLock<lbgen::policy::engine::PolicySet> =
-        std::sync::OnceLock::new();
-    let policies =
-        POLICIES.get_or_init(|| lbgen::policy::builtin().expect("built-in policies compile"));
     let renderer = Renderer::new(None);
-    let compiled = lbgen::compile(&sources, &Overrides::default(), policies, &renderer)?;
+    let compiled = lbgen::compile(&sources, &Overrides::default(), policies(), &renderer)?;
     let text = lbgen::emit::to_stream(&compiled.objects, lbgen::emit::Format::Yaml).expect("emit");
     Ok((text, compiled.diagnostics))
+}
+
+/// The built-in rules, loaded once per test binary.
+pub fn policies() -> &'static lbgen::policy::engine::PolicySet {
+    static POLICIES: std::sync::OnceLock<lbgen::policy::engine::PolicySet> =
+        std::sync::OnceLock::new();
+    POLICIES.get_or_init(|| lbgen::policy::builtin().expect("built-in policies compile"))
 }
 
 /// Compiles one spec named `spec.yaml`.
