@@ -80,3 +80,51 @@ fn the_gates_change_no_diagnostic() {
     }
     assert!(fired > 300, "{fired} diagnostics");
 }
+
+/// Rule results recalled by what each rule reads of the plan (`policy::memo`) must be the
+/// results CEL gives: every spec judged twice by one rule set (the second time from
+/// memory), then all of them as one stream, against the plain engine.
+#[test]
+fn recalled_results_are_what_cel_gives() {
+    let fast = lbgen::policy::builtin().expect("built-in rules");
+    let plain = lbgen::policy::builtin()
+        .expect("built-in rules")
+        .without_gates()
+        .without_memo();
+    let specs = specs();
+    let mut fired = 0;
+    for spec in &specs {
+        let one = std::slice::from_ref(spec);
+        let want = lbgen::validate(one, &Overrides::default(), &plain);
+        for round in ["first", "recalled"] {
+            let got = lbgen::validate(one, &Overrides::default(), &fast);
+            same(&got, &want, &format!("{} ({round})", spec.name));
+        }
+        fired += want.len();
+    }
+    assert!(fired > 300, "{fired} diagnostics");
+    let stream = [Source {
+        name: "all.yaml".into(),
+        text: specs
+            .iter()
+            .filter(|s| s.text.contains("lbgen.dev/") && !s.name.contains("bad_specs"))
+            .map(|s| s.text.trim_start_matches("---\n").to_string())
+            .collect::<Vec<_>>()
+            .join("\n---\n"),
+    }];
+    let want = lbgen::validate(&stream, &Overrides::default(), &plain);
+    let got = lbgen::validate(&stream, &Overrides::default(), &fast);
+    assert!(want.len() > 300, "{} diagnostics", want.len());
+    same(&got, &want, "all specs in one stream");
+}
+
+/// Fails with the first diagnostic that differs (the lists run to thousands).
+fn same(got: &[lbgen::diag::Diagnostic], want: &[lbgen::diag::Diagnostic], what: &str) {
+    if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+        panic!(
+            "{what}: diagnostic {i} differs:\n recalled: {:?}\n CEL:      {:?}",
+            got.get(i),
+            want.get(i)
+        );
+    }
+}

@@ -10,6 +10,7 @@
 
 use super::gate::Gate;
 use super::guard;
+use super::memo::{Elements, Footprint, PLAN};
 use super::rules::{LoadedRuleFile, Rule, RuleLocations};
 use crate::diag::{Diagnostic, Location, Severity};
 use kube_cel::cel;
@@ -34,6 +35,52 @@ pub(super) struct CompiledRule {
     pub(super) when: Option<Expr>,
     pub(super) for_each: Option<Expr>,
     pub(super) message_expression: Option<Expr>,
+    /// What of the plan its expressions read, worked out when first needed.
+    footprint: OnceLock<Footprint>,
+    /// How it is remembered element by element, when it can be.
+    elements: OnceLock<Option<Elements>>,
+}
+
+impl CompiledRule {
+    /// What of the plan the rule reads (see `memo`); a rule that does not parse reads
+    /// anything.
+    pub(super) fn footprint(&self) -> &Footprint {
+        self.footprint.get_or_init(|| {
+            let exprs = [
+                self.for_each.as_ref(),
+                self.when.as_ref(),
+                Some(&self.expression),
+                self.message_expression.as_ref(),
+            ];
+            let programs: Result<Vec<&cel::Program>, String> =
+                exprs.into_iter().flatten().map(Expr::program).collect();
+            match programs {
+                Ok(programs) => Footprint::of(PLAN, programs, Vec::new()),
+                Err(_) => Footprint::Whole,
+            }
+        })
+    }
+
+    /// How the rule is remembered element by element (`forEach: lb.<path>`), if it can be.
+    pub(super) fn elements(&self) -> Option<&Elements> {
+        self.elements
+            .get_or_init(|| {
+                let for_each = self.for_each.as_ref()?.program().ok()?;
+                let others = [
+                    self.when.as_ref(),
+                    Some(&self.expression),
+                    self.message_expression.as_ref(),
+                ];
+                let others: Vec<&cel::Program> = others
+                    .into_iter()
+                    .flatten()
+                    .map(Expr::program)
+                    .collect::<Result<_, _>>()
+                    .ok()?;
+                Elements::of(for_each, &others, self.rule.field.as_deref())
+            })
+            .as_ref()
+    }
 }
 
 /// One CEL expression of a rule: parsed at load, or at its first evaluation.
@@ -93,6 +140,8 @@ pub(super) fn compile_rules(
                     when: rule.when.as_deref().map(Expr::deferred),
                     for_each: rule.for_each.as_deref().map(Expr::deferred),
                     message_expression: rule.message_expression.as_deref().map(Expr::deferred),
+                    footprint: OnceLock::new(),
+                    elements: OnceLock::new(),
                 });
                 continue;
             }
@@ -150,6 +199,8 @@ pub(super) fn compile_rules(
                 when: when.map(Expr::parsed),
                 for_each: for_each.map(Expr::parsed),
                 message_expression: message_expression.map(Expr::parsed),
+                footprint: OnceLock::new(),
+                elements: OnceLock::new(),
             });
         }
     }

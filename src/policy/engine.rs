@@ -5,11 +5,13 @@
 //! scope with `item` and `index`. Users' expressions are compiled when the rules are
 //! loaded, so a broken rule is reported at its own file:line:column before any spec is
 //! judged; built-in ones when first needed (`compile`), and a rule whose `match` is
-//! decided false without CEL (`gate`) is skipped.
+//! decided false without CEL (`gate`) is skipped. Judging a plan (`judge`) recalls a
+//! rule's findings from the thread's memory when the rule has seen the same values at the
+//! paths it reads (`memo`).
 
 use super::builtin::BuiltinFile;
 use super::compile::{CompiledRule, bad_rule, compile_rules};
-use super::context::{fill, json_to_cel, root_context};
+use super::context::{json_to_cel, root_context};
 use super::rules::LoadedRuleFile;
 use super::watchdog;
 use crate::diag::{Diagnostic, Location, Severity};
@@ -35,12 +37,22 @@ pub struct RuleSummary {
 
 /// Compiled rules, ready to judge plans.
 pub struct PolicySet {
-    root: cel::Context<'static>,
+    pub(super) root: cel::Context<'static>,
     /// Built-in files not read yet (the lazy set, without rules of the user's).
-    builtin: Vec<BuiltinFile>,
+    pub(super) builtin: Vec<BuiltinFile>,
     /// The rules read at load time: users', and with them the built-in ones.
-    rules: Vec<CompiledRule>,
-    gates: bool,
+    pub(super) rules: Vec<CompiledRule>,
+    pub(super) gates: bool,
+    /// Whether rule results are remembered by footprint (`memo`).
+    pub(super) memo: bool,
+    /// This set's identity for the per-thread memory of results.
+    pub(super) id: u64,
+}
+
+/// Gives every rule set its own [`PolicySet::id`].
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl PolicySet {
@@ -74,6 +86,8 @@ impl PolicySet {
             builtin: Vec::new(),
             rules,
             gates: true,
+            memo: true,
+            id: next_id(),
         };
         if set.rules.iter().any(|r| r.checked) {
             errors.extend(set.probe(&super::probe::sample_plans()));
@@ -93,6 +107,8 @@ impl PolicySet {
             builtin: sources.into_iter().map(BuiltinFile::new).collect(),
             rules: Vec::new(),
             gates: true,
+            memo: true,
+            id: next_id(),
         }
     }
 
@@ -144,6 +160,16 @@ impl PolicySet {
         }
     }
 
+    /// The same rules with every rule evaluated on every plan, none recalled by its
+    /// footprint (`memo`): the reference the memory is tested against.
+    #[doc(hidden)]
+    pub fn without_memo(self) -> PolicySet {
+        PolicySet {
+            memo: false,
+            ..self
+        }
+    }
+
     /// One line per loaded rule, for reports that list the rules (SARIF, explain).
     pub fn rule_summaries(&self) -> Vec<RuleSummary> {
         self.all_rules()
@@ -174,47 +200,6 @@ impl PolicySet {
     /// diagnostics carry the blamed field; the caller resolves it to a location.
     pub fn evaluate(&self, plan: &Plan) -> Vec<Diagnostic> {
         super::per_port::evaluate(plan, |p| self.judge_plan(p))
-    }
-
-    /// Judges one plan as it is (no per-port passes).
-    fn judge_plan(&self, plan: &Plan) -> Vec<Diagnostic> {
-        let json = match serde_json::to_value(plan) {
-            Ok(v) => v,
-            Err(e) => return vec![Diagnostic::error("policy/eval", e.to_string(), None)],
-        };
-        let mut scope = self.root.new_inner_scope();
-        scope.add_variable_from_value("lb", json_to_cel(&json));
-        let provider = plan.provider.as_str();
-        let mut out = Vec::new();
-        let mut rules: Vec<&CompiledRule> = Vec::new();
-        for file in self.builtin.iter().filter(|f| f.judges(provider)) {
-            match file.rules() {
-                Ok(read) => rules.extend(read),
-                Err(broken) => out.push(broken.clone()),
-            }
-        }
-        rules.extend(&self.rules);
-        for rule in rules {
-            if rule.provider.as_deref().is_some_and(|p| p != provider) {
-                continue;
-            }
-            let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
-                let closed = self.gates && rule.gate.closed(&json);
-                rule.judge(&scope, closed, provider, &mut out)
-            });
-            if let Err(e) = judged {
-                out.push(Diagnostic {
-                    help: None,
-                    severity: Severity::Error,
-                    rule: rule.rule.id.clone(),
-                    message: format!("the rule could not be evaluated: {e}; fix the rule"),
-                    field: None,
-                    provider: Some(provider.to_string()),
-                    location: None,
-                });
-            }
-        }
-        out
     }
 }
 
@@ -284,77 +269,6 @@ impl CompiledRule {
         }
         None
     }
-
-    /// Judges the plan in `scope`; `closed`: its `match` is known to be false (the
-    /// `forEach` list is still checked, as evaluating it would).
-    fn judge(
-        &self,
-        scope: &cel::Context<'_>,
-        closed: bool,
-        provider: &str,
-        out: &mut Vec<Diagnostic>,
-    ) -> Result<(), String> {
-        let Some(for_each) = &self.for_each else {
-            if closed {
-                return Ok(());
-            }
-            return self.judge_one(scope, None, provider, out);
-        };
-        let list = match for_each.execute(scope)? {
-            cel::Value::List(items) => items,
-            cel::Value::Null => return Ok(()),
-            other => {
-                return Err(format!(
-                    "forEach must give a list, got {:?}",
-                    other.type_of()
-                ));
-            }
-        };
-        if closed {
-            return Ok(());
-        }
-        for (index, item) in list.iter().enumerate() {
-            let mut inner = scope.new_inner_scope();
-            inner.add_variable_from_value("item", item.clone());
-            inner.add_variable_from_value("index", cel::Value::Int(index as i64));
-            self.judge_one(&inner, Some((index, item)), provider, out)?;
-        }
-        Ok(())
-    }
-
-    fn judge_one(
-        &self,
-        scope: &cel::Context<'_>,
-        item: Option<(usize, &cel::Value)>,
-        provider: &str,
-        out: &mut Vec<Diagnostic>,
-    ) -> Result<(), String> {
-        if let Some(when) = &self.when
-            && !truth(when.execute(scope), "match")?
-        {
-            return Ok(());
-        }
-        if truth(self.expression.execute(scope), "expression")? {
-            return Ok(());
-        }
-        let message = match &self.message_expression {
-            Some(p) => match p.execute(scope)? {
-                cel::Value::String(s) => s.to_string(),
-                _ => return Err("messageExpression must give a string".into()),
-            },
-            None => self.rule.message.clone(),
-        };
-        out.push(Diagnostic {
-            help: None,
-            severity: self.rule.severity.into(),
-            rule: self.rule.id.clone(),
-            message,
-            field: self.rule.field.as_deref().map(|f| fill(f, item)),
-            provider: Some(provider.to_string()),
-            location: None,
-        });
-        Ok(())
-    }
 }
 
 /// Errors that prove a rule wrong whatever the spec: a field the plan does not have, or an
@@ -375,14 +289,4 @@ fn probe_error(e: cel::ExecutionError, at: &Location) -> Option<(String, &Locati
             at,
         )
     })
-}
-
-fn truth(r: Result<cel::Value, String>, what: &str) -> Result<bool, String> {
-    match r? {
-        cel::Value::Bool(b) => Ok(b),
-        other => Err(format!(
-            "{what} must give true or false, got {:?}",
-            other.type_of()
-        )),
-    }
 }

@@ -9,6 +9,8 @@ mod context;
 pub mod engine;
 mod gate;
 pub mod guard;
+mod judge;
+mod memo;
 mod per_port;
 mod probe;
 pub mod rules;

@@ -1,0 +1,234 @@
+//! Judging one plan: every rule of its provider and the common ones, each recalled from
+//! memory by what it reads of the plan (`memo`) or evaluated by CEL.
+
+use super::compile::CompiledRule;
+use super::context::{fill, json_to_cel};
+use super::engine::PolicySet;
+use super::memo;
+use super::watchdog;
+use crate::diag::{Diagnostic, Severity};
+use crate::plan::Plan;
+use kube_cel::cel;
+
+impl PolicySet {
+    /// Judges one plan as it is (no per-port passes).
+    pub(super) fn judge_plan(&self, plan: &Plan) -> Vec<Diagnostic> {
+        let json = match serde_json::to_value(plan) {
+            Ok(v) => v,
+            Err(e) => return vec![Diagnostic::error("policy/eval", e.to_string(), None)],
+        };
+        // The plan as a CEL value, made when a rule is first evaluated: converting a plan
+        // costs more than judging a rule, and a plan whose rules are all recalled needs none.
+        let scope = std::cell::OnceCell::new();
+        let scope = || {
+            scope.get_or_init(|| {
+                let mut scope = self.root.new_inner_scope();
+                scope.add_variable_from_value("lb", json_to_cel(&json));
+                scope
+            })
+        };
+        let provider = plan.provider.as_str();
+        let mut out = Vec::new();
+        let mut rules: Vec<&CompiledRule> = Vec::new();
+        for file in self.builtin.iter().filter(|f| f.judges(provider)) {
+            match file.rules() {
+                Ok(read) => rules.extend(read),
+                Err(broken) => out.push(broken.clone()),
+            }
+        }
+        rules.extend(&self.rules);
+        let mut key = Vec::new();
+        for rule in rules {
+            if rule.provider.as_deref().is_some_and(|p| p != provider) {
+                continue;
+            }
+            let judge = |out: &mut Vec<Diagnostic>| {
+                let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
+                    let closed = self.gates && rule.gate.closed(&json);
+                    rule.judge(scope(), closed, provider, out)
+                });
+                if let Err(e) = judged {
+                    out.push(unevaluated(rule, provider, e));
+                }
+                true
+            };
+            // A rule lives as long as its set: its address names it within the set.
+            let name = std::ptr::from_ref(rule) as usize;
+            if !self.memo {
+                judge(&mut out);
+            } else if let Some(elements) = rule.elements() {
+                self.judge_elements(rule, elements, (&json, &scope), provider, &mut out, judge);
+            } else {
+                key.clear();
+                key.extend_from_slice(provider.as_bytes());
+                match rule.footprint().key(&json, &mut key) {
+                    Some(()) => {
+                        memo::recall(self.id, name, &key, &mut out, judge);
+                    }
+                    None => {
+                        judge(&mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl PolicySet {
+    /// Judges a rule with `forEach: lb.<path>` element by element, each element's findings
+    /// recalled by what the rule reads of it and of the plan (`memo::Elements`); a list
+    /// that is not there as a list is left to `judge`, which asks CEL.
+    fn judge_elements<'s>(
+        &self,
+        rule: &CompiledRule,
+        elements: &memo::Elements,
+        (json, scope): (&serde_json::Value, &dyn Fn() -> &'s cel::Context<'s>),
+        provider: &str,
+        out: &mut Vec<Diagnostic>,
+        judge: impl FnOnce(&mut Vec<Diagnostic>) -> bool,
+    ) {
+        let items = match memo::select(json, &elements.list) {
+            Some(serde_json::Value::Array(items)) => items,
+            Some(serde_json::Value::Null) => return,
+            _ => {
+                judge(out);
+                return;
+            }
+        };
+        if self.gates && rule.gate.closed(json) {
+            return;
+        }
+        let name = std::ptr::from_ref(rule) as usize;
+        let mut key = provider.as_bytes().to_vec();
+        if elements.plan.key(json, &mut key).is_none() {
+            judge(out);
+            return;
+        }
+        let base = key.len();
+        for (index, element) in items.iter().enumerate() {
+            key.truncate(base);
+            key.push(0);
+            key.extend_from_slice(&index.to_le_bytes());
+            if elements.item.key(element, &mut key).is_none() {
+                judge(out);
+                return;
+            }
+            let go_on = memo::recall(self.id, name, &key, out, |out| {
+                let item = json_to_cel(element);
+                let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
+                    let mut inner = scope().new_inner_scope();
+                    inner.add_variable_from_value("item", item.clone());
+                    inner.add_variable_from_value("index", cel::Value::Int(index as i64));
+                    rule.judge_one(&inner, Some((index, &item)), provider, out)
+                });
+                match judged {
+                    Ok(()) => true,
+                    Err(e) => {
+                        out.push(unevaluated(rule, provider, e));
+                        false
+                    }
+                }
+            });
+            if !go_on {
+                return;
+            }
+        }
+    }
+}
+
+/// The finding for a rule that could not be evaluated on a plan.
+fn unevaluated(rule: &CompiledRule, provider: &str, e: String) -> Diagnostic {
+    Diagnostic {
+        help: None,
+        severity: Severity::Error,
+        rule: rule.rule.id.clone(),
+        message: format!("the rule could not be evaluated: {e}; fix the rule"),
+        field: None,
+        provider: Some(provider.to_string()),
+        location: None,
+    }
+}
+
+impl CompiledRule {
+    /// Judges the plan in `scope`; `closed`: its `match` is known to be false (the
+    /// `forEach` list is still checked, as evaluating it would).
+    fn judge(
+        &self,
+        scope: &cel::Context<'_>,
+        closed: bool,
+        provider: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Result<(), String> {
+        let Some(for_each) = &self.for_each else {
+            if closed {
+                return Ok(());
+            }
+            return self.judge_one(scope, None, provider, out);
+        };
+        let list = match for_each.execute(scope)? {
+            cel::Value::List(items) => items,
+            cel::Value::Null => return Ok(()),
+            other => {
+                return Err(format!(
+                    "forEach must give a list, got {:?}",
+                    other.type_of()
+                ));
+            }
+        };
+        if closed {
+            return Ok(());
+        }
+        for (index, item) in list.iter().enumerate() {
+            let mut inner = scope.new_inner_scope();
+            inner.add_variable_from_value("item", item.clone());
+            inner.add_variable_from_value("index", cel::Value::Int(index as i64));
+            self.judge_one(&inner, Some((index, item)), provider, out)?;
+        }
+        Ok(())
+    }
+
+    fn judge_one(
+        &self,
+        scope: &cel::Context<'_>,
+        item: Option<(usize, &cel::Value)>,
+        provider: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Result<(), String> {
+        if let Some(when) = &self.when
+            && !truth(when.execute(scope), "match")?
+        {
+            return Ok(());
+        }
+        if truth(self.expression.execute(scope), "expression")? {
+            return Ok(());
+        }
+        let message = match &self.message_expression {
+            Some(p) => match p.execute(scope)? {
+                cel::Value::String(s) => s.to_string(),
+                _ => return Err("messageExpression must give a string".into()),
+            },
+            None => self.rule.message.clone(),
+        };
+        out.push(Diagnostic {
+            help: None,
+            severity: self.rule.severity.into(),
+            rule: self.rule.id.clone(),
+            message,
+            field: self.rule.field.as_deref().map(|f| fill(f, item)),
+            provider: Some(provider.to_string()),
+            location: None,
+        });
+        Ok(())
+    }
+}
+
+fn truth(r: Result<cel::Value, String>, what: &str) -> Result<bool, String> {
+    match r? {
+        cel::Value::Bool(b) => Ok(b),
+        other => Err(format!(
+            "{what} must give true or false, got {:?}",
+            other.type_of()
+        )),
+    }
+}
