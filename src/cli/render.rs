@@ -78,6 +78,9 @@ pub(crate) fn execute(args: RenderArgs) -> Ended {
         }
         None => output::stdout_plain(&emit::to_stream(&compiled.objects, format)?)?,
     }
+    // The process ends here: freeing every object, plan and diagnostic one by one was 4 %
+    // of a 10,000-spec run (all on one core), and the system takes the memory back at exit.
+    std::mem::forget(compiled);
     Ok(Success::Clean)
 }
 

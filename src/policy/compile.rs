@@ -66,18 +66,15 @@ impl CompiledRule {
         self.elements
             .get_or_init(|| {
                 let for_each = self.for_each.as_ref()?.program().ok()?;
-                let others = [
-                    self.when.as_ref(),
-                    Some(&self.expression),
-                    self.message_expression.as_ref(),
-                ];
+                let when = self.when.as_ref().map(Expr::program).transpose().ok()?;
+                let others = [Some(&self.expression), self.message_expression.as_ref()];
                 let others: Vec<&cel::Program> = others
                     .into_iter()
                     .flatten()
                     .map(Expr::program)
                     .collect::<Result<_, _>>()
                     .ok()?;
-                Elements::of(for_each, &others, self.rule.field.as_deref())
+                Elements::of(for_each, when, &others, self.rule.field.as_deref())
             })
             .as_ref()
     }

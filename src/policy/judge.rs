@@ -50,7 +50,7 @@ impl PolicySet {
                 if let Err(e) = judged {
                     out.push(unevaluated(rule, provider, e));
                 }
-                true
+                memo::GO_ON
             };
             // A rule lives as long as its set: its address names it within the set.
             let name = std::ptr::from_ref(rule) as usize;
@@ -86,7 +86,7 @@ impl PolicySet {
         (json, scope): (&serde_json::Value, &dyn Fn() -> &'s cel::Context<'s>),
         provider: &str,
         out: &mut Vec<Diagnostic>,
-        judge: impl FnOnce(&mut Vec<Diagnostic>) -> bool,
+        judge: impl FnOnce(&mut Vec<Diagnostic>) -> u8,
     ) {
         let items = match memo::select(json, &elements.list) {
             Some(serde_json::Value::Array(items)) => items,
@@ -106,7 +106,52 @@ impl PolicySet {
             return;
         }
         let base = key.len();
+        let mut when_key = Vec::new();
         for (index, element) in items.iter().enumerate() {
+            // The item as a CEL scope, made when an evaluation first needs it.
+            let inner = std::cell::OnceCell::new();
+            let inner = || {
+                inner.get_or_init(|| {
+                    let item = json_to_cel(element);
+                    let mut inner = scope().new_inner_scope();
+                    inner.add_variable_from_value("item", item.clone());
+                    inner.add_variable_from_value("index", cel::Value::Int(index as i64));
+                    (inner, item)
+                })
+            };
+            // First the `match` alone, by what it reads: an element it leaves out has no
+            // findings, whatever the expression reads (the ones of the rule's name + 1,
+            // which no other rule's address is).
+            let staged = rule.when.as_ref().zip(elements.when.as_ref());
+            if let Some((when, (plan, item))) = staged {
+                when_key.clear();
+                when_key.extend_from_slice(provider.as_bytes());
+                when_key.extend_from_slice(&index.to_le_bytes());
+                if plan.key(json, &mut when_key).is_none()
+                    || item.key(element, &mut when_key).is_none()
+                {
+                    judge(out);
+                    return;
+                }
+                let verdict = memo::recall(self.id, name + 1, &when_key, out, |out| {
+                    let matched = watchdog::bounded(&rule.id, &rule.locations.when, || {
+                        truth(when.execute(&inner().0), "match")
+                    });
+                    match matched {
+                        Ok(true) => memo::MATCHED,
+                        Ok(false) => memo::GO_ON,
+                        Err(e) => {
+                            out.push(unevaluated(rule, provider, e));
+                            memo::STOP
+                        }
+                    }
+                });
+                match verdict {
+                    memo::MATCHED => {}
+                    memo::STOP => return,
+                    _ => continue,
+                }
+            }
             key.truncate(base);
             key.push(0);
             key.extend_from_slice(&index.to_le_bytes());
@@ -114,23 +159,24 @@ impl PolicySet {
                 judge(out);
                 return;
             }
-            let go_on = memo::recall(self.id, name, &key, out, |out| {
-                let item = json_to_cel(element);
+            let verdict = memo::recall(self.id, name, &key, out, |out| {
                 let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
-                    let mut inner = scope().new_inner_scope();
-                    inner.add_variable_from_value("item", item.clone());
-                    inner.add_variable_from_value("index", cel::Value::Int(index as i64));
-                    rule.judge_one(&inner, Some((index, &item)), provider, out)
+                    let (scope, item) = inner();
+                    if staged.is_some() {
+                        rule.judge_matched(scope, Some((index, item)), provider, out)
+                    } else {
+                        rule.judge_one(scope, Some((index, item)), provider, out)
+                    }
                 });
                 match judged {
-                    Ok(()) => true,
+                    Ok(()) => memo::GO_ON,
                     Err(e) => {
                         out.push(unevaluated(rule, provider, e));
-                        false
+                        memo::STOP
                     }
                 }
             });
-            if !go_on {
+            if verdict == memo::STOP {
                 return;
             }
         }
@@ -200,6 +246,17 @@ impl CompiledRule {
         {
             return Ok(());
         }
+        self.judge_matched(scope, item, provider, out)
+    }
+
+    /// [`CompiledRule::judge_one`] once its `match` is known to be true.
+    fn judge_matched(
+        &self,
+        scope: &cel::Context<'_>,
+        item: Option<(usize, &cel::Value)>,
+        provider: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Result<(), String> {
         if truth(self.expression.execute(scope), "expression")? {
             return Ok(());
         }

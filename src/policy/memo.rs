@@ -20,7 +20,7 @@
 
 use crate::diag::Diagnostic;
 use kube_cel::cel;
-use kube_cel::cel::common::ast::{EntryExpr, Expr, IdedExpr};
+use kube_cel::cel::common::ast::{ComprehensionExpr, EntryExpr, Expr, IdedExpr, LiteralValue};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -36,8 +36,39 @@ pub(super) const ITEM: &str = "item";
 pub(super) enum Footprint {
     /// Something not a selection chain: the result may depend on anything.
     Whole,
-    /// The selection chains from `lb`, sorted, none a prefix of another.
-    Paths(Vec<Vec<String>>),
+    /// The selection chains from the variable, sorted; none under a chain whose whole
+    /// value is read.
+    Paths(Vec<Read>),
+}
+
+/// One selection chain and what the rule makes of it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Read {
+    /// The steps (`lb.a.b` → `[a, b]`; `lb.a.all(x, x.b)` → `[a, each, b]`).
+    pub(super) path: Vec<Step>,
+    /// What of its value matters.
+    pub(super) what: Reads,
+}
+
+/// One step of a chain.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Step {
+    /// Selecting a field.
+    Field(String),
+    /// Every element of a list a comprehension (`all`, `exists`, `map`, ...) runs over.
+    Each,
+}
+
+/// What of a chain's value a rule can tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Reads {
+    /// Everything.
+    Value,
+    /// Only whether it is null (`x == null`, `x != null`: cel's `==` with `null` is true
+    /// for null alone).
+    Nullness,
+    /// Only its size (`x.size()`, `size(x)`), for a string, list or map.
+    Size,
 }
 
 impl Footprint {
@@ -49,43 +80,57 @@ impl Footprint {
         programs: impl IntoIterator<Item = &'a cel::Program>,
         extra: Vec<Vec<String>>,
     ) -> Footprint {
-        let mut paths = extra;
+        let mut reads: Vec<Read> = extra
+            .into_iter()
+            .map(|path| Read {
+                path: path.into_iter().map(Step::Field).collect(),
+                what: Reads::Value,
+            })
+            .collect();
         for program in programs {
-            if !collect(var, program.expression(), &mut paths) {
+            if !collect(var, program.expression(), &mut reads) {
                 return Footprint::Whole;
             }
         }
-        paths.sort();
-        paths.dedup();
-        // A chain whose prefix is recorded is decided by the prefix's value.
-        let mut kept: Vec<Vec<String>> = Vec::new();
-        for path in paths {
-            if !kept.last().is_some_and(|k| path.starts_with(k)) {
-                kept.push(path);
-            }
-        }
-        Footprint::Paths(kept)
+        reads.sort();
+        reads.dedup();
+        // What is under a chain whose whole value is recorded is decided by that value.
+        let whole: Vec<Vec<Step>> = reads
+            .iter()
+            .filter(|r| r.what == Reads::Value)
+            .map(|r| r.path.clone())
+            .collect();
+        reads.retain(|r| {
+            !whole.iter().any(|w| {
+                r.path.starts_with(w) && (r.path.len() > w.len() || r.what != Reads::Value)
+            })
+        });
+        Footprint::Paths(reads)
     }
 
     /// Appends to `key` what the chains give on `value`; `None` for [`Footprint::Whole`].
     pub(super) fn key(&self, value: &Value, key: &mut Vec<u8>) -> Option<()> {
-        let Footprint::Paths(paths) = self else {
+        let Footprint::Paths(reads) = self else {
             return None;
         };
-        for path in paths {
+        for read in reads {
             key.push(0);
-            outcome(value, path, key);
+            outcome(value, read, key);
         }
         Some(())
     }
 }
 
-/// Records the chains from `var` of `expr` in `paths`; false when `var` is used
+/// Records the chains from `var` of `expr` in `reads`; false when `var` is used
 /// otherwise (or bound again by a comprehension).
-fn collect(var: &str, expr: &IdedExpr, paths: &mut Vec<Vec<String>>) -> bool {
-    let mut all = |exprs: &mut dyn Iterator<Item = &IdedExpr>| {
+fn collect(var: &str, expr: &IdedExpr, reads: &mut Vec<Read>) -> bool {
+    if let Some(read) = narrow_read(var, expr) {
+        reads.push(read);
+        return true;
+    }
+    let all = |exprs: &mut dyn Iterator<Item = &IdedExpr>, reads: &mut Vec<Read>| {
         for e in exprs {
-            if !collect(var, e, paths) {
+            if !collect(var, e, reads) {
                 return false;
             }
         }
@@ -95,30 +140,94 @@ fn collect(var: &str, expr: &IdedExpr, paths: &mut Vec<Vec<String>>) -> bool {
         Expr::Ident(name) => name != var,
         Expr::Select(select) => match chain(var, expr) {
             Some(path) => {
-                paths.push(path);
+                reads.push(Read {
+                    path,
+                    what: Reads::Value,
+                });
                 true
             }
-            None => collect(var, &select.operand, paths),
+            None => collect(var, &select.operand, reads),
         },
-        Expr::Call(call) => all(&mut call.target.as_deref().into_iter().chain(&call.args)),
+        Expr::Call(call) => all(
+            &mut call.target.as_deref().into_iter().chain(&call.args),
+            reads,
+        ),
         Expr::Comprehension(c) => {
             let binds =
                 c.iter_var == var || c.accu_var == var || c.iter_var2.as_deref() == Some(var);
-            !binds
-                && all(&mut [
-                    &c.iter_range,
-                    &c.accu_init,
-                    &c.loop_cond,
-                    &c.loop_step,
-                    &c.result,
-                ]
-                .into_iter())
+            if binds {
+                return false;
+            }
+            let body = [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result];
+            if let Some(each) = elements_read(var, c) {
+                reads.extend(each);
+                return all(&mut body.into_iter(), reads);
+            }
+            all(&mut std::iter::once(&c.iter_range).chain(body), reads)
         }
-        Expr::List(list) => all(&mut list.elements.iter()),
-        Expr::Map(map) => all(&mut map.entries.iter().flat_map(|e| entry(&e.expr))),
-        Expr::Struct(s) => all(&mut s.entries.iter().flat_map(|e| entry(&e.expr))),
+        Expr::List(list) => all(&mut list.elements.iter(), reads),
+        Expr::Map(map) => all(&mut map.entries.iter().flat_map(|e| entry(&e.expr)), reads),
+        Expr::Struct(s) => all(&mut s.entries.iter().flat_map(|e| entry(&e.expr)), reads),
         Expr::Literal(_) | Expr::Unspecified => true,
     }
+}
+
+/// What a comprehension over a chain from `var` reads of each element (`lb.routes.all(r,
+/// r.tls != null)` reads null-ness at `[routes, each, tls]`), when its variable is used
+/// through chains only.
+fn elements_read(var: &str, c: &ComprehensionExpr) -> Option<Vec<Read>> {
+    let range = chain(var, &c.iter_range)?;
+    if c.iter_var2.is_some() || c.iter_var == c.accu_var {
+        return None;
+    }
+    let mut each = Vec::new();
+    // The element is bound while the loop runs; the result reads the accumulator only,
+    // but reading it there too is merely more than needed. An element used otherwise
+    // than through chains is read whole.
+    for e in [&c.loop_cond, &c.loop_step, &c.result] {
+        if !collect(&c.iter_var, e, &mut each) {
+            each = vec![Read {
+                path: Vec::new(),
+                what: Reads::Value,
+            }];
+            break;
+        }
+    }
+    Some(
+        each.into_iter()
+            .map(|r| Read {
+                path: range
+                    .iter()
+                    .cloned()
+                    .chain([Step::Each])
+                    .chain(r.path)
+                    .collect(),
+                what: r.what,
+            })
+            .collect(),
+    )
+}
+
+/// A chain compared with `null` or measured with `size`, which tells apart less than
+/// the chain's whole value.
+fn narrow_read(var: &str, expr: &IdedExpr) -> Option<Read> {
+    let Expr::Call(call) = &expr.expr else {
+        return None;
+    };
+    let is_null = |e: &IdedExpr| matches!(e.expr, Expr::Literal(LiteralValue::Null));
+    let (operand, what) = match (
+        call.func_name.as_str(),
+        call.target.as_deref(),
+        &call.args[..],
+    ) {
+        ("_==_" | "_!=_", None, [a, b]) if is_null(b) => (a, Reads::Nullness),
+        ("_==_" | "_!=_", None, [a, b]) if is_null(a) => (b, Reads::Nullness),
+        ("size", Some(t), []) => (t, Reads::Size),
+        ("size", None, [a]) => (a, Reads::Size),
+        _ => return None,
+    };
+    let path = chain(var, operand)?;
+    Some(Read { path, what })
 }
 
 /// The expressions of a map or struct literal's entry.
@@ -131,13 +240,13 @@ fn entry(e: &EntryExpr) -> Vec<&IdedExpr> {
 
 /// The selection chain pointed at `var` (`lb.a.b` → `[a, b]`; `has(lb.a.b)` too, which
 /// reads whether `b` is there), or `None` when it starts elsewhere.
-fn chain(var: &str, expr: &IdedExpr) -> Option<Vec<String>> {
+fn chain(var: &str, expr: &IdedExpr) -> Option<Vec<Step>> {
     let mut fields = Vec::new();
     let mut at = expr;
     loop {
         match &at.expr {
             Expr::Select(select) => {
-                fields.push(select.field.clone());
+                fields.push(Step::Field(select.field.clone()));
                 at = &select.operand;
             }
             Expr::Ident(name) if name == var => {
@@ -149,29 +258,67 @@ fn chain(var: &str, expr: &IdedExpr) -> Option<Vec<String>> {
     }
 }
 
-/// What selecting `path` from `lb` gives, as cel 0.13 evaluates it: the value; a missing
-/// key (an error naming it); or, once a selection meets anything but a map, `false`.
-fn outcome(lb: &Value, path: &[String], key: &mut Vec<u8>) {
-    let mut at = lb;
-    for (depth, field) in path.iter().enumerate() {
-        match at {
+/// What selecting the chain from `root` gives, as cel 0.13 evaluates it (a value; a
+/// missing key, an error naming it; or, once a selection meets anything but a map,
+/// `false`), reduced to what the rule tells apart.
+fn outcome(root: &Value, read: &Read, key: &mut Vec<u8>) {
+    walk(root, &read.path, read.what, 0, key);
+}
+
+/// [`outcome`] from `at`, `depth` steps down the chain.
+fn walk(at: &Value, steps: &[Step], what: Reads, depth: usize, key: &mut Vec<u8>) {
+    match steps.split_first() {
+        None => finish(at, what, key),
+        Some((Step::Field(field), rest)) => match at {
             Value::Object(map) => match map.get(field) {
-                Some(v) => at = v,
+                Some(v) => walk(v, rest, what, depth + 1, key),
                 None => {
                     key.push(b'm');
                     key.extend_from_slice(&depth.to_le_bytes());
-                    return;
                 }
             },
-            _ => {
-                key.push(b'f');
-                return;
+            _ => key.push(b'f'),
+        },
+        Some((Step::Each, rest)) => match at {
+            Value::Array(items) => {
+                key.push(b'a');
+                key.extend_from_slice(&items.len().to_le_bytes());
+                for item in items {
+                    key.push(1);
+                    walk(item, rest, what, depth + 1, key);
+                }
             }
+            // A map iterates its keys, anything else is an error: the whole value decides.
+            _ => finish(at, Reads::Value, key),
+        },
+    }
+}
+
+/// The end of a chain, reduced to what the rule tells apart.
+fn finish(at: &Value, what: Reads, key: &mut Vec<u8>) {
+    match (what, at) {
+        (Reads::Nullness, Value::Null) => key.push(b'n'),
+        (Reads::Nullness, _) => key.push(b'N'),
+        // Bytes and characters both: which one `size` counts is the CEL library's.
+        (Reads::Size, Value::String(s)) => {
+            key.push(b's');
+            key.extend_from_slice(&s.len().to_le_bytes());
+            key.extend_from_slice(&s.chars().count().to_le_bytes());
+        }
+        (Reads::Size, Value::Array(items)) => {
+            key.push(b'l');
+            key.extend_from_slice(&items.len().to_le_bytes());
+        }
+        (Reads::Size, Value::Object(map)) => {
+            key.push(b'o');
+            key.extend_from_slice(&map.len().to_le_bytes());
+        }
+        (Reads::Value | Reads::Size, _) => {
+            key.push(b'v');
+            // Writing JSON into a Vec cannot fail; the value came from serializing a plan.
+            let _ = serde_json::to_writer(&mut *key, at);
         }
     }
-    key.push(b'v');
-    // Writing JSON into a Vec cannot fail; the value came from serializing the plan.
-    let _ = serde_json::to_writer(&mut *key, at);
 }
 
 /// Every thread's memory budget for remembered results.
@@ -190,7 +337,7 @@ const TRIAL: u32 = 64;
 struct RuleMemory {
     lookups: u32,
     hits: u32,
-    results: HashMap<Vec<u8>, (Vec<Diagnostic>, bool)>,
+    results: HashMap<Vec<u8>, (Vec<Diagnostic>, u8)>,
 }
 
 /// One thread's remembered results, for one rule set (`owner`).
@@ -205,16 +352,23 @@ thread_local! {
     static STORE: RefCell<Store> = RefCell::default();
 }
 
+/// What a judgement says of the rule's next step: go on with its next element.
+pub(super) const GO_ON: u8 = 0;
+/// Stop the rule here (it could not be evaluated).
+pub(super) const STOP: u8 = 1;
+/// Its `match` is true: judge the expression.
+pub(super) const MATCHED: u8 = 2;
+
 /// The findings of rule `rule` (of the rule set `owner`) for `key`, from memory, or from
-/// `judge` (which appends them to `out`) and then remembered; with what `judge` gave
-/// (whether to go on with the rule's next element).
+/// `judge` (which appends them to `out`) and then remembered; with what `judge` said of
+/// the next step ([`GO_ON`], [`STOP`], [`MATCHED`]).
 pub(super) fn recall(
     owner: u64,
     rule: usize,
     key: &[u8],
     out: &mut Vec<Diagnostic>,
-    judge: impl FnOnce(&mut Vec<Diagnostic>) -> bool,
-) -> bool {
+    judge: impl FnOnce(&mut Vec<Diagnostic>) -> u8,
+) -> u8 {
     // Ok: the findings remembered; Err: judge, and remember them if true.
     let found = STORE.with(|store| {
         let mut store = store.borrow_mut();
@@ -268,12 +422,14 @@ pub(super) fn recall(
 /// what the rule's other expressions read of `lb`.
 #[derive(Debug)]
 pub(super) struct Elements {
-    /// The chain the `forEach` is.
-    pub(super) list: Vec<String>,
+    /// The chain the `forEach` is (fields only).
+    pub(super) list: Vec<Step>,
     /// What the `match`, expression and `messageExpression` read of `lb`.
     pub(super) plan: Footprint,
     /// What they and the `field` template read of `item`.
     pub(super) item: Footprint,
+    /// What the `match` alone reads of `lb` and of `item`, when there is one.
+    pub(super) when: Option<(Footprint, Footprint)>,
 }
 
 impl Elements {
@@ -281,14 +437,29 @@ impl Elements {
     /// other expressions read `lb` and `item` through chains only.
     pub(super) fn of(
         for_each: &cel::Program,
+        when: Option<&cel::Program>,
         others: &[&cel::Program],
         field: Option<&str>,
     ) -> Option<Elements> {
         let list = chain(PLAN, for_each.expression()).filter(|p| !p.is_empty())?;
-        let plan = Footprint::of(PLAN, others.iter().copied(), Vec::new());
-        let item = Footprint::of(ITEM, others.iter().copied(), template_fields(field));
+        let all = || when.into_iter().chain(others.iter().copied());
+        let plan = Footprint::of(PLAN, all(), Vec::new());
+        let item = Footprint::of(ITEM, all(), template_fields(field));
         let paths = |f: &Footprint| matches!(f, Footprint::Paths(_));
-        (paths(&plan) && paths(&item)).then_some(Elements { list, plan, item })
+        let when = when
+            .map(|w| {
+                (
+                    Footprint::of(PLAN, [w], Vec::new()),
+                    Footprint::of(ITEM, [w], Vec::new()),
+                )
+            })
+            .filter(|(p, i)| paths(p) && paths(i));
+        (paths(&plan) && paths(&item)).then_some(Elements {
+            list,
+            plan,
+            item,
+            when,
+        })
     }
 }
 
@@ -306,10 +477,12 @@ fn template_fields(field: Option<&str>) -> Vec<Vec<String>> {
     out
 }
 
-/// The value at `path` when every step is a map holding the key (else CEL decides).
-pub(super) fn select<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
-    path.iter()
-        .try_fold(value, |at, field| at.as_object().and_then(|m| m.get(field)))
+/// The value at `path` when every step is a field of a map holding it (else CEL decides).
+pub(super) fn select<'a>(value: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |at, step| match step {
+        Step::Field(field) => at.as_object().and_then(|m| m.get(field)),
+        Step::Each => None,
+    })
 }
 
 #[cfg(test)]
@@ -325,10 +498,25 @@ mod tests {
         Footprint::of(var, &programs, Vec::new())
     }
 
+    /// `*` is every element, anything else a field.
+    fn step(s: &str) -> Step {
+        match s {
+            "*" => Step::Each,
+            field => Step::Field(field.to_string()),
+        }
+    }
+
     fn paths(list: &[&[&str]]) -> Footprint {
+        reads(&list.iter().map(|p| (*p, Reads::Value)).collect::<Vec<_>>())
+    }
+
+    fn reads(list: &[(&[&str], Reads)]) -> Footprint {
         Footprint::Paths(
             list.iter()
-                .map(|p| p.iter().map(|s| s.to_string()).collect())
+                .map(|(p, what)| Read {
+                    path: p.iter().map(|s| step(s)).collect(),
+                    what: *what,
+                })
                 .collect(),
         )
     }
@@ -343,23 +531,52 @@ mod tests {
                     "lb.listeners.all(l, l.port > 0) && item.x == 1"
                 ]
             ),
-            paths(&[&["exposure"], &["healthCheck", "path"], &["listeners"]])
+            paths(&[
+                &["exposure"],
+                &["healthCheck", "path"],
+                &["listeners", "*", "port"]
+            ])
         );
-        // A chain under a recorded prefix adds nothing.
+        // A comprehension's element used whole, or a map iterated: the elements are read.
         assert_eq!(
-            footprint(PLAN, &["lb.a.b == 1 && lb.a != null"]),
-            paths(&[&["a"]])
+            footprint(
+                PLAN,
+                &["lb.a.exists(x, x == 1) && lb.b.all(k, k.c.size() > 0 && k.d == null)"]
+            ),
+            reads(&[
+                (&["a", "*"], Reads::Value),
+                (&["b", "*", "c"], Reads::Size),
+                (&["b", "*", "d"], Reads::Nullness),
+            ])
+        );
+        // A chain under a chain whose whole value is read adds nothing.
+        assert_eq!(
+            footprint(PLAN, &["lb.a.b == 1 && lb.a == lb.c"]),
+            paths(&[&["a"], &["c"]])
+        );
+        // A comparison with null reads null-ness, `size` the size.
+        assert_eq!(
+            footprint(
+                PLAN,
+                &["lb.a != null && null == lb.b.c && lb.a.size() > 0 && size(lb.d) == 2"]
+            ),
+            reads(&[
+                (&["a"], Reads::Nullness),
+                (&["a"], Reads::Size),
+                (&["b", "c"], Reads::Nullness),
+                (&["d"], Reads::Size),
+            ])
         );
         assert_eq!(
-            footprint(ITEM, &["item.when.query.size() > index"]),
-            paths(&[&["when", "query"]])
+            footprint(ITEM, &["item.when.query.all(q, q != '') && index > 0"]),
+            paths(&[&["when", "query", "*"]])
         );
     }
 
     #[test]
     fn any_other_use_of_the_variable_reads_the_whole() {
         for source in [
-            "size(lb) > 0",
+            "lb == lb",
             "lb['exposure'] == 'x'",
             "[1].all(lb, lb.exposure == 1)",
             "lb.routes.exists(x, x == lb)",
@@ -399,19 +616,94 @@ mod tests {
     }
 
     #[test]
+    fn every_element_is_in_the_key_and_a_map_whole() {
+        let f = reads(&[(&["a", "*", "b"], Reads::Nullness)]);
+        let key = |v: Value| {
+            let mut k = Vec::new();
+            f.key(&v, &mut k).expect("paths");
+            k
+        };
+        assert_eq!(
+            key(json!({"a": [{"b": 1, "c": 1}]})),
+            key(json!({"a": [{"b": 2, "c": 2}]}))
+        );
+        assert_ne!(
+            key(json!({"a": [{"b": 1}]})),
+            key(json!({"a": [{"b": 1}, {"b": 1}]}))
+        );
+        assert_ne!(
+            key(json!({"a": [{"b": 1}]})),
+            key(json!({"a": [{"b": null}]}))
+        );
+        assert_ne!(key(json!({"a": [{"b": 1}]})), key(json!({"a": [{}]})));
+        // A map's comprehension runs over its keys: its whole value decides.
+        assert_ne!(key(json!({"a": {"x": 1}})), key(json!({"a": {"y": 1}})));
+    }
+
+    #[test]
+    fn a_narrow_read_tells_apart_only_what_the_rule_can() {
+        let key = |what: Reads, v: Value| {
+            let mut k = Vec::new();
+            Footprint::Paths(vec![Read {
+                path: vec![step("a")],
+                what,
+            }])
+            .key(&v, &mut k)
+            .expect("paths");
+            k
+        };
+        use Reads::{Nullness, Size};
+        assert_eq!(
+            key(Nullness, json!({"a": {"x": 1}})),
+            key(Nullness, json!({"a": "y"}))
+        );
+        assert_ne!(
+            key(Nullness, json!({"a": null})),
+            key(Nullness, json!({"a": "y"}))
+        );
+        assert_ne!(key(Nullness, json!({"a": null})), key(Nullness, json!({})));
+        assert_eq!(
+            key(Size, json!({"a": "abc"})),
+            key(Size, json!({"a": "xyz"}))
+        );
+        assert_eq!(
+            key(Size, json!({"a": [1, 2]})),
+            key(Size, json!({"a": [3, 4]}))
+        );
+        // Bytes and characters: both are in the key.
+        assert_ne!(key(Size, json!({"a": "é"})), key(Size, json!({"a": "ab"})));
+        assert_ne!(
+            key(Size, json!({"a": "ab"})),
+            key(Size, json!({"a": ["a", "b"]}))
+        );
+        // No size: the value itself decides (the error names it).
+        assert_ne!(key(Size, json!({"a": 1})), key(Size, json!({"a": 2})));
+    }
+
+    #[test]
     fn element_wise_memory_needs_a_chain_to_iterate() {
         let compile = |s: &str| cel::Program::compile(s).expect("parses");
         let (each, other) = (
             compile("lb.routes"),
             compile("item.host != '' && lb.exposure == 'ingress'"),
         );
-        let el = Elements::of(&each, &[&other], Some("spec.routes[{index}].{item.name}"))
-            .expect("chains");
-        assert_eq!(el.list, ["routes"]);
+        let el = Elements::of(
+            &each,
+            None,
+            &[&other],
+            Some("spec.routes[{index}].{item.name}"),
+        )
+        .expect("chains");
+        assert_eq!(el.list, [step("routes")]);
         assert_eq!(el.plan, paths(&[&["exposure"]]));
         assert_eq!(el.item, paths(&[&["host"], &["name"]]));
         let ternary = compile("lb.a == null ? [] : lb.a.ids");
-        assert!(Elements::of(&ternary, &[&other], None).is_none());
-        assert!(Elements::of(&each, &[&compile("item == 1")], None).is_none());
+        assert!(Elements::of(&ternary, None, &[&other], None).is_none());
+        assert!(Elements::of(&each, None, &[&compile("item == 1")], None).is_none());
+        let when = compile("item.when != null");
+        let el = Elements::of(&each, Some(&when), &[&other], None).expect("chains");
+        let (plan, item) = el.when.expect("a match");
+        assert_eq!(plan, Footprint::Paths(Vec::new()));
+        assert_eq!(item, reads(&[(&["when"], Reads::Nullness)]));
     }
 }
