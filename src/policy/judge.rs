@@ -42,9 +42,13 @@ impl PolicySet {
             if rule.provider.as_deref().is_some_and(|p| p != provider) {
                 continue;
             }
+            let closed = self.gates && rule.gate.closed(&json);
+            if closed && rule.for_each.is_none() {
+                // What judging gives: a `match` known false, no list to check.
+                continue;
+            }
             let judge = |out: &mut Vec<Diagnostic>| {
                 let judged = watchdog::bounded(&rule.id, &rule.locations.expression, || {
-                    let closed = self.gates && rule.gate.closed(&json);
                     rule.judge(scope(), closed, provider, out)
                 });
                 if let Err(e) = judged {
@@ -54,7 +58,9 @@ impl PolicySet {
             };
             // A rule lives as long as its set: its address names it within the set.
             let name = std::ptr::from_ref(rule) as usize;
-            if !self.memo {
+            // A rule first judged on this thread is only evaluated: working out its
+            // footprint parses all its expressions, which a one-spec run would not need.
+            if !self.memo || memo::first_sight(self.id, name) {
                 judge(&mut out);
             } else if let Some(elements) = rule.elements() {
                 self.judge_elements(rule, elements, (&json, &scope), provider, &mut out, judge);

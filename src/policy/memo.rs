@@ -352,6 +352,33 @@ thread_local! {
     static STORE: RefCell<Store> = RefCell::default();
 }
 
+/// Runs `f` on this thread's memory of the rule set `owner` (another set's is dropped).
+fn with_store<T>(owner: u64, f: impl FnOnce(&mut Store) -> T) -> T {
+    STORE.with(|store| {
+        let mut store = store.borrow_mut();
+        if store.owner != owner {
+            *store = Store {
+                owner,
+                ..Store::default()
+            };
+        }
+        f(&mut store)
+    })
+}
+
+/// Whether rule `rule` (of the rule set `owner`) is judged on this thread for the first
+/// time (and from now on, not).
+pub(super) fn first_sight(owner: u64, rule: usize) -> bool {
+    with_store(owner, |store| {
+        let mut first = false;
+        store.rules.entry(rule).or_insert_with(|| {
+            first = true;
+            RuleMemory::default()
+        });
+        first
+    })
+}
+
 /// What a judgement says of the rule's next step: go on with its next element.
 pub(super) const GO_ON: u8 = 0;
 /// Stop the rule here (it could not be evaluated).
@@ -370,14 +397,7 @@ pub(super) fn recall(
     judge: impl FnOnce(&mut Vec<Diagnostic>) -> u8,
 ) -> u8 {
     // Ok: the findings remembered; Err: judge, and remember them if true.
-    let found = STORE.with(|store| {
-        let mut store = store.borrow_mut();
-        if store.owner != owner {
-            *store = Store {
-                owner,
-                ..Store::default()
-            };
-        }
+    let found = with_store(owner, |store| {
         let full = store.bytes >= MAX_BYTES;
         let memory = store.rules.entry(rule).or_default();
         let full = full || memory.results.len() >= MAX_RESULTS;
