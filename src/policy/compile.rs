@@ -224,10 +224,15 @@ fn parse(source: &str) -> Result<cel::Program, String> {
         )
     })?;
     let compile = || {
-        cel::Program::compile(source).map_err(|e| {
+        let program = cel::Program::compile(source).map_err(|e| {
             let first = e.errors.first().map(|e| e.msg.clone()).unwrap_or_default();
             format!("CEL syntax error: {first}")
-        })
+        })?;
+        // The cel crate panics evaluating these: refused here, at the rule's location.
+        match super::ast::unsupported(program.expression()) {
+            Some(why) => Err(why.to_string()),
+            None => Ok(program),
+        }
     };
     if operators <= INLINE_OPERATORS {
         return compile();

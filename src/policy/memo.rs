@@ -18,9 +18,10 @@
 //! evaluated, and so is a rule whose keys rarely repeat: memory stays bounded by
 //! [`MAX_BYTES`] a thread.
 
+use super::ast;
 use crate::diag::Diagnostic;
 use kube_cel::cel;
-use kube_cel::cel::common::ast::{ComprehensionExpr, EntryExpr, Expr, IdedExpr, LiteralValue};
+use kube_cel::cel::common::ast::{ComprehensionExpr, Expr, IdedExpr, LiteralValue};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -138,20 +139,6 @@ fn collect(var: &str, expr: &IdedExpr, reads: &mut Vec<Read>) -> bool {
     };
     match &expr.expr {
         Expr::Ident(name) => name != var,
-        Expr::Select(select) => match chain(var, expr) {
-            Some(path) => {
-                reads.push(Read {
-                    path,
-                    what: Reads::Value,
-                });
-                true
-            }
-            None => collect(var, &select.operand, reads),
-        },
-        Expr::Call(call) => all(
-            &mut call.target.as_deref().into_iter().chain(&call.args),
-            reads,
-        ),
         Expr::Comprehension(c) => {
             let binds =
                 c.iter_var == var || c.accu_var == var || c.iter_var2.as_deref() == Some(var);
@@ -165,10 +152,16 @@ fn collect(var: &str, expr: &IdedExpr, reads: &mut Vec<Read>) -> bool {
             }
             all(&mut std::iter::once(&c.iter_range).chain(body), reads)
         }
-        Expr::List(list) => all(&mut list.elements.iter(), reads),
-        Expr::Map(map) => all(&mut map.entries.iter().flat_map(|e| entry(&e.expr)), reads),
-        Expr::Struct(s) => all(&mut s.entries.iter().flat_map(|e| entry(&e.expr)), reads),
-        Expr::Literal(_) | Expr::Unspecified => true,
+        _ => match chain(var, expr) {
+            Some(path) => {
+                reads.push(Read {
+                    path,
+                    what: Reads::Value,
+                });
+                true
+            }
+            None => all(&mut ast::children(expr).into_iter(), reads),
+        },
     }
 }
 
@@ -228,14 +221,6 @@ fn narrow_read(var: &str, expr: &IdedExpr) -> Option<Read> {
     };
     let path = chain(var, operand)?;
     Some(Read { path, what })
-}
-
-/// The expressions of a map or struct literal's entry.
-fn entry(e: &EntryExpr) -> Vec<&IdedExpr> {
-    match e {
-        EntryExpr::MapEntry(m) => vec![&m.key, &m.value],
-        EntryExpr::StructField(f) => vec![&f.value],
-    }
 }
 
 /// The selection chain pointed at `var` (`lb.a.b` → `[a, b]`; `has(lb.a.b)` too, which

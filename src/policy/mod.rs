@@ -3,6 +3,7 @@
 //! Reads the Plan only (never rendered objects). The built-in rule files under
 //! `policies/` (the common one and each provider pack's) are compiled into the binary.
 
+mod ast;
 mod builtin;
 mod compile;
 mod context;
