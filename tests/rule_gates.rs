@@ -118,6 +118,28 @@ fn recalled_results_are_what_cel_gives() {
     same(&got, &want, "all specs in one stream");
 }
 
+/// Users' rules are recalled the same way: the example rule files over every spec.
+#[test]
+fn users_rules_are_recalled_as_cel_gives_them() {
+    let dirs = [common::root().join("examples/policies")];
+    let fast = lbgen::policy::load(&dirs).expect("example rules");
+    let plain = lbgen::policy::load(&dirs)
+        .expect("example rules")
+        .without_gates()
+        .without_memo();
+    let mut fired = 0;
+    for spec in &specs() {
+        let one = std::slice::from_ref(spec);
+        let want = lbgen::validate(one, &Overrides::default(), &plain);
+        for round in ["first", "recalled"] {
+            let got = lbgen::validate(one, &Overrides::default(), &fast);
+            same(&got, &want, &format!("{} ({round})", spec.name));
+        }
+        fired += want.iter().filter(|d| d.rule.starts_with("acme/")).count();
+    }
+    assert!(fired > 50, "{fired} findings of the example rules");
+}
+
 /// Fails with the first diagnostic that differs (the lists run to thousands).
 fn same(got: &[lbgen::diag::Diagnostic], want: &[lbgen::diag::Diagnostic], what: &str) {
     if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
