@@ -67,6 +67,7 @@ impl PolicySet {
             } else {
                 key.clear();
                 key.extend_from_slice(provider.as_bytes());
+                key.push(0);
                 match rule.footprint().key(&json, &mut key) {
                     Some(()) => {
                         memo::recall(self.id, name, &key, &mut out, judge);
@@ -106,7 +107,9 @@ impl PolicySet {
             return;
         }
         let name = std::ptr::from_ref(rule) as usize;
+        // The provider ends at a 0: no provider id can then run into what follows.
         let mut key = provider.as_bytes().to_vec();
+        key.push(0);
         if elements.plan.key(json, &mut key).is_none() {
             judge(out);
             return;
@@ -132,6 +135,7 @@ impl PolicySet {
             if let Some((when, (plan, item))) = staged {
                 when_key.clear();
                 when_key.extend_from_slice(provider.as_bytes());
+                when_key.push(0);
                 when_key.extend_from_slice(&index.to_le_bytes());
                 if plan.key(json, &mut when_key).is_none()
                     || item.key(element, &mut when_key).is_none()
