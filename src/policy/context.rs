@@ -73,6 +73,28 @@ pub(super) fn json_to_cel(v: &serde_json::Value) -> cel::Value {
     }
 }
 
+/// `root`'s child with the plan `lb` (as JSON) bound: the scope every rule of a plan runs in.
+pub(super) fn plan_scope<'a>(
+    root: &'a cel::Context<'static>,
+    lb: &serde_json::Value,
+) -> cel::Context<'a> {
+    let mut scope = root.new_inner_scope();
+    scope.add_variable_from_value("lb", json_to_cel(lb));
+    scope
+}
+
+/// `scope`'s child with one `forEach` element bound as `item` and its position as `index`.
+pub(super) fn element_scope<'a>(
+    scope: &'a cel::Context<'_>,
+    item: &cel::Value,
+    index: usize,
+) -> cel::Context<'a> {
+    let mut inner = scope.new_inner_scope();
+    inner.add_variable_from_value("item", item.clone());
+    inner.add_variable_from_value("index", cel::Value::Int(index as i64));
+    inner
+}
+
 /// The shared root context: Kubernetes' CEL libraries plus lbgen's version functions.
 pub(super) fn root_context() -> cel::Context<'static> {
     let mut ctx = cel::Context::default();

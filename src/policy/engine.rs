@@ -11,7 +11,7 @@
 
 use super::builtin::BuiltinFile;
 use super::compile::{CompiledRule, bad_rule, compile_rules};
-use super::context::{json_to_cel, root_context};
+use super::context::{element_scope, plan_scope, root_context};
 use super::rules::LoadedRuleFile;
 use super::watchdog;
 use crate::diag::{Diagnostic, Location, Severity};
@@ -130,11 +130,7 @@ impl PolicySet {
         let scopes: Vec<cel::Context<'_>> = samples
             .iter()
             .filter_map(|plan| serde_json::to_value(plan).ok())
-            .map(|v| {
-                let mut scope = self.root.new_inner_scope();
-                scope.add_variable_from_value("lb", json_to_cel(&v));
-                scope
-            })
+            .map(|v| plan_scope(&self.root, &v))
             .collect();
         self.rules
             .iter()
@@ -207,16 +203,15 @@ impl CompiledRule {
     /// The first problem of this rule on one sample plan, with where to report it.
     fn probe_one(&self, scope: &cel::Context<'_>) -> Option<(String, &Location)> {
         let loc = &self.locations;
-        let mut inner_scope;
+        let inner_scope;
         let scope = match &self.for_each {
             None => scope,
             Some(p) => match p.program().ok()?.execute(scope) {
                 Ok(cel::Value::List(items)) => {
-                    inner_scope = scope.new_inner_scope();
-                    if let Some(first) = items.first() {
-                        inner_scope.add_variable_from_value("item", first.clone());
-                        inner_scope.add_variable_from_value("index", cel::Value::Int(0));
-                    }
+                    inner_scope = match items.first() {
+                        Some(first) => element_scope(scope, first, 0),
+                        None => scope.new_inner_scope(),
+                    };
                     &inner_scope
                 }
                 Ok(other) => {

@@ -2,7 +2,7 @@
 //! memory by what it reads of the plan (`memo`) or evaluated by CEL.
 
 use super::compile::CompiledRule;
-use super::context::{fill, json_to_cel};
+use super::context::{element_scope, fill, json_to_cel, plan_scope};
 use super::engine::PolicySet;
 use super::memo;
 use super::watchdog;
@@ -20,13 +20,7 @@ impl PolicySet {
         // The plan as a CEL value, made when a rule is first evaluated: converting a plan
         // costs more than judging a rule, and a plan whose rules are all recalled needs none.
         let scope = std::cell::OnceCell::new();
-        let scope = || {
-            scope.get_or_init(|| {
-                let mut scope = self.root.new_inner_scope();
-                scope.add_variable_from_value("lb", json_to_cel(&json));
-                scope
-            })
-        };
+        let scope = || scope.get_or_init(|| plan_scope(&self.root, &json));
         let provider = plan.provider.as_str();
         let mut out = Vec::new();
         let mut rules: Vec<&CompiledRule> = Vec::new();
@@ -63,7 +57,14 @@ impl PolicySet {
             if !self.memo || memo::first_sight(self.id, name) {
                 judge(&mut out);
             } else if let Some(elements) = rule.elements() {
-                self.judge_elements(rule, elements, (&json, &scope), provider, &mut out, judge);
+                self.judge_elements(
+                    (rule, name, closed),
+                    elements,
+                    (&json, &scope),
+                    provider,
+                    &mut out,
+                    judge,
+                );
             } else {
                 key.clear();
                 key.extend_from_slice(provider.as_bytes());
@@ -88,7 +89,7 @@ impl PolicySet {
     /// that is not there as a list is left to `judge`, which asks CEL.
     fn judge_elements<'s>(
         &self,
-        rule: &CompiledRule,
+        (rule, name, closed): (&CompiledRule, usize, bool),
         elements: &memo::Elements,
         (json, scope): (&serde_json::Value, &dyn Fn() -> &'s cel::Context<'s>),
         provider: &str,
@@ -103,10 +104,9 @@ impl PolicySet {
                 return;
             }
         };
-        if self.gates && rule.gate.closed(json) {
+        if closed {
             return;
         }
-        let name = std::ptr::from_ref(rule) as usize;
         // The provider ends at a 0: no provider id can then run into what follows.
         let mut key = provider.as_bytes().to_vec();
         key.push(0);
@@ -122,10 +122,7 @@ impl PolicySet {
             let inner = || {
                 inner.get_or_init(|| {
                     let item = json_to_cel(element);
-                    let mut inner = scope().new_inner_scope();
-                    inner.add_variable_from_value("item", item.clone());
-                    inner.add_variable_from_value("index", cel::Value::Int(index as i64));
-                    (inner, item)
+                    (element_scope(scope(), &item, index), item)
                 })
             };
             // First the `match` alone, by what it reads: an element it leaves out has no
@@ -236,9 +233,7 @@ impl CompiledRule {
             return Ok(());
         }
         for (index, item) in list.iter().enumerate() {
-            let mut inner = scope.new_inner_scope();
-            inner.add_variable_from_value("item", item.clone());
-            inner.add_variable_from_value("index", cel::Value::Int(index as i64));
+            let inner = element_scope(scope, item, index);
             self.judge_one(&inner, Some((index, item)), provider, out)?;
         }
         Ok(())
